@@ -1,0 +1,190 @@
+"""Running an optimizer on a 2D surface: ``run(grad, optimizer, start, steps, **hyper) -> Trajectory``.
+
+Many starts run together: ``start`` of shape ``(k, 2)`` is one batch stepped by one loop over
+time, never a loop over starts. Each start stops on its own (gradient-norm tolerance, loss
+threshold, or divergence) and is then frozen where it stopped, so every recorded array keeps the
+full shape ``(steps + 1, *start.shape)`` and holds no NaN: a plot of it is always drawable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from .optimizers import OPTIMIZERS
+from .surfaces import Surface
+
+# why a start stopped; stored as small integers in Trajectory.reason
+RUNNING, MAX_STEPS, GRAD_TOL, LOSS_TOL, DIVERGED = 0, 1, 2, 3, 4
+REASONS = ("running", "max steps", "gradient below tolerance", "loss below threshold", "diverged")
+
+# a point farther than this many domain widths from the domain's centre has exploded
+EXPLODE_WIDTHS = 1e3
+EXPLODE_NORM = 1e12  # the same for a bare gradient function, which has no domain
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Everything recorded while optimizing. ``B = start.shape[:-1]`` is the batch shape.
+
+    points (T+1, *B, 2)   positions; points[t] is θ after t steps
+    grads  (T, *B, 2)     the gradient used at step t+1 (noise included), taken at points[t];
+                          an overflowing (non-finite) gradient is recorded as 0
+    steps  (T, *B, 2)     the step taken: points[t+1] = points[t] + steps[t]; 0 once stopped
+    states                the optimizer state after t steps, one array per field, (T+1, ...)
+    losses (T+1, *B)      f at each point, when f is known (else None)
+    stopped_at (*B,)      the number of steps each start took
+    reason (*B,)          why it stopped, an index into REASONS
+    """
+
+    optimizer: str
+    hyper: dict
+    points: np.ndarray
+    grads: np.ndarray
+    steps: np.ndarray
+    states: NamedTuple
+    losses: np.ndarray | None
+    stopped_at: np.ndarray
+    reason: np.ndarray
+
+    @property
+    def diverged_at(self) -> np.ndarray:
+        """The step at which each start diverged (its point is frozen just before), -1 if it did not."""
+        return np.where(self.reason == DIVERGED, self.stopped_at, -1)
+
+    @property
+    def diverged(self) -> np.ndarray:
+        return self.reason == DIVERGED
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last point of each path, shape ``(*B, 2)``."""
+        return self.points[-1]
+
+    @property
+    def grad_evals(self) -> np.ndarray:
+        """Gradient evaluations spent per start: one per step taken (plus one to detect a stop)."""
+        return self.stopped_at + (self.reason == GRAD_TOL)
+
+    @property
+    def path_length(self) -> np.ndarray:
+        return np.linalg.norm(self.steps, axis=-1).sum(axis=0)
+
+    def reason_text(self) -> np.ndarray:
+        return np.asarray(REASONS, dtype=object)[self.reason]
+
+
+def _field_mask(mask: np.ndarray, new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """Per-start fields take the new value where ``mask``; shared scalars (step counters) always move."""
+    if np.ndim(new) == 0:
+        return new
+    return np.where(mask[..., None], new, old)
+
+
+def run(
+    grad: Surface | Callable,
+    optimizer: str,
+    start,
+    steps: int,
+    *,
+    noise: float = 0.0,
+    seed: int = 0,
+    grad_tol: float | None = None,
+    loss_tol: float | None = None,
+    f: Callable | None = None,
+    **hyper,
+) -> Trajectory:
+    """Optimize from ``start`` ((2,) or (k, 2)) for up to ``steps`` steps with ``OPTIMIZERS[optimizer]``.
+
+    ``grad`` is a Surface (its ``f`` gives the losses) or a callable ``(..., 2) -> (..., 2)``, with an
+    optional ``f``. ``noise`` adds Gaussian noise of that standard deviation to every gradient
+    (stochastic gradient descent on a surface), drawn from ``np.random.default_rng(seed)``.
+    A start stops when ``|g| <= grad_tol`` or ``f <= loss_tol``, and is frozen when its next point
+    would be non-finite or explode; it then keeps its last point and reports why.
+    """
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    steps = int(steps)
+    if steps < 0:
+        raise ValueError(f"steps must be ≥ 0, got {steps}")
+    opt = OPTIMIZERS[optimizer](**hyper)
+    if isinstance(grad, Surface):
+        surface, gradient, f = grad, grad.grad, grad.f
+        center = np.mean(surface.domain, axis=1)
+        limit = EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain)
+    else:
+        gradient, center, limit = grad, np.zeros(2), EXPLODE_NORM
+    if loss_tol is not None and f is None:
+        raise ValueError("a loss threshold needs the loss: pass a Surface or f=")
+
+    p = np.array(start, dtype=np.float64)
+    if p.shape[-1:] != (2,):
+        raise ValueError(f"start must have shape (2,) or (k, 2), got {p.shape}")
+    batch = p.shape[:-1]
+    rng = np.random.default_rng(seed)
+
+    state = opt.init(p)
+    points = np.empty((steps + 1, *p.shape))
+    grads = np.zeros((steps, *p.shape))
+    taken = np.zeros((steps, *p.shape))
+    history = [np.empty((steps + 1, *np.shape(s))) for s in state]
+    points[0] = p
+    for h, s in zip(history, state):
+        h[0] = s
+    active = np.ones(batch, dtype=bool)
+    reason = np.full(batch, RUNNING)
+    stopped_at = np.full(batch, steps)
+
+    def stop(mask, why, t):
+        nonlocal active
+        reason[mask] = why
+        stopped_at[mask] = t
+        active = active & ~mask
+
+    t = 0
+    with np.errstate(all="ignore"):
+        if loss_tol is not None:
+            stop(active & (f(p) <= loss_tol), LOSS_TOL, 0)
+        for t in range(steps):
+            if not active.any():
+                break
+            g = gradient(p)
+            if grad_tol is not None:
+                stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
+            if noise:
+                g = g + noise * rng.standard_normal(g.shape)
+            step, new_state = opt.update(g, state, p)
+            new_p = p + step
+            bad = ~np.isfinite(new_p).all(axis=-1) | (np.abs(new_p - center).max(axis=-1) > limit)
+            stop(active & bad, DIVERGED, t + 1)
+            stop_now = ~active
+            step = np.where(stop_now[..., None], 0.0, step)
+            p = np.where(stop_now[..., None], p, new_p)
+            state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state)))
+            grads[t], taken[t], points[t + 1] = np.where(np.isfinite(g), g, 0.0), step, p
+            for h, s in zip(history, state):
+                h[t + 1] = s
+            if loss_tol is not None:
+                stop(active & (f(p) <= loss_tol), LOSS_TOL, t + 1)
+        else:
+            t = steps
+        # every start has stopped at step t: the rest of the record repeats the frozen end
+        points[t + 1 :] = p
+        for h in history:
+            h[t + 1 :] = h[t]
+        reason[reason == RUNNING] = MAX_STEPS
+        losses = f(points) if f is not None else None
+
+    return Trajectory(
+        optimizer=optimizer,
+        hyper=OPTIMIZERS[optimizer].resolve(hyper),
+        points=points,
+        grads=grads,
+        steps=taken,
+        states=type(state)(*history),
+        losses=losses,
+        stopped_at=stopped_at,
+        reason=reason,
+    )
