@@ -14,8 +14,9 @@ Arrays may hold many points at once (shape ``(..., 2)``); a step counter is shar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 

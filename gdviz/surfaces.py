@@ -8,8 +8,8 @@ LaTeX formula, a default start and one line on what it teaches. ``SURFACES`` is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -8,8 +8,9 @@ full shape ``(steps + 1, *start.shape)`` and holds no NaN: a plot of it is alway
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
