@@ -132,7 +132,7 @@ def run(
     taken = np.zeros((steps, *p.shape))
     history = [np.empty((steps + 1, *np.shape(s))) for s in state]
     points[0] = p
-    for h, s in zip(history, state):
+    for h, s in zip(history, state, strict=True):
         h[0] = s
     active = np.ones(batch, dtype=bool)
     reason = np.full(batch, RUNNING)
@@ -163,9 +163,9 @@ def run(
             stop_now = ~active
             step = np.where(stop_now[..., None], 0.0, step)
             p = np.where(stop_now[..., None], p, new_p)
-            state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state)))
+            state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
             grads[t], taken[t], points[t + 1] = np.where(np.isfinite(g), g, 0.0), step, p
-            for h, s in zip(history, state):
+            for h, s in zip(history, state, strict=True):
                 h[t + 1] = s
             if loss_tol is not None:
                 stop(active & (f(p) <= loss_tol), LOSS_TOL, t + 1)
