@@ -1,0 +1,36 @@
+"""Widgets built from specs: one function turns any optimizer's hyperparameter spec into inputs.
+
+Every function returns plain values (numbers, tuples, names), never widgets, so pages pass them
+straight to the cached core calls.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..optimizers import HyperParam, OptimizerSpec
+
+
+def _number(h: HyperParam, value: float, label: str, key: str) -> float:
+    # no min/max on purpose: an out-of-range value reaches the core, which explains what is wrong
+    step = value / 10 if h.log and value > 0 else (h.high - h.low) / 100
+    return st.number_input(label, value=float(value), step=float(step), format="%g", key=key, help=h.help)
+
+
+def hyper_widgets(spec: OptimizerSpec, key: str, start: dict | None = None) -> dict:
+    """Inputs for each hyperparameter of ``spec``, starting from ``start`` where given and from the
+    spec's (torch's) defaults elsewhere; returns ``{name: value}`` in torch's names."""
+    values = {}
+    start = start or {}
+    for h in spec.hyper:
+        value = start.get(h.name, h.default)
+        symbols = h.symbols or (h.name,)
+        if isinstance(h.default, tuple):
+            parts = []
+            for i, (col, d, sym) in enumerate(zip(st.columns(len(value)), value, symbols, strict=True)):
+                with col:
+                    parts.append(_number(h, d, f"{sym} ({h.name}[{i}])", f"{key}.{h.name}.{i}"))
+            values[h.name] = tuple(parts)
+        else:
+            values[h.name] = _number(h, value, f"{symbols[0]} ({h.name})", f"{key}.{h.name}")
+    return values

@@ -1,0 +1,40 @@
+"""One visual identity per optimizer, shared by every page: color, marker and dash.
+
+Colors are Okabe–Ito (colorblind-safe); marker and dash differ too, so color is never the only cue.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Style(NamedTuple):
+    color: str
+    symbol: str
+    dash: str
+
+
+OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
+
+OPTIMIZER_STYLES: dict[str, Style] = {
+    "sgd": Style("#000000", "circle", "solid"),
+    "momentum": Style("#E69F00", "square", "dash"),
+    "nesterov": Style("#56B4E9", "diamond", "dot"),
+    "adagrad": Style("#009E73", "triangle-up", "dashdot"),
+    "rmsprop": Style("#0072B2", "triangle-down", "longdash"),
+    "adadelta": Style("#D55E00", "cross", "longdashdot"),
+    "adam": Style("#CC79A7", "star", "solid"),
+    "adamw": Style("#F0E442", "pentagon", "dash"),
+    "nadam": Style("#000000", "hexagram", "dot"),
+}
+
+# markers are outlined so the light ones (yellow) still read on a light landscape
+OUTLINE = "#222222"
+
+
+def style(name: str) -> Style:
+    """The style of an optimizer, or a stable fallback for names the palette has not met."""
+    if name in OPTIMIZER_STYLES:
+        return OPTIMIZER_STYLES[name]
+    i = sum(map(ord, name)) % len(OKABE_ITO)
+    return Style(OKABE_ITO[i], "circle-open", "solid")

@@ -1,0 +1,241 @@
+"""The optimizer race: paths over the landscape beside the loss curves, animated in the browser.
+
+``race_figure(surface, runs)`` takes finished trajectories (one start each) and returns one
+figure: the map (left) and the loss against step (right) share one time cursor. Frames patch
+only three small traces (the markers on the map, the markers on the loss curves, the cursor
+line), so the payload grows linearly with the number of steps, not quadratically.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..optimizers import OPTIMIZERS
+from ..surfaces import Surface
+from ..trajectory import Trajectory
+from .landscape import layout_image
+from .palette import OUTLINE, style
+
+MAX_FRAMES = 200
+SPEEDS = (("▶ Play", 60), ("2×", 30), ("½×", 120))
+GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
+
+
+def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
+    """The steps that get a frame: all of them up to ``max_frames``, evenly thinned beyond."""
+    return np.unique(np.linspace(0, steps, min(steps, max_frames - 1) + 1).round().astype(int))
+
+
+def loss_curve(surface: Surface, run: Trajectory) -> tuple[np.ndarray, bool]:
+    """The values the loss chart plots: the gap to the global minimum where it is known (log axis)."""
+    if len(surface.minima) == 0:
+        return run.losses, False
+    best = surface.f(surface.global_minima).min()
+    return np.maximum(run.losses - best, GAP_FLOOR), True
+
+
+def legend_name(name: str, run: Trajectory) -> str:
+    title = OPTIMIZERS[name].title if name in OPTIMIZERS else name
+    if run.diverged_at >= 0:
+        return f"{title} — diverged at step {int(run.diverged_at)}"
+    return title
+
+
+def race_figure(surface: Surface, runs: dict[str, Trajectory], log_loss: bool = True) -> go.Figure:
+    """Map and loss chart for ``runs`` (optimizer name → single-start Trajectory), animated."""
+    names = list(runs)
+    steps = max((r.steps.shape[0] for r in runs.values()), default=0)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.55, 0.45],
+        horizontal_spacing=0.12,
+    )
+    (x0, x1), (y0, y1) = surface.domain
+    has_gap = len(surface.minima) > 0
+    curves = {}
+    for name in names:
+        run, s = runs[name], style(name)
+        curves[name], _ = loss_curve(surface, run)
+        label = legend_name(name, run)
+        fig.add_trace(
+            go.Scatter(
+                x=run.points[:, 0],
+                y=run.points[:, 1],
+                mode="lines",
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                name=label,
+                legendgroup=name,
+                hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(steps + 1),
+                y=curves[name],
+                mode="lines",
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                name=label,
+                legendgroup=name,
+                showlegend=False,
+                hovertemplate=f"{label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )
+    if len(surface.minima):
+        fig.add_trace(
+            go.Scatter(
+                x=surface.minima[:, 0],
+                y=surface.minima[:, 1],
+                mode="markers",
+                marker=dict(symbol="star", size=13, color="white", line=dict(color=OUTLINE, width=1.5)),
+                name="minimum",
+                hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    if names:
+        start = runs[names[0]].points[0]
+        fig.add_trace(
+            go.Scatter(
+                x=[start[0]],
+                y=[start[1]],
+                mode="markers",
+                marker=dict(symbol="circle", size=12, color="white", line=dict(color=OUTLINE, width=2)),
+                name="start",
+                hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+
+    # the three traces the frames move: map markers, loss markers, cursor line
+    colors = [style(n).color for n in names]
+    symbols = [style(n).symbol for n in names]
+    marker = dict(color=colors, symbol=symbols, size=13, line=dict(color=OUTLINE, width=1.5))
+    lo, hi = _loss_range(curves, log_loss and has_gap)
+
+    def moving(t: int) -> list[go.Scatter]:
+        at = [min(t, runs[n].points.shape[0] - 1) for n in names]
+        return [
+            go.Scatter(
+                x=np.array([runs[n].points[i, 0] for n, i in zip(names, at, strict=True)], np.float32),
+                y=np.array([runs[n].points[i, 1] for n, i in zip(names, at, strict=True)], np.float32),
+            ),
+            go.Scatter(
+                x=np.array(at, np.float32),
+                y=np.array([curves[n][i] for n, i in zip(names, at, strict=True)], np.float32),
+            ),
+            go.Scatter(x=[t, t], y=[lo, hi]),
+        ]
+
+    first = moving(0)
+    base = len(fig.data)
+    fig.add_trace(go.Scatter(first[0], mode="markers", marker=marker, showlegend=False, hoverinfo="skip"), row=1, col=1)
+    fig.add_trace(go.Scatter(first[1], mode="markers", marker=marker, showlegend=False, hoverinfo="skip"), row=1, col=2)
+    fig.add_trace(
+        go.Scatter(first[2], mode="lines", line=dict(color="#555555", width=1.5), showlegend=False, hoverinfo="skip"),
+        row=1,
+        col=2,
+    )
+    moving_traces = [base, base + 1, base + 2]
+    ticks = frame_steps(steps)
+    fig.frames = [go.Frame(data=moving(int(t)), traces=moving_traces, name=str(int(t))) for t in ticks]
+
+    fig.update_layout(
+        images=[layout_image(surface)],
+        height=600,
+        margin=dict(l=60, r=20, t=50, b=130),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
+        font=dict(size=14),
+        updatemenus=[_play_buttons()],
+        sliders=[_scrubber(ticks)],
+    )
+    fig.update_xaxes(range=[x0, x1], title_text="x", showgrid=False, zeroline=False, constrain="domain", row=1, col=1)
+    fig.update_yaxes(
+        range=[y0, y1],
+        title_text="y",
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(title_text="step", range=[0, max(steps, 1)], row=1, col=2)
+    y_title = "f − f* (gap to the global minimum)" if has_gap else "f(x, y)"
+    if log_loss and has_gap:
+        fig.update_yaxes(type="log", title_text=y_title, range=[np.log10(lo), np.log10(hi)], row=1, col=2)
+    else:
+        fig.update_yaxes(title_text=y_title, range=[lo, hi], row=1, col=2)
+    return fig
+
+
+def _loss_range(curves: dict[str, np.ndarray], log: bool) -> tuple[float, float]:
+    values = np.concatenate([c for c in curves.values()]) if curves else np.array([1.0])
+    lo, hi = float(values.min()), float(values.max())
+    if log:
+        return max(lo, GAP_FLOOR) / 2, hi * 2
+    pad = 0.05 * (hi - lo) or 1.0
+    return lo - pad, hi + pad
+
+
+def _play_buttons() -> dict:
+    play = [
+        dict(
+            label=label,
+            method="animate",
+            args=[
+                None,
+                dict(frame=dict(duration=ms, redraw=False), transition=dict(duration=0), fromcurrent=True),
+            ],
+        )
+        for label, ms in SPEEDS
+    ]
+    pause = dict(
+        label="❚❚",
+        method="animate",
+        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))],
+    )
+    return dict(
+        type="buttons",
+        direction="left",
+        showactive=False,
+        x=0,
+        y=-0.12,
+        xanchor="left",
+        yanchor="top",
+        pad=dict(t=10),
+        buttons=play + [pause],
+    )
+
+
+def _scrubber(ticks: np.ndarray) -> dict:
+    return dict(
+        active=0,
+        x=0.3,
+        len=0.7,
+        y=-0.1,
+        yanchor="top",
+        currentvalue=dict(prefix="step ", font=dict(size=14)),
+        pad=dict(t=10),
+        steps=[
+            dict(
+                label=str(int(t)),
+                method="animate",
+                args=[
+                    [str(int(t))],
+                    dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0)),
+                ],
+            )
+            for t in ticks
+        ],
+    )
