@@ -316,7 +316,7 @@ SURFACES: dict[str, Surface] = {
         latex=r"f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
         start=(-8.0, -6.0),
         description="A tilted quadratic bowl (condition number 9): the simplest non-trivial race.",
-        lipschitz=36.0,
+        lipschitz=18.0,  # Hessian [[10, 8], [8, 10]]: eigenvalues 18 and 2
     ),
     "six_hump_camel": Surface(
         name="six_hump_camel",

@@ -32,7 +32,8 @@ class Trajectory:
 
     points (T+1, *B, 2)   positions; points[t] is θ after t steps
     grads  (T, *B, 2)     the gradient used at step t+1 (noise included), taken at points[t];
-                          an overflowing (non-finite) gradient is recorded as 0
+                          an overflowing (non-finite) gradient is recorded as 0, and so is every
+                          gradient after the step at which a start stopped
     steps  (T, *B, 2)     the step taken: points[t+1] = points[t] + steps[t]; 0 once stopped
     states                the optimizer state after t steps, one array per field, (T+1, ...)
     losses (T+1, *B)      f at each point, when f is known (else None)
@@ -152,6 +153,7 @@ def run(
             if not active.any():
                 break
             g = gradient(p)
+            checked = active  # recorded below: a start's gradient is kept while it runs, as when run alone
             if grad_tol is not None:
                 stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
             if noise:
@@ -164,7 +166,7 @@ def run(
             step = np.where(stop_now[..., None], 0.0, step)
             p = np.where(stop_now[..., None], p, new_p)
             state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
-            grads[t], taken[t], points[t + 1] = np.where(np.isfinite(g), g, 0.0), step, p
+            grads[t], taken[t], points[t + 1] = np.where(checked[..., None] & np.isfinite(g), g, 0.0), step, p
             for h, s in zip(history, state, strict=True):
                 h[t + 1] = s
             if loss_tol is not None:

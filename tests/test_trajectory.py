@@ -1,0 +1,312 @@
+"""Tests for gdviz/trajectory.py: shapes, the recording contract, stopping, divergence, noise.
+
+The reference for a batch of starts is the same starts run one at a time; the reference for the
+recorded states is replaying the optimizer over the recorded gradients.
+"""
+
+import numpy as np
+import pytest
+
+from gdviz import OPTIMIZERS, REASONS, SURFACES, quadratic, run
+from gdviz.trajectory import DIVERGED, GRAD_TOL, LOSS_TOL, MAX_STEPS
+
+HIMMELBLAU = SURFACES["himmelblau"]
+QUADRATIC = quadratic(10.0)
+
+
+def _starts(k: int, seed: int = 0, surface=HIMMELBLAU) -> np.ndarray:
+    (x0, x1), (y0, y1) = surface.domain
+    rng = np.random.default_rng(seed)
+    return np.stack([rng.uniform(x0, x1, k), rng.uniform(y0, y1, k)], axis=-1)
+
+
+def _per_start_fields(traj):
+    """State fields that hold one entry per start (shared step counters are excluded)."""
+    return {name: a for name, a in traj.states._asdict().items() if a.shape[1:] == traj.points.shape[1:]}
+
+
+def _assert_all_finite(traj):
+    for name in ("points", "grads", "steps", "losses"):
+        a = getattr(traj, name)
+        assert np.isfinite(a).all(), f"non-finite values in {name}"
+
+
+# --- shapes and the recording contract -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+@pytest.mark.parametrize("start", [np.array([1.0, -1.0]), _starts(5)])
+def test_shapes(optimizer, start):
+    T = 7
+    traj = run(HIMMELBLAU, optimizer, start, T)
+    B = start.shape[:-1]
+    assert traj.points.shape == (T + 1, *start.shape)
+    assert traj.grads.shape == traj.steps.shape == (T, *start.shape)
+    assert traj.losses.shape == (T + 1, *B)
+    assert traj.stopped_at.shape == traj.reason.shape == traj.diverged_at.shape == B
+    assert traj.final.shape == start.shape
+    initial = OPTIMIZERS[optimizer]().init(start)
+    assert type(traj.states) is type(initial)
+    for field, s0 in zip(traj.states, initial, strict=True):
+        assert field.shape == (T + 1, *np.shape(s0))
+    np.testing.assert_array_equal(traj.points[0], start)
+    assert (traj.reason == MAX_STEPS).all() and (traj.stopped_at == T).all()
+    assert traj.optimizer == optimizer
+    assert traj.hyper == OPTIMIZERS[optimizer].defaults()
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_points_losses_and_grads_are_consistent(optimizer):
+    traj = run(HIMMELBLAU, optimizer, _starts(20, seed=1), 60, lr=0.01)
+    np.testing.assert_array_equal(traj.points[1:], traj.points[:-1] + traj.steps)
+    np.testing.assert_array_equal(traj.losses, HIMMELBLAU.f(traj.points))
+    ran = np.arange(60)[:, None, None] < traj.stopped_at[:, None]  # a start that stopped records 0 after
+    np.testing.assert_array_equal(traj.grads, np.where(ran, HIMMELBLAU.grad(traj.points[:-1]), 0.0))
+    assert traj.hyper["lr"] == 0.01
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_recorded_states_replay_the_optimizer(optimizer):
+    traj = run(HIMMELBLAU, optimizer, _starts(6, seed=2), 25, lr=0.002)
+    assert (traj.reason == MAX_STEPS).all()
+    opt = OPTIMIZERS[optimizer](lr=0.002)
+    state = opt.init(traj.points[0])
+    for t in range(25):
+        for recorded, field in zip(traj.states, state, strict=True):
+            np.testing.assert_array_equal(recorded[t], field)
+        step, state = opt.update(traj.grads[t], state, traj.points[t])
+        np.testing.assert_array_equal(traj.steps[t], step)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam", "nadam", "adadelta"])
+def test_recorded_states_do_not_alias(optimizer):
+    traj = run(HIMMELBLAU, optimizer, _starts(3), 10, lr=0.05)
+    fields = _per_start_fields(traj)
+    assert fields, "expected per-start state"
+    for name, a in fields.items():
+        assert not np.array_equal(a[4], a[5]), f"{name} did not change between steps"
+        before = a.copy()
+        a[4] += 1.0
+        np.testing.assert_array_equal(np.delete(a, 4, axis=0), np.delete(before, 4, axis=0))
+    points = traj.points.copy()
+    traj.points[3] += 1.0
+    np.testing.assert_array_equal(traj.points[4:], points[4:])
+    np.testing.assert_array_equal(traj.points[:3], points[:3])
+
+
+def test_initial_state_is_not_mutated_by_later_steps():
+    traj = run(HIMMELBLAU, "adam", _starts(4), 30, lr=0.1)
+    np.testing.assert_array_equal(traj.states.exp_avg[0], 0.0)
+    np.testing.assert_array_equal(traj.states.step, np.arange(31))
+
+
+def test_steps_zero():
+    start = _starts(3)
+    traj = run(HIMMELBLAU, "adam", start, 0)
+    assert traj.points.shape == (1, 3, 2)
+    assert traj.grads.shape == traj.steps.shape == (0, 3, 2)
+    np.testing.assert_array_equal(traj.points[0], start)
+    np.testing.assert_array_equal(traj.losses[0], HIMMELBLAU.f(start))
+    assert all(s.shape[0] == 1 for s in traj.states)
+    assert (traj.stopped_at == 0).all() and (traj.reason == MAX_STEPS).all()
+
+
+# --- one batch equals its starts run alone -------------------------------------------------------
+
+
+def _assert_batch_matches_singles(batch, singles):
+    for i, one in enumerate(singles):
+        for name in ("points", "grads", "steps", "losses"):
+            np.testing.assert_array_equal(getattr(batch, name)[:, i], getattr(one, name), err_msg=f"{name}, start {i}")
+        assert batch.stopped_at[i] == one.stopped_at and batch.reason[i] == one.reason
+        assert batch.diverged_at[i] == one.diverged_at
+        for name, a in _per_start_fields(batch).items():
+            np.testing.assert_array_equal(a[:, i], getattr(one.states, name), err_msg=f"state {name}, start {i}")
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_batch_equals_starts_run_alone(optimizer):
+    starts = _starts(6, seed=3)
+    batch = run(HIMMELBLAU, optimizer, starts, 80, lr=0.01)
+    _assert_batch_matches_singles(batch, [run(HIMMELBLAU, optimizer, s, 80, lr=0.01) for s in starts])
+
+
+def test_batch_equals_starts_run_alone_when_they_stop_at_different_times():
+    starts = np.concatenate([HIMMELBLAU.minima[:1] + 1e-4, _starts(10, seed=4), [[40.0, 40.0]]])
+    kw = dict(lr=0.01, grad_tol=1e-3, loss_tol=1e-9)
+    batch = run(HIMMELBLAU, "sgd", starts, 40, **kw)
+    reasons = set(batch.reason.tolist())
+    assert reasons == {GRAD_TOL, LOSS_TOL, DIVERGED, MAX_STEPS}, f"want every kind of stop, got {batch.reason_text()}"
+    _assert_batch_matches_singles(batch, [run(HIMMELBLAU, "sgd", s, 40, **kw) for s in starts])
+
+
+# --- gradients as callables ----------------------------------------------------------------------
+
+
+def test_callable_gradient_without_f():
+    traj = run(lambda p: 2 * p, "sgd", [3.0, -4.0], 10, lr=0.25)
+    assert traj.losses is None
+    np.testing.assert_allclose(traj.points[:, 0], 3.0 * 0.5 ** np.arange(11))
+    np.testing.assert_allclose(traj.points[:, 1], -4.0 * 0.5 ** np.arange(11))
+
+
+def test_callable_gradient_with_f_matches_the_surface():
+    starts = _starts(5, seed=5)
+    a = run(HIMMELBLAU, "adam", starts, 100, lr=0.05)
+    b = run(HIMMELBLAU.grad, "adam", starts, 100, lr=0.05, f=HIMMELBLAU.f)
+    for name in ("points", "grads", "steps", "losses"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_loss_threshold_needs_a_loss():
+    with pytest.raises(ValueError):
+        run(lambda p: 2 * p, "sgd", [1.0, 1.0], 5, loss_tol=0.1)
+
+
+# --- noise ---------------------------------------------------------------------------------------
+
+
+def test_gradient_noise_is_reproducible_and_seeded():
+    starts = _starts(40)
+    a = run(HIMMELBLAU, "sgd", starts, 50, lr=0.005, noise=2.0, seed=7)
+    b = run(HIMMELBLAU, "sgd", starts, 50, lr=0.005, noise=2.0, seed=7)
+    c = run(HIMMELBLAU, "sgd", starts, 50, lr=0.005, noise=2.0, seed=8)
+    clean = run(HIMMELBLAU, "sgd", starts, 50, lr=0.005)
+    np.testing.assert_array_equal(a.points, b.points)
+    np.testing.assert_array_equal(a.grads, b.grads)
+    assert not np.array_equal(a.points, c.points)
+    assert not np.array_equal(a.points, clean.points)
+    # the recorded gradient includes the noise, of the requested size
+    residual = a.grads - HIMMELBLAU.grad(a.points[:-1])
+    assert abs(residual.std() - 2.0) < 0.1  # 4000 draws: the std of the std is about 0.02
+    assert abs(residual.mean()) < 0.15  # and of the mean about 0.03
+
+
+# --- stopping ------------------------------------------------------------------------------------
+
+
+def _assert_frozen_from(traj, i, t):
+    """Start i took no step from step t on: its point, loss and per-start state stay put."""
+    np.testing.assert_array_equal(traj.points[t:, i], np.broadcast_to(traj.points[t, i], traj.points[t:, i].shape))
+    np.testing.assert_array_equal(traj.steps[t:, i], 0.0)
+    np.testing.assert_array_equal(traj.grads[t + 1 :, i], 0.0)
+    for name, a in _per_start_fields(traj).items():
+        np.testing.assert_array_equal(a[t:, i], np.broadcast_to(a[t, i], a[t:, i].shape), err_msg=name)
+
+
+def test_grad_tol_stops_each_start_on_its_own():
+    starts = np.array([[0.0, 0.0], [0.01, 0.01], [1.0, 1.0], [-4.5, 2.0]])
+    traj = run(QUADRATIC, "momentum", starts, 400, lr=0.05, grad_tol=1e-4)
+    assert traj.stopped_at[0] == 0 and traj.reason[0] == GRAD_TOL
+    assert len(set(traj.stopped_at.tolist())) == 4, traj.stopped_at
+    for i, t in enumerate(traj.stopped_at):
+        assert traj.reason[i] == GRAD_TOL and REASONS[traj.reason[i]] == "gradient below tolerance"
+        norms = np.linalg.norm(QUADRATIC.grad(traj.points[: t + 1, i]), axis=-1)
+        assert norms[t] <= 1e-4 and (norms[:t] > 1e-4).all()  # stopped the first time it got there
+        _assert_frozen_from(traj, i, t)
+    assert (traj.grad_evals == traj.stopped_at + 1).all()
+    assert (traj.diverged_at == -1).all()
+
+
+def test_loss_tol_stops_each_start_on_its_own():
+    starts = np.array([[0.0, 0.0], [0.5, 0.1], [-4.5, 2.0], [4.0, 4.0]])
+    traj = run(QUADRATIC, "adam", starts, 2000, lr=0.05, loss_tol=1e-6)
+    assert traj.stopped_at[0] == 0
+    assert (traj.reason == LOSS_TOL).all(), traj.reason_text()
+    assert len(set(traj.stopped_at.tolist())) == 4, traj.stopped_at
+    for i, t in enumerate(traj.stopped_at):
+        assert traj.losses[t, i] <= 1e-6 and (traj.losses[:t, i] > 1e-6).all()
+        _assert_frozen_from(traj, i, t)
+
+
+def test_a_start_that_never_meets_the_tolerance_runs_to_the_end():
+    traj = run(QUADRATIC, "sgd", [[0.001, 0.0], [-4.5, 2.0]], 20, lr=0.01, grad_tol=1e-2)
+    assert traj.reason.tolist() == [GRAD_TOL, MAX_STEPS]
+    assert traj.stopped_at.tolist() == [0, 20]
+    assert (traj.steps[:, 1] != 0).all()
+
+
+# --- divergence ----------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("error")
+def test_sgd_with_lr_one_on_himmelblau_diverges_quietly():
+    starts = _starts(50, seed=6)
+    traj = run(HIMMELBLAU, "sgd", starts, 100, lr=1.0)
+    assert traj.diverged.all()
+    _assert_all_finite(traj)
+    assert (traj.diverged_at >= 1).all() and (traj.diverged_at == traj.stopped_at).all()
+    assert (traj.reason == DIVERGED).all()
+    for i, t in enumerate(traj.diverged_at):
+        _assert_frozen_from(traj, i, t - 1)  # frozen at the last good point, before the step that blew up
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_huge_learning_rate_is_frozen_for_every_optimizer(optimizer):
+    traj = run(QUADRATIC, optimizer, _starts(8, surface=QUADRATIC), 300, lr=1e8)
+    _assert_all_finite(traj)
+    assert traj.diverged.all(), traj.reason_text()
+    assert ((traj.diverged_at >= 1) & (traj.diverged_at <= 300)).all()
+
+
+@pytest.mark.filterwarnings("error")
+def test_only_the_diverging_start_is_frozen():
+    # lr beyond 2/κ but below 2/1: only the y direction is unstable, so a start on the x axis converges
+    traj = run(QUADRATIC, "sgd", [[1.0, 0.0], [1.0, 1.0]], 500, lr=0.21)
+    assert traj.diverged_at[0] == -1 and traj.reason[0] == MAX_STEPS
+    assert traj.diverged_at[1] > 1 and traj.reason[1] == DIVERGED
+    np.testing.assert_allclose(traj.final[0], [0.0, 0.0], atol=1e-12)
+    _assert_all_finite(traj)
+
+
+@pytest.mark.filterwarnings("error")
+def test_overflowing_and_nan_gradients_are_frozen_quietly():
+    overflow = run(lambda p: -np.exp(p), "sgd", [[800.0, 0.0], [0.0, 0.0]], 10, lr=1.0)
+    assert overflow.diverged_at[0] == 1 and overflow.diverged_at[1] > 1
+    nan_beyond_one = run(lambda p: np.where(p > 1.0, np.nan, -1.0), "adam", [0.0, 0.0], 100, lr=0.1)
+    assert nan_beyond_one.diverged_at > 0
+    assert (nan_beyond_one.points <= 1.0 + 0.1 + 1e-12).all()
+    for traj in (overflow, nan_beyond_one):
+        for name in ("points", "grads", "steps"):
+            assert np.isfinite(getattr(traj, name)).all(), name
+
+
+@pytest.mark.parametrize("name", ["quadratic", "booth", "matyas"])
+def test_gd_is_stable_just_below_two_over_l_and_diverges_just_above(name):
+    s = SURFACES[name]
+    below = run(s, "sgd", s.start, 4000, lr=0.99 * 2 / s.lipschitz)
+    above = run(s, "sgd", s.start, 4000, lr=1.01 * 2 / s.lipschitz)
+    assert below.reason == MAX_STEPS
+    assert np.linalg.norm(below.final - s.minima[0]) < 1e-8
+    assert above.reason == DIVERGED and above.diverged_at > 100  # slowly: the factor is only 1.02 per step
+    _assert_all_finite(above)
+
+
+@pytest.mark.parametrize("k", [1.0, 4.0, 50.0])
+def test_quadratic_stability_edge_follows_the_condition_number(k):
+    s = quadratic(k)
+    assert run(s, "sgd", s.start, 3000, lr=0.98 * 2 / k).reason == MAX_STEPS
+    assert run(s, "sgd", s.start, 3000, lr=1.02 * 2 / k).reason == DIVERGED
+
+
+# --- invalid input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(optimizer="adamax"),
+        dict(optimizer="SGD"),
+        dict(start=[1.0, 2.0, 3.0]),
+        dict(start=[[1.0, 2.0, 3.0]]),
+        dict(start=1.0),
+        dict(steps=-1),
+        dict(hyper=dict(learning_rate=0.1)),
+        dict(hyper=dict(lr=-0.1)),
+    ],
+)
+def test_invalid_arguments_raise_value_error(kwargs):
+    args = dict(optimizer="sgd", start=[1.0, 2.0], steps=5, hyper={}) | kwargs
+    with pytest.raises(ValueError):
+        run(HIMMELBLAU, args["optimizer"], args["start"], args["steps"], **args["hyper"])
