@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from gdviz.ui.nav import PAGES
+
 st.title("gdviz — gradient descent, made visible")
 st.markdown(
     """
@@ -12,12 +14,9 @@ path PyTorch would take from the same start.
 )
 
 st.subheader("Pages")
-st.page_link("pages/race.py", label="Optimizer race", icon=":material/sports_score:")
-st.markdown(
-    "SGD, Momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam, AdamW and NAdam racing on fourteen "
-    "classic surfaces — the long valley, the saddle, Beale, Rosenbrock's banana, Himmelblau's four minima. "
-    "Play the race in your browser, scrub back and forth, and compare the loss curves."
-)
+for p in PAGES[1:]:
+    st.page_link(p.path, label=p.title, icon=p.icon)
+    st.markdown(p.blurb)
 
 st.subheader("Where it comes from")
 st.markdown(
