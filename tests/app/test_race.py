@@ -1,0 +1,92 @@
+"""The optimizer race page, driven through its widgets; the figure JSON is decoded and checked."""
+
+import numpy as np
+import pytest
+
+from gdviz import SURFACES
+
+from .conftest import decode, figures, no_exceptions
+
+PAGE = "pages/race.py"
+
+
+def _race_figure(at):
+    figs = figures(at)
+    assert len(figs) == 1, "expected exactly one chart on the race page"
+    return figs[0]
+
+
+def _legend_names(fig):
+    return [t.get("name") for t in fig["data"] if t.get("showlegend", True) and t.get("name")]
+
+
+def test_default_race_draws_paths_frames_and_landscape(open_page):
+    at = open_page(PAGE)
+    no_exceptions(at)
+    fig = _race_figure(at)
+    names = _legend_names(fig)
+    assert {"SGD", "Momentum", "Adam"} <= set(names)
+    assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert len(fig["frames"]) > 100  # 300 steps, thinned to at most 200 frames
+    # the markers move: the first and last frame put them in different places
+    first, last = fig["frames"][0]["data"][0], fig["frames"][-1]["data"][0]
+    assert not np.allclose(decode(first["x"]), decode(last["x"]))
+    # map axes stay on the surface's domain
+    (x0, x1), (y0, y1) = SURFACES["himmelblau"].domain
+    assert fig["layout"]["xaxis"]["range"] == [x0, x1]
+    assert fig["layout"]["yaxis"]["range"] == [y0, y1]
+
+
+def test_diverging_learning_rate_is_reported_and_axes_keep_the_domain(open_page):
+    at = open_page(PAGE)
+    at.number_input(key="hyper.sgd.lr").set_value(1.0).run()
+    no_exceptions(at)
+    fig = _race_figure(at)
+    sgd = [n for n in _legend_names(fig) if n.startswith("SGD")]
+    assert sgd and "diverged at step" in sgd[0]
+    path = next(t for t in fig["data"] if t.get("name", "").startswith("SGD") and t.get("xaxis", "x") == "x")
+    assert np.isfinite(decode(path["x"])).all()
+    (x0, x1), _ = SURFACES["himmelblau"].domain
+    assert fig["layout"]["xaxis"]["range"] == [x0, x1]
+    table = at.dataframe[0].value
+    assert table.loc[table["optimizer"] == "SGD", "stopped because"].item() == "diverged"
+
+
+@pytest.mark.parametrize("bad", [-0.1, -1e-6])
+def test_refused_learning_rate_explains_and_keeps_the_others(open_page, bad):
+    at = open_page(PAGE)
+    at.number_input(key="hyper.adam.lr").set_value(bad).run()
+    no_exceptions(at)
+    assert any("Adam" in e.value and "learning rate" in e.value for e in at.error)
+    names = _legend_names(_race_figure(at))
+    assert "SGD" in names and "Momentum" in names and not any(n.startswith("Adam") for n in names)
+    assert at.number_input(key="hyper.sgd.lr").value == 0.01  # other settings untouched
+
+
+def test_start_outside_the_domain_explains_and_keeps_settings(open_page):
+    at = open_page(PAGE)
+    at.number_input(key="start_x.himmelblau").set_value(50.0).run()
+    no_exceptions(at)
+    assert any("outside the plotted domain" in e.value for e in at.error)
+    assert not figures(at)
+    assert at.multiselect(key="optimizers").value == ["sgd", "momentum", "adam"]
+
+
+def test_every_surface_and_optimizer_runs(open_page):
+    at = open_page(PAGE)
+    at.multiselect(key="optimizers").set_value(list(at.multiselect(key="optimizers").options)).run()
+    for name in SURFACES:
+        at.selectbox(key="surface").set_value(name).run()
+        no_exceptions(at)
+        fig = _race_figure(at)
+        (x0, x1), _ = SURFACES[name].domain
+        assert fig["layout"]["xaxis"]["range"] == [x0, x1]
+        assert len(_legend_names(fig)) >= 9
+
+
+def test_condition_number_below_one_is_refused(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="surface").set_value("quadratic").run()
+    at.number_input(key="condition").set_value(0.5).run()
+    no_exceptions(at)
+    assert any("condition number" in e.value for e in at.error)
