@@ -1,0 +1,311 @@
+"""gdviz.optimizers against PyTorch's recorded paths, plus the classic facts every optimizer keeps.
+
+The reference paths were recorded from torch.optim by tests/fixtures/make_optimizer_refs.py; torch
+itself is not needed here. Tolerances are 1e-9 relative: a wrong update rule misses by far more.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import gdviz
+from gdviz import OPTIMIZERS, SURFACES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+META = json.loads((FIXTURES / "optimizer_paths.json").read_text())
+CASES = {case["key"]: case for case in META["cases"]}
+BETAS = ("adam", "adamw", "nadam")
+
+# torch.optim's documented defaults (torch 2.x), every numeric argument of each constructor
+_SGD = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0}
+_ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0}
+TORCH_DEFAULTS = {
+    "sgd": _SGD,
+    "momentum": _SGD,
+    "nesterov": _SGD,
+    "adagrad": {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
+    "rmsprop": {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0},
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0},
+    "adam": _ADAM,
+    "adamw": {**_ADAM, "weight_decay": 1e-2},
+    "nadam": {**_ADAM, "lr": 2e-3, "momentum_decay": 4e-3},
+}
+# the hyperparameters DESIGN.md promises each entry exposes
+REQUIRED = {
+    "sgd": {"lr"},
+    "momentum": {"lr", "momentum"},
+    "nesterov": {"lr", "momentum"},
+    "adagrad": {"lr", "eps"},
+    "rmsprop": {"lr", "alpha", "eps", "momentum"},
+    "adadelta": {"lr", "rho", "eps"},
+    "adam": {"lr", "betas", "eps"},
+    "adamw": {"lr", "betas", "eps", "weight_decay"},
+    "nadam": {"lr", "betas", "eps", "momentum_decay"},
+}
+# torch's SGD momentum of 0 is gdviz's "sgd"; the momentum entries choose μ = 0.9 instead
+NOT_TORCHS = {("momentum", "momentum"): 0.9, ("nesterov", "momentum"): 0.9}
+
+# every optimizer at its defaults, plus the branches defaults skip
+CONFIGS = [(name, {}) for name in OPTIMIZERS] + [
+    ("rmsprop", {"momentum": 0.9}),
+    ("adamw", {"weight_decay": 0.5}),
+    ("nadam", {"momentum_decay": 0.0}),
+]
+
+
+def _hyper(case: dict) -> dict:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in case["hyper"].items()}
+
+
+def _config_id(config) -> str:
+    name, hyper = config
+    return name + "".join(f"-{k}={v}" for k, v in hyper.items())
+
+
+@pytest.fixture(scope="module")
+def torch_paths():
+    with np.load(FIXTURES / "optimizer_paths.npz") as data:
+        return {key: data[key] for key in data.files}
+
+
+def _walk(name: str, hyper: dict, params: np.ndarray, steps: int, seed: int = 0):
+    """A few updates on random gradients, so the state is no longer the trivial initial one."""
+    opt = OPTIMIZERS[name](**hyper)
+    rng = np.random.default_rng(seed)
+    state = opt.init(params)
+    for _ in range(steps):
+        step, state = opt.update(rng.normal(size=params.shape), state, params)
+        params = params + step
+    return opt, state, params
+
+
+# --- the torch references -------------------------------------------------------------------------
+
+
+def test_fixture_is_whole(torch_paths):
+    assert META["steps"] == 300 and META["dtype"] == "float64"
+    assert set(torch_paths) == set(CASES)
+    for key, case in CASES.items():
+        assert torch_paths[key].shape == (301, len(case["starts"]), 2), key
+        assert len(case["starts"]) >= 3, key
+
+
+def test_every_optimizer_has_torch_references():
+    covered = {case["optimizer"] for case in CASES.values()}
+    missing = set(OPTIMIZERS) - covered
+    assert not missing, f"no torch reference for {sorted(missing)}: add cases to make_optimizer_refs.py"
+    for name in OPTIMIZERS:  # non-default hyperparameters too, not only the learning rate
+        varied = {k for case in CASES.values() if case["optimizer"] == name for k in case["hyper"]}
+        assert len(varied) >= min(2, len(OPTIMIZERS[name].hyper)), name
+    assert any(case["hyper"].get("momentum", 0) > 0 for case in CASES.values() if case["optimizer"] == "rmsprop")
+
+
+@pytest.mark.parametrize("key", sorted(CASES))
+def test_path_matches_torch(key, torch_paths):
+    case = CASES[key]
+    surface = SURFACES[case["surface"]]
+    starts = np.array(case["starts"])
+    np.testing.assert_array_equal(
+        surface.grad(starts), case["grad_at_starts"], err_msg=f"surface {case['surface']!r} changed since recording"
+    )
+    traj = gdviz.run(surface, case["optimizer"], starts, META["steps"], **_hyper(case))  # all k starts at once
+    assert traj.points.shape == torch_paths[key].shape
+    assert (traj.reason == gdviz.REASONS.index("max steps")).all(), "a reference start stopped early"
+    np.testing.assert_allclose(traj.points, torch_paths[key], rtol=1e-9, atol=1e-12, err_msg=key)
+
+
+def test_references_are_not_trivial(torch_paths):
+    """Each path really moves, and the paths of different optimizers really differ."""
+    for key, path in torch_paths.items():
+        assert np.linalg.norm(path[-1] - path[0], axis=-1).min() > 1e-2, key
+    sgd = torch_paths["case00_sgd_quadratic"]
+    for key in ("case05_momentum_quadratic", "case09_nesterov_quadratic", "case26_adam_quadratic"):
+        assert CASES[key]["starts"] == CASES["case00_sgd_quadratic"]["starts"]
+        assert np.abs(torch_paths[key] - sgd).max() > 0.1, key
+
+
+# --- classic facts ----------------------------------------------------------------------------------
+
+
+def test_momentum_zero_is_sgd_exactly():
+    surface, starts = SURFACES["rosenbrock"], np.array([[-1.2, 1.0], [0.5, -0.5], [1.5, 1.5]])
+    plain = gdviz.run(surface, "sgd", starts, 200, lr=1e-3)
+    heavy = gdviz.run(surface, "momentum", starts, 200, lr=1e-3, momentum=0.0)
+    np.testing.assert_array_equal(heavy.points, plain.points)
+    assert np.abs(plain.points[-1] - plain.points[0]).max() > 0.1
+
+
+@pytest.mark.parametrize("lr", [1e-3, 0.1])
+def test_adam_first_step_is_lr_times_sign(lr):
+    g = np.array([[1e-3, -1e-3], [0.5, -2.0], [37.0, -1e4], [1e6, 0.0]])  # six decades of magnitude
+    opt = OPTIMIZERS["adam"](lr=lr)
+    params = np.ones_like(g)
+    step, state = opt.update(g, opt.init(params), params)
+    np.testing.assert_allclose(step, -lr * np.sign(g), rtol=1e-4, atol=0)
+    assert step[3, 1] == 0.0
+    assert state.step == 1
+
+
+def test_nesterov_differs_from_momentum():
+    surface, starts = SURFACES["quadratic"], np.array([[-4.5, 2.0], [3.0, -3.5]])
+    heavy = gdviz.run(surface, "momentum", starts, 100, lr=0.01, momentum=0.9)
+    nag = gdviz.run(surface, "nesterov", starts, 100, lr=0.01, momentum=0.9)
+    # first step: momentum moves by lr·g, Nesterov by lr·(1 + μ)·g
+    np.testing.assert_allclose(nag.steps[0], 1.9 * heavy.steps[0], rtol=1e-12)
+    assert np.abs(nag.points - heavy.points).max() > 0.1
+    # Nesterov damps the valley's oscillation: it ends nearer the minimum
+    assert (np.linalg.norm(nag.final, axis=-1) < np.linalg.norm(heavy.final, axis=-1)).all()
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=_config_id)
+def test_update_is_pure(config):
+    name, hyper = config
+    opt, state, params = _walk(name, hyper, np.array([[-1.0, 2.0], [0.5, -0.3], [3.0, 0.0]]), steps=5)
+    grads = np.array([[0.3, -1.2], [2.0, 0.01], [-0.7, 0.0]])
+    before = copy.deepcopy((grads, state, params))
+    step1, state1 = opt.update(grads, state, params)
+    step2, state2 = opt.update(grads, state, params)
+    np.testing.assert_array_equal(step1, step2)
+    assert type(state1) is type(state2) is type(state)
+    for new1, new2, old in zip(state1, state2, state, strict=True):
+        np.testing.assert_array_equal(new1, new2)
+        assert not np.shares_memory(new1, old), "the new state aliases the old one"
+    for now, then in zip((grads, *state, params), (before[0], *before[1], before[2]), strict=True):
+        np.testing.assert_array_equal(now, then)  # inputs untouched
+    if state:
+        assert any(not np.array_equal(new, old) for new, old in zip(state1, state, strict=True))
+    assert np.abs(step1).max() > 0
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=_config_id)
+def test_state_is_an_immutable_namedtuple_of_arrays(config):
+    name, hyper = config
+    opt = OPTIMIZERS[name](**hyper)
+    params = np.zeros((4, 2))
+    state = opt.init(params)
+    assert isinstance(state, tuple) and hasattr(type(state), "_fields")
+    assert len(state._fields) == len(state)
+    for field, value in zip(state._fields, state, strict=True):
+        assert isinstance(value, np.ndarray), field
+        assert value.shape in ((), params.shape), field
+        assert value.dtype == np.float64, field
+    if state._fields:
+        with pytest.raises(AttributeError):
+            setattr(state, state._fields[0], np.ones(2))
+    assert type(opt.update(np.ones_like(params), state, params)[1]) is type(state)
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=_config_id)
+def test_batched_and_single_params(config):
+    """Shape (2,) works, shape (k, 2) works, and a batch steps each row exactly as if alone."""
+    name, hyper = config
+    starts = np.array([[-1.0, 2.0], [0.5, -0.3], [3.0, 0.0], [1e-3, 4.0]])
+    opt = OPTIMIZERS[name](**hyper)
+    grad = SURFACES["himmelblau"].grad
+
+    def steps_from(p, n=20):
+        state, out = opt.init(p), []
+        for _ in range(n):
+            step, state = opt.update(grad(p), state, p)
+            assert step.shape == p.shape
+            p = p + step
+            out.append(step)
+        return np.array(out)
+
+    batched = steps_from(starts)
+    for i, start in enumerate(starts):
+        np.testing.assert_array_equal(steps_from(start), batched[:, i])
+    single = gdviz.run(SURFACES["himmelblau"], name, starts[1], 20, **hyper)
+    assert single.points.shape == (21, 2)
+    together = gdviz.run(SURFACES["himmelblau"], name, starts, 20, **hyper)
+    assert together.points.shape == (21, 4, 2)
+    np.testing.assert_array_equal(single.points, together.points[:, 1])
+
+
+# --- specs ------------------------------------------------------------------------------------------
+
+
+def test_registry_holds_the_torch_optimizers():
+    assert set(TORCH_DEFAULTS) <= set(OPTIMIZERS)
+    for key, spec in OPTIMIZERS.items():
+        assert spec.name == key
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_spec_is_complete(name):
+    spec = OPTIMIZERS[name]
+    assert spec.title.strip() and spec.latex.strip() and spec.variant.strip()
+    names = [h.name for h in spec.hyper]
+    assert names and len(names) == len(set(names)) and names[0] == "lr"
+    for h in spec.hyper:
+        assert h.low < h.high, h.name
+        assert not h.log or h.low > 0, f"{h.name}: a log scale needs a positive low end"
+        values = h.default if isinstance(h.default, tuple) else (h.default,)
+        assert all(h.low <= v <= h.high for v in values), f"{name}.{h.name} default {h.default} outside range"
+        if isinstance(h.default, tuple):
+            assert len(h.symbols) == len(h.default), h.name
+    spec()  # the defaults build an optimizer
+
+
+@pytest.mark.parametrize("name", list(TORCH_DEFAULTS))
+def test_names_and_defaults_are_torchs(name):
+    defaults = OPTIMIZERS[name].defaults()
+    assert REQUIRED[name] <= set(defaults) <= set(TORCH_DEFAULTS[name])
+    for key, value in defaults.items():
+        expected = NOT_TORCHS.get((name, key), TORCH_DEFAULTS[name][key])
+        assert value == expected, f"{name}.{key} defaults to {value}, expected {expected}"
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_factory_signature_agrees_with_spec(name):
+    """Calling the bare factory and calling the spec give the same optimizer defaults."""
+    spec = OPTIMIZERS[name]
+    parameters = inspect.signature(spec.factory).parameters
+    for h in spec.hyper:
+        assert h.name in parameters, h.name
+        assert tuple(np.atleast_1d(parameters[h.name].default)) == tuple(np.atleast_1d(h.default)), h.name
+
+
+# --- refusing bad hyperparameters ---------------------------------------------------------------------
+
+BAD = (
+    [(name, {"lr": lr}, "learning rate") for name in TORCH_DEFAULTS for lr in (-0.1, math.nan, math.inf)]
+    + [
+        (name, {"betas": betas}, "β")
+        for name in BETAS
+        for betas in ((1.0, 0.999), (0.9, 1.0), (-0.1, 0.9), (math.nan, 0.9))
+    ]
+    + [(name, {"betas": (0.9,)}, "pair") for name in BETAS]
+    + [
+        ("momentum", {"momentum": -0.5}, "momentum"),
+        ("nesterov", {"momentum": 0.0}, "Nesterov"),
+        ("adagrad", {"eps": -1e-8}, "eps"),
+        ("rmsprop", {"alpha": 1.5}, "alpha"),
+        ("rmsprop", {"momentum": -0.1}, "momentum"),
+        ("adadelta", {"rho": -0.1}, "rho"),
+        ("adam", {"eps": -1.0}, "eps"),
+        ("adamw", {"weight_decay": -0.01}, "weight_decay"),
+        ("nadam", {"momentum_decay": -1.0}, "momentum_decay"),
+    ]
+    + [(name, {"bogus": 1.0}, "has no hyperparameter bogus") for name in TORCH_DEFAULTS]
+)
+
+
+@pytest.mark.parametrize(("name", "hyper", "message"), BAD, ids=lambda x: str(x))
+def test_bad_hyperparameters_are_refused_with_a_message(name, hyper, message):
+    with pytest.raises(ValueError, match=message):
+        OPTIMIZERS[name](**hyper)
+    with pytest.raises(ValueError, match=message):
+        gdviz.run(SURFACES["quadratic"], name, (1.0, 1.0), 5, **hyper)
+
+
+def test_unknown_optimizer_is_refused():
+    with pytest.raises(ValueError, match="unknown optimizer 'adamm'.*adam"):
+        gdviz.run(SURFACES["quadratic"], "adamm", (1.0, 1.0), 5)
