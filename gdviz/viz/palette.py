@@ -23,7 +23,7 @@ OPTIMIZER_STYLES: dict[str, Style] = {
     "adagrad": Style("#009E73", "triangle-up", "dashdot"),
     "rmsprop": Style("#0072B2", "triangle-down", "longdash"),
     "adadelta": Style("#D55E00", "cross", "longdashdot"),
-    "adam": Style("#CC79A7", "star", "solid"),
+    "adam": Style("#CC79A7", "hourglass", "solid"),
     "adamw": Style("#F0E442", "pentagon", "dash"),
     "nadam": Style("#000000", "hexagram", "dot"),
 }

@@ -1,0 +1,43 @@
+"""Every page opens in a real browser with no exception box; the race plays in the browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from gdviz.ui.nav import PAGES
+
+from .conftest import screenshot, settle
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=[p.title for p in PAGES])
+def test_page_opens_without_exception(server, page, entry):
+    page.goto(f"{server}/{entry.url_path}")
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=30_000)
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    # the shared sidebar is there: the page ran inside app.py's frame
+    expect(page.get_by_text("gradient descent, made visible").first).to_be_visible()
+    screenshot(page, f"page-{entry.url_path or 'home'}")
+
+
+MOVING_MARKERS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const i = gd._fullData.findIndex(t => t.mode === 'markers' && t.hoverinfo === 'skip');
+  return Array.from(gd._fullData[i].x);
+}"""
+
+
+def test_race_plays_in_the_browser_and_the_landscape_stays(server, page):
+    page.goto(f"{server}/optimizer-race")
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=30_000)
+    settle(page)
+    landscape = chart.locator("g.imagelayer image")
+    expect(landscape).to_have_count(1)
+    before = page.evaluate(MOVING_MARKERS)
+    chart.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(1500)
+    during = page.evaluate(MOVING_MARKERS)
+    assert len(before) == 3 and during != before, f"the markers did not move after Play: {before} -> {during}"
+    expect(landscape).to_have_count(1)  # still drawn while frames animate
+    assert landscape.get_attribute("href").startswith("data:image/png")
+    screenshot(page, "race-playing")
