@@ -380,7 +380,12 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         "adam",
         "Adam",
         adam,
-        (_lr(1e-3), _BETAS, _eps(1e-8)),
+        (
+            _lr(1e-3),
+            _BETAS,
+            _eps(1e-8),
+            HyperParam("weight_decay", 0.0, 0.0, 1.0, symbols=("λ",), help="L2 penalty: adds λθ to the gradient"),
+        ),
         r"m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \qquad "
         r"\hat m_t = \frac{m_t}{1 - \beta_1^t} \qquad \hat v_t = \frac{v_t}{1 - \beta_2^t} \qquad "
         r"\theta_t = \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
