@@ -1,7 +1,8 @@
 """Widgets built from specs: one function turns any optimizer's hyperparameter spec into inputs.
 
 Every function returns plain values (numbers, tuples, names), never widgets, so pages pass them
-straight to the cached core calls.
+straight to the cached core calls. Starting values go through session state, so callbacks
+(presets, links) can set any widget before it is drawn.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import streamlit as st
 from ..optimizers import HyperParam, OptimizerSpec
 
 
+def hyper_key(optimizer: str, name: str, i: int | None = None) -> str:
+    return f"hyper.{optimizer}.{name}" + ("" if i is None else f".{i}")
+
+
 def _number(h: HyperParam, value: float, label: str, key: str) -> float:
+    st.session_state.setdefault(key, float(value))
     # no min/max on purpose: an out-of-range value reaches the core, which explains what is wrong
     step = value / 10 if h.log and value > 0 else (h.high - h.low) / 100
-    return st.number_input(label, value=float(value), step=float(step), format="%g", key=key, help=h.help)
+    return st.number_input(label, step=float(step), format="%g", key=key, help=h.help)
 
 
-def hyper_widgets(spec: OptimizerSpec, key: str, start: dict | None = None) -> dict:
+def hyper_widgets(spec: OptimizerSpec, optimizer: str, start: dict | None = None) -> dict:
     """Inputs for each hyperparameter of ``spec``, starting from ``start`` where given and from the
     spec's (torch's) defaults elsewhere; returns ``{name: value}`` in torch's names."""
     values = {}
@@ -29,8 +35,8 @@ def hyper_widgets(spec: OptimizerSpec, key: str, start: dict | None = None) -> d
             parts = []
             for i, (col, d, sym) in enumerate(zip(st.columns(len(value)), value, symbols, strict=True)):
                 with col:
-                    parts.append(_number(h, d, f"{sym} ({h.name}[{i}])", f"{key}.{h.name}.{i}"))
+                    parts.append(_number(h, d, f"{sym} ({h.name}[{i}])", hyper_key(optimizer, h.name, i)))
             values[h.name] = tuple(parts)
         else:
-            values[h.name] = _number(h, value, f"{symbols[0]} ({h.name})", f"{key}.{h.name}")
+            values[h.name] = _number(h, value, f"{symbols[0]} ({h.name})", hyper_key(optimizer, h.name))
     return values

@@ -1,7 +1,18 @@
 """Plotly figure builders: data in, ``go.Figure`` out. No streamlit here."""
 
+from .charts import distance_figure, surface3d_figure
 from .landscape import layout_image, png_bytes, rgb_image
 from .palette import OPTIMIZER_STYLES, Style, style
 from .race import race_figure
 
-__all__ = ["OPTIMIZER_STYLES", "Style", "layout_image", "png_bytes", "race_figure", "rgb_image", "style"]
+__all__ = [
+    "OPTIMIZER_STYLES",
+    "Style",
+    "distance_figure",
+    "layout_image",
+    "png_bytes",
+    "race_figure",
+    "rgb_image",
+    "style",
+    "surface3d_figure",
+]

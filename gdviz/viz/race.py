@@ -36,15 +36,42 @@ def loss_curve(surface: Surface, run: Trajectory) -> tuple[np.ndarray, bool]:
     return np.maximum(run.losses - best, GAP_FLOOR), True
 
 
-def legend_name(name: str, run: Trajectory) -> str:
+def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
     title = OPTIMIZERS[name].title if name in OPTIMIZERS else name
     if run.diverged_at >= 0:
-        return f"{title} — diverged at step {int(run.diverged_at)}"
+        # a surface unbounded below (a saddle) is escaped, not diverged from
+        verb = "diverged at step" if len(surface.minima) else "left the plot at step"
+        return f"{title} — {verb} {int(run.diverged_at)}"
     return title
 
 
-def race_figure(surface: Surface, runs: dict[str, Trajectory], log_loss: bool = True) -> go.Figure:
-    """Map and loss chart for ``runs`` (optimizer name → single-start Trajectory), animated."""
+def pick_grid(surface: Surface, n: int = 60) -> go.Scatter:
+    """An invisible grid of points over the map: clicking one selects it (contours are not selectable)."""
+    (x0, x1), (y0, y1) = surface.domain
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return go.Scatter(
+        x=gx.ravel().astype(np.float32),
+        y=gy.ravel().astype(np.float32),
+        mode="markers",
+        marker=dict(size=8, opacity=0),
+        hoverinfo="none",
+        showlegend=False,
+        name="pick start",
+    )
+
+
+def race_figure(
+    surface: Surface,
+    runs: dict[str, Trajectory],
+    log_loss: bool = True,
+    fans: dict[str, Trajectory] | None = None,
+    pickable: bool = True,
+) -> go.Figure:
+    """Map and loss chart for ``runs`` (optimizer name → single-start Trajectory), animated.
+
+    ``fans`` (name → batched Trajectory) adds thin paths around each main one: other noise seeds in
+    stochastic mode. ``pickable`` lays an invisible grid over the map so a click can pick a start.
+    """
     names = list(runs)
     steps = max((r.steps.shape[0] for r in runs.values()), default=0)
     fig = make_subplots(
@@ -56,10 +83,32 @@ def race_figure(surface: Surface, runs: dict[str, Trajectory], log_loss: bool = 
     (x0, x1), (y0, y1) = surface.domain
     has_gap = len(surface.minima) > 0
     curves = {}
+    if pickable:
+        fig.add_trace(pick_grid(surface), row=1, col=1)
+    for name, fan in (fans or {}).items():
+        s = style(name)
+        k = fan.points.shape[1]
+        gap = np.full((1, k), np.nan)  # one NaN between paths breaks the line: k paths, one trace
+        xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel()
+        ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel()
+        fig.add_trace(
+            go.Scatter(
+                x=xs.astype(np.float32),
+                y=ys.astype(np.float32),
+                mode="lines",
+                line=dict(color=s.color, width=1),
+                opacity=0.35,
+                name=f"{OPTIMIZERS[name].title}: {k} other noise seeds",
+                legendgroup=name,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
     for name in names:
         run, s = runs[name], style(name)
         curves[name], _ = loss_curve(surface, run)
-        label = legend_name(name, run)
+        label = legend_name(name, run, surface)
         fig.add_trace(
             go.Scatter(
                 x=run.points[:, 0],

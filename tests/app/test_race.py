@@ -12,7 +12,8 @@ PAGE = "pages/race.py"
 
 def _race_figure(at):
     figs = figures(at)
-    assert len(figs) == 1, "expected exactly one chart on the race page"
+    assert figs, "no chart on the race page"
+    assert "frames" in figs[0], "the first chart is the animated race"
     return figs[0]
 
 
@@ -65,7 +66,7 @@ def test_refused_learning_rate_explains_and_keeps_the_others(open_page, bad):
 
 def test_start_outside_the_domain_explains_and_keeps_settings(open_page):
     at = open_page(PAGE)
-    at.number_input(key="start_x.himmelblau").set_value(50.0).run()
+    at.number_input(key="start_x").set_value(50.0).run()
     no_exceptions(at)
     assert any("outside the plotted domain" in e.value for e in at.error)
     assert not figures(at)
@@ -90,3 +91,68 @@ def test_condition_number_below_one_is_refused(open_page):
     at.number_input(key="condition").set_value(0.5).run()
     no_exceptions(at)
     assert any("condition number" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("preset", list(__import__("gdviz.presets", fromlist=["PRESETS"]).PRESETS))
+def test_each_preset_sets_up_its_race(open_page, preset):
+    from gdviz.presets import PRESETS
+
+    p = PRESETS[preset]
+    at = open_page(PAGE)
+    at.button(key=f"preset.{preset}").click().run()
+    no_exceptions(at)
+    assert at.selectbox(key="surface").value == p.surface
+    assert at.multiselect(key="optimizers").value == list(p.optimizers)
+    assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == p.start
+    assert any(p.watch in i.value for i in at.info)
+    names = _legend_names(_race_figure(at))
+    diverged = [n.split(" — ")[0] for n in names if "diverged" in n]
+    assert diverged == (["SGD"] if preset == "too_large" else []), diverged
+    for opt, hyper in p.optimizers.items():
+        assert at.number_input(key=f"hyper.{opt}.lr").value == hyper["lr"]
+
+
+def test_changing_surface_moves_the_start_to_its_default(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="surface").set_value("rosenbrock").run()
+    no_exceptions(at)
+    assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == SURFACES["rosenbrock"].start
+    first = _race_figure(at)
+    start = next(t for t in first["data"] if t.get("name") == "start")
+    assert (decode(start["x"])[0], decode(start["y"])[0]) == SURFACES["rosenbrock"].start
+
+
+@pytest.mark.parametrize("steps", [0, 100_000])
+def test_steps_out_of_range_explain(open_page, steps):
+    at = open_page(PAGE)
+    at.number_input(key="steps").set_value(steps).run()
+    no_exceptions(at)
+    assert any("Steps must be between" in e.value for e in at.error)
+    assert not figures(at)
+
+
+def test_stochastic_mode_draws_a_fan_of_seeds(open_page):
+    at = open_page(PAGE)
+    at.number_input(key="noise").set_value(5.0).run()
+    at.slider(key="seeds").set_value(6).run()
+    no_exceptions(at)
+    fans = [t for t in _race_figure(at)["data"] if "other noise seeds" in t.get("name", "")]
+    assert len(fans) == 3 and all("6 other noise seeds" in t["name"] for t in fans)
+    xs = decode(fans[0]["x"])
+    assert np.isnan(xs).sum() == 6  # six paths, each ended by a NaN break
+
+
+def test_zero_learning_rate_warns(open_page):
+    at = open_page(PAGE)
+    at.number_input(key="hyper.sgd.lr").set_value(0.0).run()
+    no_exceptions(at)
+    assert any("never moves" in w.value for w in at.warning)
+
+
+def test_3d_view_shows_the_surface_and_paths(open_page):
+    at = open_page(PAGE)
+    at.segmented_control(key="view").set_value("3D").run()
+    no_exceptions(at)
+    fig = figures(at)[0]
+    kinds = [t["type"] for t in fig["data"]]
+    assert kinds[0] == "surface" and kinds.count("scatter3d") == 3

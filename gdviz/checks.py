@@ -1,0 +1,31 @@
+"""Plain-language checks of race settings, before anything runs: each problem is one sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .surfaces import Surface
+
+MAX_STEPS = 5000
+
+
+def race_problems(surface: Surface, start: tuple[float, float], steps: int, noise: float) -> list[str]:
+    """Why these settings cannot run, one sentence each; an empty list when they can."""
+    problems = []
+    (x0, x1), (y0, y1) = surface.domain
+    x, y = start
+    if not (np.isfinite(x) and np.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
+        problems.append(
+            f"The start ({x:g}, {y:g}) is outside the plotted domain [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]: "
+            "move it inside (or click the map)."
+        )
+    if not 1 <= steps <= MAX_STEPS:
+        problems.append(f"Steps must be between 1 and {MAX_STEPS:,} (it is {steps:,}).")
+    if not (np.isfinite(noise) and noise >= 0):
+        problems.append(f"The gradient noise σ must be a finite number ≥ 0 (it is {noise:g}).")
+    return problems
+
+
+def hyper_notes(hyper: dict) -> list[str]:
+    """Legal settings that will surprise: a zero learning rate never moves."""
+    return ["a learning rate of 0 never moves the point"] if hyper.get("lr") == 0 else []

@@ -1,0 +1,84 @@
+"""Static companions of the race: distance to the nearest minimum, and the surface in 3D."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..optimizers import OPTIMIZERS
+from ..surfaces import Surface
+from ..trajectory import Trajectory
+from .landscape import level_values
+from .palette import style
+
+FONT = dict(size=14)
+
+
+def distance_figure(surface: Surface, runs: dict[str, Trajectory]) -> go.Figure:
+    """Distance from each path to its nearest listed minimum, against step (log axis)."""
+    fig = go.Figure()
+    for name, run in runs.items():
+        _, dist = surface.nearest_minimum(run.points)
+        s = style(name)
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(dist)),
+                y=np.maximum(dist, 1e-16),
+                mode="lines",
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                name=OPTIMIZERS[name].title,
+            )
+        )
+    fig.update_layout(
+        title="Distance to the nearest minimum",
+        xaxis_title="step",
+        yaxis=dict(type="log", title="distance", exponentformat="power"),
+        height=380,
+        margin=dict(l=60, r=20, t=50, b=50),
+        font=FONT,
+        legend=dict(orientation="h", y=-0.2),
+    )
+    return fig
+
+
+def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90) -> go.Figure:
+    """The landscape as a 3D surface with the paths lying on it (height on the contour map's scale)."""
+    xs, ys, Z = surface.grid(n)
+    H = np.clip(level_values(surface, Z), None, np.percentile(level_values(surface, Z), 99))
+    fig = go.Figure(go.Surface(x=xs, y=ys, z=H, colorscale="Blues_r", opacity=0.85, showscale=False, hoverinfo="skip"))
+
+    def height(p):
+        return np.clip(level_values(surface, np.append(surface.f(p), Z.ravel()))[: len(p)], H.min(), H.max())
+
+    (x0, x1), (y0, y1) = surface.domain
+    for name, run in runs.items():
+        s = style(name)
+        inside = (
+            (run.points[:, 0] >= x0) & (run.points[:, 0] <= x1) & (run.points[:, 1] >= y0) & (run.points[:, 1] <= y1)
+        )
+        p = run.points[inside]
+        fig.add_trace(
+            go.Scatter3d(
+                x=p[:, 0],
+                y=p[:, 1],
+                z=height(p),
+                mode="lines",
+                line=dict(color=s.color, width=6),
+                name=OPTIMIZERS[name].title,
+            )
+        )
+    z_title = "log₁₀(f − min f)" if surface.log_levels else "f(x, y)"
+    fig.update_layout(
+        height=620,
+        margin=dict(l=0, r=0, t=30, b=0),
+        font=FONT,
+        scene=dict(
+            xaxis_title="x",
+            yaxis_title="y",
+            zaxis_title=z_title,
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=(y1 - y0) / (x1 - x0), z=0.6),
+        ),
+        legend=dict(orientation="h"),
+    )
+    return fig
