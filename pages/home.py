@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from gdviz.ui.frame import ensure_frame
 from gdviz.ui.nav import PAGES
 
+ensure_frame()
 st.title("gdviz — gradient descent, made visible")
 st.markdown(
     """

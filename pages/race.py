@@ -5,10 +5,12 @@ import streamlit as st
 from gdviz import OPTIMIZERS
 from gdviz.checks import hyper_notes, race_problems
 from gdviz.presets import PRESETS
+from gdviz.ui.frame import ensure_frame
 from gdviz.ui.race_controls import race_settings
 from gdviz.ui.race_views import show_3d, show_race
 from gdviz.ui.runs import race, surface_for
 
+ensure_frame()
 st.title("Optimizer race")
 settings = race_settings()
 

@@ -1,7 +1,7 @@
 """The page list, as plain data: app.py builds the navigation from it, tests visit every entry.
 
-url paths differ from the file names on purpose: a deep link then always reaches the page through
-app.py (which draws the shared frame), never through Streamlit's legacy ``pages/`` routing.
+url paths equal the file names, so Streamlit's legacy ``pages/`` routing (active until a server first
+runs app.py) finds the same page for a deep link; gdviz.ui.frame then draws the frame around it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ PAGES: tuple[PageEntry, ...] = (
         "pages/race.py",
         "Optimizer race",
         ":material/sports_score:",
-        "optimizer-race",
+        "race",
         "SGD, Momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam, AdamW and NAdam racing on fourteen classic "
         "surfaces: the long valley, the saddle, Beale, Rosenbrock's banana, Himmelblau's four minima. Play the "
         "race in your browser, scrub back and forth, and compare the loss curves.",

@@ -6,6 +6,7 @@ GDVIZ_SKIP_BROWSER=1 says, explicitly, to skip them on a machine without one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -28,8 +29,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
+@contextlib.contextmanager
+def _streamlit_server():
     """Start ``streamlit run app.py`` on a free local port; yields its base URL."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
@@ -55,6 +56,20 @@ def server():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """One server for the session's tests."""
+    with _streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server():
+    """A server no session has visited yet: what a student's shared link meets after a cold start."""
+    with _streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ MOVING_MARKERS = """() => {
 
 
 def test_race_plays_in_the_browser_and_the_landscape_stays(server, page):
-    page.goto(f"{server}/optimizer-race")
+    page.goto(f"{server}/race")
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible(timeout=30_000)
     settle(page)
@@ -41,3 +41,16 @@ def test_race_plays_in_the_browser_and_the_landscape_stays(server, page):
     expect(landscape).to_have_count(1)  # still drawn while frames animate
     assert landscape.get_attribute("href").startswith("data:image/png")
     screenshot(page, "race-playing")
+
+
+def test_deep_link_on_a_cold_server_gets_the_full_frame(fresh_server, page):
+    """The first visit after a start goes straight to a page: no 'Page not found', app.py's own menu."""
+    page.goto(f"{fresh_server}/race")
+    expect(page.get_by_role("heading", name="Optimizer race")).to_be_visible(timeout=30_000)
+    settle(page)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav.get_by_role("link", name="Optimizer race")).to_be_visible()
+    expect(nav.get_by_role("link", name="Home")).to_be_visible()
+    assert nav.get_by_role("link", name="app", exact=True).count() == 0, "legacy pages/ menu shown"
+    assert page.get_by_text("Page not found").count() == 0
+    expect(page.get_by_text("gradient descent, made visible").first).to_be_visible()
