@@ -3,19 +3,29 @@
 The public names below are the ones pages, tests and benchmarks rely on; see DESIGN.md.
 """
 
+from .basins import BasinMap, basin_map
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
 from .surfaces import SURFACES, Surface, quadratic
-from .trajectory import REASONS, Trajectory, run
+from .sweep import Sweep, log_lrs, lr_sweep, stability_limit
+from .trajectory import REASONS, Endpoints, Trajectory, endpoints, run
 
 __all__ = [
     "OPTIMIZERS",
     "REASONS",
     "SURFACES",
+    "BasinMap",
+    "Endpoints",
     "HyperParam",
     "Optimizer",
     "OptimizerSpec",
     "Surface",
+    "Sweep",
     "Trajectory",
+    "basin_map",
+    "endpoints",
+    "log_lrs",
+    "lr_sweep",
     "quadratic",
     "run",
+    "stability_limit",
 ]

@@ -9,6 +9,7 @@ State is an immutable NamedTuple of arrays named as torch names its per-paramete
 (``momentum_buffer``, ``exp_avg`` ...); nothing is updated in place, so a recorded history never
 aliases. ``update`` returns the step, not the new parameters: the step is the arrow a page draws.
 Arrays may hold many points at once (shape ``(..., 2)``); a step counter is shared by all of them.
+``lr`` may be an array broadcastable against them, e.g. ``(k, 1)`` for ``(k, 2)``: k learning rates at once.
 ``OPTIMIZERS`` maps each name to an ``OptimizerSpec``: call it to build, read it to build widgets.
 """
 
@@ -68,13 +69,24 @@ class OptimizerSpec:
         return {**self.defaults(), **hyper}
 
 
-def _check(ok: bool, message: str) -> None:
-    if not ok:
+def _check(ok, message: str) -> None:
+    if not np.all(ok):
         raise ValueError(message)
 
 
-def _check_lr(lr: float) -> None:
-    _check(np.isfinite(lr) and lr >= 0, f"learning rate must be a finite number ≥ 0, got {lr}")
+def _check_lr(lr, name: str = "lr"):
+    """A number, or an array of them broadcastable against the params' batch (``(k, 1)`` for
+    ``(k, 2)`` params: one learning rate per point). Every entry must be finite and ≥ 0."""
+    if np.ndim(lr) == 0:
+        _check(np.isfinite(lr) and lr >= 0, f"learning rate must be a finite number ≥ 0, got {lr}")
+        return lr
+    lr = np.array(lr, dtype=np.float64)  # a copy: the caller's array may change, the optimizer's must not
+    bad = np.argwhere(~(np.isfinite(lr) & (lr >= 0)))
+    if len(bad):
+        index = tuple(int(i) for i in bad[0])
+        raise ValueError(f"learning rate must be a finite number ≥ 0, got {lr[index]} at index {index} of {name}")
+    lr.flags.writeable = False
+    return lr
 
 
 def _check_betas(betas) -> None:
@@ -100,7 +112,7 @@ class MomentumState(NamedTuple):
 
 def sgd(lr: float = 1e-3) -> Optimizer:
     """Plain gradient descent: θ ← θ − lr·g."""
-    _check_lr(lr)
+    lr = _check_lr(lr)
 
     def init(params):
         return SGDState()
@@ -112,7 +124,7 @@ def sgd(lr: float = 1e-3) -> Optimizer:
 
 
 def _heavy_ball(lr: float, mu: float, nesterov: bool) -> Optimizer:
-    _check_lr(lr)
+    lr = _check_lr(lr)
     _check(mu >= 0, f"momentum must be ≥ 0, got {mu}")
 
     def init(params):
@@ -158,7 +170,7 @@ class AdadeltaState(NamedTuple):
 
 def adagrad(lr: float = 1e-2, eps: float = 1e-10) -> Optimizer:
     """torch.optim.Adagrad: s ← s + g²; θ ← θ − lr·g / (√s + ε)  (ε outside the root)."""
-    _check_lr(lr)
+    lr = _check_lr(lr)
     _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
 
     def init(params):
@@ -176,7 +188,7 @@ def rmsprop(lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, momentum: 
 
     With momentum μ > 0: b ← μb + g / (√v + ε); θ ← θ − lr·b.
     """
-    _check_lr(lr)
+    lr = _check_lr(lr)
     _check(0.0 <= alpha <= 1.0, f"alpha must be in [0, 1], got {alpha}")
     _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
     _check(momentum >= 0, f"momentum must be ≥ 0, got {momentum}")
@@ -195,7 +207,7 @@ def rmsprop(lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, momentum: 
 
 def adadelta(lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6) -> Optimizer:
     """torch.optim.Adadelta: v ← ρv + (1−ρ)g²; Δ = √(u + ε) / √(v + ε) · g; u ← ρu + (1−ρ)Δ²; θ ← θ − lr·Δ."""
-    _check_lr(lr)
+    lr = _check_lr(lr)
     _check(0.0 <= rho <= 1.0, f"rho must be in [0, 1], got {rho}")
     _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
 
@@ -246,7 +258,7 @@ def adamw(lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay:
 
 
 def _adam(lr, betas, eps, weight_decay, decoupled) -> Optimizer:
-    _check_lr(lr)
+    lr = _check_lr(lr)
     _check_betas(betas)
     _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
     _check(weight_decay >= 0, f"weight_decay must be ≥ 0, got {weight_decay}")
@@ -275,7 +287,7 @@ def nadam(lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8, momentum_deca
 
     μₜ = β1(1 − ½·0.96^(tψ)); m, v as in Adam; θ ← θ − lr[(1−μₜ)g / (1−Πμ) + μₜ₊₁m / (1−Πμ·μₜ₊₁)] / (√v̂ + ε).
     """
-    _check_lr(lr)
+    lr = _check_lr(lr)
     _check_betas(betas)
     _check(eps >= 0, f"eps must be ≥ 0, got {eps}")
     _check(momentum_decay >= 0, f"momentum_decay must be ≥ 0, got {momentum_decay}")

@@ -4,17 +4,19 @@ Many starts run together: ``start`` of shape ``(k, 2)`` is one batch stepped by 
 time, never a loop over starts. Each start stops on its own (gradient-norm tolerance, loss
 threshold, or divergence) and is then frozen where it stopped, so every recorded array keeps the
 full shape ``(steps + 1, *start.shape)`` and holds no NaN: a plot of it is always drawable.
+``endpoints`` takes the same walk (one loop, ``_walk``, serves both) but keeps only where each
+start ended, for maps and sweeps over thousands of starts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS
+from .optimizers import OPTIMIZERS, Optimizer
 from .surfaces import Surface
 
 # why a start stopped; stored as small integers in Trajectory.reason
@@ -78,11 +80,149 @@ class Trajectory:
         return np.asarray(REASONS, dtype=object)[self.reason]
 
 
+@dataclass(frozen=True)
+class Endpoints:
+    """Where each start of a walk ended, without the path. ``B = start.shape[:-1]``.
+
+    final (*B, 2)      the last point (frozen where a start stopped); equals Trajectory.final
+    losses (*B,)       f at the last point, when f is known (else None)
+    stopped_at (*B,)   the number of steps each start took
+    reason (*B,)       why it stopped, an index into REASONS
+    """
+
+    final: np.ndarray
+    losses: np.ndarray | None
+    stopped_at: np.ndarray
+    reason: np.ndarray
+    optimizer: str = ""
+    hyper: dict = field(default_factory=dict)
+
+    @property
+    def diverged_at(self) -> np.ndarray:
+        """The step at which each start diverged (its point is frozen just before), -1 if it did not."""
+        return np.where(self.reason == DIVERGED, self.stopped_at, -1)
+
+    @property
+    def diverged(self) -> np.ndarray:
+        return self.reason == DIVERGED
+
+    def reason_text(self) -> np.ndarray:
+        return np.asarray(REASONS, dtype=object)[self.reason]
+
+
 def _field_mask(mask: np.ndarray, new: np.ndarray, old: np.ndarray) -> np.ndarray:
     """Per-start fields take the new value where ``mask``; shared scalars (step counters) always move."""
     if np.ndim(new) == 0:
         return new
     return np.where(mask[..., None], new, old)
+
+
+class _Problem(NamedTuple):
+    """What ``run`` and ``endpoints`` validate alike before stepping."""
+
+    optimizer: str
+    hyper: dict  # resolved: defaults filled in
+    opt: Optimizer
+    gradient: Callable
+    f: Callable | None
+    center: np.ndarray
+    limit: float  # a point farther than this from center has exploded
+    start: np.ndarray  # float64, (*B, 2)
+    state: NamedTuple  # the optimizer's initial state at start
+    steps: int
+
+
+class _End(NamedTuple):
+    """Where the walk ended: every start stopped by step ``t`` (``t == steps`` if one ran to the end)."""
+
+    point: np.ndarray
+    state: NamedTuple
+    stopped_at: np.ndarray
+    reason: np.ndarray
+    t: int
+
+
+def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, hyper: dict) -> _Problem:
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    steps = int(steps)
+    if steps < 0:
+        raise ValueError(f"steps must be ≥ 0, got {steps}")
+    opt = OPTIMIZERS[optimizer](**hyper)
+    if isinstance(grad, Surface):
+        surface, gradient, f = grad, grad.grad, grad.f
+        center = np.mean(surface.domain, axis=1)
+        limit = EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain)
+    else:
+        gradient, center, limit = grad, np.zeros(2), EXPLODE_NORM
+    if loss_tol is not None and f is None:
+        raise ValueError("a loss threshold needs the loss: pass a Surface or f=")
+
+    p = np.array(start, dtype=np.float64)
+    if p.shape[-1:] != (2,):
+        raise ValueError(f"start must have shape (2,) or (k, 2), got {p.shape}")
+    resolved = OPTIMIZERS[optimizer].resolve(hyper)
+    lr_shape = np.shape(resolved.get("lr", 0.0))
+    try:
+        fits = np.broadcast_shapes(lr_shape, p.shape) == p.shape
+    except ValueError:
+        fits = False
+    if not fits:  # an array of learning rates runs one per start; it may not add starts
+        raise ValueError(f"lr of shape {lr_shape} does not broadcast against start of shape {p.shape}")
+    return _Problem(optimizer, resolved, opt, gradient, f, center, limit, p, opt.init(p), steps)
+
+
+def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _End:
+    """The stepping loop, written once for ``run`` and ``endpoints``.
+
+    After step t (0-based) it calls ``on_step(t, g, checked, step, point, state)``: the gradient
+    taken at the previous point (noise included, possibly non-finite), the starts whose gradient
+    counts (those running when it was taken), the step actually taken (0 once stopped), and the
+    point and optimizer state after it. Nothing is kept here from one step to the next but the
+    current point and state, so memory is O(starts) whatever ``on_step`` records.
+    """
+    opt, p, state = pr.opt, pr.start, pr.state
+    batch = p.shape[:-1]
+    rng = np.random.default_rng(seed)
+    active = np.ones(batch, dtype=bool)
+    reason = np.full(batch, RUNNING)
+    stopped_at = np.full(batch, pr.steps)
+
+    def stop(mask, why, t):
+        nonlocal active
+        reason[mask] = why
+        stopped_at[mask] = t
+        active = active & ~mask
+
+    t = 0
+    with np.errstate(all="ignore"):
+        if loss_tol is not None:
+            stop(active & (pr.f(p) <= loss_tol), LOSS_TOL, 0)
+        for t in range(pr.steps):
+            if not active.any():
+                break
+            g = pr.gradient(p)
+            checked = active  # a start's gradient counts while it runs, as when run alone
+            if grad_tol is not None:
+                stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
+            if noise:
+                g = g + noise * rng.standard_normal(g.shape)
+            step, new_state = opt.update(g, state, p)
+            new_p = p + step
+            bad = ~np.isfinite(new_p).all(axis=-1) | (np.abs(new_p - pr.center).max(axis=-1) > pr.limit)
+            stop(active & bad, DIVERGED, t + 1)
+            stop_now = ~active
+            step = np.where(stop_now[..., None], 0.0, step)
+            p = np.where(stop_now[..., None], p, new_p)
+            state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
+            if on_step is not None:
+                on_step(t, g, checked, step, p, state)
+            if loss_tol is not None:
+                stop(active & (pr.f(p) <= loss_tol), LOSS_TOL, t + 1)
+        else:
+            t = pr.steps
+    reason[reason == RUNNING] = MAX_STEPS
+    return _End(p, state, stopped_at, reason, t)
 
 
 def run(
@@ -105,89 +245,66 @@ def run(
     (stochastic gradient descent on a surface), drawn from ``np.random.default_rng(seed)``.
     A start stops when ``|g| <= grad_tol`` or ``f <= loss_tol``, and is frozen when its next point
     would be non-finite or explode; it then keeps its last point and reports why.
+    ``lr`` may be an array broadcastable to the batch (e.g. ``(k, 1)`` for ``(k, 2)`` starts).
     """
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    steps = int(steps)
-    if steps < 0:
-        raise ValueError(f"steps must be ≥ 0, got {steps}")
-    opt = OPTIMIZERS[optimizer](**hyper)
-    if isinstance(grad, Surface):
-        surface, gradient, f = grad, grad.grad, grad.f
-        center = np.mean(surface.domain, axis=1)
-        limit = EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain)
-    else:
-        gradient, center, limit = grad, np.zeros(2), EXPLODE_NORM
-    if loss_tol is not None and f is None:
-        raise ValueError("a loss threshold needs the loss: pass a Surface or f=")
-
-    p = np.array(start, dtype=np.float64)
-    if p.shape[-1:] != (2,):
-        raise ValueError(f"start must have shape (2,) or (k, 2), got {p.shape}")
-    batch = p.shape[:-1]
-    rng = np.random.default_rng(seed)
-
-    state = opt.init(p)
-    points = np.empty((steps + 1, *p.shape))
-    grads = np.zeros((steps, *p.shape))
-    taken = np.zeros((steps, *p.shape))
-    history = [np.empty((steps + 1, *np.shape(s))) for s in state]
-    points[0] = p
-    for h, s in zip(history, state, strict=True):
+    pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
+    steps, shape, state0 = pr.steps, pr.start.shape, pr.state
+    points = np.empty((steps + 1, *shape))
+    grads = np.zeros((steps, *shape))
+    taken = np.zeros((steps, *shape))
+    history = [np.empty((steps + 1, *np.shape(s))) for s in state0]
+    points[0] = pr.start
+    for h, s in zip(history, state0, strict=True):
         h[0] = s
-    active = np.ones(batch, dtype=bool)
-    reason = np.full(batch, RUNNING)
-    stopped_at = np.full(batch, steps)
 
-    def stop(mask, why, t):
-        nonlocal active
-        reason[mask] = why
-        stopped_at[mask] = t
-        active = active & ~mask
+    def record(t, g, checked, step, p, state):
+        grads[t] = np.where(checked[..., None] & np.isfinite(g), g, 0.0)  # overflow recorded as 0
+        taken[t], points[t + 1] = step, p
+        for h, s in zip(history, state, strict=True):
+            h[t + 1] = s
 
-    t = 0
+    end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol, on_step=record)
+    # every start has stopped at step t: the rest of the record repeats the frozen end
+    points[end.t + 1 :] = end.point
+    for h in history:
+        h[end.t + 1 :] = h[end.t]
     with np.errstate(all="ignore"):
-        if loss_tol is not None:
-            stop(active & (f(p) <= loss_tol), LOSS_TOL, 0)
-        for t in range(steps):
-            if not active.any():
-                break
-            g = gradient(p)
-            checked = active  # recorded below: a start's gradient is kept while it runs, as when run alone
-            if grad_tol is not None:
-                stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
-            if noise:
-                g = g + noise * rng.standard_normal(g.shape)
-            step, new_state = opt.update(g, state, p)
-            new_p = p + step
-            bad = ~np.isfinite(new_p).all(axis=-1) | (np.abs(new_p - center).max(axis=-1) > limit)
-            stop(active & bad, DIVERGED, t + 1)
-            stop_now = ~active
-            step = np.where(stop_now[..., None], 0.0, step)
-            p = np.where(stop_now[..., None], p, new_p)
-            state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
-            grads[t], taken[t], points[t + 1] = np.where(checked[..., None] & np.isfinite(g), g, 0.0), step, p
-            for h, s in zip(history, state, strict=True):
-                h[t + 1] = s
-            if loss_tol is not None:
-                stop(active & (f(p) <= loss_tol), LOSS_TOL, t + 1)
-        else:
-            t = steps
-        # every start has stopped at step t: the rest of the record repeats the frozen end
-        points[t + 1 :] = p
-        for h in history:
-            h[t + 1 :] = h[t]
-        reason[reason == RUNNING] = MAX_STEPS
-        losses = f(points) if f is not None else None
+        losses = pr.f(points) if pr.f is not None else None
 
     return Trajectory(
         optimizer=optimizer,
-        hyper=OPTIMIZERS[optimizer].resolve(hyper),
+        hyper=pr.hyper,
         points=points,
         grads=grads,
         steps=taken,
-        states=type(state)(*history),
+        states=type(state0)(*history),
         losses=losses,
-        stopped_at=stopped_at,
-        reason=reason,
+        stopped_at=end.stopped_at,
+        reason=end.reason,
     )
+
+
+def endpoints(
+    grad: Surface | Callable,
+    optimizer: str,
+    start,
+    steps: int,
+    *,
+    noise: float = 0.0,
+    seed: int = 0,
+    grad_tol: float | None = None,
+    loss_tol: float | None = None,
+    f: Callable | None = None,
+    **hyper,
+) -> Endpoints:
+    """``run``'s walk with nothing recorded per step: only where each start ended and why.
+
+    Same arguments, stopping, freezing and arithmetic as ``run``, so ``final``, ``losses``,
+    ``stopped_at`` and ``reason`` equal ``run(...).final``, ``.losses[-1]`` ... bit for bit; memory
+    is O(starts), not O(starts × steps), so 10,000 starts (a basin map) cost only their time.
+    """
+    pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
+    end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol)
+    with np.errstate(all="ignore"):
+        losses = pr.f(end.point) if pr.f is not None else None
+    return Endpoints(end.point, losses, end.stopped_at, end.reason, optimizer, pr.hyper)

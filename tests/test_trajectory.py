@@ -7,7 +7,7 @@ recorded states is replaying the optimizer over the recorded gradients.
 import numpy as np
 import pytest
 
-from gdviz import OPTIMIZERS, REASONS, SURFACES, quadratic, run
+from gdviz import OPTIMIZERS, REASONS, SURFACES, endpoints, quadratic, run
 from gdviz.trajectory import DIVERGED, GRAD_TOL, LOSS_TOL, MAX_STEPS
 
 HIMMELBLAU = SURFACES["himmelblau"]
@@ -310,3 +310,120 @@ def test_invalid_arguments_raise_value_error(kwargs):
     args = dict(optimizer="sgd", start=[1.0, 2.0], steps=5, hyper={}) | kwargs
     with pytest.raises(ValueError):
         run(HIMMELBLAU, args["optimizer"], args["start"], args["steps"], **args["hyper"])
+
+
+# --- endpoints: run's walk without the record ----------------------------------------------------
+
+
+def _assert_endpoints_match_run(ends, traj):
+    np.testing.assert_array_equal(ends.final, traj.final)
+    np.testing.assert_array_equal(ends.stopped_at, traj.stopped_at)
+    np.testing.assert_array_equal(ends.reason, traj.reason)
+    np.testing.assert_array_equal(ends.diverged_at, traj.diverged_at)
+    np.testing.assert_array_equal(ends.diverged, traj.diverged)
+    if traj.losses is None:
+        assert ends.losses is None
+    else:
+        np.testing.assert_array_equal(ends.losses, traj.losses[-1])
+    assert ends.optimizer == traj.optimizer and ends.hyper == traj.hyper
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_endpoints_equal_run_when_every_kind_of_stop_happens(optimizer):
+    # at a minimum (loss), beside one (gradient), anywhere, far out, and beyond the explosion limit
+    near = [HIMMELBLAU.minima[0] + 1e-6, HIMMELBLAU.minima[1] + 5e-5]
+    starts = np.concatenate([near, _starts(30, seed=9), [[40.0, 40.0], [2e4, 2e4]]])
+    lr = 10.0 if optimizer == "adadelta" else 0.02
+    kw = dict(lr=lr, grad_tol=1e-2, loss_tol=1e-8)
+    traj = run(HIMMELBLAU, optimizer, starts, 150, **kw)
+    assert set(traj.reason.tolist()) == {GRAD_TOL, LOSS_TOL, DIVERGED, MAX_STEPS}, traj.reason_text()
+    _assert_endpoints_match_run(endpoints(HIMMELBLAU, optimizer, starts, 150, **kw), traj)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "nadam"])
+def test_endpoints_equal_run_with_loss_threshold_and_noise(optimizer):
+    starts = np.concatenate([HIMMELBLAU.minima + 1e-3, _starts(20, seed=10)])
+    kw = dict(lr=0.01, loss_tol=1e-4, noise=0.5, seed=4)
+    traj = run(HIMMELBLAU, optimizer, starts, 200, **kw)
+    assert (traj.reason == LOSS_TOL).any(), traj.reason_text()
+    _assert_endpoints_match_run(endpoints(HIMMELBLAU, optimizer, starts, 200, **kw), traj)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_endpoints_equal_run_when_everything_diverges(optimizer):
+    starts = _starts(8, surface=QUADRATIC)
+    traj = run(QUADRATIC, optimizer, starts, 300, lr=1e8)
+    ends = endpoints(QUADRATIC, optimizer, starts, 300, lr=1e8)
+    assert ends.diverged.all() and np.isfinite(ends.final).all() and np.isfinite(ends.losses).all()
+    _assert_endpoints_match_run(ends, traj)
+
+
+def test_endpoints_equal_run_for_a_single_start_a_callable_and_zero_steps():
+    _assert_endpoints_match_run(
+        endpoints(HIMMELBLAU, "adam", [1.0, -1.0], 50, lr=0.1), run(HIMMELBLAU, "adam", [1.0, -1.0], 50, lr=0.1)
+    )
+    bare = endpoints(lambda p: 2 * p, "sgd", [3.0, -4.0], 10, lr=0.25)
+    assert bare.losses is None and bare.final.shape == (2,)
+    _assert_endpoints_match_run(bare, run(lambda p: 2 * p, "sgd", [3.0, -4.0], 10, lr=0.25))
+    with_f = endpoints(HIMMELBLAU.grad, "momentum", _starts(4), 30, lr=0.01, f=HIMMELBLAU.f)
+    _assert_endpoints_match_run(with_f, run(HIMMELBLAU, "momentum", _starts(4), 30, lr=0.01))
+    zero = endpoints(HIMMELBLAU, "nadam", _starts(3), 0)
+    np.testing.assert_array_equal(zero.final, _starts(3))
+    _assert_endpoints_match_run(zero, run(HIMMELBLAU, "nadam", _starts(3), 0))
+
+
+def test_endpoints_memory_does_not_grow_with_steps():
+    import tracemalloc
+
+    starts = _starts(10_000, seed=11)  # 160 kB; a run's points alone would be 500 × that
+    tracemalloc.start()
+    try:
+        ends = endpoints(HIMMELBLAU, "adam", starts, 500, lr=0.05)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert ends.final.shape == (10_000, 2) and (ends.reason == MAX_STEPS).all()
+    assert peak < 40 * starts.nbytes, f"peak {peak / 1e6:.1f} MB for {starts.nbytes / 1e6:.2f} MB of starts"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(optimizer="adamax"),
+        dict(start=[1.0, 2.0, 3.0]),
+        dict(steps=-1),
+        dict(hyper=dict(learning_rate=0.1)),
+        dict(hyper=dict(lr=-0.1)),
+        dict(hyper=dict(lr=np.array([[0.1], [-0.1]])), start=[[1.0, 2.0], [3.0, 4.0]]),
+    ],
+)
+def test_endpoints_refuse_what_run_refuses(kwargs):
+    args = dict(optimizer="sgd", start=[1.0, 2.0], steps=5, hyper={}) | kwargs
+    for fn in (run, endpoints):
+        with pytest.raises(ValueError):
+            fn(HIMMELBLAU, args["optimizer"], args["start"], args["steps"], **args["hyper"])
+
+
+# --- learning rates as arrays ----------------------------------------------------------------------
+
+
+def test_an_array_of_learning_rates_runs_one_per_start():
+    lrs = np.array([[1e-3], [1e-2], [0.05]])
+    start = np.array([-0.3, -0.9])
+    batch = run(HIMMELBLAU, "momentum", np.tile(start, (3, 1)), 100, lr=lrs)
+    for i, lr in enumerate(lrs[:, 0]):
+        alone = run(HIMMELBLAU, "momentum", start, 100, lr=float(lr))
+        np.testing.assert_array_equal(batch.points[:, i], alone.points)
+        np.testing.assert_array_equal(batch.states.momentum_buffer[:, i], alone.states.momentum_buffer)
+    assert not np.array_equal(batch.points[:, 0], batch.points[:, 1])
+
+
+def test_learning_rates_may_broadcast_but_not_add_starts():
+    starts = _starts(3)
+    run(HIMMELBLAU, "sgd", starts, 3, lr=np.full((3, 1), 0.01))
+    run(HIMMELBLAU, "sgd", starts, 3, lr=np.full(2, 0.01))  # one per coordinate adds no start
+    for lr_shape, start in [((3, 1), starts[0]), ((4, 1), starts), ((1, 3, 1), starts)]:
+        for fn in (run, endpoints):
+            with pytest.raises(ValueError, match=rf"lr of shape \({lr_shape[0]}, .*does not broadcast"):
+                fn(HIMMELBLAU, "sgd", start, 3, lr=np.full(lr_shape, 0.01))
