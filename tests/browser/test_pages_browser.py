@@ -54,3 +54,21 @@ def test_deep_link_on_a_cold_server_gets_the_full_frame(fresh_server, page):
     assert nav.get_by_role("link", name="app", exact=True).count() == 0, "legacy pages/ menu shown"
     assert page.get_by_text("Page not found").count() == 0
     expect(page.get_by_text("gradient descent, made visible").first).to_be_visible()
+
+
+def test_clicking_the_map_moves_the_start(server, page):
+    page.goto(f"{server}/race")
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart).to_be_visible(timeout=30_000)
+    settle(page)
+    start_x = page.get_by_role("spinbutton", name="Start x")
+    before = start_x.input_value()
+    # the map's plot area: click a quarter of the way in from its top-left corner
+    box = chart.locator('rect.nsewdrag[data-subplot="xy"]').first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    expect(start_x).not_to_have_value(before, timeout=15_000)
+    expect(page.get_by_text("Running...")).to_have_count(0, timeout=15_000)
+    x, y = float(start_x.input_value()), float(page.get_by_role("spinbutton", name="Start y").input_value())
+    assert 1.0 < x < 4.0 and 1.0 < y < 4.0, (x, y)  # upper-right quadrant of Himmelblau's [-5, 5]²
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "race-after-click")
