@@ -1,0 +1,349 @@
+"""Tests for gdviz/explain.py: the step inspector's lines, arrows and state rows.
+
+The reference for every number is the recorded run itself: the step and point the text ends on are
+traj.steps and traj.points, the arrows add up to traj.steps, and a batch start reads like the same
+start run alone.
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from gdviz import OPTIMIZERS, SURFACES, Trajectory, run
+from gdviz.explain import EXPLAINERS, GRAD_STEP, STEP, arrows, explain_step, state_rows, tex_number, tex_vector
+
+HIMMELBLAU = SURFACES["himmelblau"]
+LR = 0.0123  # an lr no default has, so finding it in the text means it came from the run
+STARTS = np.array([[0.0, 0.0], [3.0, -2.0], [-4.0, 4.0]])
+STEPS = 12
+
+# the arrows that add up to the step taken, by label
+PARTS = {
+    "sgd": ({}, [GRAD_STEP]),
+    "momentum": ({}, [GRAD_STEP, "−η·μ·bₜ₋₁ (velocity carried over)"]),
+    "nesterov": ({}, [GRAD_STEP, "−η·μ·bₜ (look-ahead velocity)"]),
+    "rmsprop": (
+        {"momentum": 0.5},
+        ["−η·μ·bₜ₋₁ (velocity carried over)", "−η·g/(√v+ε) (scaled gradient step)"],
+    ),
+    "adamw": ({"weight_decay": 0.1}, ["−η·λ·θ (weight decay)", "−η·m̂/(√v̂+ε) (Adam step)"]),
+    "nadam": ({}, ["−η·(1−μₜ)·g/(√v̂+ε)/(1−Πμ) (gradient part)", "−η·μₜ₊₁·m/(√v̂+ε)/(1−Πμ·μₜ₊₁) (momentum part)"]),
+}
+
+
+def _text(lines):
+    return "\n".join(lines)
+
+
+def test_the_registry_covers_every_optimizer():
+    assert list(EXPLAINERS) == list(OPTIMIZERS)
+
+
+# --- the lines ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_lines_show_the_runs_lr_step_and_new_point(optimizer):
+    traj = run(HIMMELBLAU, optimizer, (0.0, 0.0), STEPS, lr=LR)
+    for t in (1, 2, 5, STEPS):
+        lines = explain_step(traj, t)
+        assert lines and all(isinstance(line, str) and line for line in lines)
+        text = _text(lines)
+        assert tex_number(LR) in text
+        assert tex_vector(traj.steps[t - 1]) in text, "the step taken, as recorded"
+        assert tex_vector(traj.points[t]) in lines[-1], "ends on the new point"
+        assert tex_vector(traj.points[t - 1]) in lines[0]
+        assert tex_vector(traj.grads[t - 1]) in text
+        assert f"\\theta_{{{t}}}" in text and f"\\theta_{{{t - 1}}}" in text
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_changing_a_hyperparameter_changes_the_text(optimizer):
+    a = _text(explain_step(run(HIMMELBLAU, optimizer, (0.0, 0.0), 5, lr=0.05), 3))
+    b = _text(explain_step(run(HIMMELBLAU, optimizer, (0.0, 0.0), 5, lr=0.0123), 3))
+    assert "0.05" in a and "0.0123" not in a
+    assert "0.0123" in b and "0.05" not in b
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "hyper", "shown"),
+    [
+        ("momentum", {"momentum": 0.77}, ["0.77"]),
+        ("nesterov", {"momentum": 0.66}, ["0.66"]),
+        ("adagrad", {"eps": 3e-7}, [r"3\times10^{-7}"]),
+        ("rmsprop", {"alpha": 0.93, "momentum": 0.4}, ["0.93", "0.07", "0.4"]),
+        ("adadelta", {"rho": 0.85}, ["0.85", "0.15"]),
+        ("adam", {"betas": (0.85, 0.995), "weight_decay": 0.3}, ["0.85", "0.995", "0.15", "0.005", "0.3", r"\lambda"]),
+        ("adamw", {"betas": (0.8, 0.99), "weight_decay": 0.25}, ["0.8", "0.99", "0.25"]),
+        ("nadam", {"momentum_decay": 0.02}, ["0.02"]),
+    ],
+)
+def test_lines_show_the_runs_other_hyperparameters(optimizer, hyper, shown):
+    text = _text(explain_step(run(HIMMELBLAU, optimizer, (1.0, 1.0), 5, lr=0.01, **hyper), 4))
+    for number in shown:
+        assert number in text
+
+
+def test_adam_writes_its_bias_corrections_with_the_step_number():
+    traj = run(HIMMELBLAU, "adam", (0.0, 0.0), 5, lr=0.05)
+    text = _text(explain_step(traj, 3))
+    assert r"1 - 0.9^{3}" in text and r"1 - 0.999^{3}" in text
+    assert tex_vector(traj.states.exp_avg[3]) in text and tex_vector(traj.states.exp_avg_sq[3]) in text
+    assert tex_vector(traj.states.exp_avg[2]) in text, "m_{t-1}, as recorded"
+
+
+def test_momentum_writes_the_buffers_before_and_after():
+    traj = run(HIMMELBLAU, "momentum", (0.0, 0.0), 5, lr=0.05)
+    b = traj.states.momentum_buffer
+    line = next(line for line in explain_step(traj, 3) if line.startswith("b_{3}"))
+    assert line == (
+        r"b_{3} = \mu\, b_{2} + g_{3} = 0.9\, " + tex_vector(b[2]) + " + " + tex_vector(traj.grads[2])
+        + " = " + tex_vector(b[3])
+    )  # fmt: skip
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [
+        (0.05, "0.05"),
+        (1.0, "1"),
+        (-2.5, "-2.5"),
+        (123.456, "123.5"),
+        (12345.6, r"1.235\times10^{4}"),
+        (1e-8, "10^{-8}"),
+        (-1e-8, "-10^{-8}"),
+        (2.5e-5, r"2.5\times10^{-5}"),
+        (0.0, "0"),
+        (-0.0, "0"),
+    ],
+)
+def test_numbers_are_compact(x, text):
+    assert tex_number(x) == text
+
+
+@pytest.mark.parametrize("x", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_number_is_said_in_words(x):
+    text = tex_number(x)
+    assert "finite" in text and "nan" not in text.lower() and "inf" not in text.lower()
+
+
+# --- arrows ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_arrows_start_with_the_gradient_step_and_end_with_the_step_taken(optimizer):
+    traj = run(HIMMELBLAU, optimizer, (0.0, 0.0), STEPS, lr=LR)
+    for t in (1, 4, STEPS):
+        a = arrows(traj, t)
+        labels = list(a)
+        assert labels[0] == GRAD_STEP and labels[-1] == STEP
+        np.testing.assert_array_equal(a[STEP], traj.steps[t - 1])
+        np.testing.assert_allclose(a[GRAD_STEP], -LR * traj.grads[t - 1], rtol=1e-12)
+        assert all(v.shape == (2,) and np.isfinite(v).all() for v in a.values())
+
+
+@pytest.mark.parametrize("optimizer", list(PARTS))
+def test_the_parts_of_the_update_add_up_to_the_step_taken(optimizer):
+    hyper, parts = PARTS[optimizer]
+    traj = run(HIMMELBLAU, optimizer, STARTS, STEPS, lr=0.01, **hyper)
+    for i in range(len(STARTS)):
+        for t in (1, 2, 7, STEPS):
+            a = arrows(traj, t, i)
+            assert set(parts) <= set(a)
+            np.testing.assert_allclose(sum(a[p] for p in parts), a[STEP], rtol=1e-9, atol=1e-12)
+
+
+def test_momentum_arrows_are_the_gradient_step_and_the_velocity_carried_over():
+    traj = run(HIMMELBLAU, "momentum", (0.0, 0.0), 6, lr=0.05, momentum=0.8)
+    a = arrows(traj, 4)
+    b = traj.states.momentum_buffer
+    np.testing.assert_allclose(a["−η·μ·bₜ₋₁ (velocity carried over)"], -0.05 * 0.8 * b[3])
+    np.testing.assert_allclose(a[STEP], -0.05 * (traj.grads[3] + 0.8 * b[3]))  # step = −η(g + μ b_{t−1})
+
+
+def test_nesterov_step_is_gradient_plus_look_ahead_velocity():
+    traj = run(HIMMELBLAU, "nesterov", (0.0, 0.0), 6, lr=0.01, momentum=0.8)
+    a = arrows(traj, 4)
+    b = traj.states.momentum_buffer
+    np.testing.assert_allclose(a["−η·μ·bₜ (look-ahead velocity)"], -0.01 * 0.8 * b[4])
+    np.testing.assert_allclose(a[STEP], -0.01 * (traj.grads[3] + 0.8 * b[4]))  # step = −η(g + μ b_t)
+
+
+def test_sgd_step_is_the_plain_gradient_step():
+    traj = run(HIMMELBLAU, "sgd", (1.0, 2.0), 6, lr=0.01)
+    for t in range(1, 7):
+        a = arrows(traj, t)
+        assert list(a) == [GRAD_STEP, STEP]
+        np.testing.assert_allclose(a[GRAD_STEP], a[STEP], rtol=1e-15)
+
+
+@pytest.mark.parametrize("optimizer", ["adagrad", "rmsprop", "adam"])
+def test_preconditioning_turns_the_step_away_from_the_gradient(optimizer):
+    traj = run(HIMMELBLAU, optimizer, (0.0, 0.0), 3, lr=0.01)  # g = (−14, −22): unequal components
+    a = arrows(traj, 1)
+    u, v = a[GRAD_STEP], a[STEP]
+    angle = np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v)))
+    assert angle > 5  # the first step of all three is lr·sign(−g): 45°, not along −g
+
+
+# --- batches, ranges, divergence ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_index_picks_the_same_start_as_running_it_alone(optimizer):
+    batch = run(HIMMELBLAU, optimizer, STARTS, 6, lr=0.02)
+    for i, start in enumerate(STARTS):
+        alone = run(HIMMELBLAU, optimizer, start, 6, lr=0.02)
+        for t in (1, 3, 6):
+            assert explain_step(batch, t, i) == explain_step(alone, t)
+            for (la, va), (lb, vb) in zip(arrows(batch, t, i).items(), arrows(alone, t).items(), strict=True):
+                assert la == lb
+                np.testing.assert_array_equal(va, vb)
+            assert state_rows(batch, t, i) == state_rows(alone, t)
+    assert explain_step(batch, 3, 0) != explain_step(batch, 3, 1)
+
+
+def test_a_learning_rate_per_start_is_read_for_that_start():
+    # what run(..., lr=lrs[:, None]) records: each start's own path, and the array of learning rates
+    lrs = np.array([0.01, 0.02, 0.05])
+    alone = [run(HIMMELBLAU, "momentum", (0.0, 0.0), 5, lr=float(lr)) for lr in lrs]
+    stack = lambda *a: np.stack(a, axis=1)  # noqa: E731
+    batch = Trajectory(
+        optimizer="momentum",
+        hyper={"lr": lrs[:, None], "momentum": 0.9},
+        points=stack(*(a.points for a in alone)),
+        grads=stack(*(a.grads for a in alone)),
+        steps=stack(*(a.steps for a in alone)),
+        states=type(alone[0].states)(stack(*(a.states.momentum_buffer for a in alone))),
+        losses=stack(*(a.losses for a in alone)),
+        stopped_at=np.array([a.stopped_at for a in alone]),
+        reason=np.array([a.reason for a in alone]),
+    )
+    for i, a in enumerate(alone):
+        assert explain_step(batch, 3, i) == explain_step(a, 3)
+        np.testing.assert_allclose(arrows(batch, 3, i)[GRAD_STEP], -lrs[i] * a.grads[2])
+
+
+def test_index_must_match_the_run():
+    single = run(HIMMELBLAU, "adam", (0.0, 0.0), 3, lr=0.1)
+    batch = run(HIMMELBLAU, "adam", STARTS, 3, lr=0.1)
+    for fn in (explain_step, arrows, state_rows):
+        with pytest.raises(ValueError, match="single start"):
+            fn(single, 1, 0)
+        with pytest.raises(ValueError, match="3 starts"):
+            fn(batch, 1)
+        for bad in (3, -1):
+            with pytest.raises(ValueError, match="between 0 and 2"):
+                fn(batch, 1, bad)
+
+
+@pytest.mark.parametrize("t", [0, -1, STEPS + 1, 100])
+def test_t_out_of_range_is_refused(t):
+    traj = run(HIMMELBLAU, "momentum", (0.0, 0.0), STEPS, lr=0.01)
+    for fn in (explain_step, arrows):
+        with pytest.raises(ValueError, match=rf"between 1 and {STEPS} \(this run has {STEPS} steps\), got {t}"):
+            fn(traj, t)
+
+
+def test_t_must_be_a_whole_number():
+    traj = run(HIMMELBLAU, "sgd", (0.0, 0.0), 3, lr=0.01)
+    with pytest.raises(ValueError, match="whole step number"):
+        explain_step(traj, 1.5)
+    assert explain_step(traj, np.int64(2)) == explain_step(traj, 2)
+
+
+def _assert_no_nan_or_inf(lines):
+    for line in lines:
+        assert "nan" not in line.lower() and "inf" not in line.lower(), line
+
+
+def test_a_diverged_sgd_run_is_explained_without_nan_or_inf():
+    traj = run(HIMMELBLAU, "sgd", (0.0, 0.0), 10, lr=1.0)
+    k = int(traj.diverged_at)
+    assert k >= 1
+    for t in range(1, 11):
+        lines = explain_step(traj, t)
+        _assert_no_nan_or_inf(lines)
+        if t < k:
+            assert tex_vector(traj.points[t]) in lines[-1]
+        else:
+            assert lines[-1] == rf"\theta_{{{t}}} = \theta_{{{t - 1}}} = " + tex_vector(traj.points[k - 1])
+            assert list(arrows(traj, t)) == [STEP] and not arrows(traj, t)[STEP].any()
+    at_k = _text(explain_step(traj, k))
+    assert "refused" in at_k
+    assert tex_vector(-1.0 * traj.grads[k - 1]) in at_k, "the step it would have taken"
+    assert "diverged at step" in _text(explain_step(traj, k + 1))
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_runs_that_blow_up_are_explained_without_nan_or_inf(optimizer):
+    starts = np.array([[0.0, 0.0], [3.0, -2.0], [-4.0, 4.0], [1e100, 1e100], [1e160, -1e160]])
+    for lr in (1.0, 10.0, 1e3):
+        traj = run(HIMMELBLAU, optimizer, starts, 15, lr=lr)
+        for i in range(len(starts)):
+            for t in range(1, 16):
+                _assert_no_nan_or_inf(explain_step(traj, t, i))
+                assert all(np.isfinite(v).all() for v in arrows(traj, t, i).values())
+
+
+def test_a_start_stopped_by_tolerance_says_why():
+    traj = run(HIMMELBLAU, "sgd", STARTS, 200, lr=0.01, grad_tol=1e-3)
+    i = int(np.argmin(traj.stopped_at))
+    k = int(traj.stopped_at[i])
+    assert k < 200
+    assert "gradient below tolerance" in _text(explain_step(traj, k + 1, i))
+    assert "gradient below tolerance" not in _text(explain_step(traj, k, i))
+
+
+# --- KaTeX: only standard commands, balanced groups -----------------------------------------------
+
+KATEX_COMMANDS = set(
+    r"""theta eta mu alpha beta rho psi epsilon lambda Delta hat frac tfrac sqrt cdot times prod le quad
+    text begin end left right Big leftarrow operatorname""".split()
+)
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_lines_use_only_standard_katex(optimizer):
+    hyper = {"momentum": 0.5} if optimizer == "rmsprop" else {"weight_decay": 0.1} if optimizer == "adam" else {}
+    traj = run(HIMMELBLAU, optimizer, STARTS, 8, lr=2.0, **hyper)
+    for i in range(len(STARTS)):
+        for t in range(1, 9):
+            for line in explain_step(traj, t, i):
+                assert set(re.findall(r"\\([A-Za-z]+)", line)) <= KATEX_COMMANDS, line
+                assert set(re.findall(r"\\begin\{(\w+)\}", line)) <= {"pmatrix"}
+                assert line.count(r"\begin") == line.count(r"\end")
+                depth = 0
+                for ch in re.sub(r"\\[{}]", "", line):
+                    depth += (ch == "{") - (ch == "}")
+                    assert depth >= 0, line
+                assert depth == 0, line
+                assert line.isascii(), "Unicode in KaTeX is a strict-mode warning"
+
+
+# --- state rows -----------------------------------------------------------------------------------
+
+
+def test_state_rows_are_the_recorded_state():
+    traj = run(HIMMELBLAU, "adam", STARTS, 5, lr=0.05)
+    rows = state_rows(traj, 3, 1)
+    assert [(r["name"], r["symbol"]) for r in rows] == [("step", "t"), ("exp_avg", "m"), ("exp_avg_sq", "v")]
+    assert rows[0]["x"] == 3 and rows[0]["y"] is None
+    assert (rows[1]["x"], rows[1]["y"]) == tuple(traj.states.exp_avg[3, 1])
+    assert (rows[2]["x"], rows[2]["y"]) == tuple(traj.states.exp_avg_sq[3, 1])
+    assert all(r["x"] == 0 for r in state_rows(traj, 0, 1)), "t = 0 is the initial state"
+    with pytest.raises(ValueError, match="between 0 and 5"):
+        state_rows(traj, 6, 1)
+
+
+def test_state_rows_for_every_optimizer():
+    for optimizer in OPTIMIZERS:
+        traj = run(HIMMELBLAU, optimizer, (0.0, 0.0), 3, lr=0.01)
+        rows = state_rows(traj, 2)
+        assert [r["name"] for r in rows] == list(traj.states._fields)
+        assert all(isinstance(r["x"], float) for r in rows)
+    assert state_rows(run(HIMMELBLAU, "sgd", (0.0, 0.0), 3, lr=0.01), 2) == []
