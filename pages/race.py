@@ -7,7 +7,7 @@ from gdviz.checks import hyper_notes, race_problems
 from gdviz.presets import PRESETS
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.race_controls import race_settings
-from gdviz.ui.race_views import show_3d, show_race
+from gdviz.ui.race_views import show_3d, show_basins, show_race, show_sweep
 from gdviz.ui.runs import race, surface_for
 
 ensure_frame()
@@ -50,5 +50,9 @@ if not runs:
 
 if settings.view == "3D":
     show_3d(surface, runs)
+elif settings.view == "Basin map":
+    show_basins(surface, settings)
+elif settings.view == "Learning-rate sweep":
+    show_sweep(surface, settings)
 else:
     show_race(surface, runs, fans, settings.log_loss)

@@ -7,9 +7,11 @@ import streamlit as st
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows
 from ..surfaces import Surface
+from ..sweep import log_lrs, stability_limit
 from ..trajectory import Trajectory
-from ..viz import distance_figure, race_figure, surface3d_figure
-from .race_controls import set_start
+from ..viz import basin_figure, distance_figure, race_figure, surface3d_figure, sweep_figure
+from .race_controls import RaceSettings, set_start
+from .runs import basins, sweeps
 from .tables import results_table
 
 
@@ -41,3 +43,43 @@ def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Tra
 def show_3d(surface: Surface, runs: dict[str, Trajectory]) -> None:
     st.plotly_chart(surface3d_figure(surface, runs), width="stretch", key="surface3d_chart")
     st.caption("The same paths on the landscape in 3D: drag to turn it. Height is on the contour map's scale.")
+
+
+def show_basins(surface: Surface, settings: RaceSettings) -> None:
+    c1, c2, c3 = st.columns(3)
+    name = c1.selectbox("Optimizer", settings.optimizers, format_func=lambda n: OPTIMIZERS[n].title, key="basin_opt")
+    n = c2.select_slider("Grid", options=(50, 100, 150), value=100, key="basin_n", format_func=lambda k: f"{k} × {k}")
+    by = c3.radio("Color by", ("minimum reached", "final loss"), horizontal=True, key="basin_by")
+    choice = dict(settings.choices())[name]
+    try:
+        bm = basins(settings.surface, settings.condition, name, choice, n, settings.steps)
+    except ValueError as e:
+        st.error(f"**{OPTIMIZERS[name].title}**: {e}.")
+        return
+    st.plotly_chart(basin_figure(surface, bm, by="minimum" if by == "minimum reached" else "loss"), key="basin_chart")
+    st.caption(
+        f"Every cell is a start: {n * n:,} runs of {settings.steps} steps with {OPTIMIZERS[name].title}'s settings "
+        "from the sidebar, colored by where they end. Change the learning rate and watch the borders move."
+    )
+
+
+def show_sweep(surface: Surface, settings: RaceSettings) -> None:
+    c1, c2, c3 = st.columns(3)
+    low = c1.number_input("Smallest lr", value=1e-4, format="%g", key="sweep_low")
+    high = c2.number_input("Largest lr", value=1.0, format="%g", key="sweep_high")
+    count = c3.slider("Learning rates", 10, 200, 60, key="sweep_n")
+    try:
+        lrs = tuple(log_lrs(low, high, count))
+    except ValueError as e:
+        st.error(f"The learning-rate range is not usable: {e}. Your other settings are kept.")
+        return
+    out, errors = sweeps(settings.surface, settings.condition, settings.choices(), settings.start, settings.steps, lrs)
+    for name, message in errors.items():
+        st.error(f"**{OPTIMIZERS[name].title}** was not swept: {message}.")
+    f_star = float(surface.f(surface.global_minima).min()) if len(surface.minima) else None
+    st.plotly_chart(sweep_figure(out, f_star, stability_limit(surface)), key="sweep_chart")
+    st.caption(
+        f"Each point is a whole run of {settings.steps} steps from the start, with only the learning rate changed; "
+        "crosses mark runs that diverged."
+        + (" The dashed line is 2/L, beyond which plain GD cannot be stable." if stability_limit(surface) else "")
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ..basins import BasinMap, basin_map
 from ..surfaces import SURFACES, Surface, quadratic
+from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
 
 
@@ -40,3 +42,23 @@ def race(
         except ValueError as e:
             errors[name] = str(e)
     return runs, fans, errors
+
+
+@st.cache_data(max_entries=16, show_spinner="Running every start of the grid…")
+def basins(surface: str, condition: float, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
+    return basin_map(surface_for(surface, condition), optimizer, n=n, steps=steps, **dict(hyper))
+
+
+@st.cache_data(max_entries=32, show_spinner="Sweeping the learning rate…")
+def sweeps(
+    surface: str, condition: float, choices: tuple[tuple[str, tuple], ...], start: tuple, steps: int, lrs: tuple
+) -> tuple[dict[str, Sweep], dict[str, str]]:
+    """One vectorized sweep per optimizer over ``lrs``; its own lr setting is replaced by the sweep's."""
+    s = surface_for(surface, condition)
+    out, errors = {}, {}
+    for name, hyper in choices:
+        try:
+            out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, **{k: v for k, v in hyper if k != "lr"})
+        except ValueError as e:
+            errors[name] = str(e)
+    return out, errors

@@ -156,3 +156,35 @@ def test_3d_view_shows_the_surface_and_paths(open_page):
     fig = figures(at)[0]
     kinds = [t["type"] for t in fig["data"]]
     assert kinds[0] == "surface" and kinds.count("scatter3d") == 3
+
+
+def test_basin_map_view_labels_cells_by_minimum(open_page):
+    at = open_page(PAGE)
+    at.segmented_control(key="view").set_value("Basin map").run()
+    at.select_slider(key="basin_n").set_value(50).run()
+    no_exceptions(at)
+    heat = figures(at)[0]["data"][0]
+    assert heat["type"] == "heatmap"
+    z = decode(heat["z"])
+    assert z.shape == (50, 50)
+    # Himmelblau with SGD (lr 0.01) from the sidebar: every cell reaches one of the four minima
+    assert set(np.unique(z)) == {0, 1, 2, 3}
+
+
+def test_sweep_view_marks_the_stability_limit_on_the_quadratic(open_page):
+    at = open_page(PAGE)
+    at.button(key="preset.too_large").click().run()
+    at.segmented_control(key="view").set_value("Learning-rate sweep").run()
+    no_exceptions(at)
+    fig = figures(at)[0]
+    assert any(s.get("x0") == pytest.approx(0.2) for s in fig["layout"]["shapes"])  # 2/L with L = 10
+    diverged = [t for t in fig["data"] if t["name"] == "SGD: diverged"]
+    assert diverged and decode(diverged[0]["x"]).min() > 0.2
+
+
+def test_sweep_with_a_bad_range_explains(open_page):
+    at = open_page(PAGE)
+    at.segmented_control(key="view").set_value("Learning-rate sweep").run()
+    at.number_input(key="sweep_low").set_value(-1.0).run()
+    no_exceptions(at)
+    assert any("learning-rate range" in e.value for e in at.error)

@@ -1,0 +1,143 @@
+"""Basin maps and learning-rate sweeps: where each start ends, and how the end depends on lr."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..basins import DIVERGED, NO_MINIMUM, BasinMap
+from ..optimizers import OPTIMIZERS
+from ..surfaces import Surface
+from ..sweep import Sweep
+from .palette import OKABE_ITO, OUTLINE, style
+
+FONT = dict(size=14)
+NONE_COLOR, DIVERGED_COLOR = "#BBBBBB", "#444444"
+MAX_CATEGORIES = len(OKABE_ITO) - 1  # beyond this many minima, color by final loss instead
+
+
+def _map_layout(fig: go.Figure, surface: Surface, title: str) -> go.Figure:
+    (x0, x1), (y0, y1) = surface.domain
+    fig.update_layout(title=title, height=560, margin=dict(l=60, r=20, t=60, b=50), font=FONT, plot_bgcolor="white")
+    fig.update_xaxes(range=[x0, x1], title_text="start x", constrain="domain")
+    fig.update_yaxes(range=[y0, y1], title_text="start y", scaleanchor="x", scaleratio=1, constrain="domain")
+    return fig
+
+
+def _minima_trace(minima: np.ndarray) -> go.Scatter:
+    return go.Scatter(
+        x=minima[:, 0],
+        y=minima[:, 1],
+        mode="markers",
+        marker=dict(symbol="star", size=14, color="white", line=dict(color=OUTLINE, width=1.5)),
+        name="minimum",
+    )
+
+
+def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figure:
+    """Each start cell colored by the minimum it reached (``by="minimum"``) or by its final loss."""
+    title = f"Where {OPTIMIZERS[bm.optimizer].title} ends after {bm.steps} steps, from each start"
+    m = len(bm.minima)
+    if by == "minimum" and 0 < m <= MAX_CATEGORIES:
+        colors = [*OKABE_ITO[1 : m + 1], NONE_COLOR, DIVERGED_COLOR]
+        z = np.where(bm.label >= 0, bm.label, np.where(bm.label == NO_MINIMUM, m, m + 1))
+        scale = [c for i, col in enumerate(colors) for c in ((i / len(colors), col), ((i + 1) / len(colors), col))]
+        counts = bm.counts()
+        names = [f"minimum {i + 1} ({bm.minima[i, 0]:.3g}, {bm.minima[i, 1]:.3g})" for i in range(m)]
+        names += ["no minimum reached", "diverged"]
+        text = np.asarray(names, dtype=object)[z]
+        heat = go.Heatmap(
+            x=bm.xs,
+            y=bm.ys,
+            z=z,
+            zmin=-0.5,
+            zmax=len(colors) - 0.5,
+            colorscale=scale,
+            text=text,
+            hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{text}<extra></extra>",
+            colorbar=dict(
+                tickvals=list(range(len(colors))),
+                ticktext=[
+                    f"{n}: {c}"
+                    for n, c in zip(
+                        names, [*(counts[i] for i in range(m)), counts[NO_MINIMUM], counts[DIVERGED]], strict=True
+                    )
+                ],
+                title="cells",
+            ),
+        )
+        fig = go.Figure([heat, _minima_trace(bm.minima)])
+    else:
+        gap = bm.final_loss - np.nanmin(bm.final_loss)
+        z = np.log10(np.where(bm.diverged, np.nan, gap) + 1e-12)
+        heat = go.Heatmap(
+            x=bm.xs,
+            y=bm.ys,
+            z=z,
+            colorscale="Viridis",
+            colorbar=dict(title="log₁₀ final gap"),
+            hovertemplate="start (%{x:.3g}, %{y:.3g})<br>log₁₀ gap %{z:.3g}<extra></extra>",
+        )
+        fig = go.Figure([heat] + ([_minima_trace(bm.minima)] if m else []))
+        title += " (colored by final loss; grey: diverged)"
+    fig.update_layout(showlegend=False)
+    return _map_layout(fig, surface, title)
+
+
+def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | None) -> go.Figure:
+    """Final loss against learning rate (log x); diverged runs marked on top; 2/L drawn where known."""
+    fig = go.Figure()
+    top = 1.0
+    for name, sw in sweeps.items():
+        s = style(name)
+        y = sw.final_loss - (f_star if f_star is not None else 0.0)
+        ok = ~sw.diverged
+        if f_star is not None:
+            y = np.maximum(y, 1e-16)
+        if ok.any():
+            top = max(top, float(np.nanmax(y[ok])))
+        fig.add_trace(
+            go.Scatter(
+                x=sw.lrs[ok],
+                y=y[ok],
+                mode="lines+markers",
+                name=OPTIMIZERS[name].title,
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                marker=dict(symbol=s.symbol, size=7, color=s.color),
+            )
+        )
+    for name, sw in sweeps.items():
+        s = style(name)
+        if sw.diverged.any():
+            fig.add_trace(
+                go.Scatter(
+                    x=sw.lrs[sw.diverged],
+                    y=np.full(int(sw.diverged.sum()), top * (10 if f_star is not None else 1.1)),
+                    mode="markers",
+                    marker=dict(symbol="x", size=10, color=s.color, line=dict(width=1)),
+                    name=f"{OPTIMIZERS[name].title}: diverged",
+                    text=[f"diverged at step {k}" for k in sw.diverged_at[sw.diverged]],
+                    hovertemplate="lr %{x:.3g}: %{text}<extra></extra>",
+                )
+            )
+    if limit is not None:
+        fig.add_vline(
+            x=limit,
+            line=dict(color="#D55E00", dash="dash", width=2),
+            annotation_text=f"2/L = {limit:.3g}",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        title="Final loss against learning rate",
+        height=480,
+        font=FONT,
+        margin=dict(l=60, r=20, t=60, b=50),
+        xaxis=dict(type="log", title="learning rate η", exponentformat="power"),
+        yaxis=dict(
+            type="log" if f_star is not None else "linear",
+            title="final f − f*" if f_star is not None else "final f",
+            exponentformat="power",
+        ),
+        legend=dict(orientation="h", y=-0.2),
+    )
+    return fig
