@@ -7,7 +7,7 @@ from gdviz.checks import hyper_notes, race_problems
 from gdviz.presets import PRESETS
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.race_controls import race_settings
-from gdviz.ui.race_views import show_3d, show_basins, show_race, show_sweep
+from gdviz.ui.race_views import show_3d, show_basins, show_inspector, show_race, show_sweep
 from gdviz.ui.runs import race, surface_for
 
 ensure_frame()
@@ -21,7 +21,8 @@ surface = surface_for(settings.surface, settings.condition)
 st.latex(surface.latex)
 st.caption(surface.description)
 if "preset_note" in st.session_state:
-    st.info(f"**{PRESETS[st.session_state['preset_note']].title}.** {PRESETS[st.session_state['preset_note']].watch}")
+    preset = PRESETS[st.session_state["preset_note"]]
+    st.info(f"**{preset.title}** — {preset.watch}")
 
 problems = race_problems(surface, settings.start, settings.steps, settings.noise)
 for problem in problems:
@@ -50,6 +51,8 @@ if not runs:
 
 if settings.view == "3D":
     show_3d(surface, runs)
+elif settings.view == "Step inspector":
+    show_inspector(surface, runs)
 elif settings.view == "Basin map":
     show_basins(surface, settings)
 elif settings.view == "Learning-rate sweep":

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows
 from ..surfaces import Surface
 from ..sweep import log_lrs, stability_limit
 from ..trajectory import Trajectory
-from ..viz import basin_figure, distance_figure, race_figure, surface3d_figure, sweep_figure
+from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from .race_controls import RaceSettings, set_start
 from .runs import basins, sweeps
 from .tables import results_table
@@ -83,3 +84,22 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
         "crosses mark runs that diverged."
         + (" The dashed line is 2/L, beyond which plain GD cannot be stable." if stability_limit(surface) else "")
     )
+
+
+def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
+    names = list(runs)
+    c1, c2 = st.columns([1, 2])
+    name = c1.selectbox("Optimizer", names, format_func=lambda n: OPTIMIZERS[n].title, key="inspect_opt")
+    run = runs[name]
+    last = run.steps.shape[0]
+    st.session_state["inspect_step"] = min(st.session_state.get("inspect_step", 1), last)
+    t = c2.slider("Step", 1, max(last, 2), key="inspect_step", disabled=last < 2)
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(inspector_figure(surface, run, t, arrows(run, t)), key="inspector_chart")
+        st.caption("The arrows start at the point before the step; the red one is the step actually taken.")
+    with right:
+        st.markdown(f"**{OPTIMIZERS[name].title}, step {t}**, with this run's numbers")
+        for line in explain_step(run, t):
+            st.latex(line)
+        st.dataframe(state_rows(run, t), hide_index=True, width="stretch")

@@ -2,6 +2,7 @@
 
 from .basins import basin_figure, sweep_figure
 from .charts import distance_figure, surface3d_figure
+from .inspector import inspector_figure
 from .landscape import layout_image, png_bytes, rgb_image
 from .palette import OPTIMIZER_STYLES, Style, style
 from .race import race_figure
@@ -11,6 +12,7 @@ __all__ = [
     "Style",
     "basin_figure",
     "distance_figure",
+    "inspector_figure",
     "layout_image",
     "png_bytes",
     "race_figure",

@@ -188,3 +188,29 @@ def test_sweep_with_a_bad_range_explains(open_page):
     at.number_input(key="sweep_low").set_value(-1.0).run()
     no_exceptions(at)
     assert any("learning-rate range" in e.value for e in at.error)
+
+
+def test_step_inspector_writes_the_update_with_this_runs_numbers(open_page):
+    at = open_page(PAGE)
+    at.segmented_control(key="view").set_value("Step inspector").run()
+    at.selectbox(key="inspect_opt").set_value("adam").run()
+    at.slider(key="inspect_step").set_value(3).run()
+    no_exceptions(at)
+    text = " ".join(m.value for m in at.latex)
+    assert r"\hat m_{3}" in text and "0.1" in text  # Adam's lr from the sidebar, at step 3
+    fig = figures(at)[0]
+    arrows = [a for a in fig["layout"]["annotations"] if a.get("showarrow")]
+    assert len(arrows) == 2  # the plain gradient step and the step taken
+    names = [t["name"] for t in fig["data"]]
+    assert any(n.startswith("step taken") for n in names)
+    at.number_input(key="hyper.adam.lr").set_value(0.05).run()
+    assert "0.05" in " ".join(m.value for m in at.latex)  # the numbers follow the settings
+
+
+def test_step_inspector_clamps_the_step_when_the_run_gets_shorter(open_page):
+    at = open_page(PAGE)
+    at.segmented_control(key="view").set_value("Step inspector").run()
+    at.slider(key="inspect_step").set_value(250).run()
+    at.number_input(key="steps").set_value(100).run()
+    no_exceptions(at)
+    assert at.slider(key="inspect_step").value == 100
