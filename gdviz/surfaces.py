@@ -82,7 +82,7 @@ def quadratic(condition: float = 10.0) -> Surface:
     k = float(condition)
     return Surface(
         name="quadratic",
-        title=f"Long valley (κ = {k:g})",
+        title="Long valley (quadratic bowl)",
         fxy=lambda x, y: 0.5 * (x**2 + k * y**2),
         gradxy=lambda x, y: (x, k * y),
         domain=((-5.0, 5.0), (-5.0, 5.0)),

@@ -99,7 +99,9 @@ def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
         st.plotly_chart(inspector_figure(surface, run, t, arrows(run, t)), key="inspector_chart")
         st.caption("The arrows start at the point before the step; the red one is the step actually taken.")
     with right:
-        st.markdown(f"**{OPTIMIZERS[name].title}, step {t}**, with this run's numbers")
-        for line in explain_step(run, t):
-            st.latex(line)
+        st.markdown(f"**{OPTIMIZERS[name].title}, the state after step {t}**")
         st.dataframe(state_rows(run, t), hide_index=True, width="stretch")
+        st.markdown(f"*{OPTIMIZERS[name].variant}*")
+    st.markdown(f"**Step {t} of {OPTIMIZERS[name].title}, with this run's numbers**")
+    for line in explain_step(run, t):
+        st.latex(line)

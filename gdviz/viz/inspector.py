@@ -73,11 +73,11 @@ def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[st
         )
     fig.update_layout(
         images=[layout_image(surface)],
-        height=560,
+        height=640,
         font=dict(size=14),
         margin=dict(l=60, r=20, t=40, b=40),
         plot_bgcolor="white",
-        legend=dict(orientation="v", x=1.02, y=1, font=dict(size=13)),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=13)),
         title=f"Step {t}, close up",
     )
     fig.update_xaxes(range=[p[0] - half, p[0] + half], title_text="x", constrain="domain")
