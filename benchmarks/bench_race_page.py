@@ -1,0 +1,89 @@
+"""The optimizer race page's budgets, measured side by side in one run.
+
+1. Server time of a page rerun after a widget change, 6 optimizers × 500 steps (budget ≤ 300 ms):
+   AppTest reruns the whole page script with a new learning rate each time (a cache miss, so the
+   runs are recomputed), and the parts are timed alone for comparison: the six runs, building the
+   figure, and serializing it to JSON (what Streamlit sends).
+2. The animated figure's JSON for 8 optimizers × 500 steps (budget ≤ 1 MB).
+
+Run: python benchmarks/bench_race_page.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import gdviz  # noqa: E402
+from gdviz.presets import STARTING_HYPER  # noqa: E402
+from gdviz.viz import race_figure  # noqa: E402
+
+SIX = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam"]
+EIGHT = SIX + ["adagrad", "adadelta"]
+STEPS, REPEATS = 500, 7
+RERUN_BUDGET_MS, FIGURE_BUDGET_MB = 300.0, 1.0
+
+
+def median_ms(fn, repeats: int = REPEATS) -> float:
+    times = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def page_rerun_ms() -> float:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/race.py").run()
+    at.multiselect(key="optimizers").set_value(SIX).run()
+    at.number_input(key="steps").set_value(STEPS).run()
+    assert not at.exception
+
+    def rerun(i):
+        at.number_input(key="hyper.sgd.lr").set_value(0.01 + 1e-4 * (i + 1)).run()  # new value: cache miss
+        assert not at.exception
+
+    return median_ms(rerun)
+
+
+def parts_ms(names: list[str]) -> tuple[float, float, float, int]:
+    s = gdviz.SURFACES["himmelblau"]
+    runs = {}
+
+    def compute(i):
+        runs.clear()
+        runs.update({n: gdviz.run(s, n, s.start, STEPS, **STARTING_HYPER[n]) for n in names})
+
+    t_runs = median_ms(compute)
+    fig = race_figure(s, runs)
+    t_fig = median_ms(lambda i: race_figure(s, runs))
+    t_json = median_ms(lambda i: fig.to_json())
+    return t_runs, t_fig, t_json, len(fig.to_json().encode())
+
+
+def main() -> int:
+    rerun = page_rerun_ms()
+    t_runs, t_fig, t_json, _ = parts_ms(SIX)
+    *_, size8 = parts_ms(EIGHT)
+    print(f"Race page on Himmelblau, {STEPS} steps; medians of {REPEATS} repeats\n")
+    print(f"page rerun after a widget change, 6 optimizers (AppTest, whole script): {rerun:7.1f} ms")
+    print(f"  of which, alone:  6 runs {t_runs:6.1f} ms   build figure {t_fig:6.1f} ms   to JSON {t_json:6.1f} ms")
+    print(f"  parts / rerun: {(t_runs + t_fig + t_json) / rerun:.2f}")
+    print(f"animated figure JSON, 8 optimizers × {STEPS} steps: {size8 / 1e6:.3f} MB")
+    ok_rerun, ok_size = rerun <= RERUN_BUDGET_MS, size8 / 1e6 <= FIGURE_BUDGET_MB
+    print(f"\nbudget rerun ≤ {RERUN_BUDGET_MS:.0f} ms: {'HOLDS' if ok_rerun else 'FAILS'}")
+    print(f"budget figure ≤ {FIGURE_BUDGET_MB:.0f} MB: {'HOLDS' if ok_size else 'FAILS'}")
+    return 0 if ok_rerun and ok_size else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
