@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .optimizers import OPTIMIZERS
 from .surfaces import Surface
 from .trajectory import Trajectory
 
+GAP_TOL = 1e-6
+
+
+def steps_to_gap(surface: Surface, run: Trajectory, tol: float = GAP_TOL) -> int | None:
+    """The first step at which f − f* ≤ tol (f* the global minimum's value); None if never or unknown."""
+    if len(surface.minima) == 0:
+        return None
+    hit = np.flatnonzero(run.losses - surface.f(surface.global_minima).min() <= tol)
+    return int(hit[0]) if len(hit) else None
+
 
 def race_rows(surface: Surface, runs: dict[str, Trajectory]) -> list[dict]:
     """Per optimizer (single-start runs): final point and loss, distance to the nearest listed
-    minimum, steps taken and why it stopped, path length and gradient evaluations."""
+    minimum, steps to reach the tolerance, steps taken and why it stopped, path length and
+    gradient evaluations."""
     rows = []
     for name, r in runs.items():
         _, dist = surface.nearest_minimum(r.final)
@@ -20,6 +33,7 @@ def race_rows(surface: Surface, runs: dict[str, Trajectory]) -> list[dict]:
                 "final x": float(r.final[0]),
                 "final y": float(r.final[1]),
                 "distance to nearest minimum": float(dist),
+                f"steps to f − f* ≤ {GAP_TOL:g}": steps_to_gap(surface, r),
                 "steps taken": int(r.stopped_at),
                 "stopped because": str(r.reason_text()),
                 "diverged at": int(r.diverged_at) if r.diverged else None,

@@ -23,8 +23,24 @@ def _picked() -> None:
         set_start(round(points[0]["x"], 3), round(points[0]["y"], 3))
 
 
+def _step_by(delta: int, last: int) -> None:
+    st.session_state["cursor"] = int(min(max(st.session_state.get("cursor", 0) + delta, 0), last))
+
+
+def step_buttons(last: int) -> int:
+    """◀ / ▶ one step at a time (server-side; ▶ Play in the chart plays on from there)."""
+    st.session_state["cursor"] = min(st.session_state.get("cursor", 0), last)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    c1.button("◀ Step back", on_click=_step_by, args=(-1, last), key="step_back", width="stretch")
+    c2.button("Step forward ▶", on_click=_step_by, args=(1, last), key="step_fwd", width="stretch")
+    c3.button("⟲ Reset", on_click=_step_by, args=(-last, last), key="step_reset", width="stretch")
+    c4.markdown(f"**step {st.session_state['cursor']}** of {last}")
+    return st.session_state["cursor"]
+
+
 def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], log_loss: bool) -> None:
-    fig = race_figure(surface, runs, log_loss=log_loss, fans=fans)
+    at = step_buttons(max(r.steps.shape[0] for r in runs.values()))
+    fig = race_figure(surface, runs, log_loss=log_loss, fans=fans, at=at)
     st.plotly_chart(fig, width="stretch", key="race_chart", on_select=_picked, selection_mode="points")
     st.caption(
         "Left: the paths over the landscape (darker is lower; stars mark minima, the white circle the start; "

@@ -91,11 +91,13 @@ def race_figure(
     log_loss: bool = True,
     fans: dict[str, Trajectory] | None = None,
     pickable: bool = True,
+    at: int = 0,
 ) -> go.Figure:
     """Map and loss chart for ``runs`` (optimizer name → single-start Trajectory), animated.
 
     ``fans`` (name → batched Trajectory) adds thin paths around each main one: other noise seeds in
     stochastic mode. ``pickable`` lays an invisible grid over the map so a click can pick a start.
+    ``at`` is the step the figure opens on (markers there, the scrubber there): playing goes on from it.
     """
     names = list(runs)
     steps = max((r.steps.shape[0] for r in runs.values()), default=0)
@@ -197,7 +199,8 @@ def race_figure(
     P = np.stack([runs[n].points for n in names], axis=1).astype(np.float32)  # (T+1, k, 2)
     C = np.stack([curves[n] for n in names], axis=1).astype(np.float32)  # (T+1, k)
     base = len(fig.data)
-    for row_col, (x, y) in (((1, 1), (P[0, :, 0], P[0, :, 1])), ((1, 2), (np.zeros(len(names)), C[0]))):
+    at = int(np.clip(at, 0, steps))
+    for row_col, (x, y) in (((1, 1), (P[at, :, 0], P[at, :, 1])), ((1, 2), (np.full(len(names), at), C[at]))):
         fig.add_trace(
             go.Scatter(x=x, y=y, mode="markers", marker=marker, showlegend=False, hoverinfo="skip"),
             row=row_col[0],
@@ -225,7 +228,7 @@ def race_figure(
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
         font=dict(size=14),
         updatemenus=[_play_buttons()],
-        sliders=[_scrubber(ticks)],
+        sliders=[_scrubber(ticks, active=int(np.searchsorted(ticks, at, side="right")) - 1)],
     )
     fig.update_xaxes(range=[x0, x1], title_text="x", showgrid=False, zeroline=False, constrain="domain", row=1, col=1)
     fig.update_yaxes(
@@ -287,9 +290,9 @@ def _play_buttons() -> dict:
     )
 
 
-def _scrubber(ticks: np.ndarray) -> dict:
+def _scrubber(ticks: np.ndarray, active: int = 0) -> dict:
     return dict(
-        active=0,
+        active=active,
         x=0.3,
         len=0.7,
         y=-0.1,

@@ -214,3 +214,22 @@ def test_step_inspector_clamps_the_step_when_the_run_gets_shorter(open_page):
     at.number_input(key="steps").set_value(100).run()
     no_exceptions(at)
     assert at.slider(key="inspect_step").value == 100
+
+
+def test_step_buttons_move_the_markers_one_step_at_a_time(open_page):
+    at = open_page(PAGE)
+    at.button(key="step_fwd").click().run()
+    at.button(key="step_fwd").click().run()
+    no_exceptions(at)
+    fig = _race_figure(at)
+    loss_markers = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("xaxis") == "x2"]
+    assert set(decode(loss_markers[-1]["x"]).tolist()) == {2}
+    at.button(key="step_back").click().run()
+    fig = _race_figure(at)
+    loss_markers = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("xaxis") == "x2"]
+    assert set(decode(loss_markers[-1]["x"]).tolist()) == {1}
+    slider = fig["layout"]["sliders"][0]
+    assert int(slider["steps"][slider["active"]]["label"]) <= 1 < int(slider["steps"][slider["active"] + 1]["label"])
+    at.button(key="step_back").click().run()
+    at.button(key="step_back").click().run()  # never below step 0
+    assert any("**step 0**" in m.value for m in at.markdown)
