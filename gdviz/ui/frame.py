@@ -3,8 +3,8 @@
 app.py draws it and runs the chosen page inside. One Streamlit quirk needs a guard: while a
 server has not yet run app.py, a deep link to ``/race`` is routed by the legacy ``pages/`` folder
 mechanism straight to ``pages/race.py``, skipping app.py. Every page therefore starts with
-``ensure_frame()``, which draws the frame itself when app.py did not (and so switches the server
-over to app.py's navigation for good).
+``ensure_frame()``, which then declares app.py's navigation (switching the server over to it for
+good) and reruns, so the page is drawn, and its widgets keyed, inside app.py's frame.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ def app_frame() -> None:
 
 
 def ensure_frame() -> None:
-    """First line of every page: draw the frame if this run did not come through app.py."""
+    """First line of every page: if this run did not come through app.py, switch the server to
+    app.py's navigation and run again through it (widgets keep their state only inside one of them)."""
     if not st.session_state.get(_FRAMED):
         _navigation()
+        st.rerun()

@@ -54,6 +54,11 @@ def test_deep_link_on_a_cold_server_gets_the_full_frame(fresh_server, page):
     assert nav.get_by_role("link", name="app", exact=True).count() == 0, "legacy pages/ menu shown"
     assert page.get_by_text("Page not found").count() == 0
     expect(page.get_by_text("gradient descent, made visible").first).to_be_visible()
+    # the first interaction keeps the page's state (the page was keyed inside app.py's frame)
+    page.wait_for_timeout(1000)
+    page.locator('[data-testid="stButtonGroup"] button', has_text="3D").first.click()
+    expect(page.get_by_text("drag to turn it").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Four equal minima").first).to_be_visible()  # still Himmelblau
 
 
 def test_clicking_the_map_moves_the_start(server, page):
@@ -72,3 +77,29 @@ def test_clicking_the_map_moves_the_start(server, page):
     assert 1.0 < x < 4.0 and 1.0 < y < 4.0, (x, y)  # upper-right quadrant of Himmelblau's [-5, 5]²
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "race-after-click")
+
+
+VIEW_TEXT = {
+    "3D": "drag to turn it",
+    "Step inspector": "with this run's numbers",
+    "Basin map": "Every cell is a start",
+    "Learning-rate sweep": "Each point is a whole run",
+}
+
+
+@pytest.mark.parametrize("view", list(VIEW_TEXT))
+def test_each_race_view_renders(server, page, view):
+    page.goto(f"{server}/race")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    settle(page)
+    page.wait_for_timeout(1000)  # let the first run's widgets register before the click
+    page.locator('[data-testid="stButtonGroup"] button', has_text=view).first.click()
+    expect(page.get_by_text(VIEW_TEXT[view]).first).to_be_visible(timeout=30_000)
+    chart = page.locator(".js-plotly-plot").first
+    if view == "3D":
+        expect(chart.locator(".gl-container canvas")).to_have_count(1, timeout=30_000)
+    else:
+        expect(chart.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "race-view-" + view.lower().replace(" ", "-"))
