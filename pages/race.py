@@ -40,6 +40,7 @@ runs, fans, errors = race(
     settings.steps,
     settings.noise,
     settings.seeds,
+    settings.seed,
 )
 for name, message in errors.items():
     st.error(f"**{OPTIMIZERS[name].title}** was not run: {message}.")

@@ -30,6 +30,7 @@ class RaceSettings(NamedTuple):
     log_loss: bool
     noise: float
     seeds: int
+    seed: int
     view: str
 
     def choices(self) -> tuple[tuple[str, tuple], ...]:
@@ -82,6 +83,7 @@ def race_settings() -> RaceSettings:
     _default("log_loss", True)
     _default("noise", 0.0)
     _default("seeds", 8)
+    _default("seed", 0)
     with st.sidebar:
         preset_buttons()
         st.subheader("Race settings")
@@ -106,10 +108,14 @@ def race_settings() -> RaceSettings:
         noise = st.number_input(
             "Gradient noise σ", min_value=0.0, step=0.5, format="%g", key="noise", help="0 = exact gradients"
         )
-        seeds = st.slider("Noise seeds drawn", 2, 20, key="seeds", disabled=noise == 0)
+        c3, c4 = st.columns(2)
+        seed = c3.number_input("Seed", min_value=0, step=1, format="%d", key="seed", disabled=noise == 0)
+        seeds = c4.slider("Other seeds", 2, 20, key="seeds", disabled=noise == 0, help="drawn as a fan")
         hyper = {}
         for opt in chosen:
             with st.expander(f"{OPTIMIZERS[opt].title} settings"):
                 hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=STARTING_HYPER.get(opt))
     view = st.segmented_control("View", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
-    return RaceSettings(surface, condition, tuple(chosen), hyper, (x, y), int(steps), log_loss, noise, seeds, view)
+    return RaceSettings(
+        surface, condition, tuple(chosen), hyper, (x, y), int(steps), log_loss, noise, seeds, int(seed), view
+    )

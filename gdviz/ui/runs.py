@@ -25,10 +25,12 @@ def race(
     steps: int,
     noise: float = 0.0,
     seeds: int = 0,
+    seed: int = 0,
 ) -> tuple[dict[str, Trajectory], dict[str, Trajectory], dict[str, str]]:
     """Run each ``(optimizer, hyper items)`` from ``start``.
 
-    Returns the runs; with gradient noise, a fan of ``seeds`` more noisy runs per optimizer (one
+    Returns the runs (noise drawn with ``seed``); with gradient noise, a fan of ``seeds`` more noisy
+    runs per optimizer (one
     vectorized batch each); and, per optimizer whose settings the core refused, the reason (so the
     others still run).
     """
@@ -36,9 +38,9 @@ def race(
     runs, fans, errors = {}, {}, {}
     for name, hyper in choices:
         try:
-            runs[name] = run(s, name, start, steps, noise=noise, seed=0, **dict(hyper))
+            runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **dict(hyper))
             if noise > 0 and seeds > 0:
-                fans[name] = run(s, name, np.tile(start, (seeds, 1)), steps, noise=noise, seed=1, **dict(hyper))
+                fans[name] = run(s, name, np.tile(start, (seeds, 1)), steps, noise=noise, seed=seed + 1, **dict(hyper))
         except ValueError as e:
             errors[name] = str(e)
     return runs, fans, errors

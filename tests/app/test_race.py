@@ -233,3 +233,15 @@ def test_step_buttons_move_the_markers_one_step_at_a_time(open_page):
     at.button(key="step_back").click().run()
     at.button(key="step_back").click().run()  # never below step 0
     assert any("**step 0**" in m.value for m in at.markdown)
+
+
+def test_the_noise_seed_reproduces_and_changes_the_path(open_page):
+    at = open_page(PAGE)
+    at.number_input(key="noise").set_value(3.0).run()
+    path = lambda: decode(next(t for t in _race_figure(at)["data"] if t.get("name") == "SGD")["x"])  # noqa: E731
+    first = path()
+    at.number_input(key="seed").set_value(7).run()
+    other = path()
+    at.number_input(key="seed").set_value(0).run()
+    no_exceptions(at)
+    assert not np.allclose(first, other) and np.array_equal(first, path())
