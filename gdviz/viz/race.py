@@ -21,7 +21,7 @@ from .landscape import layout_image
 from .palette import OUTLINE, style
 
 MAX_FRAMES = 200
-SPEEDS = (("▶ Play", 33), ("2×", 16), ("½×", 66))  # ms per frame: ▶ is 30 frames/s
+SPEEDS = (("▶ Play", 20), ("Fast", 5), ("Slow", 60))  # ms between frames; drawing one adds ~10 ms
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
 
 
