@@ -34,7 +34,7 @@ def step_buttons(last: int) -> int:
     c1.button("◀ Step back", on_click=_step_by, args=(-1, last), key="step_back", width="stretch")
     c2.button("Step forward ▶", on_click=_step_by, args=(1, last), key="step_fwd", width="stretch")
     c3.button("⟲ Reset", on_click=_step_by, args=(-last, last), key="step_reset", width="stretch")
-    c4.markdown(f"**step {st.session_state['cursor']}** of {last}")
+    c4.markdown(f"chart opens at **step {st.session_state['cursor']}** of {last}")
     return st.session_state["cursor"]
 
 
