@@ -94,11 +94,12 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
     for name, message in errors.items():
         st.error(f"**{OPTIMIZERS[name].title}** was not swept: {message}.")
     f_star = float(surface.f(surface.global_minima).min()) if len(surface.minima) else None
-    st.plotly_chart(sweep_figure(out, f_star, stability_limit(surface)), key="sweep_chart")
+    limit = stability_limit(surface)
+    st.plotly_chart(sweep_figure(out, f_star, limit), key="sweep_chart")
     st.caption(
         f"Each point is a whole run of {settings.steps} steps from the start, with only the learning rate changed; "
         "crosses mark runs that diverged."
-        + (" The dashed line is 2/L, beyond which plain GD cannot be stable." if stability_limit(surface) else "")
+        + (" The dashed line is 2/L, beyond which plain GD cannot be stable." if limit else "")
     )
 
 

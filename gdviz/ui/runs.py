@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import streamlit as st
 
@@ -11,8 +13,9 @@ from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
 
 
+@functools.lru_cache(maxsize=64)  # one immutable Surface per κ, so figure caches keyed on it hit
 def surface_for(name: str, condition: float = 10.0) -> Surface:
-    """The registry's surface, or the long valley rebuilt with the chosen condition number."""
+    """The registry's surface, or the long valley built with the chosen condition number."""
     return quadratic(condition) if name == "quadratic" else SURFACES[name]
 
 

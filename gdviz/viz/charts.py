@@ -44,11 +44,12 @@ def distance_figure(surface: Surface, runs: dict[str, Trajectory]) -> go.Figure:
 def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90) -> go.Figure:
     """The landscape as a 3D surface with the paths lying on it (height on the contour map's scale)."""
     xs, ys, Z = surface.grid(n)
-    H = np.clip(level_values(surface, Z), None, np.percentile(level_values(surface, Z), 99))
+    V = level_values(surface, Z)
+    H = np.clip(V, None, np.percentile(V, 99))
     fig = go.Figure(go.Surface(x=xs, y=ys, z=H, colorscale="Blues_r", opacity=0.85, showscale=False, hoverinfo="skip"))
 
     def height(p):
-        return np.clip(level_values(surface, np.append(surface.f(p), Z.ravel()))[: len(p)], H.min(), H.max())
+        return np.clip(level_values(surface, surface.f(p), grid=Z), H.min(), H.max())
 
     (x0, x1), (y0, y1) = surface.domain
     for name, run in runs.items():

@@ -8,6 +8,7 @@ level boundaries are darkened, so the picture reads like a contour map.
 from __future__ import annotations
 
 import base64
+import functools
 import struct
 import zlib
 
@@ -23,13 +24,17 @@ RAMP = np.array(
 LINE = np.array([0x5B, 0x6B, 0x7D], dtype=np.float64)
 
 
-def level_values(surface: Surface, Z: np.ndarray) -> np.ndarray:
-    """The values the levels are spaced on: log of the height above the minimum where wide-ranged."""
-    finite = np.isfinite(Z)
-    zmin = Z[finite].min()
+def level_values(surface: Surface, Z: np.ndarray, grid: np.ndarray | None = None) -> np.ndarray:
+    """The values the levels are spaced on: log of the height above the minimum where wide-ranged.
+
+    The scale comes from ``grid`` (default: ``Z`` itself), so points off the grid share the map's scale.
+    """
+    ref = Z if grid is None else grid
+    finite = np.isfinite(ref)
+    zmin = ref[finite].min()
     if surface.log_levels:
-        spread = np.percentile(Z[finite], 99) - zmin
-        return np.log10(np.where(finite, Z - zmin, np.inf) + 1e-4 * max(spread, 1e-12))
+        spread = np.percentile(ref[finite], 99) - zmin
+        return np.log10(np.where(np.isfinite(Z), Z - zmin, np.inf) + 1e-4 * max(spread, 1e-12))
     return Z
 
 
@@ -67,6 +72,7 @@ def png_bytes(rgb: np.ndarray) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
 
 
+@functools.lru_cache(maxsize=32)  # surfaces are immutable; the picture is ~12 ms of every rerun otherwise
 def landscape_uri(surface: Surface, n: int = 320) -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes(rgb_image(surface, n))).decode("ascii")
 

@@ -53,12 +53,11 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return np.unique(np.linspace(0, steps, min(steps, max_frames - 1) + 1).round().astype(int))
 
 
-def loss_curve(surface: Surface, run: Trajectory) -> tuple[np.ndarray, bool]:
+def loss_curve(surface: Surface, run: Trajectory) -> np.ndarray:
     """The values the loss chart plots: the gap to the global minimum where it is known (log axis)."""
     if len(surface.minima) == 0:
-        return run.losses, False
-    best = surface.f(surface.global_minima).min()
-    return np.maximum(run.losses - best, GAP_FLOOR), True
+        return run.losses
+    return np.maximum(run.losses - surface.f(surface.global_minima).min(), GAP_FLOOR)
 
 
 def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
@@ -134,7 +133,7 @@ def race_figure(
         )
     for name in names:
         run, s = runs[name], style(name)
-        curves[name], _ = loss_curve(surface, run)
+        curves[name] = loss_curve(surface, run)
         label = legend_name(name, run, surface)
         fig.add_trace(
             go.Scatter(
