@@ -1,0 +1,1 @@
+"""Linear classifiers: losses, gradient checks, data sets, training and search for weights."""
