@@ -8,8 +8,6 @@ line), so the payload grows linearly with the number of steps, not quadratically
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -17,40 +15,11 @@ from plotly.subplots import make_subplots
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
+from .animation import AnimatedFigure, frame_steps, play_buttons, scrubber, typed
 from .landscape import layout_image
 from .palette import OUTLINE, style
 
-MAX_FRAMES = 200
-SPEEDS = (("▶ Play", 20), ("Fast", 5), ("Slow", 60))  # ms between frames; drawing one adds ~10 ms
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
-
-
-def typed(a: np.ndarray) -> dict:
-    """An array as Plotly's typed-array spec (what plotly.py itself sends): base64 little-endian float32."""
-    return {"dtype": "f4", "bdata": base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode()}
-
-
-class AnimatedFigure(go.Figure):
-    """A figure whose frames stay plain dicts of typed arrays.
-
-    plotly.py validates every frame object it is given (about a millisecond each), which is most of
-    a page rerun for a few hundred frames; these frames are built from our own arrays and need none.
-    ``to_dict`` (which st.plotly_chart and ``to_json`` both call) puts them back in.
-    """
-
-    def __init__(self, fig: go.Figure, frames: list[dict]):
-        super().__init__(fig)
-        self._raw_frames = frames
-
-    def to_dict(self) -> dict:
-        d = super().to_dict()
-        d["frames"] = self._raw_frames
-        return d
-
-
-def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
-    """The steps that get a frame: all of them up to ``max_frames``, evenly thinned beyond."""
-    return np.unique(np.linspace(0, steps, min(steps, max_frames - 1) + 1).round().astype(int))
 
 
 def loss_curve(surface: Surface, run: Trajectory) -> np.ndarray:
@@ -226,8 +195,8 @@ def race_figure(
         plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
         font=dict(size=14),
-        updatemenus=[_play_buttons()],
-        sliders=[_scrubber(ticks, active=int(np.searchsorted(ticks, at, side="right")) - 1)],
+        updatemenus=[play_buttons()],
+        sliders=[scrubber(ticks, active=int(np.searchsorted(ticks, at, side="right")) - 1)],
     )
     fig.update_xaxes(range=[x0, x1], title_text="x", showgrid=False, zeroline=False, constrain="domain", row=1, col=1)
     fig.update_yaxes(
@@ -257,56 +226,3 @@ def _loss_range(curves: dict[str, np.ndarray], log: bool) -> tuple[float, float]
         return max(lo, GAP_FLOOR) / 2, hi * 2
     pad = 0.05 * (hi - lo) or 1.0
     return lo - pad, hi + pad
-
-
-def _play_buttons() -> dict:
-    play = [
-        dict(
-            label=label,
-            method="animate",
-            args=[
-                None,
-                dict(frame=dict(duration=ms, redraw=False), transition=dict(duration=0), fromcurrent=True),
-            ],
-        )
-        for label, ms in SPEEDS
-    ]
-    pause = dict(
-        label="❚❚",
-        method="animate",
-        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))],
-    )
-    return dict(
-        type="buttons",
-        direction="left",
-        showactive=False,
-        x=0,
-        y=-0.12,
-        xanchor="left",
-        yanchor="top",
-        pad=dict(t=10),
-        buttons=play + [pause],
-    )
-
-
-def _scrubber(ticks: np.ndarray, active: int = 0) -> dict:
-    return dict(
-        active=active,
-        x=0.3,
-        len=0.7,
-        y=-0.1,
-        yanchor="top",
-        currentvalue=dict(prefix="step ", font=dict(size=14)),
-        pad=dict(t=10),
-        steps=[
-            dict(
-                label=str(int(t)),
-                method="animate",
-                args=[
-                    [str(int(t))],
-                    dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0)),
-                ],
-            )
-            for t in ticks
-        ],
-    )
