@@ -74,14 +74,14 @@ def play_buttons() -> dict:
     )
 
 
-def scrubber(ticks: np.ndarray, active: int = 0) -> dict:
+def scrubber(ticks: np.ndarray, active: int = 0, prefix: str = "step ") -> dict:
     return dict(
         active=active,
         x=0.3,
         len=0.7,
         y=-0.1,
         yanchor="top",
-        currentvalue=dict(prefix="step ", font=dict(size=14)),
+        currentvalue=dict(prefix=prefix, font=dict(size=14)),
         pad=dict(t=10),
         steps=[
             dict(

@@ -38,3 +38,20 @@ def style(name: str) -> Style:
         return OPTIMIZER_STYLES[name]
     i = sum(map(ord, name)) % len(OKABE_ITO)
     return Style(OKABE_ITO[i], "circle-open", "solid")
+
+
+# classes get the same treatment: an Okabe–Ito color, a marker and a dash (the dash draws the
+# class's score-zero line); black is left out so the points' outlines stay readable
+CLASS_STYLES = tuple(
+    Style(color, symbol, dash)
+    for color, symbol, dash in zip(
+        ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"),
+        ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagram"),
+        ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid"),
+        strict=True,
+    )
+)
+
+
+def class_style(c: int) -> Style:
+    return CLASS_STYLES[c % len(CLASS_STYLES)]
