@@ -13,6 +13,7 @@ from ..trajectory import Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from .race_controls import RaceSettings, set_start
 from .runs import basins, sweeps
+from .stepper import step_buttons
 from .tables import results_table
 
 
@@ -21,21 +22,6 @@ def _picked() -> None:
     points = st.session_state["race_chart"]["selection"]["points"]
     if points:
         set_start(round(points[0]["x"], 3), round(points[0]["y"], 3))
-
-
-def _step_by(delta: int, last: int) -> None:
-    st.session_state["cursor"] = int(min(max(st.session_state.get("cursor", 0) + delta, 0), last))
-
-
-def step_buttons(last: int) -> int:
-    """◀ / ▶ one step at a time (server-side; ▶ Play in the chart plays on from there)."""
-    st.session_state["cursor"] = min(st.session_state.get("cursor", 0), last)
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
-    c1.button("◀ Step back", on_click=_step_by, args=(-1, last), key="step_back", width="stretch")
-    c2.button("Step forward ▶", on_click=_step_by, args=(1, last), key="step_fwd", width="stretch")
-    c3.button("⟲ Reset", on_click=_step_by, args=(-last, last), key="step_reset", width="stretch")
-    c4.markdown(f"chart opens at **step {st.session_state['cursor']}** of {last}")
-    return st.session_state["cursor"]
 
 
 def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], log_loss: bool) -> None:

@@ -1,0 +1,28 @@
+"""◀ / ▶ stepping on the server, shared by every animated page: it sets where the chart opens.
+
+The chart's own ▶ Play runs in the browser from there; these buttons move one position at a time.
+Keys are prefixed so two steppers on one page (or two pages) never share a cursor.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def _step_by(key: str, delta: int, last: int) -> None:
+    st.session_state[key] = int(min(max(st.session_state.get(key, 0) + delta, 0), last))
+
+
+def step_buttons(last: int, prefix: str = "step", cursor: str = "cursor", label=None) -> int:
+    """Back / forward / reset over positions 0 … ``last``; returns the current one.
+
+    ``label(i)`` names position i in the caption (a snapshot index may stand for an iteration).
+    """
+    label = label or (lambda i: f"step {i} of {last}")
+    st.session_state[cursor] = min(st.session_state.get(cursor, 0), last)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    c1.button("◀ Step back", on_click=_step_by, args=(cursor, -1, last), key=f"{prefix}_back", width="stretch")
+    c2.button("Step forward ▶", on_click=_step_by, args=(cursor, 1, last), key=f"{prefix}_fwd", width="stretch")
+    c3.button("⟲ Reset", on_click=_step_by, args=(cursor, -last, last), key=f"{prefix}_reset", width="stretch")
+    c4.markdown(f"chart opens at **{label(st.session_state[cursor])}**")
+    return st.session_state[cursor]
