@@ -1,0 +1,251 @@
+"""Tests for gdviz/linear/gradcheck.py: finite differences of the right order, x left alone, bugs caught.
+
+References: functions whose derivatives are known in closed form, the orders of the forward (O(h))
+and centered (O(h²)) differences, and the correct losses of gdviz/linear/losses.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gdviz.linear.gradcheck import (
+    BUGS,
+    GradCheck,
+    check_loss,
+    grad_check_sparse,
+    h_sweep,
+    max_rel_error,
+    numerical_gradient,
+    rel_error,
+)
+from gdviz.linear.losses import LOSSES, NAIVE
+
+X0 = np.array([[0.3, -1.2, 0.7], [2.0, 0.1, -0.4]])
+
+
+def exp_sum(x):
+    return float(np.sum(np.exp(x)))
+
+
+def smooth_problem(seed=0, N=30, D=8, C=5):
+    """Random data with every hinge margin at least 1e-3 from its kink, so both losses are smooth near W."""
+    rng = np.random.default_rng(seed)
+    W, X, y = 0.5 * rng.standard_normal((D, C)), rng.standard_normal((N, D)), rng.integers(0, C, size=N)
+    scores = X @ W
+    margins = scores - scores[np.arange(N), y][:, None] + 1
+    margins[np.arange(N), y] = np.inf
+    assert np.abs(margins).min() > 1e-3
+    return W, X, y
+
+
+class Counter:
+    """f(x) = Σ exp(x) that counts its calls and raises on call number ``fail_at``."""
+
+    def __init__(self, fail_at=None):
+        self.calls, self.fail_at = 0, fail_at
+
+    def __call__(self, x):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise RuntimeError("boom")
+        return exp_sum(x)
+
+
+@pytest.mark.parametrize("method", ["forward", "centered"])
+def test_gradient_of_a_known_function(method):
+    x = X0.copy()
+    grad = numerical_gradient(exp_sum, x, h=1e-6 if method == "forward" else 1e-5, method=method)
+    assert grad.shape == x.shape and grad.dtype == np.float64
+    assert rel_error(grad, np.exp(X0)).max() < (1e-5 if method == "forward" else 1e-9)
+
+
+@pytest.mark.parametrize(("method", "order"), [("forward", 1), ("centered", 2)])
+def test_error_shrinks_with_the_method_order(method, order):
+    x = X0.copy()
+    errors = [np.abs(numerical_gradient(exp_sum, x, h, method) - np.exp(X0)).max() for h in (1e-2, 5e-3, 2.5e-3)]
+    ratios = np.array(errors[:-1]) / np.array(errors[1:])
+    np.testing.assert_allclose(ratios, 2.0**order, rtol=0.05)
+
+
+def test_centered_is_exact_for_a_quadratic():
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    x = np.array([0.25, -0.5])  # exact binary fractions, and h = 2**-10: no rounding anywhere
+    grad = numerical_gradient(lambda v: float(v @ A @ v), x, h=2.0**-10)
+    np.testing.assert_array_equal(grad, 2 * A @ x)
+
+
+def test_x_is_restored_bit_for_bit():
+    x = np.array([0.1, 1e8, -3.3e-7, 7.0])
+    before = x.copy()
+    for method in ("forward", "centered"):
+        numerical_gradient(lambda v: float(np.sum(np.sin(v))), x, method=method)
+        np.testing.assert_array_equal(x, before)
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 5, 7])  # forward makes 7 calls here, centered 12
+@pytest.mark.parametrize("method", ["forward", "centered"])
+def test_x_is_restored_when_f_raises_midway(fail_at, method):
+    x = X0.copy()
+    with pytest.raises(RuntimeError, match="boom"):
+        numerical_gradient(Counter(fail_at), x, method=method)
+    np.testing.assert_array_equal(x, X0)
+
+
+def test_f_sees_one_nudged_entry_at_a_time():
+    seen = []
+    x = np.zeros(3)
+    numerical_gradient(lambda v: seen.append(v.copy()) or 0.0, x, h=0.5, method="centered")
+    np.testing.assert_array_equal(
+        seen, [[0.5, 0, 0], [-0.5, 0, 0], [0, 0.5, 0], [0, -0.5, 0], [0, 0, 0.5], [0, 0, -0.5]]
+    )
+
+
+def test_float32_x_divides_by_the_step_actually_taken():
+    # near 1000 float32 steps by 2**-14, so 1e-3 rounds to 0.000977: dividing by 1e-3 would be 2.3% off
+    x = np.array([1000.1, -3.0], dtype=np.float32)
+    grad = numerical_gradient(lambda v: float(np.sum(3.0 * v.astype(np.float64))), x, h=1e-3, method="forward")
+    np.testing.assert_allclose(grad, [3.0, 3.0], rtol=1e-12)
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="method"):
+        numerical_gradient(exp_sum, X0.copy(), method="backward")
+    with pytest.raises(TypeError, match="floating"):
+        numerical_gradient(exp_sum, np.arange(3))
+    with pytest.raises(ValueError, match="> 0"):
+        numerical_gradient(exp_sum, X0.copy(), h=0.0)
+    frozen = X0.copy()
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="writable"):
+        numerical_gradient(exp_sum, frozen)
+
+
+def test_rel_error():
+    np.testing.assert_allclose(rel_error([1.0, 0.0, -2.0, 1e-12], [3.0, 0.0, 2.0, 0.0]), [0.5, 0.0, 1.0, 1e-4])
+    assert rel_error(2.0, 1.0) == rel_error(1.0, 2.0) == pytest.approx(1 / 3)
+    assert max_rel_error([1.0, 2.0], [1.0, 2.2]) == pytest.approx(0.2 / 4.2)
+    assert max_rel_error([], []) == 0.0
+
+
+def test_sparse_check_samples_distinct_entries_deterministically():
+    x = np.random.default_rng(0).standard_normal((6, 7))
+    check = grad_check_sparse(exp_sum, x, np.exp(x), num_checks=10, seed=3)
+    assert isinstance(check, GradCheck) and check.method == "centered" and check.h == 1e-5
+    assert len(set(check.indices)) == 10 and all(len(ix) == 2 for ix in check.indices)
+    assert check.indices == grad_check_sparse(exp_sum, x, np.exp(x), seed=3).indices
+    assert check.indices != grad_check_sparse(exp_sum, x, np.exp(x), seed=4).indices
+    full = numerical_gradient(exp_sum, x.copy())
+    np.testing.assert_array_equal(check.numerical, [full[ix] for ix in check.indices])
+    np.testing.assert_array_equal(check.analytic, [np.exp(x)[ix] for ix in check.indices])
+    np.testing.assert_array_equal(check.rel_errors, rel_error(check.numerical, check.analytic))
+    assert check.max_error == check.rel_errors.max() < 1e-9
+
+
+def test_sparse_check_on_a_cifar_sized_W_costs_two_calls_per_entry():
+    W = np.zeros((3073, 10))
+    f = Counter()
+    check = grad_check_sparse(f, W, np.ones_like(W), num_checks=10)
+    assert f.calls == 20 and not W.any()
+    assert check.max_error < 1e-7  # f ≈ 3e4: round-off ε·f/h ≈ 3e-7 in a gradient of 1
+
+
+def test_sparse_check_takes_every_entry_when_asked_for_more():
+    x = X0.copy()
+    check = grad_check_sparse(exp_sum, x, np.exp(x), num_checks=100)
+    assert sorted(check.indices) == [(i, j) for i in range(2) for j in range(3)]
+    with pytest.raises(ValueError, match="shape"):
+        grad_check_sparse(exp_sum, x, np.ones(6))
+
+
+def test_h_sweep_is_u_shaped_for_centered_differences_on_softmax():
+    W, X, y = smooth_problem()
+    _, dW = LOSSES["softmax"](W, X, y, 0.1)
+    hs = np.logspace(-1, -12, 12)
+    sweep = h_sweep(lambda w: LOSSES["softmax"](w, X, y, 0.1)[0], W.copy(), dW, hs)
+    for errors in (sweep.max_error, sweep.median_error):
+        best = int(np.argmin(errors))
+        assert 0 < best < len(hs) - 1
+        assert errors[0] > 100 * errors[best] and errors[-1] > 100 * errors[best]
+    assert 1e-6 <= sweep.best_h <= 1e-3 and sweep.max_error.min() < 1e-7
+
+
+def test_h_sweep_bottoms_out_at_smaller_h_for_forward_differences():
+    W, X, y = smooth_problem(N=10, D=3, C=3)
+    f, (_, dW) = (lambda w: LOSSES["softmax"](w, X, y, 0.1)[0]), LOSSES["softmax"](W, X, y, 0.1)
+    hs = np.logspace(-1, -12, 12)
+    forward, centered = h_sweep(f, W.copy(), dW, hs, "forward"), h_sweep(f, W.copy(), dW, hs, "centered")
+    assert hs[np.argmin(forward.median_error)] < hs[np.argmin(centered.median_error)]
+    assert forward.median_error.min() > centered.median_error.min()
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("reg", [0.0, 0.5])
+def test_correct_losses_pass(loss, reg):
+    W, X, y = smooth_problem()
+    for fn in (LOSSES[loss], NAIVE[loss]):
+        assert check_loss(fn, W, X, y, reg, num_checks=20).max_error < 1e-7
+
+
+@pytest.mark.parametrize(("loss", "bug"), [(loss, bug) for bug in BUGS for loss in BUGS[bug].losses])
+def test_every_planted_bug_is_caught(loss, bug):
+    W, X, y = smooth_problem()
+    buggy = BUGS[bug].apply(LOSSES[loss])
+    assert check_loss(buggy, W, X, y, 0.5, num_checks=10).max_error > 1e-3
+    # the loss itself is still the correct one (up to the constant a counted margin adds)
+    extra = 1.0 if bug == "correct_class_margin" else 0.0
+    assert buggy(W, X, y, 0.5)[0] == pytest.approx(LOSSES[loss](W, X, y, 0.5)[0] + extra, rel=1e-12)
+
+
+def test_planted_bugs_are_the_mistakes_they_name():
+    W, X, y = smooth_problem()
+    N, reg = len(y), 0.5
+    loss, dW = LOSSES["softmax"](W, X, y, reg)
+    np.testing.assert_allclose(BUGS["reg_factor"].apply(LOSSES["softmax"])(W, X, y, reg)[1], dW - reg * W)
+    np.testing.assert_allclose(
+        BUGS["no_average"].apply(LOSSES["softmax"])(W, X, y, reg)[1], (dW - 2 * reg * W) * N + 2 * reg * W
+    )
+    # the vectorized hinge with margins[rows, y] left at 1
+    scores = X @ W
+    margins = scores - scores[np.arange(N), y][:, None] + 1
+    mask = (margins > 0).astype(float)
+    mask[np.arange(N), y] = -mask.sum(axis=1)
+    expected = (np.sum(np.maximum(margins, 0)) / N + reg * np.sum(W * W), X.T @ mask / N + 2 * reg * W)
+    got = BUGS["correct_class_margin"].apply(LOSSES["svm"])(W, X, y, reg)
+    assert got[0] == pytest.approx(expected[0], rel=1e-12)
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-12, atol=1e-14)
+
+
+def test_the_loop_form_of_the_correct_class_margin_is_invisible_to_the_check():
+    # why BUGS plants the vectorized form: in the loop, j == y_i adds a constant 1 and its dW terms cancel
+    def svm_without_the_skip(W, X, y, reg):
+        dW, loss = np.zeros_like(W), 0.0
+        for i in range(X.shape[0]):
+            scores = X[i] @ W
+            for j in range(W.shape[1]):
+                margin = scores[j] - scores[y[i]] + 1
+                if margin > 0:
+                    loss += margin
+                    dW[:, j] += X[i]
+                    dW[:, y[i]] -= X[i]
+        return loss / X.shape[0] + reg * np.sum(W * W), dW / X.shape[0] + 2 * reg * W
+
+    W, X, y = smooth_problem()
+    assert check_loss(svm_without_the_skip, W, X, y, 0.5, num_checks=20).max_error < 1e-7
+    assert svm_without_the_skip(W, X, y, 0.5)[0] == pytest.approx(LOSSES["svm"](W, X, y, 0.5)[0] + 1)
+
+
+def test_check_loss_leaves_W_alone_and_checks_float32_weights_in_float64():
+    W, X, y = smooth_problem()
+    W32 = W.astype(np.float32)
+    before = W32.copy()
+    check = check_loss(LOSSES["softmax"], W32, X, y, 0.1)
+    np.testing.assert_array_equal(W32, before)
+    assert check.max_error < 1e-7
+
+
+def test_bug_registry_is_complete():
+    assert {"reg_factor", "no_average", "correct_class_margin"} <= set(BUGS)
+    for bug in BUGS.values():
+        assert bug.title and bug.description and set(bug.losses) <= set(LOSSES)
+    assert all(any(loss in bug.losses for bug in BUGS.values()) for loss in LOSSES)
