@@ -1,0 +1,140 @@
+"""Tests for gdviz/linear/losses.py: the naive and vectorized twins agree, the gradients are right.
+
+References: PyTorch's losses and autograd gradients (recorded by tests/fixtures/make_linear_refs.py),
+the numerical gradient, and each loop twin against its vectorized form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdviz.linear.gradcheck import numerical_gradient, rel_error
+from gdviz.linear.losses import LOSSES, NAIVE, TITLES, per_example
+
+REFS = np.load(Path(__file__).parents[1] / "fixtures" / "linear_refs.npz")
+CASES = sorted({int(key.split("/")[0]) for key in REFS.files})
+SHAPES = [(1, 1, 2), (3, 2, 2), (10, 5, 3), (40, 17, 10), (7, 50, 4)]  # (N, D, C)
+
+
+def problem(N, D, C, seed=0, scale=0.1):
+    rng = np.random.default_rng(seed)
+    return scale * rng.standard_normal((D, C)), rng.standard_normal((N, D)), rng.integers(0, C, size=N)
+
+
+def kinked_problem(seed):
+    """Small integers make ties among scores and margins of exactly 0, where the hinge has its kink."""
+    rng = np.random.default_rng(seed)
+    W = rng.integers(-1, 2, size=(4, 5)).astype(np.float64)
+    W[:, 3] = W[:, 1]  # two classes always tie
+    return W, rng.integers(-2, 3, size=(30, 4)).astype(np.float64), rng.integers(0, 5, size=30)
+
+
+def margins_of(W, X, y):
+    scores = X @ W
+    margins = scores - scores[np.arange(len(y)), y][:, None] + 1
+    margins[np.arange(len(y)), y] = np.inf
+    return margins
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("reg", [0.0, 0.1, 3.0])
+def test_naive_equals_vectorized(loss, shape, reg):
+    W, X, y = problem(*shape, seed=sum(shape), scale=1.0)
+    naive, fast = NAIVE[loss](W, X, y, reg), LOSSES[loss](W, X, y, reg)
+    assert naive[0] == pytest.approx(fast[0], rel=1e-10, abs=1e-12)
+    np.testing.assert_allclose(naive[1], fast[1], rtol=1e-10, atol=1e-12)
+    assert fast[1].shape == W.shape and isinstance(fast[0], float)
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("seed", range(4))
+def test_naive_equals_vectorized_with_ties_and_zero_margins(loss, seed):
+    W, X, y = kinked_problem(seed)
+    if loss == "svm":
+        assert np.any(margins_of(W, X, y) == 0), "the problem should sit on a kink"
+    naive, fast = NAIVE[loss](W, X, y, 0.5), LOSSES[loss](W, X, y, 0.5)
+    assert naive[0] == pytest.approx(fast[0], rel=1e-10)
+    np.testing.assert_allclose(naive[1], fast[1], rtol=1e-10, atol=1e-12)
+
+
+def test_hinge_counts_a_zero_margin_as_no_loss_and_no_gradient():
+    # s = (1, 0): the wrong class's margin is 0 - 1 + 1 = 0 exactly
+    W, X, y = np.array([[1.0, 0.0]]), np.array([[1.0]]), np.array([0])
+    for fn in (NAIVE["svm"], LOSSES["svm"]):
+        loss, dW = fn(W, X, y, 0.0)
+        assert loss == 0.0 and not dW.any()
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("twin", ["vectorized", "naive"])
+def test_against_pytorch(case, loss, twin):
+    fn = (LOSSES if twin == "vectorized" else NAIVE)[loss]
+    W, X, y, reg = (REFS[f"{case}/{k}"] for k in ("W", "X", "y", "reg"))
+    value, dW = fn(W, X, y, float(reg))
+    assert value == pytest.approx(float(REFS[f"{case}/{loss}_loss"]), rel=1e-10)
+    np.testing.assert_allclose(dW, REFS[f"{case}/{loss}_dW"], rtol=1e-10, atol=1e-13)
+
+
+def test_softmax_passes_the_numerical_check_everywhere():
+    W, X, y = problem(25, 6, 4, seed=1, scale=0.5)
+    for reg in (0.0, 0.3):
+        _, dW = LOSSES["softmax"](W, X, y, reg)
+        numerical = numerical_gradient(lambda w, reg=reg: LOSSES["softmax"](w, X, y, reg)[0], W.copy())
+        assert rel_error(numerical, dW).max() < 1e-7
+
+
+def test_hinge_passes_the_numerical_check_away_from_kinks():
+    W, X, y = problem(25, 6, 4, seed=3, scale=0.5)
+    assert np.abs(margins_of(W, X, y)).min() > 1e-3  # a 1e-5 nudge of W crosses no kink
+    for reg in (0.0, 0.3):
+        _, dW = LOSSES["svm"](W, X, y, reg)
+        numerical = numerical_gradient(lambda w, reg=reg: LOSSES["svm"](w, X, y, reg)[0], W.copy())
+        assert rel_error(numerical, dW).max() < 1e-7
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("naive", [False, True])
+def test_float32_in_float32_out(loss, naive):
+    W, X, y = problem(30, 8, 5, seed=2, scale=0.5)
+    fn = (NAIVE if naive else LOSSES)[loss]
+    value32, dW32 = fn(W.astype(np.float32), X.astype(np.float32), y, 0.1)
+    value64, dW64 = fn(W, X, y, 0.1)
+    assert dW32.dtype == np.float32 and isinstance(value32, float)
+    assert value32 == pytest.approx(value64, rel=1e-5)
+    np.testing.assert_allclose(dW32, dW64, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("fn", [NAIVE["softmax"], LOSSES["softmax"]])
+def test_softmax_is_stable_for_huge_scores(fn):
+    W, X, y = problem(20, 5, 3, seed=4, scale=1.0)
+    W *= 1e4 / np.abs(X @ W).max()  # scores up to 1e4: exp would overflow at ~710
+    loss, dW = fn(W, X, y, 0.0)
+    scores = X @ W
+    expected = np.mean(np.logaddexp.reduce(scores, axis=1) - scores[np.arange(20), y])
+    assert np.isfinite(loss) and np.all(np.isfinite(dW))
+    assert loss == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_per_example_losses_average_to_the_data_loss(loss):
+    W, X, y = problem(12, 4, 3, seed=5, scale=1.0)
+    scores, losses = per_example(W, X, y, loss)
+    np.testing.assert_allclose(scores, X @ W)
+    assert losses.shape == (12,) and np.all(losses >= 0)
+    assert losses.mean() + 0.2 * np.sum(W * W) == pytest.approx(LOSSES[loss](W, X, y, 0.2)[0], rel=1e-12)
+
+
+def test_known_values_at_zero_weights():
+    # W = 0: every score ties, so the hinge pays the margin 1 for each of the C - 1 wrong classes; softmax pays ln C
+    W, X, y = np.zeros((3, 10)), np.ones((4, 3)), np.arange(4)
+    assert LOSSES["svm"](W, X, y, 1.0)[0] == pytest.approx(9.0)
+    assert LOSSES["softmax"](W, X, y, 1.0)[0] == pytest.approx(np.log(10))
+
+
+def test_registries_share_names():
+    assert list(LOSSES) == list(NAIVE) == list(TITLES) == ["svm", "softmax"]
