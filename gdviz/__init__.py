@@ -4,6 +4,8 @@ The public names below are the ones pages, tests and benchmarks rely on; see DES
 """
 
 from .basins import BasinMap, basin_map
+from .linear.gradcheck import numerical_gradient
+from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
 from .surfaces import SURFACES, Surface, quadratic
 from .sweep import Sweep, log_lrs, lr_sweep, stability_limit
@@ -25,7 +27,12 @@ __all__ = [
     "endpoints",
     "log_lrs",
     "lr_sweep",
+    "numerical_gradient",
     "quadratic",
     "run",
+    "softmax_loss_naive",
+    "softmax_loss_vectorized",
     "stability_limit",
+    "svm_loss_naive",
+    "svm_loss_vectorized",
 ]
