@@ -1,0 +1,120 @@
+"""The elementwise functions on Nodes, and ``OPS``: every op of the engine by name.
+
+Each function follows the engine's pattern (lift, value, local gradients, Node) and takes Nodes or
+numbers, scalars or arrays, broadcasting like numpy. Where a function has a kink its local gradient
+takes a fixed side, the one torch takes: relu'(0) = 0, abs'(0) = 0. ``maximum``/``minimum`` route the
+whole gradient to the larger/smaller input; on a tie the first argument gets it (as Python's ``max``
+returns its first argument), so gradients stay deterministic; a nan in either gives a nan value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import ONE, Node, add, div, lift, mul, neg, pow_const, power, quiet, sub
+
+
+@quiet
+def exp(a) -> Node:
+    """e**a; local (e**a,)."""
+    a = lift(a)
+    out = np.exp(a.value)
+    return Node("exp", (a,), out, (out,))
+
+
+@quiet
+def log(a) -> Node:
+    """ln a (−inf at 0, nan below); local (1/a,)."""
+    a = lift(a)
+    return Node("log", (a,), np.log(a.value), (1.0 / a.value,))
+
+
+@quiet
+def sqrt(a) -> Node:
+    """√a; local (1/(2√a),)."""
+    a = lift(a)
+    out = np.sqrt(a.value)
+    return Node("sqrt", (a,), out, (0.5 / out,))
+
+
+@quiet
+def sin(a) -> Node:
+    """sin a; local (cos a,)."""
+    a = lift(a)
+    return Node("sin", (a,), np.sin(a.value), (np.cos(a.value),))
+
+
+@quiet
+def cos(a) -> Node:
+    """cos a; local (−sin a,)."""
+    a = lift(a)
+    return Node("cos", (a,), np.cos(a.value), (-np.sin(a.value),))
+
+
+@quiet
+def tanh(a) -> Node:
+    """tanh a; local (1 − tanh² a,)."""
+    a = lift(a)
+    out = np.tanh(a.value)
+    return Node("tanh", (a,), out, (1.0 - out**2,))
+
+
+@quiet
+def sigmoid(a) -> Node:
+    """σ(a) = 1/(1 + e**−a); local (σ(a)(1 − σ(a)),)."""
+    a = lift(a)
+    out = 1.0 / (1.0 + np.exp(-a.value))
+    return Node("sigmoid", (a,), out, (out * (1.0 - out),))
+
+
+@quiet
+def relu(a) -> Node:
+    """max(a, 0); local (1 where a > 0, else 0,)."""
+    a = lift(a)
+    return Node("relu", (a,), np.maximum(a.value, 0.0), ((a.value > 0) * ONE,))
+
+
+@quiet
+def absolute(a) -> Node:
+    """|a|; local (sign a,), 0 at 0."""
+    a = lift(a)
+    return Node("abs", (a,), np.abs(a.value), (np.sign(a.value),))
+
+
+@quiet
+def maximum(a, b) -> Node:
+    """max(a, b); local (1, 0) where a ≥ b (ties to the first argument), else (0, 1)."""
+    a, b = lift(a), lift(b)
+    first = a.value >= b.value
+    return Node("max", (a, b), np.maximum(a.value, b.value), (first * ONE, (~first) * ONE))
+
+
+@quiet
+def minimum(a, b) -> Node:
+    """min(a, b); local (1, 0) where a ≤ b (ties to the first argument), else (0, 1)."""
+    a, b = lift(a), lift(b)
+    first = a.value <= b.value
+    return Node("min", (a, b), np.minimum(a.value, b.value), (first * ONE, (~first) * ONE))
+
+
+# op name -> function of that many Nodes; "pow" (x**c) also takes its constant exponent c
+OPS = {
+    "+": add,
+    "-": sub,
+    "*": mul,
+    "/": div,
+    "**": power,
+    "pow": pow_const,
+    "neg": neg,
+    "exp": exp,
+    "log": log,
+    "sqrt": sqrt,
+    "sin": sin,
+    "cos": cos,
+    "tanh": tanh,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "abs": absolute,
+    "max": maximum,
+    "min": minimum,
+}
