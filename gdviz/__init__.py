@@ -4,6 +4,7 @@ The public names below are the ones pages, tests and benchmarks rely on; see DES
 """
 
 from .basins import BasinMap, basin_map
+from .expression import Expression, ExpressionError, parse_expression
 from .linear.gradcheck import numerical_gradient
 from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
@@ -17,6 +18,8 @@ __all__ = [
     "SURFACES",
     "BasinMap",
     "Endpoints",
+    "Expression",
+    "ExpressionError",
     "HyperParam",
     "Optimizer",
     "OptimizerSpec",
@@ -28,6 +31,7 @@ __all__ = [
     "log_lrs",
     "lr_sweep",
     "numerical_gradient",
+    "parse_expression",
     "quadratic",
     "run",
     "softmax_loss_naive",

@@ -1,0 +1,287 @@
+"""Formulas typed by a student: ``parse_expression(text) -> Expression``, differentiated by the autodiff engine.
+
+The grammar is arithmetic only: numbers, variable names, ``+ - * / **``, unary ``-``/``+``, parentheses,
+the constants ``pi`` and ``e`` (so neither is a variable), and calls of the ``FUNCTIONS`` with their
+arity. ``^`` means ``**``, as on a calculator: the text is rewritten before parsing, so ``x^2 + 1`` is
+x² + 1 (not Python's XOR). The text is parsed with ``ast.parse(mode="eval")`` and every node checked
+against that whitelist; Python evaluates nothing, the engine computes in float64. Anything else, or
+anything past the limits below (length before parsing, size and depth on the tree), raises
+``ExpressionError`` saying what is wrong and where: columns count from 1 in the text as typed.
+An ``Expression`` evaluates, differentiates (reverse mode, exact) and records its graph and steps.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .autodiff import OPS, GraphNode, Node, Step, backward, const, trace, variable
+
+MAX_LENGTH = 500  # characters, checked before parsing
+MAX_NODES = 200  # numbers, names, operations and calls
+MAX_DEPTH = 50  # nesting of those
+MAX_NUMBER = 1e100  # largest literal
+MAX_EXPONENT = 100  # largest |c| in x**c for a constant c
+
+# name -> number of arguments; each is the engine op of the same name
+FUNCTIONS = {
+    "exp": 1,
+    "log": 1,
+    "sqrt": 1,
+    "sin": 1,
+    "cos": 1,
+    "tanh": 1,
+    "sigmoid": 1,
+    "relu": 1,
+    "abs": 1,
+    "max": 2,
+    "min": 2,
+}
+CONSTANTS = {"pi": np.pi, "e": np.e}
+BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+HINTS = {"×": "*", "·": "*", "−": "-", "÷": "/", "²": "**2", "³": "**3", "π": "pi", "√": "sqrt(...)"}
+CHARACTERS = {";": "statements (;) are", "\\": "backslashes are", "#": "comments (#) are"}
+NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(?>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[A-Za-z_]")
+OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>"}
+OPERATORS |= {ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Not: "not", ast.Invert: "~"}
+REFUSED = {
+    ast.Attribute: "attribute access is",
+    ast.Subscript: "subscripts are",
+    ast.Lambda: "lambdas are",
+    ast.ListComp: "comprehensions are",
+    ast.SetComp: "comprehensions are",
+    ast.DictComp: "comprehensions are",
+    ast.GeneratorExp: "comprehensions are",
+    ast.Compare: "comparisons are",
+    ast.BoolOp: "boolean operators (and, or) are",
+    ast.IfExp: "conditional expressions (if/else) are",
+    ast.NamedExpr: "assignments (:=) are",
+    ast.JoinedStr: "f-strings are",
+    ast.Starred: "starred arguments are",
+    ast.List: "lists are",
+    ast.Tuple: "tuples are",
+    ast.Set: "sets are",
+    ast.Dict: "dicts are",
+}
+
+
+class ExpressionError(ValueError):
+    """The text is not an expression gdviz accepts; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A checked subexpression: ``op`` is "input" (``name``), "const" (``value``), "pow" (x**value) or a
+    key of ``OPS``; ``text`` is the source it came from."""
+
+    op: str
+    args: tuple[Term, ...] = ()
+    text: str = ""
+    value: float = 0.0
+    name: str = ""
+
+    def variables(self) -> tuple[str, ...]:
+        """The variable names below this term, in order of first appearance (left to right)."""
+        names = (self.name,) if self.op == "input" else sum((a.variables() for a in self.args), ())
+        return tuple(dict.fromkeys(names))
+
+
+def _build(term: Term, inputs: dict[str, Node], texts: dict[Node, str]) -> Node:
+    """The engine graph of ``term``; every appearance of a variable is the one node ``inputs[name]``."""
+    if term.op == "input":
+        node = inputs[term.name]
+    elif term.op == "const":
+        node = const(term.value, term.text)
+    else:
+        args = [_build(a, inputs, texts) for a in term.args]
+        node = OPS[term.op](*args, term.value) if term.op == "pow" else OPS[term.op](*args)
+    texts.setdefault(node, term.text)
+    return node
+
+
+def _out(v):
+    return float(v) if np.ndim(v) == 0 else v
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Expression:
+    """A parsed formula. ``variables`` lists its names in order of first appearance. ``values`` maps each
+    name to a float or an array; arrays broadcast, so one call evaluates a whole grid."""
+
+    text: str
+    term: Term
+    variables: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def _forward(self, values: dict) -> tuple[Node, dict[str, Node], dict[Node, str]]:
+        missing = [name for name in self.variables if name not in values]
+        if missing:
+            raise ExpressionError(f"no value given for {', '.join(missing)}")
+        inputs, texts = {name: variable(values[name], name) for name in self.variables}, {}
+        return _build(self.term, inputs, texts), inputs, texts
+
+    def evaluate(self, values: dict):
+        """f at ``values``: a float, or an array of the broadcast shape of the values it uses."""
+        return _out(self._forward(values)[0].value)
+
+    def gradients(self, values: dict) -> dict:
+        """``{name: ∂f/∂name}`` by reverse mode, each the shape of its value."""
+        root, inputs, _ = self._forward(values)
+        backward(root)
+        return {name: _out(node.grad) for name, node in inputs.items()}
+
+    def graph(self, values: dict) -> tuple[GraphNode, ...]:
+        """The nodes in topological order (the output last), each with its value and final grad ∂f/∂node."""
+        root, _, texts = self._forward(values)
+        return trace(root, texts)[0]
+
+    def steps(self, values: dict) -> list[Step]:
+        """The forward pass, one Step per node, then the backward pass: the seed, then one Step per edge."""
+        root, _, texts = self._forward(values)
+        return trace(root, texts)[1]
+
+
+class _Source:
+    """The text as typed and the text parsed (``^`` -> ``**``, leading spaces gone), with columns mapped back."""
+
+    def __init__(self, text: str):
+        pairs = [(c, i) for i, ch in enumerate(text) for c in ("**" if ch == "^" else ch)]
+        pairs = pairs[len(text) - len(text.lstrip()) :]
+        self.text, self.parsed = text, "".join(c for c, _ in pairs)
+        self.origin = [i for _, i in pairs] + [len(text)]
+
+    def column(self, offset: int) -> int:
+        return self.origin[min(max(offset, 0), len(self.origin) - 1)]
+
+    def segment(self, node: ast.AST) -> str:
+        return self.text[self.column(node.col_offset) : self.column(node.end_col_offset - 1) + 1]
+
+    def where(self, node: ast.AST) -> str:
+        snippet = self.segment(node)
+        snippet = snippet if len(snippet) <= 40 else snippet[:37] + "..."
+        return f"(at column {self.column(node.col_offset) + 1}: {snippet!r})"
+
+
+def _check_characters(text: str) -> None:
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression is text, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is too long: {len(text)} characters (at most {MAX_LENGTH})")
+    for i, ch in enumerate(text):
+        if not (ch.isascii() and ch.isprintable()):
+            kind = "control" if ch.isascii() or not ch.isprintable() else "non-ASCII"
+            hint = f"; write {HINTS[ch]!r} instead" if ch in HINTS else ""
+            raise ExpressionError(f"{kind} character {ch!r} (U+{ord(ch):04X}) is not allowed (at column {i + 1}){hint}")
+        if ch in CHARACTERS:
+            raise ExpressionError(f"{CHARACTERS[ch]} not allowed (at column {i + 1}: {ch!r})")
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    if m := NUMBER_THEN_NAME.search(text):
+        raise ExpressionError(f"a number runs into a name (at column {m.start() + 1}: {m[0]!r}): write 2*x, not 2x")
+
+
+def _check_size(tree: ast.Expression, src: _Source) -> None:
+    """At most MAX_NODES expression nodes, nested at most MAX_DEPTH deep; iterative, so any depth is safe."""
+    count, stack = 0, [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.expr):
+            count += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} deep {src.where(node)}")
+        stack.extend((child, depth + isinstance(node, ast.expr)) for child in ast.iter_child_nodes(node))
+    if count > MAX_NODES:
+        raise ExpressionError(f"the expression has {count} parts (at most {MAX_NODES})")
+
+
+def _number(node: ast.Constant, src: _Source) -> Term:
+    v = node.value
+    if isinstance(v, str | bytes):
+        raise ExpressionError(f"strings are not allowed {src.where(node)}")
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ExpressionError(f"{v!r} is not a number {src.where(node)}")
+    if not abs(v) <= MAX_NUMBER:  # 1e400 parses as inf; ints are compared exactly, never converted first
+        raise ExpressionError(f"numbers are at most {MAX_NUMBER:g} in size {src.where(node)}")
+    return Term("const", text=src.segment(node), value=float(v))
+
+
+def _name(node: ast.Name, src: _Source) -> Term:
+    name = node.id
+    if name in CONSTANTS:
+        return Term("const", text=name, value=float(CONSTANTS[name]))
+    if name.startswith("_"):
+        raise ExpressionError(f"names starting with '_' are not allowed {src.where(node)}")
+    if name in FUNCTIONS:
+        raise ExpressionError(f"{name} is a function: call it, as in {name}(x) {src.where(node)}")
+    return Term("input", text=name, name=name)
+
+
+def _call(node: ast.Call, src: _Source) -> Term:
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name not in FUNCTIONS:
+        allowed = ", ".join(FUNCTIONS)
+        what = f"unknown function {name!r}" if name else "only named functions can be called"
+        raise ExpressionError(f"{what} {src.where(node)}; the functions are {allowed}")
+    if node.keywords:
+        raise ExpressionError(f"keyword arguments are not allowed {src.where(node.keywords[0])}")
+    args = tuple(_convert(a, src) for a in node.args)
+    if len(args) != FUNCTIONS[name]:
+        n = FUNCTIONS[name]
+        raise ExpressionError(f"{name} takes {n} argument{'s' * (n > 1)}, not {len(args)} {src.where(node)}")
+    return Term(name, args, src.segment(node))
+
+
+def _power(node: ast.BinOp, base: Term, exponent: Term, src: _Source) -> Term:
+    """x**c for an exponent without variables, folded to c in float64 and bounded; else the general a**b."""
+    if exponent.variables():
+        return Term("**", (base, exponent), src.segment(node))
+    c = float(_build(exponent, {}, {}).value)
+    if not abs(c) <= MAX_EXPONENT:
+        raise ExpressionError(f"constant exponents are at most {MAX_EXPONENT} in size, not {c:g} {src.where(node)}")
+    return Term("pow", (base,), src.segment(node), value=c)
+
+
+def _convert(node: ast.AST, src: _Source) -> Term:
+    """The Term for a checked node; refuses, with its column, anything outside the grammar."""
+    if isinstance(node, ast.Constant):
+        return _number(node, src)
+    if isinstance(node, ast.Name):
+        return _name(node, src)
+    if isinstance(node, ast.Call):
+        return _call(node, src)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
+        arg = _convert(node.operand, src)
+        if isinstance(node.op, ast.UAdd):
+            return arg
+        if arg.op == "const":  # -2 is one constant, not neg(2)
+            return Term("const", text=src.segment(node), value=-arg.value)
+        return Term("neg", (arg,), src.segment(node))
+    if isinstance(node, ast.BinOp) and type(node.op) in BINOPS:
+        left, right = _convert(node.left, src), _convert(node.right, src)
+        if isinstance(node.op, ast.Pow):
+            return _power(node, left, right, src)
+        return Term(BINOPS[type(node.op)], (left, right), src.segment(node))
+    if isinstance(node, ast.BinOp | ast.UnaryOp):
+        raise ExpressionError(f"the operator {OPERATORS.get(type(node.op), '?')!r} is not allowed {src.where(node)}")
+    what = REFUSED.get(type(node), f"{type(node).__name__} expressions are")
+    raise ExpressionError(f"{what} not allowed {src.where(node)}")
+
+
+def parse_expression(text: str) -> Expression:
+    """Check ``text`` against the grammar and the limits and return its Expression, or raise ExpressionError."""
+    _check_characters(text)
+    src = _Source(text)
+    try:
+        tree = ast.parse(src.parsed, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+        offset = getattr(err, "offset", None) or 1
+        message = getattr(err, "msg", None) or type(err).__name__
+        raise ExpressionError(f"{message} (at column {src.column(offset - 1) + 1})") from None
+    _check_size(tree, src)
+    term = _convert(tree.body, src)
+    return Expression(text, term, term.variables())
