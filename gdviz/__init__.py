@@ -4,6 +4,7 @@ The public names below are the ones pages, tests and benchmarks rely on; see DES
 """
 
 from .basins import BasinMap, basin_map
+from .custom import custom_surface
 from .expression import Expression, ExpressionError, parse_expression
 from .linear.gradcheck import numerical_gradient
 from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
@@ -27,6 +28,7 @@ __all__ = [
     "Sweep",
     "Trajectory",
     "basin_map",
+    "custom_surface",
     "endpoints",
     "log_lrs",
     "lr_sweep",

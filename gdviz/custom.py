@@ -1,0 +1,130 @@
+"""A surface from a formula the student types: ``custom_surface(text, domain) -> Surface``.
+
+The text is parsed by ``parse_expression`` and may use the variables x and y only. ``fxy`` and
+``gradxy`` evaluate the expression over whole arrays through the autodiff engine (the gradient is
+reverse mode, exact, not finite differences); x and y are broadcast together first, so every point
+gets its own gradient and a constant formula still returns an array of the points' shape. The
+surface lists no minima. ``expression_latex`` renders the formula for the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .expression import Expression, ExpressionError, Term, parse_expression
+from .surfaces import Domain, Surface
+
+VARIABLES = ("x", "y")
+DEFAULT_DOMAIN: Domain = ((-3.0, 3.0), (-3.0, 3.0))
+CHECK_GRID = 21  # points per axis where f must be finite somewhere
+START_FRACTION = 0.8  # the start lies this far from the domain's centre toward a corner
+
+PRECEDENCE = {"+": 1, "-": 1, "*": 2, "neg": 2, "**": 4, "pow": 4}  # everything else groups itself
+FUNCTION_TEX = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh"}
+FUNCTION_TEX |= {"sigmoid": r"\sigma", "relu": r"\operatorname{relu}", "max": r"\max", "min": r"\min"}
+CONSTANT_TEX = {"pi": r"\pi", "e": "e"}
+
+
+def _name_tex(name: str) -> str:
+    if len(name) == 1:
+        return name
+    if m := re.fullmatch(r"([A-Za-z])(\d+)", name):  # w0 -> w_{0}
+        return f"{m[1]}_{{{m[2]}}}"
+    return r"\mathrm{" + name.replace("_", r"\_") + "}"
+
+
+def _number_tex(value: float) -> tuple[str, int]:
+    mantissa, _, exponent = f"{abs(value):.6g}".partition("e")
+    tex = mantissa + (rf" \times 10^{{{int(exponent)}}}" if exponent else "")
+    return ("-" + tex, PRECEDENCE["neg"]) if value < 0 else (tex, 9)
+
+
+def _tex(t: Term) -> tuple[str, int]:
+    """LaTeX for ``t`` and its precedence: 9 for a name or number, 8 for a group (a fraction, a call)."""
+    if t.op == "input":
+        return _name_tex(t.name), 9
+    if t.op == "const":
+        return (CONSTANT_TEX[t.text], 9) if t.text in CONSTANT_TEX else _number_tex(t.value)
+    args = [_tex(a) for a in t.args]
+    p = PRECEDENCE.get(t.op, 8)
+
+    def wrap(i: int, tighter: bool = False) -> str:
+        tex, q = args[i]
+        return rf"\left({tex}\right)" if q < p or (tighter and q == p) else tex
+
+    if t.op in ("+", "-"):
+        return f"{wrap(0)} {t.op} {wrap(1, tighter=t.op == '-')}", p
+    if t.op == "*":
+        return rf"{wrap(0)} \cdot {wrap(1)}", p
+    if t.op == "neg":
+        return f"-{wrap(0)}", p
+    if t.op in ("pow", "**"):
+        base = args[0][0] if args[0][1] == 9 else rf"\left({args[0][0]}\right)"  # (√x)², not √x²
+        exponent = _number_tex(t.value)[0] if t.op == "pow" else args[1][0]
+        return f"{base}^{{{exponent}}}", p
+    if t.op == "/":
+        return rf"\frac{{{args[0][0]}}}{{{args[1][0]}}}", p
+    if t.op == "sqrt":
+        return rf"\sqrt{{{args[0][0]}}}", p
+    if t.op == "abs":
+        return rf"\left|{args[0][0]}\right|", p
+    inside = ", ".join(tex for tex, _ in args)
+    return rf"{FUNCTION_TEX[t.op]}\left({inside}\right)", p
+
+
+def expression_latex(expr: Expression) -> str:
+    """The formula in LaTeX, e.g. ``x**2 + 3*y**2`` -> ``x^{2} + 3 \\cdot y^{2}``."""
+    return _tex(expr.term)[0]
+
+
+def _check_domain(domain) -> Domain:
+    (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in domain)
+    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
+        raise ValueError(f"a domain is ((x0, x1), (y0, y1)) with x0 < x1 and y0 < y1, finite; got {domain}")
+    return (x0, x1), (y0, y1)
+
+
+def custom_surface(text: str, domain: Domain = DEFAULT_DOMAIN) -> Surface:
+    """The Surface f(x, y) = ``text`` over ``domain``; raises ExpressionError for a formula it cannot use."""
+    expr = parse_expression(text)
+    unknown = [name for name in expr.variables if name not in VARIABLES]
+    if unknown:
+        raise ExpressionError(f"unknown variable{'s' * (len(unknown) > 1)} {', '.join(unknown)}: use x and y only")
+    (x0, x1), (y0, y1) = domain = _check_domain(domain)
+
+    def fxy(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        return np.broadcast_to(expr.evaluate({"x": x, "y": y}), x.shape).copy()
+
+    def gradxy(x, y):
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        g = expr.gradients({"x": x, "y": y})
+        return tuple(np.broadcast_to(g.get(name, 0.0), x.shape).copy() for name in VARIABLES)
+
+    xs, ys = np.meshgrid(np.linspace(x0, x1, CHECK_GRID), np.linspace(y0, y1, CHECK_GRID))
+    values = fxy(xs, ys)
+    if not np.isfinite(values).any():
+        raise ExpressionError("f is not finite anywhere on the domain")
+    finite = np.isfinite(values) & np.isfinite(gradxy(xs, ys)).all(axis=0)
+    # 80% of the way to a corner (top right first, then anticlockwise), else the first finite grid point
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    corners = centre + START_FRACTION * (np.array([[x1, y1], [x0, y1], [x0, y0], [x1, y0]]) - centre)
+    starts = np.concatenate([corners, centre[None], np.stack([xs[finite], ys[finite]], axis=-1)])
+    ok = np.isfinite(fxy(starts[:, 0], starts[:, 1])) & np.isfinite(gradxy(starts[:, 0], starts[:, 1])).all(axis=0)
+    start = starts[np.argmax(ok)] if ok.any() else centre
+    shown = text.strip()
+    return Surface(
+        name="custom",
+        title=f"Custom: f(x, y) = {shown}",
+        fxy=fxy,
+        gradxy=gradxy,
+        domain=domain,
+        minima=np.empty((0, 2)),
+        latex=f"f(x, y) = {expression_latex(expr)}",
+        start=(float(start[0]), float(start[1])),
+        description=f"The surface you typed, f(x, y) = {shown}; its gradient comes from reverse-mode autodiff.",
+        log_levels=False,
+        extras={"expression": expr},
+    )
