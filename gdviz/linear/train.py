@@ -1,0 +1,286 @@
+"""Training a linear classifier: ``train_linear(X, y, loss=, optimizer=, steps=) -> LinearRun``.
+
+One loop for vanilla (full-batch) and mini-batch gradient descent: each iteration takes the loss
+and gradient ``LOSSES[loss](W, X_batch, y_batch, reg)`` at ``W_t``, asks ``OPTIMIZERS[optimizer]``
+for the step, and sets ``W_{t+1} = W_t + step``. Iteration t is numbered by the updates before it,
+so ``W_t`` is W after t updates. A run stops after ``steps`` updates, when the full-batch gradient
+norm falls to ``tol``, or when it diverges (reported in the run, never raised).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..optimizers import OPTIMIZERS
+from .data import check_data
+from .losses import LOSSES, per_example
+
+REASONS = ("steps", "tolerance", "diverged")
+EXPLODE = 1e6  # a loss above EXPLODE × max(1, initial loss) has diverged
+EVALS = 100  # full-data evaluations per run, about: once per epoch, or every few epochs past this
+INIT_SCALE = 1e-3  # W0 = 0.001 · N(0, 1), as in CS231n
+
+
+@dataclass(frozen=True)
+class LinearRun:
+    """Everything recorded while training. T = ``iterations``, the updates taken.
+
+    W (D, C)                  the final weights: W_T, or W_{T-1} when update T diverged
+    losses (T,)               float64; losses[t] is the mini-batch loss at W_t, the one update t+1 used
+    eval_steps (E,)           iterations at which the full data was scored: 0, every ``eval_every``, the end
+    eval_loss, eval_acc (E,)  full-data loss (with reg) and accuracy of W at those iterations
+    snapshot_steps (k,)       at most ``snapshots`` evenly spaced iterations, 0 and the end included
+    snapshot_W (k, D, C)      W at those iterations, for playback
+    snapshot_loss, snapshot_acc (k,)  full-data loss and accuracy of each snapshot
+    diverged_at               the update whose result diverged (W is kept from just before), else None
+    reason                    "steps", "tolerance" or "diverged"
+    batch_size                examples per update (N for full batch); epochs = examples seen / N
+    """
+
+    W: np.ndarray
+    losses: np.ndarray
+    eval_steps: np.ndarray
+    eval_loss: np.ndarray
+    eval_acc: np.ndarray
+    snapshot_steps: np.ndarray
+    snapshot_W: np.ndarray
+    snapshot_loss: np.ndarray
+    snapshot_acc: np.ndarray
+    diverged_at: int | None
+    reason: str
+    iterations: int
+    batch_size: int
+    full_batch: bool
+    epochs: float
+    eval_every: int
+    loss: str
+    optimizer: str
+    hyper: dict
+    reg: float
+    seed: int
+    steps: int
+    tol: float | None
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.eval_loss[-1])
+
+    @property
+    def final_acc(self) -> float:
+        return float(self.eval_acc[-1])
+
+    @property
+    def diverged(self) -> bool:
+        return self.reason == "diverged"
+
+
+def predict(W, X) -> np.ndarray:
+    """The class of highest score for each row of X: ``argmax(X @ W)``, shape (N,)."""
+    return np.argmax(X @ W, axis=1)
+
+
+def accuracy(W, X, y) -> float:
+    """The fraction of rows of X whose predicted class is y."""
+    return float(np.mean(predict(W, X) == y))
+
+
+def smoothed(losses, window: int) -> np.ndarray:
+    """Trailing running mean: entry t is the mean of losses[max(0, t − window + 1) : t + 1].
+
+    Same length as ``losses``; the first window − 1 entries average what there is so far.
+    A plain mean (not an EMA) so that a reader can check any point of the trend line by hand.
+    """
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    x = np.asarray(losses, dtype=np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(x)])
+    t = np.arange(1, len(x) + 1)
+    lo = np.maximum(0, t - window)
+    return (csum[t] - csum[lo]) / (t - lo)
+
+
+def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """``check_data``'s refusals in words; X comes back as a float32 or float64 array."""
+    X, y = np.asarray(X), np.asarray(y)
+    check_data(X, y)
+    return (X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)), y
+
+
+def _check_W(W, D: int, y: np.ndarray, dtype, name: str = "W0") -> np.ndarray:
+    W = np.asarray(W)
+    if W.ndim != 2 or W.shape[0] != D:
+        raise ValueError(f"{name} must have shape (D, C) = ({D}, C) to match X's {D} features, got {W.shape}")
+    if y.max() >= W.shape[1]:
+        raise ValueError(f"label {y.max()} is out of range for {name} with {W.shape[1]} classes (columns)")
+    if not np.isfinite(W).all():
+        raise ValueError(f"{name} holds non-finite values (NaN or inf)")
+    return W.astype(dtype)  # a copy: the caller's array is never stepped
+
+
+def _check_settings(N: int, steps, batch_size, reg, snapshots, tol) -> tuple[int, int, bool]:
+    """Steps, examples per update and whether that is full batch; a ValueError the page can show if not valid."""
+    steps = int(steps)
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    if batch_size is not None:
+        if int(batch_size) != batch_size:
+            raise ValueError(f"batch size must be a whole number, got {batch_size}")
+        if batch_size < 1:
+            raise ValueError(f"batch size must be at least 1, got {batch_size}")
+        if batch_size > N:
+            raise ValueError(f"batch size {batch_size} is larger than the {N} examples")
+    if not (np.isfinite(reg) and reg >= 0):
+        raise ValueError(f"reg must be a finite number ≥ 0, got {reg}")
+    if snapshots < 2:
+        raise ValueError(f"snapshots must be at least 2 (the start and the end), got {snapshots}")
+    full = batch_size is None or batch_size == N
+    if tol is not None and not full:
+        raise ValueError("tol (a gradient-norm tolerance) needs full batch: the mini-batch gradient is noisy")
+    return steps, N if full else int(batch_size), full
+
+
+def train_linear(
+    X,
+    y,
+    *,
+    loss: str,
+    optimizer: str,
+    steps: int,
+    batch_size: int | None = None,
+    reg: float = 0.0,
+    seed: int = 0,
+    W0=None,
+    snapshots: int = 101,
+    tol: float | None = None,
+    **hyper,
+) -> LinearRun:
+    """Train W (D, C) on X (N, D), y (N,) with ``OPTIMIZERS[optimizer](**hyper)`` for up to ``steps`` updates.
+
+    X is used as given (add the bias column first). ``batch_size=None`` (or N) is full batch; an
+    integer 1..N is mini-batch: each epoch takes a fresh permutation of the rows from a seeded
+    generator and cuts it into batches in order; the last, partial batch of an epoch is kept (as
+    torch's DataLoader does by default), so every example is seen once per epoch. W0 defaults to
+    0.001 · N(0, 1) from its own seeded stream, so passing that W0 gives the same run. W is kept in
+    X's float dtype. ``tol`` stops full-batch training when ‖dW‖ ≤ tol (W_t is kept).
+    Divergence: a non-finite or exploded (> 1e6 · max(1, initial loss)) loss at W_t, or a
+    non-finite W_t, stops the run with ``diverged_at = t`` and keeps W_{t-1}; no warning escapes.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    X, y = _check_data(X, y)
+    N, D = X.shape
+    steps, batch, full = _check_settings(N, steps, batch_size, reg, snapshots, tol)
+    resolved = OPTIMIZERS[optimizer].resolve(hyper)
+    opt = OPTIMIZERS[optimizer](**hyper)
+
+    rng_w, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    if W0 is None:
+        W0 = INIT_SCALE * rng_w.standard_normal((D, int(y.max()) + 1))
+    W = _check_W(W0, D, y, X.dtype)
+
+    per_epoch = math.ceil(N / batch)
+    eval_every = per_epoch * max(1, math.ceil(math.ceil(steps / per_epoch) / EVALS))
+    planned = set(np.unique(np.round(np.linspace(0, steps, min(snapshots, steps + 1)))).astype(int).tolist())
+    loss_fn = LOSSES[loss]
+
+    losses = np.empty(steps)
+    scored: dict[int, tuple[float, float]] = {}  # iteration -> (full-data loss, accuracy), each computed once
+    evals, snaps = [0], {0: W}
+
+    def score(t, W) -> tuple[float, float]:
+        if t not in scored:
+            scores, data_loss = per_example(W, X, y, loss)
+            value = np.mean(data_loss, dtype=np.float64) + reg * np.sum(W * W, dtype=np.float64)
+            scored[t] = float(value), float(np.mean(np.argmax(scores, axis=1) == y))
+        return scored[t]
+
+    with np.errstate(all="ignore"):
+        initial = score(0, W)[0]
+        if not np.isfinite(initial):
+            raise ValueError("the loss at W0 is not finite: W0 is far too large")
+        limit = EXPLODE * max(1.0, initial)
+
+        def bad(value) -> bool:
+            return not value <= limit  # NaN is bad too
+
+        state, W_prev, reason, diverged_at, last = opt.init(W), W, "steps", None, steps
+        for t, (Xb, yb) in zip(range(steps), _batches(X, y, batch, rng_batches), strict=False):
+            value, dW = loss_fn(W, Xb, yb, reg)
+            kept = t % eval_every == 0 or t in planned
+            if t > 0 and (bad(value) or (kept and bad(score(t, W)[0]))):
+                scored.pop(t, None)
+                reason, diverged_at, W, last = "diverged", t, W_prev, t - 1
+                break
+            if t > 0 and t % eval_every == 0:
+                evals.append(t)
+            if t > 0 and t in planned:
+                snaps[t] = W
+            if tol is not None and np.linalg.norm(dW) <= tol:
+                reason, last = "tolerance", t
+                break
+            losses[t] = value
+            step, state = opt.update(dW, state, W)
+            W_prev, W = W, (W + step).astype(X.dtype, copy=False)
+            if not np.isfinite(W).all():
+                reason, diverged_at, W, last = "diverged", t + 1, W_prev, t
+                break
+        else:
+            if bad(score(steps, W)[0]):  # W_steps has not been scored yet
+                scored.pop(steps)
+                reason, diverged_at, W, last = "diverged", steps, W_prev, steps - 1
+        score(last, W)
+
+    iterations = last if diverged_at is None else diverged_at
+    eval_steps = np.array(sorted({*evals, last}))
+    snaps[last] = W
+    snapshot_steps = np.array(sorted(snaps))
+    seen = iterations * N if full else _examples_seen(iterations, per_epoch, batch, N)
+    return LinearRun(
+        W=W,
+        losses=losses[:iterations].copy(),
+        eval_steps=eval_steps,
+        eval_loss=np.array([scored[k][0] for k in eval_steps]),
+        eval_acc=np.array([scored[k][1] for k in eval_steps]),
+        snapshot_steps=snapshot_steps,
+        snapshot_W=np.stack([snaps[k] for k in snapshot_steps]),
+        snapshot_loss=np.array([scored[k][0] for k in snapshot_steps]),
+        snapshot_acc=np.array([scored[k][1] for k in snapshot_steps]),
+        diverged_at=diverged_at,
+        reason=reason,
+        iterations=iterations,
+        batch_size=batch,
+        full_batch=full,
+        epochs=seen / N,
+        eval_every=eval_every,
+        loss=loss,
+        optimizer=optimizer,
+        hyper=resolved,
+        reg=float(reg),
+        seed=seed,
+        steps=steps,
+        tol=tol,
+    )
+
+
+def _batches(X, y, batch: int, rng):
+    """(X_batch, y_batch) for each update, endlessly: all of X when batch == N; otherwise each epoch
+    a fresh permutation of the rows, cut in order into batches, the last one partial when batch ∤ N."""
+    N = len(y)
+    while batch == N:
+        yield X, y
+    while True:
+        order = rng.permutation(N)
+        for lo in range(0, N, batch):
+            rows = order[lo : lo + batch]
+            yield X[rows], y[rows]
+
+
+def _examples_seen(iterations: int, per_epoch: int, batch: int, N: int) -> int:
+    """Rows used by ``iterations`` mini-batch updates when each epoch ends with a partial batch."""
+    epochs, rest = divmod(iterations, per_epoch)
+    return epochs * N + rest * batch
