@@ -28,4 +28,20 @@ PAGES: tuple[PageEntry, ...] = (
         "surfaces: the long valley, the saddle, Beale, Rosenbrock's banana, Himmelblau's four minima. Play the "
         "race in your browser, scrub back and forth, and compare the loss curves.",
     ),
+    PageEntry(
+        "pages/linear.py",
+        "Linear classifier",
+        ":material/scatter_plot:",
+        "linear",
+        "A softmax or multiclass hinge (SVM) classifier on 2D data: watch gradient descent move the borders, "
+        "compare full-batch, mini-batch and SGD loss curves, and click to add points.",
+    ),
+    PageEntry(
+        "pages/digits.py",
+        "Digits",
+        ":material/grid_on:",
+        "digits",
+        "Train on 1,797 handwritten 8×8 digits and see what the weights learned: ten templates, the accuracy on "
+        "held-out digits, and a confusion matrix of the mistakes.",
+    ),
 )

@@ -12,8 +12,9 @@ import streamlit as st
 from ..optimizers import HyperParam, OptimizerSpec
 
 
-def hyper_key(optimizer: str, name: str, i: int | None = None) -> str:
-    return f"hyper.{optimizer}.{name}" + ("" if i is None else f".{i}")
+def hyper_key(optimizer: str, name: str, i: int | None = None, prefix: str = "hyper") -> str:
+    """The widget key of one hyperparameter; each page has its own ``prefix``, so settings never leak."""
+    return f"{prefix}.{optimizer}.{name}" + ("" if i is None else f".{i}")
 
 
 def _number(h: HyperParam, value: float, label: str, key: str) -> float:
@@ -23,7 +24,7 @@ def _number(h: HyperParam, value: float, label: str, key: str) -> float:
     return st.number_input(label, step=float(step), format="%g", key=key, help=h.help)
 
 
-def hyper_widgets(spec: OptimizerSpec, optimizer: str, start: dict | None = None) -> dict:
+def hyper_widgets(spec: OptimizerSpec, optimizer: str, start: dict | None = None, prefix: str = "hyper") -> dict:
     """Inputs for each hyperparameter of ``spec``, starting from ``start`` where given and from the
     spec's (torch's) defaults elsewhere; returns ``{name: value}`` in torch's names."""
     values = {}
@@ -35,8 +36,8 @@ def hyper_widgets(spec: OptimizerSpec, optimizer: str, start: dict | None = None
             parts = []
             for i, (col, d, sym) in enumerate(zip(st.columns(len(value)), value, symbols, strict=True)):
                 with col:
-                    parts.append(_number(h, d, f"{sym} ({h.name}[{i}])", hyper_key(optimizer, h.name, i)))
+                    parts.append(_number(h, d, f"{sym} ({h.name}[{i}])", hyper_key(optimizer, h.name, i, prefix)))
             values[h.name] = tuple(parts)
         else:
-            values[h.name] = _number(h, value, f"{symbols[0]} ({h.name})", hyper_key(optimizer, h.name))
+            values[h.name] = _number(h, value, f"{symbols[0]} ({h.name})", hyper_key(optimizer, h.name, prefix=prefix))
     return values

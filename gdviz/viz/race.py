@@ -38,9 +38,9 @@ def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
     return title
 
 
-def pick_grid(surface: Surface, n: int = 60) -> go.Scatter:
-    """An invisible grid of points over the map: clicking one selects it (contours are not selectable)."""
-    (x0, x1), (y0, y1) = surface.domain
+def pick_grid(domain, n: int = 60, name: str = "pick start") -> go.Scatter:
+    """An invisible grid of points over a map's ``domain``: clicking one selects it (contours are not selectable)."""
+    (x0, x1), (y0, y1) = domain
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     return go.Scatter(
         x=gx.ravel().astype(np.float32),
@@ -49,7 +49,7 @@ def pick_grid(surface: Surface, n: int = 60) -> go.Scatter:
         marker=dict(size=8, opacity=0),
         hoverinfo="none",
         showlegend=False,
-        name="pick start",
+        name=name,
     )
 
 
@@ -79,7 +79,7 @@ def race_figure(
     has_gap = len(surface.minima) > 0
     curves = {}
     if pickable:
-        fig.add_trace(pick_grid(surface), row=1, col=1)
+        fig.add_trace(pick_grid(surface.domain), row=1, col=1)
     for name, fan in (fans or {}).items():
         s = style(name)
         k = fan.points.shape[1]

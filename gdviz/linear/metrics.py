@@ -1,0 +1,17 @@
+"""How well a classifier does, as numbers a page shows: the confusion matrix and per-class accuracy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np.ndarray:
+    """``M[i, j]`` counts examples of true class i predicted as j; shape ``(classes, classes)``, int."""
+    y_true, y_pred = np.asarray(y_true, dtype=np.intp), np.asarray(y_pred, dtype=np.intp)
+    return np.bincount(y_true * classes + y_pred, minlength=classes * classes).reshape(classes, classes)
+
+
+def per_class_accuracy(M: np.ndarray) -> np.ndarray:
+    """Diagonal over row sums (NaN for a class with no examples)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.diag(M) / M.sum(axis=1)

@@ -1,0 +1,103 @@
+"""Settings of the linear-classifier pages: sidebar widgets in, plain ``TrainSettings`` out.
+
+Each page passes its own key ``prefix`` ("lc", "digits"), so one page's learning rate never
+leaks into another's. Starting values go through session state, as on the race page.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+from ..linear.data import DATASETS_2D
+from ..linear.losses import TITLES
+from ..optimizers import OPTIMIZERS
+from .widgets import hyper_widgets
+
+BATCHES = (0, 256, 128, 64, 32, 1)  # 0 is the full batch (vanilla GD): a selectbox reads None as "no choice"
+# learning rates that train a linear classifier in a few hundred steps (torch's defaults are for deep nets)
+LINEAR_START: dict[str, dict] = {
+    "sgd": {"lr": 0.5},
+    "momentum": {"lr": 0.1, "momentum": 0.9},
+    "nesterov": {"lr": 0.1, "momentum": 0.9},
+    "adagrad": {"lr": 0.5},
+    "rmsprop": {"lr": 0.01},
+    "adadelta": {"lr": 1.0},
+    "adam": {"lr": 0.05},
+    "adamw": {"lr": 0.05},
+    "nadam": {"lr": 0.05},
+}
+
+
+def batch_label(b: int | None) -> str:
+    return "full batch (vanilla GD)" if not b else "1 (SGD)" if b == 1 else f"{b} (mini-batch)"
+
+
+class TrainSettings(NamedTuple):
+    loss: str
+    optimizer: str
+    hyper: dict
+    steps: int
+    batch: int  # 0 = full batch
+    reg: float
+    seed: int
+
+    def key(self) -> tuple:
+        """The arguments of the cached training calls after the data: plain values only."""
+        batch = self.batch or None  # train_linear's full batch
+        return (self.loss, self.optimizer, tuple(self.hyper.items()), self.steps, batch, self.reg, self.seed)
+
+
+def _defaults(prefix: str, **values) -> None:
+    for k, v in values.items():
+        st.session_state.setdefault(f"{prefix}.{k}", v)
+
+
+def training_controls(prefix: str, steps: int = 300, batch: int = 0, reg: float = 1e-3) -> TrainSettings:
+    """Loss, optimizer and its hyperparameters, batch size, regularization, iterations, seed."""
+    _defaults(prefix, loss="softmax", optimizer="sgd", steps=steps, batch=batch, reg=reg, seed=0)
+    st.subheader("Training")
+    loss = st.radio("Loss", list(TITLES), format_func=TITLES.get, key=f"{prefix}.loss", horizontal=True)
+    optimizer = st.selectbox(
+        "Optimizer", list(OPTIMIZERS), format_func=lambda n: OPTIMIZERS[n].title, key=f"{prefix}.optimizer"
+    )
+    with st.expander(f"{OPTIMIZERS[optimizer].title} settings", expanded=True):
+        hyper = hyper_widgets(OPTIMIZERS[optimizer], optimizer, start=LINEAR_START.get(optimizer), prefix=prefix)
+    batch = st.selectbox("Batch size", BATCHES, format_func=batch_label, key=f"{prefix}.batch")
+    reg = st.number_input(
+        "Regularization strength (reg)",
+        step=1e-3,
+        format="%g",
+        key=f"{prefix}.reg",
+        help="loss = mean data loss + reg · ΣW²",
+    )
+    c1, c2 = st.columns(2)
+    steps = c1.number_input("Iterations", step=50, format="%d", key=f"{prefix}.steps", help="1 to 5,000")
+    seed = c2.number_input(
+        "Seed", min_value=0, step=1, format="%d", key=f"{prefix}.seed", help="the starting W and the batches drawn"
+    )
+    return TrainSettings(loss, optimizer, hyper, int(steps), batch, float(reg), int(seed))
+
+
+class DataSettings(NamedTuple):
+    name: str
+    n: int
+    noise: float
+    seed: int
+    added: tuple
+
+    def key(self) -> tuple:
+        return (self.name, self.n, self.noise, self.seed, self.added)
+
+
+def data_controls(prefix: str = "lc") -> DataSettings:
+    _defaults(prefix, data="blobs", n=300, noise=0.25, data_seed=0)
+    st.subheader("Data")
+    name = st.selectbox("Data set", list(DATASETS_2D), format_func=lambda n: DATASETS_2D[n].title, key=f"{prefix}.data")
+    c1, c2 = st.columns(2)
+    n = c1.number_input("Points", min_value=0, step=50, format="%d", key=f"{prefix}.n")
+    noise = c2.number_input("Noise", min_value=0.0, step=0.05, format="%g", key=f"{prefix}.noise")
+    seed = st.number_input("Data seed", min_value=0, step=1, format="%d", key=f"{prefix}.data_seed")
+    added = tuple(st.session_state.get(f"{prefix}.added", ()))
+    return DataSettings(name, int(n), float(noise), int(seed), added)

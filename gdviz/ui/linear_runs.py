@@ -1,0 +1,103 @@
+"""Cached core calls for the linear-classifier pages, keyed on plain values (names, numbers, tuples)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
+from ..linear.gradcheck import BUGS, GradCheck, HSweep, check_loss, h_sweep
+from ..linear.losses import LOSSES
+from ..linear.train import LinearRun, train_linear
+
+Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -> Dataset:
+    """A 2D set from the registry, plus the points the user added by clicking."""
+    d = DATASETS_2D[name].build(n=n, noise=noise, seed=seed)
+    if not added:
+        return d
+    extra = np.asarray(added, dtype=np.float64).reshape(-1, 3)
+    X = np.vstack([d.X, extra[:, :2]])
+    y = np.concatenate([d.y, extra[:, 2].astype(d.y.dtype)])
+    return Dataset(d.name, d.title, X, y, d.classes, d.class_names, d.description)
+
+
+@st.cache_data(max_entries=64, show_spinner="Training…")
+def train_2d(
+    data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
+) -> LinearRun:
+    """``data`` is ``dataset_2d``'s arguments; raises ValueError (the page shows it) for what cannot train."""
+    d = dataset_2d(*data)
+    return train_linear(
+        add_bias(d.X),
+        d.y,
+        loss=loss,
+        optimizer=optimizer,
+        steps=steps,
+        batch_size=batch,
+        reg=reg,
+        seed=seed,
+        **dict(hyper),
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def digits_split(seed: int = 0) -> tuple[Dataset, Dataset]:
+    """The 8×8 digits, 80 / 20 split, pixels in [0, 1]; shared read-only by every session."""
+    return train_test_split(load_digits(), test_fraction=0.2, seed=seed)
+
+
+@st.cache_data(max_entries=32, show_spinner="Training on the digits…")
+def train_digits(
+    loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
+) -> LinearRun:
+    train, _ = digits_split()
+    return train_linear(
+        add_bias(train.X),
+        train.y,
+        loss=loss,
+        optimizer=optimizer,
+        steps=steps,
+        batch_size=batch,
+        reg=reg,
+        seed=seed,
+        snapshots=21,
+        **dict(hyper),
+    )
+
+
+@st.cache_resource(show_spinner="Making the notebook's 10,000 × 3,073 data set (once per server)…")
+def notebook_data() -> Dataset:
+    """The notebook-scale problem, ~120 MB in float32: made once per server process, shared read-only."""
+    return cifar_like()
+
+
+GRADCHECK_N = 100  # examples of the gradient-check problem: small enough to sweep every entry of W for every h
+
+
+def gradcheck_problem(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X (100, 65) digits with the bias column, y, and a seeded small W (65, 10)."""
+    train, _ = digits_split()
+    W = 0.01 * np.random.default_rng(seed).standard_normal((train.X.shape[1] + 1, train.classes))
+    return add_bias(train.X[:GRADCHECK_N]), train.y[:GRADCHECK_N], W
+
+
+def loss_fn(loss: str, bug: str | None):
+    return BUGS[bug].apply(LOSSES[loss]) if bug else LOSSES[loss]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def grad_check(loss: str, bug: str | None, reg: float, method: str, h: float, num_checks: int, seed: int) -> GradCheck:
+    X, y, W = gradcheck_problem(seed)
+    return check_loss(loss_fn(loss, bug), W, X, y, reg, num_checks=num_checks, h=h, method=method, seed=seed)
+
+
+@st.cache_data(max_entries=32, show_spinner="Sweeping h over every entry of W…")
+def h_sweeps(loss: str, bug: str | None, reg: float, seed: int, hs: tuple[float, ...]) -> dict[str, HSweep]:
+    X, y, W = gradcheck_problem(seed)
+    fn = loss_fn(loss, bug)
+    _, dW = fn(W, X, y, reg)
+    return {m: h_sweep(lambda w: fn(w, X, y, reg)[0], W, dW, np.asarray(hs), m) for m in ("forward", "centered")}

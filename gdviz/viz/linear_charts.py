@@ -1,0 +1,208 @@
+"""Static charts for the linear-classifier pages: batch sizes side by side, digit templates, the
+confusion matrix, the gradient check's h sweep and the search strategies' race. Arrays in, figures out."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .palette import OKABE_ITO, OUTLINE
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+
+
+def _look(i: int) -> tuple[str, str, str]:
+    return OKABE_ITO[(i + 4) % len(OKABE_ITO)], DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
+
+
+def _base(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=18)),
+        height=height,
+        font=dict(size=14),
+        plot_bgcolor="white",
+        margin=dict(l=70, r=20, t=70, b=60),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=13)),
+    )
+    fig.update_xaxes(showline=True, linecolor="#888", gridcolor="#eee")
+    fig.update_yaxes(showline=True, linecolor="#888", gridcolor="#eee")
+    return fig
+
+
+def batch_figure(curves: dict[str, dict], per: str = "iteration") -> go.Figure:
+    """Loss curves of one problem trained with different batch sizes.
+
+    ``curves[label]`` holds ``losses`` and ``trend`` per iteration and ``iterations_per_epoch``; with
+    ``per="epoch"`` the x axis counts passes over the data, so every curve has seen as many examples.
+    """
+    fig = go.Figure()
+    for i, (label, c) in enumerate(curves.items()):
+        color, dash, _ = _look(i)
+        x = np.arange(1, len(c["losses"]) + 1, dtype=np.float64)
+        if per == "epoch":
+            x = x / c["iterations_per_epoch"]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=c["losses"],
+                mode="lines",
+                line=dict(color=color, width=1),
+                opacity=0.35,
+                legendgroup=label,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=c["trend"],
+                mode="lines",
+                line=dict(color=color, dash=dash, width=3),
+                name=label,
+                legendgroup=label,
+                hovertemplate=f"{label}<br>{per} %{{x:.3g}}<br>trend %{{y:.4g}}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="epoch (passes over the data)" if per == "epoch" else "iteration (one batch each)")
+    fig.update_yaxes(title_text="loss (thin: each batch; thick: smoothed)", rangemode="tozero")
+    return _base(fig, "Batch size: noise per iteration against work per epoch")
+
+
+def templates_figure(W: np.ndarray, class_names: tuple[str, ...], side: int = 8) -> go.Figure:
+    """Each class's weights (bias row dropped) drawn as a ``side × side`` picture: blue likes ink, red hates it."""
+    C = W.shape[1]
+    cols = min(C, 5)
+    rows = -(-C // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[f"class {n}" for n in class_names],
+        horizontal_spacing=0.02,
+        vertical_spacing=0.08,
+    )
+    images = W[: side * side].T.reshape(C, side, side)
+    vmax = float(np.abs(images).max()) or 1.0
+    for c in range(C):
+        fig.add_trace(
+            go.Heatmap(
+                z=images[c][::-1],
+                zmin=-vmax,
+                zmax=vmax,
+                colorscale="RdBu",
+                reversescale=False,
+                showscale=c == 0,
+                colorbar=dict(title="weight", len=0.8),
+                hovertemplate=f"class {class_names[c]}<br>row %{{y}}, col %{{x}}<br>weight %{{z:.3g}}<extra></extra>",
+            ),
+            row=c // cols + 1,
+            col=c % cols + 1,
+        )
+    fig.update_xaxes(showticklabels=False, constrain="domain")
+    fig.update_yaxes(showticklabels=False, scaleanchor="x", constrain="domain")
+    for i in range(2, C + 1):
+        fig.update_yaxes(scaleanchor=f"x{i}", row=(i - 1) // cols + 1, col=(i - 1) % cols + 1)
+    fig.update_layout(
+        height=200 * rows + 120,
+        font=dict(size=14),
+        margin=dict(l=20, r=20, t=80, b=20),
+        title=dict(text="What each class's weights look for (bias left out)", font=dict(size=18)),
+    )
+    return fig
+
+
+def confusion_figure(M: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
+    """Counts of true class (rows) against predicted class (columns), each cell written out."""
+    names = [str(n) for n in class_names]
+    fig = go.Figure(
+        go.Heatmap(
+            z=M,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            text=M,
+            texttemplate="%{text}",
+            textfont=dict(size=14),
+            showscale=False,
+            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="predicted class", side="bottom", type="category")
+    fig.update_yaxes(title_text="true class", autorange="reversed", type="category", scaleanchor="x")
+    return _base(fig, "Confusion matrix (test set)", height=560)
+
+
+def h_sweep_figure(hs: np.ndarray, errors: dict[str, np.ndarray], planted: str = "") -> go.Figure:
+    """Relative error of numerical against analytic gradient as h shrinks (log–log): the U-shaped curve."""
+    fig = go.Figure()
+    for i, (method, err) in enumerate(errors.items()):
+        color, dash, symbol = _look(i)
+        fig.add_trace(
+            go.Scatter(
+                x=hs,
+                y=np.maximum(err, 1e-17),
+                mode="lines+markers",
+                name=f"{method} difference",
+                line=dict(color=color, dash=dash, width=3),
+                marker=dict(symbol=symbol, size=9),
+                hovertemplate=f"{method}<br>h = %{{x:.0e}}<br>relative error %{{y:.2e}}<extra></extra>",
+            )
+        )
+    fig.add_hrect(
+        y0=1e-17,
+        y1=1e-7,
+        fillcolor="#009E73",
+        opacity=0.08,
+        line_width=0,
+        annotation_text="below 1e-7: the gradient is right",
+        annotation_position="bottom left",
+    )
+    fig.update_xaxes(type="log", title_text="step h", autorange="reversed", exponentformat="power")
+    fig.update_yaxes(type="log", title_text="max relative error", exponentformat="power")
+    title = "Truncation error falls as h shrinks, round-off error rises"
+    return _base(fig, title + (f" — with the bug: {planted}" if planted else ""))
+
+
+def search_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], chance: float | None = None) -> go.Figure:
+    """Best loss found so far against loss evaluations spent, one curve per strategy."""
+    fig = go.Figure()
+    for i, (name, (evals, best)) in enumerate(curves.items()):
+        color, dash, _ = _look(i)
+        fig.add_trace(
+            go.Scatter(
+                x=evals,
+                y=best,
+                mode="lines",
+                name=name,
+                line=dict(color=color, dash=dash, width=3),
+                hovertemplate=f"{name}<br>%{{x}} evaluations<br>best loss %{{y:.5g}}<extra></extra>",
+            )
+        )
+    if chance is not None:
+        fig.add_hline(y=chance, line=dict(color=OUTLINE, dash="dot"), annotation_text="loss of W = 0")
+    fig.update_xaxes(title_text="loss evaluations spent")
+    fig.update_yaxes(title_text="best loss so far")
+    return _base(fig, "Three ways to look for good weights, on equal budgets")
+
+
+def loss_figure(losses: np.ndarray, trend: np.ndarray, eval_steps: np.ndarray, eval_loss: np.ndarray) -> go.Figure:
+    """One training run: each iteration's batch loss (thin), its running mean, the full-data loss (diamonds)."""
+    t = np.arange(len(losses))
+    fig = go.Figure(
+        [
+            go.Scatter(x=t, y=losses, mode="lines", line=dict(color="#999999", width=1), name="batch loss"),
+            go.Scatter(x=t, y=trend, mode="lines", line=dict(color="#0072B2", width=3), name="running mean"),
+            go.Scatter(
+                x=eval_steps,
+                y=eval_loss,
+                mode="markers",
+                marker=dict(symbol="diamond", size=8, color="#D55E00", line=dict(color=OUTLINE, width=1)),
+                name="loss on all the training data",
+            ),
+        ]
+    )
+    fig.update_xaxes(title_text="iteration")
+    fig.update_yaxes(title_text="loss", rangemode="tozero")
+    return _base(fig, "The loss, plotted: it must go down", height=400)
