@@ -44,4 +44,12 @@ PAGES: tuple[PageEntry, ...] = (
         "Train on 1,797 handwritten 8×8 digits and see what the weights learned: ten templates, the accuracy on "
         "held-out digits, and a confusion matrix of the mistakes.",
     ),
+    PageEntry(
+        "pages/gradient_check.py",
+        "Gradient check",
+        ":material/rule:",
+        "gradient_check",
+        "Numerical against analytic gradients: the relative error, the U-shaped curve of error against the step h, "
+        "and a switch that plants a bug for the check to catch.",
+    ),
 )
