@@ -20,7 +20,7 @@ from .losses import LOSSES, per_example
 
 REASONS = ("steps", "tolerance", "diverged")
 EXPLODE = 1e6  # a loss above EXPLODE × max(1, initial loss) has diverged
-EVALS = 100  # full-data evaluations per run, about: once per epoch, or every few epochs past this
+EVALS = 100  # mini-batch: the full data is scored once per epoch, or every few epochs past about this many
 INIT_SCALE = 1e-3  # W0 = 0.001 · N(0, 1), as in CS231n
 
 
@@ -30,7 +30,9 @@ class LinearRun:
 
     W (D, C)                  the final weights: W_T, or W_{T-1} when update T diverged
     losses (T,)               float64; losses[t] is the mini-batch loss at W_t, the one update t+1 used
-    eval_steps (E,)           iterations at which the full data was scored: 0, every ``eval_every``, the end
+    eval_steps (E,)           iterations at which the full data was scored, 0 and the end included: at the
+                              snapshots for full batch (``losses`` is the full-data loss there already);
+                              each epoch for mini-batch, or every few epochs so that there are about 100
     eval_loss, eval_acc (E,)  full-data loss (with reg) and accuracy of W at those iterations
     snapshot_steps (k,)       at most ``snapshots`` evenly spaced iterations, 0 and the end included
     snapshot_W (k, D, C)      W at those iterations, for playback
@@ -55,7 +57,6 @@ class LinearRun:
     batch_size: int
     full_batch: bool
     epochs: float
-    eval_every: int
     loss: str
     optimizer: str
     hyper: dict
@@ -184,8 +185,12 @@ def train_linear(
     W = _check_W(W0, D, y, X.dtype)
 
     per_epoch = math.ceil(N / batch)
-    eval_every = per_epoch * max(1, math.ceil(math.ceil(steps / per_epoch) / EVALS))
     planned = set(np.unique(np.round(np.linspace(0, steps, min(snapshots, steps + 1)))).astype(int).tolist())
+    every = per_epoch * max(1, math.ceil(math.ceil(steps / per_epoch) / EVALS))
+
+    def evaluated(t: int) -> bool:
+        return t in planned if full else t % every == 0
+
     loss_fn = LOSSES[loss]
 
     losses = np.empty(steps)
@@ -211,12 +216,12 @@ def train_linear(
         state, W_prev, reason, diverged_at, last = opt.init(W), W, "steps", None, steps
         for t, (Xb, yb) in zip(range(steps), _batches(X, y, batch, rng_batches), strict=False):
             value, dW = loss_fn(W, Xb, yb, reg)
-            kept = t % eval_every == 0 or t in planned
+            kept = evaluated(t) or t in planned
             if t > 0 and (bad(value) or (kept and bad(score(t, W)[0]))):
                 scored.pop(t, None)
                 reason, diverged_at, W, last = "diverged", t, W_prev, t - 1
                 break
-            if t > 0 and t % eval_every == 0:
+            if t > 0 and evaluated(t):
                 evals.append(t)
             if t > 0 and t in planned:
                 snaps[t] = W
@@ -256,7 +261,6 @@ def train_linear(
         batch_size=batch,
         full_batch=full,
         epochs=seen / N,
-        eval_every=eval_every,
         loss=loss,
         optimizer=optimizer,
         hyper=resolved,

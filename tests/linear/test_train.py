@@ -110,13 +110,18 @@ def test_mini_batches_are_a_fresh_permutation_per_epoch_cut_in_order(monkeypatch
     assert not np.array_equal(epoch1, epoch2)
     assert run.batch_size == batch and not run.full_batch
     assert run.epochs == pytest.approx((2 * n + 32) / n)
-    assert run.eval_every == 4 and list(run.eval_steps) == [0, 4, 8, 10]
+    assert list(run.eval_steps) == [0, 4, 8, 10]  # every epoch, and the end
 
 
 def test_batch_size_N_is_full_batch():
     full, same = _train(steps=20), _train(steps=20, batch_size=N)
     assert same.full_batch and same.batch_size == N
     np.testing.assert_array_equal(full.losses, same.losses)
+
+
+def test_mini_batch_scores_the_full_data_about_100_times():
+    run = _train(steps=1000, batch_size=256, lr=0.1)  # 2 batches an epoch, 500 epochs: every 5th epoch
+    np.testing.assert_array_equal(run.eval_steps, np.arange(0, 1001, 10))
 
 
 def test_batch_size_one_is_sgd():
@@ -171,7 +176,7 @@ def test_snapshots_count_and_endpoints(steps, snapshots, expected):
 
 def test_full_batch_losses_are_the_full_data_losses():
     run = _train(steps=250, lr=0.5)
-    assert run.eval_every == 3  # about 100 evaluations over 250 iterations
+    np.testing.assert_array_equal(run.eval_steps, run.snapshot_steps)  # scored where the snapshots are
     inner = run.eval_steps[:-1]
     np.testing.assert_allclose(run.losses[inner], run.eval_loss[:-1], rtol=1e-12)
     assert run.eval_steps[-1] == 250 and run.losses.shape == (250,)
