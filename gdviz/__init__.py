@@ -8,6 +8,7 @@ from .custom import custom_surface
 from .expression import Expression, ExpressionError, parse_expression
 from .linear.gradcheck import numerical_gradient
 from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
+from .linear.train import LinearRun, train_linear
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
 from .surfaces import SURFACES, Surface, quadratic
 from .sweep import Sweep, log_lrs, lr_sweep, stability_limit
@@ -22,6 +23,7 @@ __all__ = [
     "Expression",
     "ExpressionError",
     "HyperParam",
+    "LinearRun",
     "Optimizer",
     "OptimizerSpec",
     "Surface",
@@ -41,4 +43,5 @@ __all__ = [
     "stability_limit",
     "svm_loss_naive",
     "svm_loss_vectorized",
+    "train_linear",
 ]
