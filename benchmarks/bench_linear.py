@@ -34,7 +34,7 @@ from gdviz.linear.losses import softmax_loss_vectorized, svm_loss_naive, svm_los
 from gdviz.linear.search import CHUNK, batch_loss, random_search  # noqa: E402
 from gdviz.linear.train import train_linear  # noqa: E402
 
-REPEATS, SEED, NAIVE_ROWS = 7, 0, 500
+REPEATS, SEED, NAIVE_ROWS = 15, 0, 500
 LOSS_BUDGET, SEARCH_BUDGET, PAGE_BUDGET_MS = 2.0, 3.0, 300.0
 CHUNKS = (8, 16, 32, 48, 64, 96, 128)
 CANDIDATES = 384  # per chunk size (a multiple of each); one at a time scores fewer, per candidate alike
