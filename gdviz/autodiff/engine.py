@@ -3,7 +3,7 @@
 A Node holds its ``op`` name, ordered ``inputs`` (a tuple), forward ``value`` (a float64 scalar or an
 array: one graph evaluates a whole grid of points at once, with numpy broadcasting) and ``local``, one
 gradient ∂value/∂input per input, evaluated at the forward values. Every op is the same pattern: lift
-the arguments to Nodes, compute the value, write the local gradients, return the Node.
+the arguments to Nodes, compute the value, return the Node with its local gradients as a lambda.
 ``backward(root)`` visits the nodes in reverse topological order and does ``input.grad += local ×
 upstream`` for every edge, summed back to the input's shape where broadcasting stretched it.
 All arithmetic runs under ``np.errstate(all="ignore")``: log(0) = -inf and 0/0 = nan, silently.
@@ -12,6 +12,7 @@ All arithmetic runs under ``np.errstate(all="ignore")``: log(0) = -inf and 0/0 =
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,9 +26,9 @@ def quiet(op):
     """Run ``op`` under ``np.errstate(all="ignore")``: non-finite results are values, not warnings."""
 
     @functools.wraps(op)
-    def wrapped(*args):
+    def wrapped(*args, **kwargs):
         with np.errstate(all="ignore"):
-            return op(*args)
+            return op(*args, **kwargs)
 
     return wrapped
 
@@ -39,17 +40,25 @@ def as_value(x) -> Value:
 
 @dataclass(eq=False)
 class Node:
-    """One value in a graph. ``local[i]`` is ∂value/∂inputs[i]; ``grad`` is ∂root/∂value after backward."""
+    """One value in a graph; ``grad`` is ∂root/∂value after backward. ``derivatives()`` gives the local
+    gradients, one per input; ``local`` calls it once, when backward first needs it, so a forward
+    pass alone (``evaluate``) never pays for them (micrograd's ``_backward``, without the multiply)."""
 
     op: str
     inputs: tuple[Node, ...]
     value: Value
-    local: tuple[Value, ...] = ()
+    derivatives: Callable[[], tuple[Value, ...]] = tuple
     label: str = ""
     grad: Value = 0.0
 
     def __post_init__(self):
         self.label = self.label or self.op
+
+    @functools.cached_property
+    def local(self) -> tuple[Value, ...]:
+        """∂value/∂inputs[i] for every input, at the forward values."""
+        with np.errstate(all="ignore"):
+            return self.derivatives()
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -91,19 +100,19 @@ class Node:
     def __neg__(self):
         return neg(self)
 
-    def backward(self) -> list[Edge]:
-        return backward(self)
+    def backward(self, record: bool = False) -> list[Edge]:
+        return backward(self, record)
 
 
 def variable(value, name: str) -> Node:
     """An input the gradient is taken with respect to, e.g. ``variable(np.linspace(-1, 1, 5), "x")``."""
-    return Node("input", (), as_value(value), (), name)
+    return Node("input", (), as_value(value), label=name)
 
 
 def const(value, label: str = "") -> Node:
     """A constant leaf; its label defaults to the number (``const(-2.0).label == "-2"``)."""
     value = as_value(value)
-    return Node("const", (), value, (), label or (f"{value:g}" if np.ndim(value) == 0 else "const"))
+    return Node("const", (), value, label=label or (f"{value:g}" if np.ndim(value) == 0 else "const"))
 
 
 def lift(x) -> Node:
@@ -114,53 +123,57 @@ def lift(x) -> Node:
 def add(a, b) -> Node:
     """a + b; local (1, 1)."""
     a, b = lift(a), lift(b)
-    return Node("+", (a, b), a.value + b.value, (ONE, ONE))
+    return Node("+", (a, b), a.value + b.value, lambda: (ONE, ONE))
 
 
 @quiet
 def sub(a, b) -> Node:
     """a − b; local (1, −1)."""
     a, b = lift(a), lift(b)
-    return Node("-", (a, b), a.value - b.value, (ONE, -ONE))
+    return Node("-", (a, b), a.value - b.value, lambda: (ONE, -ONE))
 
 
 @quiet
 def mul(a, b) -> Node:
     """a × b; local (b, a): each input's local gradient is the other input's value."""
     a, b = lift(a), lift(b)
-    return Node("*", (a, b), a.value * b.value, (b.value, a.value))
+    return Node("*", (a, b), a.value * b.value, lambda: (b.value, a.value))
 
 
 @quiet
 def div(a, b) -> Node:
     """a / b; local (1/b, −a/b²)."""
     a, b = lift(a), lift(b)
-    return Node("/", (a, b), a.value / b.value, (1.0 / b.value, -a.value / b.value**2))
+    return Node("/", (a, b), a.value / b.value, lambda: (1.0 / b.value, -a.value / b.value**2))
 
 
 @quiet
 def neg(a) -> Node:
     """−a; local (−1,)."""
     a = lift(a)
-    return Node("neg", (a,), -a.value, (-ONE,))
+    return Node("neg", (a,), -a.value, lambda: (-ONE,))
 
 
 @quiet
 def pow_const(a, c) -> Node:
     """a**c for a constant float c, labelled ``**c``; local (c·a**(c−1),), and 0 when c = 0 (as torch)."""
     a, c = lift(a), float(c)
-    local = c * a.value ** (c - 1) if c != 0 else np.zeros(a.shape)[()]
-    return Node("pow", (a,), a.value**c, (local,), f"**{c:g}")
+    return Node("pow", (a,), a.value**c, lambda: (c * a.value ** (c - 1) if c else np.zeros(a.shape)[()],), f"**{c:g}")
+
+
+def _power_local(a: Value, b: Value, out: Value) -> tuple[Value, Value]:
+    """(b·a**(b−1), a**b·ln a) as torch has them: the first 0 where b = 0, the second 0 where a = 0 ≤ b."""
+    da = np.where(b == 0, 0.0, b * a ** (b - 1))
+    db = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+    return da[()], db[()]
 
 
 @quiet
 def power(a, b) -> Node:
-    """a**b for two Nodes; local (b·a**(b−1), a**b·ln a), each 0 where torch makes it 0 (b = 0; a = 0 ≤ b)."""
+    """a**b for two Nodes; local (b·a**(b−1), a**b·ln a), as torch's (see ``_power_local``)."""
     a, b = lift(a), lift(b)
     out = a.value**b.value
-    da = np.where(b.value == 0, 0.0, b.value * a.value ** (b.value - 1))[()]
-    db = np.where((a.value == 0) & (b.value >= 0), 0.0, out * np.log(a.value))[()]
-    return Node("**", (a, b), out, (da, db))
+    return Node("**", (a, b), out, lambda: _power_local(a.value, b.value, out))
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -201,17 +214,18 @@ class Edge(NamedTuple):
 
 
 @quiet
-def backward(root: Node) -> list[Edge]:
-    """Set ``grad = ∂root/∂node`` on every node (root.grad = 1) and return the edge visits, in order:
-    reverse topological order, each node's inputs in their tuple order. Fan-out accumulates."""
-    order = topo_order(root)
+def backward(root: Node, record: bool = False) -> list[Edge]:
+    """Set ``grad = ∂root/∂node`` on every node (root.grad = 1); fan-out accumulates. With ``record``,
+    return the edge visits in order (reverse topological, each node's inputs in order); they keep
+    every intermediate array alive, so they are only kept when asked for."""
+    order, edges = topo_order(root), []
     for node in order:
-        node.grad = np.zeros(node.shape)[()]
+        node.grad = None  # no contribution yet: the first one is the grad, saving a zeros + add per node
     root.grad = np.ones(root.shape)[()]
-    edges = []
     for node in reversed(order):
         for inp, local in zip(node.inputs, node.local, strict=True):
-            product = unbroadcast(local * node.grad, inp.shape)
-            inp.grad = inp.grad + product  # a new object, never in place: recorded edges keep their numbers
-            edges.append(Edge(node, inp, local, node.grad, product, inp.grad))
+            product = unbroadcast(node.grad if local is ONE else local * node.grad, inp.shape)
+            inp.grad = product if inp.grad is None else inp.grad + product  # never in place: records keep numbers
+            if record:
+                edges.append(Edge(node, inp, local, node.grad, product, inp.grad))
     return edges

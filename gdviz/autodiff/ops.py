@@ -1,6 +1,6 @@
 """The elementwise functions on Nodes, and ``OPS``: every op of the engine by name.
 
-Each function follows the engine's pattern (lift, value, local gradients, Node) and takes Nodes or
+Each function follows the engine's pattern (lift, value, Node with its local gradients as a lambda) and takes Nodes or
 numbers, scalars or arrays, broadcasting like numpy. Where a function has a kink its local gradient
 takes a fixed side, the one torch takes: relu'(0) = 0, abs'(0) = 0. ``maximum``/``minimum`` route the
 whole gradient to the larger/smaller input; on a tie the first argument gets it (as Python's ``max``
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import ONE, Node, add, div, lift, mul, neg, pow_const, power, quiet, sub
+from .engine import ONE, Node, Value, add, div, lift, mul, neg, pow_const, power, quiet, sub
 
 
 @quiet
@@ -19,14 +19,14 @@ def exp(a) -> Node:
     """e**a; local (e**a,)."""
     a = lift(a)
     out = np.exp(a.value)
-    return Node("exp", (a,), out, (out,))
+    return Node("exp", (a,), out, lambda: (out,))
 
 
 @quiet
 def log(a) -> Node:
     """ln a (−inf at 0, nan below); local (1/a,)."""
     a = lift(a)
-    return Node("log", (a,), np.log(a.value), (1.0 / a.value,))
+    return Node("log", (a,), np.log(a.value), lambda: (1.0 / a.value,))
 
 
 @quiet
@@ -34,21 +34,21 @@ def sqrt(a) -> Node:
     """√a; local (1/(2√a),)."""
     a = lift(a)
     out = np.sqrt(a.value)
-    return Node("sqrt", (a,), out, (0.5 / out,))
+    return Node("sqrt", (a,), out, lambda: (0.5 / out,))
 
 
 @quiet
 def sin(a) -> Node:
     """sin a; local (cos a,)."""
     a = lift(a)
-    return Node("sin", (a,), np.sin(a.value), (np.cos(a.value),))
+    return Node("sin", (a,), np.sin(a.value), lambda: (np.cos(a.value),))
 
 
 @quiet
 def cos(a) -> Node:
     """cos a; local (−sin a,)."""
     a = lift(a)
-    return Node("cos", (a,), np.cos(a.value), (-np.sin(a.value),))
+    return Node("cos", (a,), np.cos(a.value), lambda: (-np.sin(a.value),))
 
 
 @quiet
@@ -56,7 +56,7 @@ def tanh(a) -> Node:
     """tanh a; local (1 − tanh² a,)."""
     a = lift(a)
     out = np.tanh(a.value)
-    return Node("tanh", (a,), out, (1.0 - out**2,))
+    return Node("tanh", (a,), out, lambda: (1.0 - out**2,))
 
 
 @quiet
@@ -64,37 +64,40 @@ def sigmoid(a) -> Node:
     """σ(a) = 1/(1 + e**−a); local (σ(a)(1 − σ(a)),)."""
     a = lift(a)
     out = 1.0 / (1.0 + np.exp(-a.value))
-    return Node("sigmoid", (a,), out, (out * (1.0 - out),))
+    return Node("sigmoid", (a,), out, lambda: (out * (1.0 - out),))
 
 
 @quiet
 def relu(a) -> Node:
     """max(a, 0); local (1 where a > 0, else 0,)."""
     a = lift(a)
-    return Node("relu", (a,), np.maximum(a.value, 0.0), ((a.value > 0) * ONE,))
+    return Node("relu", (a,), np.maximum(a.value, 0.0), lambda: ((a.value > 0) * ONE,))
 
 
 @quiet
 def absolute(a) -> Node:
     """|a|; local (sign a,), 0 at 0."""
     a = lift(a)
-    return Node("abs", (a,), np.abs(a.value), (np.sign(a.value),))
+    return Node("abs", (a,), np.abs(a.value), lambda: (np.sign(a.value),))
+
+
+def _route(first) -> tuple[Value, Value]:
+    """Local gradients (1, 0) where ``first`` holds, else (0, 1)."""
+    return first * ONE, (~first) * ONE
 
 
 @quiet
 def maximum(a, b) -> Node:
     """max(a, b); local (1, 0) where a ≥ b (ties to the first argument), else (0, 1)."""
     a, b = lift(a), lift(b)
-    first = a.value >= b.value
-    return Node("max", (a, b), np.maximum(a.value, b.value), (first * ONE, (~first) * ONE))
+    return Node("max", (a, b), np.maximum(a.value, b.value), lambda: _route(a.value >= b.value))
 
 
 @quiet
 def minimum(a, b) -> Node:
     """min(a, b); local (1, 0) where a ≤ b (ties to the first argument), else (0, 1)."""
     a, b = lift(a), lift(b)
-    first = a.value <= b.value
-    return Node("min", (a, b), np.minimum(a.value, b.value), (first * ONE, (~first) * ONE))
+    return Node("min", (a, b), np.minimum(a.value, b.value), lambda: _route(a.value <= b.value))
 
 
 # op name -> function of that many Nodes; "pow" (x**c) also takes its constant exponent c

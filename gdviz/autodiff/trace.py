@@ -1,6 +1,6 @@
 """Recording a graph's two passes, for pages that draw the graph and narrate backpropagation.
 
-``trace(root, texts)`` runs ``backward(root)`` and returns ``(nodes, steps)``. ``nodes``: one
+``trace(root, texts)`` runs ``backward(root, record=True)`` and returns ``(nodes, steps)``. ``nodes``: one
 ``GraphNode`` per node in topological order; a node's id is its position there (the root is last).
 ``steps``: one forward ``Step`` per node (topological order), then the backward seed ∂f/∂f = 1, then one
 backward Step per edge visit (reverse topological order, each node's inputs in order), each carrying
@@ -129,7 +129,7 @@ def _backward_step(e: Edge, ids: dict[Node, int], names: dict[Node, str], f: str
 
 def trace(root: Node, texts: dict[Node, str] | None = None) -> tuple[tuple[GraphNode, ...], list[Step]]:
     """Backpropagate from ``root`` and record both passes; ``texts`` gives each node's subexpression."""
-    order, edges = topo_order(root), backward(root)
+    order, edges = topo_order(root), backward(root, record=True)
     ids, names, texts = {n: i for i, n in enumerate(order)}, _names(order), texts or {}
     nodes = tuple(
         GraphNode(i, n.op, n.label, names[n], tuple(ids[m] for m in n.inputs), n.value, n.grad, texts.get(n, n.label))

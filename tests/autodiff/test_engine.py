@@ -129,7 +129,7 @@ def test_a_composite_against_its_derivative_by_hand():
 def test_fan_out_accumulates():
     x = variable(3.0, "x")
     f = x * x + x  # x feeds three edges
-    edges = backward(f)
+    edges = backward(f, record=True)
     assert x.grad == 2 * 3.0 + 1
     into_x = [e for e in edges if e.input is x]
     assert len(into_x) == 3
@@ -144,11 +144,19 @@ def test_backward_sets_gradients_it_does_not_carry_them_over():
     assert x.grad == 4.0 and f.grad == 1.0
 
 
+def test_local_gradients_wait_for_backward():
+    x = variable(2.0, "x")
+    f = exp(x) * x
+    assert not any("local" in vars(n) for n in topo_order(f)), "a forward pass alone computes no local gradient"
+    assert backward(f) == [], "edges are kept only when asked for"
+    assert f.local == (x.value, np.exp(2.0)) and x.grad == np.exp(2.0) * 3
+
+
 def test_edges_record_local_times_upstream():
     x, y, z = variable(-2.0, "x"), variable(5.0, "y"), variable(-4.0, "z")
     q = x + y
     f = q * z
-    edges = backward(f)
+    edges = backward(f, record=True)
     assert [(e.node, e.input) for e in edges] == [(f, q), (f, z), (q, x), (q, y)]
     for e in edges:
         assert e.product == e.local * e.upstream
