@@ -13,6 +13,7 @@ An ``Expression`` evaluates, differentiates (reverse mode, exact) and records it
 from __future__ import annotations
 
 import ast
+import math
 import re
 from dataclasses import dataclass
 
@@ -21,10 +22,11 @@ import numpy as np
 from .autodiff import OPS, GraphNode, Node, Step, backward, const, trace, variable
 
 MAX_LENGTH = 500  # characters, checked before parsing
-MAX_NODES = 200  # numbers, names, operations and calls
+MAX_NODES = 120  # numbers, names, operations and calls (Goldstein–Price typed out has 77)
 MAX_DEPTH = 50  # nesting of those
 MAX_NUMBER = 1e100  # largest literal
 MAX_EXPONENT = 100  # largest |c| in x**c for a constant c
+CHUNK = 4096  # points per pass over a grid
 
 # name -> number of arguments; each is the engine op of the same name
 FUNCTIONS = {
@@ -106,10 +108,26 @@ def _out(v):
     return float(v) if np.ndim(v) == 0 else v
 
 
+def _blocks(arrays: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+    """The points cut into blocks of CHUNK if every array has one shape (so f and each gradient are
+    pointwise), else one block of all of them."""
+    shapes = {a.shape for a in arrays.values()}
+    size = math.prod(next(iter(shapes))) if len(shapes) == 1 else 0
+    if size <= CHUNK:
+        return [arrays]
+    flat = {name: a.reshape(-1) for name, a in arrays.items()}
+    return [{name: a[i : i + CHUNK] for name, a in flat.items()} for i in range(0, size, CHUNK)]
+
+
+def _joined(parts: list, shape: tuple[int, ...]):
+    return _out(parts[0]) if len(parts) == 1 else np.concatenate(parts).reshape(shape)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Expression:
     """A parsed formula. ``variables`` lists its names in order of first appearance. ``values`` maps each
-    name to a float or an array; arrays broadcast, so one call evaluates a whole grid."""
+    name to a float or an array; arrays broadcast, so one call evaluates a whole grid. A grid is taken
+    CHUNK points at a time: a graph holds every intermediate array, and this bounds their memory."""
 
     text: str
     term: Term
@@ -118,31 +136,39 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 
-    def _forward(self, values: dict) -> tuple[Node, dict[str, Node], dict[Node, str]]:
+    def _arrays(self, values: dict) -> dict[str, np.ndarray]:
         missing = [name for name in self.variables if name not in values]
         if missing:
             raise ExpressionError(f"no value given for {', '.join(missing)}")
-        inputs, texts = {name: variable(values[name], name) for name in self.variables}, {}
+        return {name: np.asarray(values[name], dtype=np.float64) for name in self.variables}
+
+    def _forward(self, arrays: dict) -> tuple[Node, dict[str, Node], dict[Node, str]]:
+        inputs, texts = {name: variable(a, name) for name, a in arrays.items()}, {}
         return _build(self.term, inputs, texts), inputs, texts
 
     def evaluate(self, values: dict):
         """f at ``values``: a float, or an array of the broadcast shape of the values it uses."""
-        return _out(self._forward(values)[0].value)
+        arrays = self._arrays(values)
+        parts = [self._forward(block)[0].value for block in _blocks(arrays)]
+        return _joined(parts, next(iter(arrays.values())).shape if arrays else ())
 
     def gradients(self, values: dict) -> dict:
         """``{name: ∂f/∂name}`` by reverse mode, each the shape of its value."""
-        root, inputs, _ = self._forward(values)
-        backward(root)
-        return {name: _out(node.grad) for name, node in inputs.items()}
+        arrays, parts = self._arrays(values), []
+        for block in _blocks(arrays):
+            root, inputs, _ = self._forward(block)
+            backward(root)
+            parts.append({name: node.grad for name, node in inputs.items()})
+        return {name: _joined([p[name] for p in parts], a.shape) for name, a in arrays.items()}
 
     def graph(self, values: dict) -> tuple[GraphNode, ...]:
         """The nodes in topological order (the output last), each with its value and final grad ∂f/∂node."""
-        root, _, texts = self._forward(values)
+        root, _, texts = self._forward(self._arrays(values))
         return trace(root, texts)[0]
 
     def steps(self, values: dict) -> list[Step]:
         """The forward pass, one Step per node, then the backward pass: the seed, then one Step per edge."""
-        root, _, texts = self._forward(values)
+        root, _, texts = self._forward(self._arrays(values))
         return trace(root, texts)[1]
 
 

@@ -24,7 +24,7 @@ TYPED = {
 }
 
 
-def _grid(domain, n=41):
+def _grid(domain, n=101):  # 10,201 points: more than one CHUNK
     (x0, x1), (y0, y1) = domain
     return np.stack(np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n)), axis=-1)
 

@@ -14,6 +14,7 @@ import pytest
 
 import gdviz
 from gdviz.expression import (
+    CHUNK,
     MAX_DEPTH,
     MAX_EXPONENT,
     MAX_LENGTH,
@@ -143,6 +144,20 @@ def test_arrays_evaluate_a_whole_grid_at_once():
     np.testing.assert_allclose(g["x"], 2 * X * Y + np.cos(X), rtol=1e-15)
     np.testing.assert_allclose(g["y"], X**2, rtol=1e-15)
     assert parse_expression("x + 1").gradients({"x": x})["x"].shape == x.shape
+
+
+@pytest.mark.parametrize("n", [CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17])
+def test_big_grids_are_taken_in_chunks_with_the_same_numbers(n, monkeypatch):
+    e = parse_expression("sin(x) * y**2 + exp(-x*y) / (1 + x**2)")
+    values = dict(zip("xy", np.random.default_rng(n).normal(size=(2, n, 1)), strict=True))
+    f, grads = e.evaluate(values), e.gradients(values)
+    monkeypatch.setattr(gdviz.expression, "CHUNK", 10 * n)  # one pass
+    np.testing.assert_array_equal(f, e.evaluate(values))
+    for name, g in e.gradients(values).items():
+        assert grads[name].shape == (n, 1)
+        np.testing.assert_array_equal(grads[name], g)
+    x, y = values["x"], values["y"]
+    np.testing.assert_allclose(grads["y"], 2 * np.sin(x) * y - x * np.exp(-x * y) / (1 + x**2), rtol=1e-12, atol=1e-14)
 
 
 def test_a_variable_used_twice_is_one_input_with_fan_out():
@@ -315,7 +330,7 @@ def test_columns_count_from_one_in_the_text_as_typed():
 
 
 def test_limits_are_module_constants():
-    assert (MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT) == (500, 200, 50, 100)
+    assert (MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT) == (500, 120, 50, 100)
 
 
 def test_length_is_checked_before_parsing():
@@ -333,11 +348,13 @@ def test_depth_limit():
 
 
 def test_node_limit():
-    text = _balanced_sum(["--x"] * 64)  # 64 * 3 + 63 = 255 nodes, 10 deep, under 500 characters
-    assert len(text) <= MAX_LENGTH
-    with pytest.raises(ExpressionError, match=f"at most {MAX_NODES}"):
+    text = _balanced_sum(["--x"] * 32)  # 32 * 3 + 31 = 127 nodes, 9 deep
+    with pytest.raises(ExpressionError, match=f"has 127 parts \\(at most {MAX_NODES}\\)"):
         parse_expression(text)
-    assert parse_expression(_balanced_sum(["-x"] * 64)).evaluate({"x": 1.0}) == -64.0  # 191 nodes
+    assert parse_expression(_balanced_sum(["-x"] * 32)).evaluate({"x": 1.0}) == -32.0  # 95 nodes
+    gp = "(1 + (x + y + 1)**2 * (19 - 14*x + 3*x**2 - 14*y + 6*x*y + 3*y**2))"
+    gp += " * (30 + (2*x - 3*y)**2 * (18 - 32*x + 12*x**2 + 48*y - 36*x*y + 27*y**2))"
+    assert parse_expression(gp).evaluate({"x": 0.0, "y": -1.0}) == 3.0  # the longest classic fits
 
 
 @pytest.mark.parametrize("text", ["x ** 101", "x ** -101", "2 ** (10 * 11)", "x ** (1/0)", "x ** log(0)"])
