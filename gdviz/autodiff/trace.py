@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, count
 from string import ascii_lowercase
 
 import numpy as np
@@ -39,7 +40,7 @@ GATES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GraphNode:
     """A node for drawing: ``inputs`` are ids; ``text`` is the subexpression it computes."""
 
@@ -53,7 +54,7 @@ class GraphNode:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
     """One line of the story. Forward: ``node`` gets ``value`` from ``inputs``. Backward: ``edge = (input, node)``
     and the input's gradient grows, ``grad = previous + product`` with ``product = local × upstream``."""
@@ -78,10 +79,14 @@ def fmt(v) -> str:
 
 
 def _names(order: list[Node]) -> dict[Node, str]:
+    """Leaves by their labels, the root f, the others a, b, c, ... then n1, n2, ...; never a name in use."""
     leaves = {n: n.label for n in order if not n.inputs}
-    spare = (c for c in ascii_lowercase if c not in {"e", "f", *leaves.values()})
-    names = {n: leaves.get(n) or next(spare, f"n{i}") for i, n in enumerate(order[:-1])}
-    return {**names, order[-1]: leaves.get(order[-1]) or "f"}
+    taken = {"e", "f", *leaves.values()}
+    fresh = (c for c in chain(ascii_lowercase, (f"n{i}" for i in count(1))) if c not in taken)
+    names = {n: leaves.get(n) or next(fresh) for n in order[:-1]}
+    root = order[-1]
+    names[root] = leaves.get(root) or ("f" if "f" not in leaves.values() else next(fresh))
+    return names
 
 
 def _operand(v, op: str) -> str:
