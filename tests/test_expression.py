@@ -253,6 +253,13 @@ def test_step_texts_read_like_the_notes():
     assert "backward: ∂f/∂z += ∂f/∂z × ∂f/∂f = 3 × 1 = 3" in texts
 
 
+def test_the_output_never_takes_a_variables_name():
+    graph = parse_expression("f * a + b").graph({"f": 1.0, "a": 2.0, "b": 3.0})
+    names = [n.name for n in graph]
+    assert names[:3] == ["f", "a", "c"] and names[-1] not in {"f", "a", "b", "c"}
+    assert len(set(names)) == len(names)
+
+
 def test_gates_name_the_pattern():
     steps = parse_expression("max(x, y) + x * y").steps({"x": 3.0, "y": 2.0})
     gates = {(s.edge, s.gate) for s in steps if s.edge}
