@@ -1,0 +1,72 @@
+"""The random-search page's long work: strategies run chunk by chunk with a progress bar each.
+
+Results go to session state as they arrive, so a click on Stop (any rerun ends the running script)
+keeps what was found so far, and a rerun redraws the results without searching again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..linear.search import STRATEGIES, TITLES, SearchRun
+from ..linear.timing import loss_timings
+
+RESULTS, RAN_WITH, TIMINGS = "rs.results", "rs.ran_with", "rs.timings"
+GO, TIME = "rs.go", "rs.time_requested"
+
+
+def request(flag: str) -> None:
+    """Button callback: ask this run for the work (a flag survives the frame's rerun, a button's value not)."""
+    st.session_state[flag] = True
+
+
+def requested(flag: str) -> bool:
+    return bool(st.session_state.pop(flag, False))
+
+
+def run_strategies(X, y, names: list[str], settings: dict) -> None:
+    """Run each chosen strategy on the same budget, updating a progress bar after every chunk."""
+    results: dict[str, SearchRun] = {}
+    st.session_state[RESULTS], st.session_state[RAN_WITH] = results, dict(settings)
+    common = {k: settings[k] for k in ("budget", "loss", "reg", "seed", "scale")}
+    extra = {"random": {}, "local": {"step_size": settings["step_size"]}, "gradient": {"lr": settings["lr"]}}
+    for name in names:
+        bar = st.progress(0.0, text=f"{TITLES[name]}: starting…")
+        for run in STRATEGIES[name](X, y, **common, **extra[name]):
+            results[name] = run
+            bar.progress(
+                run.fraction,
+                text=f"{TITLES[name]}: {int(run.evaluations[-1]):,} of {run.budget:,} evaluations, "
+                f"best loss {run.final_loss:.4f}",
+            )
+
+
+def result_rows(results: dict[str, SearchRun]) -> dict[str, list]:
+    return {
+        "strategy": [TITLES[n] for n in results],
+        "evaluations": [f"{int(r.evaluations[-1]):,} of {r.budget:,}" for r in results.values()],
+        "best loss": [round(r.final_loss, 5) for r in results.values()],
+        "seconds": [round(r.seconds, 2) for r in results.values()],
+        "ms per evaluation": [round(1e3 * r.seconds / max(int(r.evaluations[-1]), 1), 2) for r in results.values()],
+    }
+
+
+def timing_table(X, y, loss: str) -> dict[str, list] | None:
+    """Time the loss written four ways on the notebook's data (on request: it takes about a second)."""
+    st.button("Time the loss: loops, vectorized, batched", key="rs.time", on_click=request, args=(TIME,))
+    if requested(TIME):
+        W = 1e-4 * np.random.default_rng(0).standard_normal((X.shape[1], int(y.max()) + 1)).astype(X.dtype)
+        with st.spinner("Timing…"):
+            st.session_state[TIMINGS] = (loss, loss_timings(X, y, W, loss))
+    if TIMINGS not in st.session_state:
+        return None
+    timed_loss, rows = st.session_state[TIMINGS]
+    base = rows[1].seconds
+    return {
+        "form": [r.name for r in rows],
+        "ms per evaluation": [round(1e3 * r.seconds, 1) for r in rows],
+        "× vectorized loss + gradient": [f"{r.seconds / base:.2g}×" for r in rows],
+        "measured": [r.how for r in rows],
+        "loss": [timed_loss] * len(rows),
+    }

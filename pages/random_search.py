@@ -1,0 +1,72 @@
+"""Random search: the notebook's "worst case" at its own scale, against smarter ways to look for W."""
+
+import math
+
+import streamlit as st
+
+from gdviz.linear.losses import TITLES as LOSS_TITLES
+from gdviz.linear.search import TITLES
+from gdviz.ui.frame import ensure_frame
+from gdviz.ui.linear_runs import notebook_data
+from gdviz.ui.search_views import GO, RAN_WITH, RESULTS, request, requested, result_rows, run_strategies, timing_table
+from gdviz.viz.linear_charts import search_figure
+
+ensure_frame()
+st.title("Random search")
+st.markdown(
+    "The notebook's first idea for finding weights: draw W at random, keep the best. Here at the notebook's own "
+    "scale — **10,000 examples of 3,073 numbers** (a CIFAR-10 image's 3,072 pixels and the bias), 10 classes — "
+    "against random *local* search (nudge the best W, keep a better one) and following the gradient, each "
+    "given the same number of loss evaluations."
+)
+with st.sidebar:
+    st.subheader("Search")
+    loss = st.radio("Loss", list(LOSS_TITLES), format_func=LOSS_TITLES.get, key="rs.loss", horizontal=True)
+    names = st.multiselect("Strategies", list(TITLES), default=list(TITLES), format_func=TITLES.get, key="rs.names")
+    budget = st.select_slider(
+        "Loss evaluations each", (50, 100, 200, 500, 1000, 2000, 5000, 10000), 200, key="rs.budget"
+    )
+    scale = st.number_input("Scale of a random W", min_value=0.0, value=1e-4, format="%g", key="rs.scale")
+    step_size = st.number_input("Local search: step size", min_value=0.0, value=1e-4, format="%g", key="rs.step")
+    lr = st.number_input("Gradient: learning rate", min_value=0.0, value=1e-2, format="%g", key="rs.lr")
+    seed = st.number_input("Seed", min_value=0, value=0, step=1, key="rs.seed")
+
+data = notebook_data()
+settings = dict(loss=loss, budget=budget, scale=scale, step_size=step_size, lr=lr, reg=0.0, seed=int(seed))
+st.caption(
+    f"{data.title}: {data.X.shape[0]:,} × {data.X.shape[1]:,} in {data.X.dtype} ({data.X.nbytes / 2**20:.0f} MB, "
+    "made once and shared by every visitor). The labels are random: nothing here generalizes."
+)
+c1, c2 = st.columns(2)
+c1.button(
+    "▶ Run the search", type="primary", key="rs.run", disabled=not names, width="stretch", on_click=request, args=(GO,)
+)
+c2.button("■ Stop", key="rs.stop", width="stretch", help="keeps what was found so far")
+if requested(GO):
+    run_strategies(data.X, data.y, names, settings)
+
+results = st.session_state.get(RESULTS, {})
+if not results:
+    st.info("Press **Run the search**: each strategy gets the same budget of loss evaluations.")
+else:
+    ran = st.session_state[RAN_WITH]
+    if ran != settings:
+        st.info("The settings changed since this search: press Run to search again.")
+    stopped = [TITLES[n] for n, r in results.items() if not r.done]
+    if stopped:
+        st.warning(f"Stopped early: {', '.join(stopped)}. The curves show the work done before the stop.")
+    C = len(data.class_names)
+    chance = C - 1 if ran["loss"] == "svm" else math.log(C)  # the loss of W = 0
+    curves = {TITLES[n]: (r.evaluations, r.best_loss) for n, r in results.items()}
+    st.plotly_chart(search_figure(curves, chance=chance), width="stretch", key="search_chart")
+    st.caption(
+        "Best loss found so far against the loss evaluations spent. One loss-and-gradient counts as 2 evaluations "
+        "(the gradient's matrix product costs about as much as the loss's). The dotted line is the loss of W = 0."
+    )
+    st.dataframe(result_rows(results), hide_index=True, width="stretch")
+
+st.subheader("Why vectorize")
+table = timing_table(data.X, data.y, loss)
+if table:
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption("Seconds per evaluation of the loss over all 10,000 examples, measured just now on this server.")
