@@ -60,4 +60,12 @@ PAGES: tuple[PageEntry, ...] = (
         "The notebook's random search for weights at its own scale (10,000 × 3,073), against random local search and "
         "following the gradient on equal budgets; and loops against vectorized code, timed.",
     ),
+    PageEntry(
+        "pages/backprop.py",
+        "Backprop step by step",
+        ":material/account_tree:",
+        "backprop",
+        "Type a formula or pick one of the lecture's circuits, then step through the forward pass and watch the "
+        "gradients flow back through the graph by the chain rule: add distributes, max routes, multiply swaps.",
+    ),
 )

@@ -1,0 +1,87 @@
+"""A computational graph as Graphviz DOT, frozen at one step of backpropagation.
+
+``graph_dot(nodes, steps, at)`` draws the graph left to right as it stands after ``steps[at]``:
+each node shows its forward value (blue) once computed and its gradient ∂f/∂node (vermillion) as it
+accumulates; the current node and edge are highlighted, and every edge the backward pass has crossed
+carries the gradient it delivered. Streamlit's ``st.graphviz_chart`` lays the DOT out in the browser.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..autodiff.trace import GraphNode, Step, fmt
+
+VALUE, GRAD, NOW = "#0072B2", "#D55E00", "#FFF2B3"  # forward values, gradients, the current step
+SYMBOLS = {"*": "×", "-": "−", "/": "÷", "neg": "−( )", "+": "+"}
+
+
+def _label(g: GraphNode) -> str:
+    if g.op in ("input", "const"):
+        return g.label
+    if g.op == "pow":
+        return "( )" + g.label.replace("**", "^")
+    return SYMBOLS.get(g.op, g.op)
+
+
+def state_at(nodes: tuple[GraphNode, ...], steps: list[Step], at: int) -> tuple[set[int], dict[int, object], dict]:
+    """After ``steps[at]``: the nodes whose values are known, each node's gradient so far, and each
+    crossed edge's delivered gradient ``{(input, consumer): product}``."""
+    known, grads, crossed = set(), {}, {}
+    for s in steps[: at + 1]:
+        if s.phase == "forward":
+            known.add(s.node)
+        else:
+            grads[s.node] = s.grad
+            if s.edge is not None:
+                crossed[s.edge] = s.product
+    return known, grads, crossed
+
+
+def _wire(value: str, grad: str) -> str:
+    """An edge's label: the value on the wire above (blue), the gradient it carried back below (vermillion)."""
+    return f'<<font color="{VALUE}">{value}</font><br/><font color="{GRAD}">{grad}</font>>'
+
+
+def graph_dot(nodes: tuple[GraphNode, ...], steps: list[Step], at: int, font: int = 22) -> str:
+    """CS231n's circuit style: gates as small circles named a, b, c …, inputs as plain names, and on
+    each wire the value flowing forward (above) and the gradient sent back along it (below)."""
+    at = max(0, min(at, len(steps) - 1))
+    known, grads, crossed = state_at(nodes, steps, at)
+    now, root = steps[at], nodes[-1]
+    lines = [
+        "digraph G {",
+        '  rankdir=LR; bgcolor="transparent"; nodesep=0.2; ranksep=0.3;',
+        f'  node [fontname="Helvetica", fontsize={font}, color="#444444", penwidth=1.3, style="filled",'
+        ' fillcolor="white", shape=circle, width=0.62, fixedsize=true];',
+        f'  edge [color="#8A8A8A", penwidth=1.5, arrowsize=0.7, fontname="Helvetica", fontsize={font - 1}];',
+    ]
+    for g in nodes:
+        if g.op in ("input", "const"):
+            attrs = [f"label=<<b>{escape(g.label)}</b>>", "shape=plaintext", "fixedsize=false"]
+        else:
+            attrs = [f'label=<<b>{escape(_label(g))}</b><br/><font point-size="{font - 4}">{escape(g.name)}</font>>']
+        if g.id == now.node and (now.phase == "forward" or now.edge is None or g.op not in ("input", "const")):
+            attrs.append(f'fillcolor="{NOW}", penwidth=3.5, color="{GRAD if now.phase == "backward" else VALUE}"')
+        lines.append(f"  n{g.id} [{', '.join(attrs)}];")
+    for g in nodes:
+        for i in g.inputs:
+            value = escape(fmt(nodes[i].value)) if i in known else " "
+            grad = escape(fmt(crossed[(i, g.id)])) if (i, g.id) in crossed else " "
+            attrs = [f"label={_wire(value, grad)}"]
+            if now.phase == "backward" and now.edge == (i, g.id):
+                attrs.append(f'color="{GRAD}", penwidth=4')
+            elif now.phase == "forward" and now.node == g.id:
+                attrs.append(f'color="{VALUE}", penwidth=3.5')
+            lines.append(f"  n{i} -> n{g.id} [{', '.join(attrs)}];")
+    # the output wire: f's value, and the seed ∂f/∂f = 1 once the backward pass starts
+    out_value = escape(fmt(root.value)) if root.id in known else " "
+    out_grad = escape(fmt(grads[root.id])) if root.id in grads else " "
+    lines.append('  out [label="f", shape=plaintext, fixedsize=false];')
+    seed = now.phase == "backward" and now.edge is None
+    lines.append(
+        f"  n{root.id} -> out [label={_wire(out_value, out_grad)}"
+        + (f', color="{GRAD}", penwidth=4];' if seed else "];")
+    )
+    lines.append("}")
+    return "\n".join(lines)

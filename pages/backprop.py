@@ -1,0 +1,60 @@
+"""Backprop, step by step: a formula's graph, its forward pass, then its gradients flowing back."""
+
+import streamlit as st
+
+from gdviz.circuits import CIRCUITS, check_gradients
+from gdviz.ui.backprop_controls import CIRCUIT, expression_controls, jump
+from gdviz.ui.frame import ensure_frame
+from gdviz.ui.stepper import step_buttons
+from gdviz.viz.graph import GRAD, VALUE, graph_dot
+
+ensure_frame()
+st.title("Backprop, step by step")
+with st.sidebar:
+    expr, values, error = expression_controls()
+
+nodes, steps = expr.graph(values), expr.steps(values)
+st.markdown(
+    f"f = `{expr.text}`. Forward values in <span style='color:{VALUE}'>**blue**</span>, gradients ∂f/∂node in "
+    f"<span style='color:{GRAD}'>**vermillion**</span>: the forward pass computes every node left to right, then "
+    "the backward pass sends ∂f/∂f = 1 back through every edge by the chain rule.",
+    unsafe_allow_html=True,
+)
+if st.session_state.get(CIRCUIT) in CIRCUITS:
+    st.info(CIRCUITS[st.session_state[CIRCUIT]].watch)
+
+forward = len(nodes)
+at = step_buttons(
+    len(steps) - 1,
+    prefix="bp_step",
+    cursor="bp.cursor",
+    label=lambda i: f"step {i + 1} of {len(steps)} ({'forward' if i < forward else 'backward'} pass)",
+)
+c1, c2 = st.columns(2)
+c1.button("Jump to the backward pass", key="bp.jump", on_click=jump, args=(forward,))
+c2.button("Jump to the end", key="bp.end", on_click=jump, args=(len(steps) - 1,))
+step = steps[at]
+st.markdown(f"**{step.text}**")
+if step.gate:
+    st.caption("Pattern: " + step.gate.replace("; ", ". ") + ".")
+
+st.graphviz_chart(graph_dot(nodes, steps, at), width="stretch")
+st.caption(
+    "Gates are circles, named a, b, c … as the steps call them. On every wire: the value flowing forward (blue, "
+    "above) and the gradient sent back along it (vermillion, below). The output's wire gets the seed ∂f/∂f = 1 "
+    "first; the highlighted gate or wire is the one this step sets."
+)
+
+st.subheader("Check: backprop against numerical differences")
+rows = check_gradients(expr, values)
+st.dataframe(
+    {
+        "input": [r.name for r in rows],
+        "value": [values[r.name] for r in rows],
+        "∂f/∂input by backprop": [f"{r.backprop:.8g}" for r in rows],
+        "numerical (centered, h = 1e-6)": [f"{r.numerical:.8g}" for r in rows],
+        "relative error": [f"{r.rel_error:.1e}" for r in rows],
+    },
+    hide_index=True,
+    width="stretch",
+)
