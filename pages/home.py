@@ -9,9 +9,10 @@ ensure_frame()
 st.title("gdviz — gradient descent, made visible")
 st.markdown(
     """
-Watch optimizers find their way down a loss surface, step by step. Every optimizer here follows
-**torch.optim's update rule exactly** (checked against PyTorch to 1e-9), so the path you see is the
-path PyTorch would take from the same start.
+Watch optimizers find their way down a loss surface, step by step; train a linear classifier and see
+its borders move; check a gradient against finite differences; and follow backpropagation through a
+graph one gate at a time. Every optimizer here follows **torch.optim's update rule exactly** (checked
+against PyTorch to 1e-9), so the path you see is the path PyTorch would take from the same start.
 """
 )
 
