@@ -1,5 +1,7 @@
 """Backprop, step by step: a formula's graph, its forward pass, then its gradients flowing back."""
 
+import re
+
 import streamlit as st
 
 from gdviz.circuits import CIRCUITS, check_gradients
@@ -34,7 +36,7 @@ c1, c2 = st.columns(2)
 c1.button("Jump to the backward pass", key="bp.jump", on_click=jump, args=(forward,))
 c2.button("Jump to the end", key="bp.end", on_click=jump, args=(len(steps) - 1,))
 step = steps[at]
-st.markdown(f"**{step.text}**")
+st.markdown("**" + re.sub(r"([!-/:-@[-`{-~])", r"\\\1", step.text) + "**")  # f = d**2 is not Markdown bold
 if step.gate:
     st.caption("Pattern: " + step.gate.replace("; ", ". ") + ".")
 

@@ -26,7 +26,9 @@ def _label(g: GraphNode) -> str:
 
 def state_at(nodes: tuple[GraphNode, ...], steps: list[Step], at: int) -> tuple[set[int], dict[int, object], dict]:
     """After ``steps[at]``: the nodes whose values are known, each node's gradient so far, and each
-    crossed edge's delivered gradient ``{(input, consumer): product}``."""
+    crossed wire's delivered gradient ``{(input, consumer, slot): product}``, ``slot`` being the input's
+    position in the consumer's inputs: ``x - x`` has two wires from x, crossed in slot order, the last one
+    crossed last in the dict."""
     known, grads, crossed = set(), {}, {}
     for s in steps[: at + 1]:
         if s.phase == "forward":
@@ -34,7 +36,9 @@ def state_at(nodes: tuple[GraphNode, ...], steps: list[Step], at: int) -> tuple[
         else:
             grads[s.node] = s.grad
             if s.edge is not None:
-                crossed[s.edge] = s.product
+                i, c = s.edge
+                slot = next(k for k, j in enumerate(nodes[c].inputs) if j == i and (i, c, k) not in crossed)
+                crossed[(i, c, slot)] = s.product
     return known, grads, crossed
 
 
@@ -64,12 +68,13 @@ def graph_dot(nodes: tuple[GraphNode, ...], steps: list[Step], at: int, font: in
         if g.id == now.node and (now.phase == "forward" or now.edge is None or g.op not in ("input", "const")):
             attrs.append(f'fillcolor="{NOW}", penwidth=3.5, color="{GRAD if now.phase == "backward" else VALUE}"')
         lines.append(f"  n{g.id} [{', '.join(attrs)}];")
+    current = next(reversed(crossed)) if now.phase == "backward" and now.edge is not None else None
     for g in nodes:
-        for i in g.inputs:
+        for slot, i in enumerate(g.inputs):
             value = escape(fmt(nodes[i].value)) if i in known else " "
-            grad = escape(fmt(crossed[(i, g.id)])) if (i, g.id) in crossed else " "
+            grad = escape(fmt(crossed[(i, g.id, slot)])) if (i, g.id, slot) in crossed else " "
             attrs = [f"label={_wire(value, grad)}"]
-            if now.phase == "backward" and now.edge == (i, g.id):
+            if (i, g.id, slot) == current:
                 attrs.append(f'color="{GRAD}", penwidth=4')
             elif now.phase == "forward" and now.node == g.id:
                 attrs.append(f'color="{VALUE}", penwidth=3.5')

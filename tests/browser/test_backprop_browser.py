@@ -1,0 +1,101 @@
+"""The backprop page in a real browser: Streamlit's bundled Graphviz draws the DOT as an SVG, the step
+buttons redraw it, and the end of the backward pass carries every value and gradient on its wire."""
+
+import re
+
+from playwright.sync_api import expect
+
+from gdviz import parse_expression
+from gdviz.circuits import CIRCUITS
+
+from .conftest import screenshot, settle
+
+GRAPH = '[data-testid="stGraphVizChart"]'
+
+
+def _svg(page) -> str:
+    return page.locator(f"{GRAPH} svg").first.inner_html()
+
+
+def _labels(page) -> list[str]:
+    """The texts Graphviz placed: gate symbols and names, and the numbers on the wires."""
+    return [t.strip() for t in page.locator(f"{GRAPH} svg text").all_text_contents() if t and t.strip()]
+
+
+def _open(server, page):
+    page.goto(f"{server}/backprop")
+    expect(page.locator(f"{GRAPH} svg").first).to_be_visible(timeout=30_000)
+    settle(page)
+    page.wait_for_timeout(1000)  # let the first run's widgets register before a click
+
+
+def test_the_graph_renders_and_stepping_forward_redraws_it(server, page):
+    _open(server, page)
+    c = CIRCUITS["add_multiply"]
+    steps = parse_expression(c.text).steps(c.values)
+    labels = _labels(page)
+    # (x + y) * z: the inputs by name, the add gate named a, the multiply gate named f, the output wire's f
+    assert {"x", "y", "z", "+", "×", "a", "f"} <= set(labels), labels
+    numbers = [t for t in labels if re.fullmatch(r"-?\d+(\.\d+)?", t)]
+    assert numbers == ["-2"], f"step 1 computes x = -2 and nothing else: {labels}"
+    svgs = [_svg(page)]
+    forward = page.get_by_role("button", name="Step forward ▶")
+    for i in range(2, 6):
+        forward.click()
+        expect(page.get_by_text(f"step {i} of {len(steps)}")).to_be_visible(timeout=15_000)
+        expect(page.get_by_text(steps[i - 1].text, exact=True)).to_be_visible(timeout=15_000)
+        settle(page)
+        page.wait_for_function(
+            "(before) => { const s = document.querySelector('"
+            + GRAPH
+            + " svg'); return s && s.innerHTML !== before; }",
+            arg=svgs[-1],
+            timeout=15_000,
+        )
+        svgs.append(_svg(page))
+    assert len(set(svgs)) == len(svgs), "every step drew a different graph"
+    # after the forward pass: f = (x + y) * z = 3 * -4 = -12 is on the output wire
+    assert {"-2", "5", "-4", "3", "-12"} <= set(_labels(page)), _labels(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_end_of_the_backward_pass_shows_every_gradient(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    _open(server, page)
+    c = CIRCUITS["add_multiply"]
+    steps = parse_expression(c.text).steps(c.values)
+    before = _svg(page)
+    page.get_by_role("button", name="Jump to the end").click()
+    expect(page.get_by_text(f"step {len(steps)} of {len(steps)} (backward pass)")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(steps[-1].text, exact=True)).to_be_visible(timeout=15_000)
+    settle(page)
+    page.wait_for_function(
+        "(before) => document.querySelector('" + GRAPH + " svg').innerHTML !== before", arg=before, timeout=15_000
+    )
+    labels = _labels(page)
+    # values -2, 5, -4, 3, -12 above the wires; gradients -4 (to x and y), 3 (to z), -4 (to a), 1 (seed) below
+    assert labels.count("-4") >= 4 and labels.count("3") >= 2 and "1" in labels and "-12" in labels, labels
+    svg = _svg(page).lower()
+    assert "#d55e00" in svg and "#0072b2" in svg, "values and gradients in their colors"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.locator(GRAPH).first.scroll_into_view_if_needed()
+    screenshot(page, "backprop-end")
+    page.locator(GRAPH).first.screenshot(path=str(screenshot(page, "backprop-end").with_name("backprop-graph.png")))
+
+
+def test_a_power_step_reads_as_written(server, page):
+    """A step with ** in it (the squared error's f = d**2) shows its ** verbatim, not as Markdown bold."""
+    _open(server, page)
+    c = CIRCUITS["squared_error"]
+    e = parse_expression(c.text)
+    nodes, steps = e.graph(c.values), e.steps(c.values)
+    page.get_by_role("button", name=c.title).click()
+    expect(page.get_by_text(c.watch)).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Jump to the backward pass").click()
+    expect(page.get_by_text(f"step {len(nodes) + 1} of {len(steps)}")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="◀ Step back").click()
+    expect(page.get_by_text(f"step {len(nodes)} of {len(steps)} (forward pass)")).to_be_visible(timeout=15_000)
+    power = steps[len(nodes) - 1].text
+    assert "**" in power
+    expect(page.get_by_text(power, exact=True)).to_be_visible(timeout=15_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
