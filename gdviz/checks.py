@@ -19,6 +19,11 @@ def race_problems(surface: Surface, start: tuple[float, float], steps: int, nois
             f"The start ({x:g}, {y:g}) is outside the plotted domain [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]: "
             "move it inside (or click the map)."
         )
+    else:
+        with np.errstate(all="ignore"):
+            defined = np.isfinite(surface.f((x, y))) and np.isfinite(surface.grad((x, y))).all()
+        if not defined:  # a typed formula such as log(x) has no value on part of the map
+            problems.append(f"f or its gradient has no finite value at the start ({x:g}, {y:g}): move the start.")
     if not 1 <= steps <= MAX_STEPS:
         problems.append(f"Steps must be between 1 and {MAX_STEPS:,} (it is {steps:,}).")
     if not (np.isfinite(noise) and noise >= 0):

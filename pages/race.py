@@ -7,7 +7,7 @@ from gdviz.checks import hyper_notes, race_problems
 from gdviz.presets import PRESETS
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.race_controls import race_settings
-from gdviz.ui.race_views import show_3d, show_basins, show_inspector, show_race, show_sweep
+from gdviz.ui.race_views import show_3d, show_basins, show_inspector, show_race, show_surface, show_sweep
 from gdviz.ui.runs import race, surface_for
 
 ensure_frame()
@@ -17,9 +17,8 @@ settings = race_settings()
 if settings.condition < 1:
     st.error(f"The condition number κ must be at least 1 (it is {settings.condition:g}); the rest is kept.")
     st.stop()
-surface = surface_for(settings.surface, settings.condition)
-st.latex(surface.latex)
-st.caption(surface.description)
+surface = surface_for(*settings.surface_key())
+show_surface(surface, settings)
 if "preset_note" in st.session_state:
     preset = PRESETS[st.session_state["preset_note"]]
     st.info(f"**{preset.title}** — {preset.watch}")
@@ -33,8 +32,7 @@ if problems or not settings.optimizers:
     st.stop()
 
 runs, fans, errors = race(
-    settings.surface,
-    settings.condition,
+    settings.surface_key(),
     settings.choices(),
     settings.start,
     settings.steps,

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from gdviz import SURFACES, run
-from gdviz.results import GAP_TOL, race_rows, steps_to_gap
+from gdviz import SURFACES, custom_surface, run
+from gdviz.results import GAP_COLUMN, GAP_TOL, race_rows, steps_to_gap
 
 
 def test_rows_report_each_run():
@@ -32,3 +32,12 @@ def test_a_diverged_run_says_when():
     s = SURFACES["himmelblau"]
     (row,) = race_rows(s, {"sgd": run(s, "sgd", s.start, 50, lr=1.0)})
     assert row["stopped because"] == "diverged" and row["diverged at"] == row["steps taken"] > 0
+
+
+def test_a_surface_without_minima_reports_no_distance_or_gap():
+    s = custom_surface("x**2 + 10*y**2")  # its minimum is not listed: a typed formula lists none
+    (row,) = race_rows(s, {"sgd": run(s, "sgd", s.start, 50, lr=0.01)})
+    assert "distance to nearest minimum" not in row and GAP_COLUMN not in row
+    assert row["final loss"] == s.f((row["final x"], row["final y"])) and row["steps taken"] == 50
+    builtin = race_rows(SURFACES["booth"], {"sgd": run(SURFACES["booth"], "sgd", (0.0, 0.0), 5, lr=0.01)})
+    assert GAP_COLUMN in builtin[0] and "distance to nearest minimum" in builtin[0]

@@ -1,7 +1,8 @@
 """The race page's settings: sidebar widgets in, one plain ``RaceSettings`` out.
 
 Every widget is keyed and gets its starting value through session state (never ``value=``), so
-presets, a click on the map and a change of surface can set widgets from callbacks.
+presets, a click on the map and a change of surface can set widgets from callbacks. A new surface
+(another choice, or a custom formula that parses) moves the start to that surface's own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import streamlit as st
 
 from ..optimizers import OPTIMIZERS
 from ..presets import PRESETS, STARTING_HYPER
-from ..surfaces import SURFACES
+from ..surfaces import SURFACES, Surface
+from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
+from .runs import CUSTOM, SurfaceKey, surface_for
 from .widgets import hyper_key, hyper_widgets
 
 DEFAULT_SURFACE = "himmelblau"
@@ -22,7 +25,9 @@ VIEWS = ("Race", "3D", "Step inspector", "Basin map", "Learning-rate sweep")
 
 class RaceSettings(NamedTuple):
     surface: str
-    condition: float
+    condition: float  # κ of the long valley; 10 for the others
+    formula: str  # the custom surface's formula in use (the last that worked); "" for the others
+    extent: float  # the custom surface's domain [-extent, extent]²; 0 for the others
     optimizers: tuple[str, ...]
     hyper: dict[str, dict]
     start: tuple[float, float]
@@ -32,6 +37,11 @@ class RaceSettings(NamedTuple):
     seeds: int
     seed: int
     view: str
+    formula_error: str = ""  # why the typed formula cannot be used (then ``formula`` is the last good one)
+
+    def surface_key(self) -> SurfaceKey:
+        """The surface as plain values, for ``surface_for`` and the cached runs."""
+        return (self.surface, self.condition, self.formula, self.extent)
 
     def choices(self) -> tuple[tuple[str, tuple], ...]:
         """The optimizers and their settings as nested tuples: a cache key of plain values."""
@@ -46,8 +56,24 @@ def set_start(x: float, y: float) -> None:
     st.session_state["start_x"], st.session_state["start_y"] = float(x), float(y)
 
 
+def _surface_of(name: str) -> Surface:
+    """The surface a choice names; the custom one is the last good formula, put back in its widgets."""
+    return restore_last_good() if name == CUSTOM else surface_for(name)
+
+
 def _surface_changed() -> None:
-    set_start(*SURFACES[st.session_state["surface"]].start)
+    set_start(*_surface_of(st.session_state["surface"]).start)
+    st.session_state.pop("preset_note", None)  # the preset's note is about its own surface
+
+
+def _formula_changed() -> None:
+    """Callback: a typed formula or extent that makes a surface is a new surface; a bad one moves nothing."""
+    if (s := typed_surface()) is not None:
+        set_start(*s.start)
+
+
+def _surface_title(name: str) -> str:
+    return "Custom f(x, y)" if name == CUSTOM else SURFACES[name].title
 
 
 def apply_preset(name: str) -> None:
@@ -78,8 +104,8 @@ def race_settings() -> RaceSettings:
     _default("condition", 10.0)
     _default("optimizers", DEFAULT_OPTIMIZERS)
     _default("steps", 300)
-    _default("start_x", SURFACES[st.session_state["surface"]].start[0])
-    _default("start_y", SURFACES[st.session_state["surface"]].start[1])
+    if "start_x" not in st.session_state or "start_y" not in st.session_state:
+        set_start(*_surface_of(st.session_state["surface"]).start)
     _default("log_loss", True)
     _default("noise", 0.0)
     _default("seeds", 8)
@@ -88,12 +114,11 @@ def race_settings() -> RaceSettings:
         preset_buttons()
         st.subheader("Race settings")
         surface = st.selectbox(
-            "Surface",
-            list(SURFACES),
-            format_func=lambda n: SURFACES[n].title,
-            key="surface",
-            on_change=_surface_changed,
+            "Surface", [*SURFACES, CUSTOM], format_func=_surface_title, key="surface", on_change=_surface_changed
         )
+        custom = CustomChoice("", 0.0, "")
+        if surface == CUSTOM:
+            custom = custom_controls(on_change=_formula_changed)
         condition = 10.0
         if surface == "quadratic":
             condition = st.number_input("Condition number κ", step=5.0, format="%g", key="condition")
@@ -104,7 +129,13 @@ def race_settings() -> RaceSettings:
         c1, c2 = st.columns(2)
         x = c1.number_input("Start x", step=0.1, format="%g", key="start_x", help="or click the map")
         y = c2.number_input("Start y", step=0.1, format="%g", key="start_y", help="or click the map")
-        log_loss = st.toggle("Log scale for the loss", key="log_loss")
+        gap_known = surface != CUSTOM and len(SURFACES[surface].minima) > 0
+        log_loss = st.toggle(
+            "Log scale for the loss",
+            key="log_loss",
+            disabled=not gap_known,
+            help=None if gap_known else "needs a known minimum: this surface lists none, so the chart shows f itself",
+        )
         noise = st.number_input(
             "Gradient noise σ", min_value=0.0, step=0.5, format="%g", key="noise", help="0 = exact gradients"
         )
@@ -117,5 +148,18 @@ def race_settings() -> RaceSettings:
                 hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=STARTING_HYPER.get(opt))
     view = st.segmented_control("View", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
     return RaceSettings(
-        surface, condition, tuple(chosen), hyper, (x, y), int(steps), log_loss, noise, seeds, int(seed), view
+        surface,
+        condition,
+        custom.formula,
+        custom.extent,
+        tuple(chosen),
+        hyper,
+        (x, y),
+        int(steps),
+        log_loss,
+        noise,
+        seeds,
+        int(seed),
+        view,
+        custom.error,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from ..explain import arrows, explain_step, state_rows
@@ -11,8 +12,9 @@ from ..surfaces import Surface
 from ..sweep import log_lrs, stability_limit
 from ..trajectory import Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
+from .custom_controls import md_escape
 from .race_controls import RaceSettings, set_start
-from .runs import basins, sweeps
+from .runs import CUSTOM, basins, sweeps
 from .stepper import step_buttons
 from .tables import results_table
 
@@ -24,6 +26,17 @@ def _picked() -> None:
         set_start(round(points[0]["x"], 3), round(points[0]["y"], 3))
 
 
+def show_surface(surface: Surface, settings: RaceSettings) -> None:
+    """The formula, what the surface teaches, and (custom) which formula the race is on when the typed one failed."""
+    st.latex(surface.latex)
+    st.caption(md_escape(surface.description))
+    if settings.surface == CUSTOM and settings.formula_error:
+        st.warning(
+            f"Still racing on the last formula that worked, f(x, y) = {md_escape(settings.formula)} "
+            f"on [−{settings.extent:g}, {settings.extent:g}]²: the one in the sidebar cannot be used (see why there)."
+        )
+
+
 def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], log_loss: bool) -> None:
     at = step_buttons(max(r.steps.shape[0] for r in runs.values()))
     fig = race_figure(surface, runs, log_loss=log_loss, fans=fans, at=at)
@@ -33,9 +46,16 @@ def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Tra
         "click anywhere to start there). Right: the loss against step. Press ▶ to play the race in your "
         "browser, drag the step slider to scrub."
     )
+    if not all(np.isfinite(r.losses).all() for r in runs.values()):
+        st.caption("f is not defined at some points of these paths (the formula has no value there): gaps in a curve.")
     if len(surface.minima):
         st.plotly_chart(distance_figure(surface, runs), width="stretch", key="distance_chart")
         st.caption("How far each path is from the nearest minimum: a flat line far up means stuck.")
+    else:
+        st.caption(
+            "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to measure "
+            "a gap from), and the table has no distance to a minimum."
+        )
     results_table(race_rows(surface, runs))
     with st.expander("The update rules"):
         for name in runs:
@@ -54,8 +74,10 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
     n = c2.select_slider("Grid", options=(50, 100, 150), value=100, key="basin_n", format_func=lambda k: f"{k} × {k}")
     by = c3.radio("Color by", ("minimum reached", "final loss"), horizontal=True, key="basin_by")
     choice = dict(settings.choices())[name]
+    if by == "minimum reached" and not len(surface.minima):
+        st.info("This surface lists no minima to reach, so each start is colored by its final loss instead.")
     try:
-        bm = basins(settings.surface, settings.condition, name, choice, n, settings.steps)
+        bm = basins(settings.surface_key(), name, choice, n, settings.steps)
     except ValueError as e:
         st.error(f"**{OPTIMIZERS[name].title}**: {e}.")
         return
@@ -76,7 +98,7 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
     except ValueError as e:
         st.error(f"The learning-rate range is not usable: {e}. Your other settings are kept.")
         return
-    out, errors = sweeps(settings.surface, settings.condition, settings.choices(), settings.start, settings.steps, lrs)
+    out, errors = sweeps(settings.surface_key(), settings.choices(), settings.start, settings.steps, lrs)
     for name, message in errors.items():
         st.error(f"**{OPTIMIZERS[name].title}** was not swept: {message}.")
     f_star = float(surface.f(surface.global_minima).min()) if len(surface.minima) else None

@@ -1,4 +1,8 @@
-"""Cached core calls for the pages, keyed on plain values (names, numbers, tuples), never on arrays."""
+"""Cached core calls for the pages, keyed on plain values (names, numbers, tuples), never on arrays.
+
+A race surface is named by a ``SurfaceKey``, ``surface_for``'s arguments as one tuple: the registry
+name, κ for the long valley, and the formula and domain half-width for the custom surface.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,27 @@ import numpy as np
 import streamlit as st
 
 from ..basins import BasinMap, basin_map
+from ..custom import custom_surface
 from ..surfaces import SURFACES, Surface, quadratic
 from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
 
+CUSTOM = "custom"  # the surface the student types as a formula
+SurfaceKey = tuple[str, float, str, float]  # (name, condition, formula, extent): surface_for's arguments
 
-@functools.lru_cache(maxsize=64)  # one immutable Surface per κ, so figure caches keyed on it hit
-def surface_for(name: str, condition: float = 10.0) -> Surface:
-    """The registry's surface, or the long valley built with the chosen condition number."""
+
+@functools.lru_cache(maxsize=64)  # one immutable Surface per key, so figure caches keyed on it hit
+def surface_for(name: str, condition: float = 10.0, formula: str = "", extent: float = 3.0) -> Surface:
+    """The registry's surface, the long valley built with the chosen condition number, or (``name`` CUSTOM)
+    f(x, y) = ``formula`` over [-extent, extent]², which raises ExpressionError (a ValueError) if unusable."""
+    if name == CUSTOM:
+        return custom_surface(formula, ((-extent, extent), (-extent, extent)))
     return quadratic(condition) if name == "quadratic" else SURFACES[name]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def race(
-    surface: str,
-    condition: float,
+    surface: SurfaceKey,
     choices: tuple[tuple[str, tuple], ...],
     start: tuple[float, float],
     steps: int,
@@ -37,7 +47,7 @@ def race(
     vectorized batch each); and, per optimizer whose settings the core refused, the reason (so the
     others still run).
     """
-    s = surface_for(surface, condition)
+    s = surface_for(*surface)
     runs, fans, errors = {}, {}, {}
     for name, hyper in choices:
         try:
@@ -50,16 +60,16 @@ def race(
 
 
 @st.cache_data(max_entries=16, show_spinner="Running every start of the grid…")
-def basins(surface: str, condition: float, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
-    return basin_map(surface_for(surface, condition), optimizer, n=n, steps=steps, **dict(hyper))
+def basins(surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
+    return basin_map(surface_for(*surface), optimizer, n=n, steps=steps, **dict(hyper))
 
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping the learning rate…")
 def sweeps(
-    surface: str, condition: float, choices: tuple[tuple[str, tuple], ...], start: tuple, steps: int, lrs: tuple
+    surface: SurfaceKey, choices: tuple[tuple[str, tuple], ...], start: tuple, steps: int, lrs: tuple
 ) -> tuple[dict[str, Sweep], dict[str, str]]:
     """One vectorized sweep per optimizer over ``lrs``; its own lr setting is replaced by the sweep's."""
-    s = surface_for(surface, condition)
+    s = surface_for(*surface)
     out, errors = {}, {}
     for name, hyper in choices:
         try:

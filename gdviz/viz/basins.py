@@ -34,6 +34,23 @@ def _minima_trace(minima: np.ndarray) -> go.Scatter:
     )
 
 
+def _unscored_trace(bm: BasinMap, undefined: np.ndarray) -> go.Heatmap:
+    """The cells a final-loss map cannot color, in grey: diverged (dark) and f undefined where it ended (light)."""
+    z = np.where(bm.diverged, 0.0, np.where(undefined, 1.0, np.nan))
+    text = np.where(bm.diverged, "diverged", "f undefined where it ended").astype(object)
+    return go.Heatmap(
+        x=bm.xs,
+        y=bm.ys,
+        z=z,
+        zmin=0,
+        zmax=1,
+        colorscale=[(0, DIVERGED_COLOR), (0.5, DIVERGED_COLOR), (0.5, NONE_COLOR), (1, NONE_COLOR)],
+        showscale=False,
+        text=text,
+        hovertemplate="start (%{x:.3g}, %{y:.3g})<br>%{text}<extra></extra>",
+    )
+
+
 def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figure:
     """Each start cell colored by the minimum it reached (``by="minimum"``) or by its final loss."""
     title = f"Where {OPTIMIZERS[bm.optimizer].title} ends after {bm.steps} steps, from each start"
@@ -68,8 +85,9 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
         )
         fig = go.Figure([heat, _minima_trace(bm.minima)])
     else:
-        gap = bm.final_loss - np.nanmin(bm.final_loss)
-        z = np.log10(np.where(bm.diverged, np.nan, gap) + 1e-12)
+        finite = np.isfinite(bm.final_loss)  # not where diverged, nor where a typed formula has no value
+        gap = bm.final_loss - (bm.final_loss[finite].min() if finite.any() else 0.0)
+        z = np.log10(np.where(finite, gap, np.nan) + 1e-12)
         heat = go.Heatmap(
             x=bm.xs,
             y=bm.ys,
@@ -78,8 +96,10 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
             colorbar=dict(title="log₁₀ final gap"),
             hovertemplate="start (%{x:.3g}, %{y:.3g})<br>log₁₀ gap %{z:.3g}<extra></extra>",
         )
-        fig = go.Figure([heat] + ([_minima_trace(bm.minima)] if m else []))
-        title += " (colored by final loss; grey: diverged)"
+        undefined = ~finite & ~bm.diverged
+        fig = go.Figure([heat, _unscored_trace(bm, undefined)] + ([_minima_trace(bm.minima)] if m else []))
+        keys = (("dark grey: diverged", bm.diverged.any()), ("light grey: f undefined at the end", undefined.any()))
+        title += " (colored by final loss" + "".join(f"; {k}" for k, shown in keys if shown) + ")"
     fig.update_layout(showlegend=False)
     return _map_layout(fig, surface, title)
 

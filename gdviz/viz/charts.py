@@ -45,11 +45,12 @@ def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90)
     """The landscape as a 3D surface with the paths lying on it (height on the contour map's scale)."""
     xs, ys, Z = surface.grid(n)
     V = level_values(surface, Z)
-    H = np.clip(V, None, np.percentile(V, 99))
+    H = np.clip(V, None, np.nanpercentile(V, 99))  # NaN where a typed formula has no value: a hole
     fig = go.Figure(go.Surface(x=xs, y=ys, z=H, colorscale="Blues_r", opacity=0.85, showscale=False, hoverinfo="skip"))
 
     def height(p):
-        return np.clip(level_values(surface, surface.f(p), grid=Z), H.min(), H.max())
+        with np.errstate(all="ignore"):
+            return np.clip(level_values(surface, surface.f(p), grid=Z), np.nanmin(H), np.nanmax(H))
 
     (x0, x1), (y0, y1) = surface.domain
     for name, run in runs.items():

@@ -34,6 +34,9 @@ def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
     if run.diverged_at >= 0:
         # a surface unbounded below (a saddle) is escaped, not diverged from
         verb = "diverged at step" if len(surface.minima) else "left the plot at step"
+        with np.errstate(all="ignore"):
+            if not np.isfinite(surface.grad(run.final)).all():  # frozen where a typed formula has no slope
+                verb = "no finite gradient at step"
         return f"{title} — {verb} {int(run.diverged_at)}"
     return title
 
@@ -221,6 +224,9 @@ def race_figure(
 
 def _loss_range(curves: dict[str, np.ndarray], log: bool) -> tuple[float, float]:
     values = np.concatenate([c for c in curves.values()]) if curves else np.array([1.0])
+    values = values[np.isfinite(values)]  # a typed formula may have no value at some points
+    if not len(values):
+        return (GAP_FLOOR, 1.0) if log else (0.0, 1.0)
     lo, hi = float(values.min()), float(values.max())
     if log:
         return max(lo, GAP_FLOOR) / 2, hi * 2

@@ -1,0 +1,51 @@
+"""A typed surface in a real browser: pick Custom f(x, y), type a formula, press Enter, the race redraws."""
+
+from playwright.sync_api import expect
+
+from .conftest import screenshot, settle
+
+PATH_ENDS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  return gd._fullData.filter(t => t.mode === 'lines' && t.xaxis === 'x').map(t => Array.from(t.x).slice(-3));
+}"""
+
+
+def _choose_custom(page) -> None:
+    surface = page.locator('[data-testid="stSelectbox"]').filter(has_text="Surface")
+    surface.locator('[role="combobox"], input').first.click()
+    page.get_by_role("option", name="Custom f(x, y)").click()
+
+
+def test_typing_a_formula_redraws_the_race(server, page):
+    page.goto(f"{server}/race")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    settle(page)
+    page.wait_for_timeout(1000)  # let the first run's widgets register before the click
+    _choose_custom(page)
+    box = page.get_by_role("textbox", name="Formula f(x, y)")
+    expect(box).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("The surface you typed, f(x, y) = sin(x) * cos(y)").first).to_be_visible(timeout=30_000)
+    settle(page)
+    before = page.evaluate(PATH_ENDS)
+    assert len(before) == 3  # SGD, Momentum, Adam on the default formula
+
+    box.fill("x**2 + 10*y**2")
+    box.press("Enter")
+    # the caption shows the text literally (x**2 is not markdown bold), so the page ran on the new formula
+    expect(page.get_by_text("The surface you typed, f(x, y) = x**2 + 10*y**2")).to_be_visible(timeout=30_000)
+    settle(page)
+    after = page.evaluate(PATH_ENDS)
+    assert len(after) == 3 and after != before, f"the paths did not change: {before} -> {after}"
+    assert all(abs(v) < 0.1 for path in after for v in path)  # every optimizer ends near the bowl's bottom, 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "race-custom-surface")
+
+    box.fill("x +")
+    box.press("Enter")
+    sidebar_error = page.locator('[data-testid="stSidebar"] [data-testid="stAlertContentError"]')
+    expect(sidebar_error).to_contain_text("invalid syntax", timeout=30_000)
+    expect(page.get_by_text("Still racing on the last formula that worked")).to_be_visible()
+    settle(page)
+    assert page.evaluate(PATH_ENDS) == after  # the race stays on the last good formula
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "race-custom-surface-bad-formula")
