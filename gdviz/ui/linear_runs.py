@@ -11,6 +11,12 @@ from ..linear.losses import LOSSES
 from ..linear.train import LinearRun, train_linear
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
+MAX_STEPS = 5_000  # the Iterations box promises 1 to 5,000; more would tie up a shared server for minutes
+
+
+def _check_steps(steps: int) -> None:
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"iterations must be from 1 to {MAX_STEPS:,}, got {steps:,}")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -30,6 +36,7 @@ def train_2d(
     data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:
     """``data`` is ``dataset_2d``'s arguments; raises ValueError (the page shows it) for what cannot train."""
+    _check_steps(steps)
     d = dataset_2d(*data)
     return train_linear(
         add_bias(d.X),
@@ -54,6 +61,7 @@ def digits_split(seed: int = 0) -> tuple[Dataset, Dataset]:
 def train_digits(
     loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:
+    _check_steps(steps)
     train, _ = digits_split()
     return train_linear(
         add_bias(train.X),

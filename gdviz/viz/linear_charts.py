@@ -210,4 +210,8 @@ def loss_figure(losses: np.ndarray, trend: np.ndarray, eval_steps: np.ndarray, e
     )
     fig.update_xaxes(title_text="iteration")
     fig.update_yaxes(title_text="loss", rangemode="tozero")
-    return _base(fig, "The loss, plotted: it must go down", height=400)
+    fig = _base(fig, "The loss, plotted: it must go down", height=400)
+    # drawn in a half-width column, a legend above the plot wraps onto the title: put it in the empty upper right
+    return fig.update_layout(
+        legend=dict(orientation="v", x=0.98, xanchor="right", y=0.98, yanchor="top", bgcolor="rgba(255,255,255,0.85)")
+    )
