@@ -95,3 +95,11 @@ def scrubber(ticks: np.ndarray, active: int = 0, prefix: str = "step ") -> dict:
             for t in ticks
         ],
     )
+
+
+def map_axes(fig: go.Figure, domain, x_title: str, y_title: str) -> None:
+    """The left panel (row 1, col 1) as a map: the domain's ranges, equal scales, no grid."""
+    (x0, x1), (y0, y1) = domain
+    axis = dict(showgrid=False, zeroline=False, constrain="domain", row=1, col=1)
+    fig.update_xaxes(range=[x0, x1], title_text=x_title, **axis)
+    fig.update_yaxes(range=[y0, y1], title_text=y_title, scaleanchor="x", scaleratio=1, **axis)

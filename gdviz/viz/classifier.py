@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..linear.regions import Box, region_polygons, zero_line
-from .animation import AnimatedFigure, play_buttons, scrubber, typed
+from .animation import AnimatedFigure, map_axes, play_buttons, scrubber, typed
 from .palette import OUTLINE, class_style
 from .race import pick_grid
 
@@ -162,7 +162,6 @@ def classifier_figure(
         frames.append({"name": str(t), "traces": list(range(base, base + 2 * C)) + [len(fig.data) - 1], "data": data})
     fig = AnimatedFigure(fig, frames)
 
-    (x0, x1), (y0, y1) = box
     fig.update_layout(
         title=dict(text=title, font=dict(size=18)) if title else None,
         height=560,
@@ -173,18 +172,7 @@ def classifier_figure(
         updatemenus=[play_buttons()],
         sliders=[scrubber(snapshot_steps, active=at, prefix="iteration ")],
     )
-    fig.update_xaxes(range=[x0, x1], title_text="feature 1", showgrid=False, zeroline=False, row=1, col=1)
-    fig.update_yaxes(
-        range=[y0, y1],
-        title_text="feature 2",
-        showgrid=False,
-        zeroline=False,
-        scaleanchor="x",
-        scaleratio=1,
-        constrain="domain",
-        row=1,
-        col=1,
-    )
+    map_axes(fig, box, "feature 1", "feature 2")
     fig.update_xaxes(title_text="iteration", range=[0, max(len(losses), 1)], row=1, col=2)
     fig.update_yaxes(title_text="loss", rangemode="tozero", row=1, col=2)
     return fig

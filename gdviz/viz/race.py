@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
-from .animation import AnimatedFigure, frame_steps, play_buttons, scrubber, typed
+from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
 from .palette import OUTLINE, style
 
@@ -78,7 +78,6 @@ def race_figure(
         column_widths=[0.55, 0.45],
         horizontal_spacing=0.12,
     )
-    (x0, x1), (y0, y1) = surface.domain
     has_gap = len(surface.minima) > 0
     curves = {}
     if pickable:
@@ -201,18 +200,7 @@ def race_figure(
         updatemenus=[play_buttons()],
         sliders=[scrubber(ticks, active=int(np.searchsorted(ticks, at, side="right")) - 1)],
     )
-    fig.update_xaxes(range=[x0, x1], title_text="x", showgrid=False, zeroline=False, constrain="domain", row=1, col=1)
-    fig.update_yaxes(
-        range=[y0, y1],
-        title_text="y",
-        showgrid=False,
-        zeroline=False,
-        scaleanchor="x",
-        scaleratio=1,
-        constrain="domain",
-        row=1,
-        col=1,
-    )
+    map_axes(fig, surface.domain, "x", "y")
     fig.update_xaxes(title_text="step", range=[0, max(steps, 1)], row=1, col=2)
     y_title = "f − f* (gap to the global minimum)" if has_gap else "f(x, y)"
     if log_loss and has_gap:
