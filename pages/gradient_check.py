@@ -52,7 +52,10 @@ if worst < PASS:
 elif worst < 1e-4:
     st.warning(f"Largest relative error {worst:.1e}: suspicious. Try another h, or centered differences.")
 else:
-    st.error(f"Largest relative error {worst:.1e}: the analytic gradient is wrong.")
+    st.error(
+        f"Largest relative error {worst:.1e}: the check fails. Either the analytic gradient is wrong, or h is so "
+        "small (or so large) that the numerical one is: the curve below tells which."
+    )
 st.dataframe(
     {
         "entry of W (pixel, class)": [str(ix) for ix in check.indices],

@@ -96,7 +96,7 @@ def data_controls(prefix: str = "lc") -> DataSettings:
     st.subheader("Data")
     name = st.selectbox("Data set", list(DATASETS_2D), format_func=lambda n: DATASETS_2D[n].title, key=f"{prefix}.data")
     c1, c2 = st.columns(2)
-    n = c1.number_input("Points", min_value=0, step=50, format="%d", key=f"{prefix}.n")
+    n = c1.number_input("Points", min_value=0, step=50, format="%d", key=f"{prefix}.n", help="1 to 2,000")
     noise = c2.number_input("Noise", min_value=0.0, step=0.05, format="%g", key=f"{prefix}.noise")
     seed = st.number_input("Data seed", min_value=0, step=1, format="%d", key=f"{prefix}.data_seed")
     added = tuple(st.session_state.get(f"{prefix}.added", ()))

@@ -12,6 +12,7 @@ from ..linear.train import LinearRun, train_linear
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
 MAX_STEPS = 5_000  # the Iterations box promises 1 to 5,000; more would tie up a shared server for minutes
+MAX_POINTS = 2_000  # beyond this the animated figure passes 1 MB and a picture shows nothing more
 
 
 def _check_steps(steps: int) -> None:
@@ -22,6 +23,8 @@ def _check_steps(steps: int) -> None:
 @st.cache_data(max_entries=64, show_spinner=False)
 def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -> Dataset:
     """A 2D set from the registry, plus the points the user added by clicking."""
+    if n > MAX_POINTS:
+        raise ValueError(f"points must be at most {MAX_POINTS:,} (a picture shows no more), got {n:,}")
     d = DATASETS_2D[name].build(n=n, noise=noise, seed=seed)
     if not added:
         return d

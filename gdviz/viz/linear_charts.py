@@ -7,14 +7,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .palette import OKABE_ITO, OUTLINE
+from .palette import OUTLINE
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+# Okabe–Ito in an order where neighbours differ most; yellow is left out (it vanishes on white)
+LOOKS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#56B4E9", "#D55E00")
 
 
 def _look(i: int) -> tuple[str, str, str]:
-    return OKABE_ITO[(i + 4) % len(OKABE_ITO)], DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
+    return LOOKS[i % len(LOOKS)], DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
 
 
 def _base(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
@@ -186,9 +188,15 @@ def search_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], chance: floa
             )
         )
     if chance is not None:
-        fig.add_hline(y=chance, line=dict(color=OUTLINE, dash="dot"), annotation_text="loss of W = 0")
+        fig.add_hline(
+            y=chance,
+            line=dict(color="#AAAAAA", dash="dot", width=1.5),
+            annotation_text="loss of W = 0",
+            annotation_position="bottom right",
+        )
     fig.update_xaxes(title_text="loss evaluations spent")
     fig.update_yaxes(title_text="best loss so far")
+    fig.update_layout(showlegend=True)  # one curve left after a Stop still says whose it is
     return _base(fig, "Three ways to look for good weights, on equal budgets")
 
 

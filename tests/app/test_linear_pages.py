@@ -174,11 +174,12 @@ def test_batch_chart_has_a_thick_curve_per_feasible_batch_and_notes_the_rest(ope
     ("key", "value", "says"),
     [
         ("lc.n", 0, "n must be a whole number ≥ 1"),
+        ("lc.n", 5_000, "points must be at most 2,000"),
         ("lc.reg", -0.1, "reg must be a finite number ≥ 0"),
         ("lc.steps", 0, "iterations must be from 1 to 5,000"),
         ("lc.steps", 50_000, "iterations must be from 1 to 5,000"),
     ],
-    ids=["no-points", "negative-reg", "zero-steps", "too-many-steps"],
+    ids=["no-points", "too-many-points", "negative-reg", "zero-steps", "too-many-steps"],
 )
 def test_bad_input_explains_and_keeps_the_settings(open_page, key, value, says):
     at = open_page(LINEAR)
