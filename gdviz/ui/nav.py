@@ -25,8 +25,8 @@ PAGES: tuple[PageEntry, ...] = (
         ":material/sports_score:",
         "race",
         "SGD, Momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam, AdamW and NAdam racing on fourteen classic "
-        "surfaces: the long valley, the saddle, Beale, Rosenbrock's banana, Himmelblau's four minima. Play the "
-        "race in your browser, scrub back and forth, and compare the loss curves.",
+        "surfaces: the long valley, the saddle, Beale, Rosenbrock's banana, Himmelblau's four minima, or any "
+        "f(x, y) you type. Play the race in your browser, scrub back and forth, and compare the loss curves.",
     ),
     PageEntry(
         "pages/linear.py",
