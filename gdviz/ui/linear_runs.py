@@ -34,13 +34,9 @@ def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -
     return Dataset(d.name, d.title, X, y, d.classes, d.class_names, d.description)
 
 
-@st.cache_data(max_entries=64, show_spinner="Training…")
-def train_2d(
-    data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
-) -> LinearRun:
-    """``data`` is ``dataset_2d``'s arguments; raises ValueError (the page shows it) for what cannot train."""
+def _train(d: Dataset, loss, optimizer, hyper: tuple, steps, batch, reg, seed, snapshots: int = 101) -> LinearRun:
+    """``train_linear`` on a Dataset with the bias column added; raises ValueError (pages show it)."""
     _check_steps(steps)
-    d = dataset_2d(*data)
     return train_linear(
         add_bias(d.X),
         d.y,
@@ -50,8 +46,17 @@ def train_2d(
         batch_size=batch,
         reg=reg,
         seed=seed,
+        snapshots=snapshots,
         **dict(hyper),
     )
+
+
+@st.cache_data(max_entries=64, show_spinner="Training…")
+def train_2d(
+    data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
+) -> LinearRun:
+    """``data`` is ``dataset_2d``'s arguments."""
+    return _train(dataset_2d(*data), loss, optimizer, hyper, steps, batch, reg, seed)
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,20 +69,7 @@ def digits_split(seed: int = 0) -> tuple[Dataset, Dataset]:
 def train_digits(
     loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:
-    _check_steps(steps)
-    train, _ = digits_split()
-    return train_linear(
-        add_bias(train.X),
-        train.y,
-        loss=loss,
-        optimizer=optimizer,
-        steps=steps,
-        batch_size=batch,
-        reg=reg,
-        seed=seed,
-        snapshots=21,
-        **dict(hyper),
-    )
+    return _train(digits_split()[0], loss, optimizer, hyper, steps, batch, reg, seed, snapshots=21)
 
 
 @st.cache_resource(show_spinner="Making the notebook's 10,000 × 3,073 data set (once per server)…")
