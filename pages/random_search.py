@@ -8,7 +8,17 @@ from gdviz.linear.losses import TITLES as LOSS_TITLES
 from gdviz.linear.search import TITLES
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_runs import notebook_data
-from gdviz.ui.search_views import GO, RAN_WITH, RESULTS, request, requested, result_rows, run_strategies, timing_table
+from gdviz.ui.search_views import (
+    GO,
+    RAN_NAMES,
+    RAN_WITH,
+    RESULTS,
+    request,
+    requested,
+    result_rows,
+    run_strategies,
+    timing_table,
+)
 from gdviz.viz.linear_charts import search_figure
 
 ensure_frame()
@@ -53,8 +63,12 @@ else:
     if ran != settings:
         st.info("The settings changed since this search: press Run to search again.")
     stopped = [TITLES[n] for n, r in results.items() if not r.done]
-    if stopped:
-        st.warning(f"Stopped early: {', '.join(stopped)}. The curves show the work done before the stop.")
+    never = [TITLES[n] for n in st.session_state.get(RAN_NAMES, []) if n not in results]
+    if stopped or never:
+        st.warning(
+            f"Stopped early: {', '.join(stopped or ['none'])}; not started: {', '.join(never or ['none'])}. "
+            "The curves show the work done before the stop."
+        )
     C = len(data.class_names)
     chance = C - 1 if ran["loss"] == "svm" else math.log(C)  # the loss of W = 0
     curves = {TITLES[n]: (r.evaluations, r.best_loss) for n, r in results.items()}

@@ -12,7 +12,7 @@ import streamlit as st
 from ..linear.search import STRATEGIES, TITLES, SearchRun
 from ..linear.timing import loss_timings
 
-RESULTS, RAN_WITH, TIMINGS = "rs.results", "rs.ran_with", "rs.timings"
+RESULTS, RAN_WITH, RAN_NAMES, TIMINGS = "rs.results", "rs.ran_with", "rs.ran_names", "rs.timings"
 GO, TIME = "rs.go", "rs.time_requested"
 
 
@@ -29,6 +29,7 @@ def run_strategies(X, y, names: list[str], settings: dict) -> None:
     """Run each chosen strategy on the same budget, updating a progress bar after every chunk."""
     results: dict[str, SearchRun] = {}
     st.session_state[RESULTS], st.session_state[RAN_WITH] = results, dict(settings)
+    st.session_state[RAN_NAMES] = list(names)
     common = {k: settings[k] for k in ("budget", "loss", "reg", "seed", "scale")}
     extra = {"random": {}, "local": {"step_size": settings["step_size"]}, "gradient": {"lr": settings["lr"]}}
     for name in names:

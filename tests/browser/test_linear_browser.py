@@ -142,7 +142,9 @@ def test_stopping_a_long_search_keeps_the_work_done(server, page):
     settle(page)
     _no_exception(page)
     # a 5,000-evaluation random search takes ~20 s: Stop landed in it, so it is the one named
-    assert "Stopped early: Random search." in warning.first.inner_text()
+    text = warning.first.inner_text()
+    assert "Stopped early: Random search;" in text
+    assert "not started: Random local search, Following the gradient" in text
     # what was found before the stop is drawn: one curve per strategy that had started
     chart = page.locator(".js-plotly-plot").first
     expect(chart).to_be_visible()
