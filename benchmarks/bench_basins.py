@@ -13,12 +13,11 @@ Run: python benchmarks/bench_basins.py
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from _timing import best_of  # noqa: E402
 
 import gdviz  # noqa: E402
 
@@ -26,16 +25,6 @@ N, STEPS, REPEATS = 100, 500, 3
 BUDGET = 1.0  # seconds per basin map
 MAPS = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.002}, "adam": {"lr": 0.05}}
 RACE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "nadam")
-
-
-def best_of(fn, repeats: int = REPEATS) -> tuple[float, object]:
-    """The shortest of ``repeats`` wall-clock times of ``fn()``, and its last result."""
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main() -> int:

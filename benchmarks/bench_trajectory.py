@@ -13,28 +13,19 @@ Run: python benchmarks/bench_trajectory.py
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
+from _timing import best_of  # noqa: E402
+
 import gdviz  # noqa: E402
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "nadam")
 STARTS, STEPS, SAMPLE, REPEATS, SEED = 1000, 500, 25, 3, 0
 BUDGET = 100.0
-
-
-def best_of(fn, repeats: int = REPEATS) -> tuple[float, object]:
-    """The shortest of ``repeats`` wall-clock times of ``fn()``, and its last result."""
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main() -> int:

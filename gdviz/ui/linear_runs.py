@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ..checks import MAX_STEPS  # the race's limit: more would tie up a shared server for minutes
 from ..linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
 from ..linear.gradcheck import BUGS, GradCheck, HSweep, check_loss, h_sweep
 from ..linear.losses import LOSSES
 from ..linear.train import LinearRun, train_linear
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
-MAX_STEPS = 5_000  # the Iterations box promises 1 to 5,000; more would tie up a shared server for minutes
 MAX_POINTS = 2_000  # beyond this the animated figure passes 1 MB and a picture shows nothing more
 
 
