@@ -6,10 +6,10 @@ import streamlit as st
 from gdviz.linear.gradcheck import BUGS, METHODS
 from gdviz.linear.losses import TITLES
 from gdviz.ui.frame import ensure_frame
-from gdviz.ui.linear_runs import GRADCHECK_N, grad_check, h_sweeps
+from gdviz.ui.linear_runs import GRADCHECK_N, HS, grad_check, h_sweeps
+from gdviz.ui.widgets import defaults
 from gdviz.viz.linear_charts import h_sweep_figure
 
-HS = tuple(10.0**-k for k in range(1, 13))
 PASS = 1e-7  # CS231n's rule of thumb: below 1e-7 the gradient is right
 
 ensure_frame()
@@ -20,27 +20,28 @@ st.markdown(
     "wrong. So we compute both and compare them by their relative error:"
 )
 st.latex(r"\text{rel. error} = \frac{|a - n|}{\max(|a| + |n|,\ 10^{-8})}")
+defaults({"gc.loss": "softmax", "gc.bug": None, "gc.reg": 0.1, "gc.method": "centered", "gc.h": 1e-5})
+defaults({"gc.num": 10, "gc.seed": 0})
 with st.sidebar:
     st.subheader("Check")
-    loss = st.radio("Loss", list(TITLES), format_func=TITLES.get, key="gc.loss", index=1, horizontal=True)
+    loss = st.radio("Loss", list(TITLES), format_func=TITLES.get, key="gc.loss", horizontal=True)
     bugs = [None] + [b for b, bug in BUGS.items() if loss in bug.losses]
+    if st.session_state["gc.bug"] not in bugs:  # the planted bug belongs to the other loss
+        st.session_state["gc.bug"] = None
     bug = st.selectbox(
         "Plant a bug", bugs, format_func=lambda b: "no bug" if b is None else BUGS[b].title, key="gc.bug"
     )
-    reg = st.number_input(
-        "Regularization strength (reg)", min_value=0.0, value=0.1, step=0.05, format="%g", key="gc.reg"
-    )
+    reg = st.number_input("Regularization strength (reg)", min_value=0.0, step=0.05, format="%g", key="gc.reg")
     method = st.radio(
         "Difference",
         METHODS,
-        index=1,
         key="gc.method",
         horizontal=True,
         help="forward: (f(x+h) − f(x)) / h, the notebook's; centered: (f(x+h) − f(x−h)) / 2h",
     )
-    h = st.select_slider("Step h", HS, value=1e-5, format_func=lambda v: f"{v:.0e}", key="gc.h")
-    num = st.slider("Entries of W to check", 5, 50, 10, key="gc.num")
-    seed = st.number_input("Seed", min_value=0, value=0, step=1, key="gc.seed", help="the W checked and the entries")
+    h = st.select_slider("Step h", HS, format_func=lambda v: f"{v:.0e}", key="gc.h")
+    num = st.slider("Entries of W to check", 5, 50, key="gc.num")
+    seed = st.number_input("Seed", min_value=0, step=1, key="gc.seed", help="the W checked and the entries")
 
 st.caption(f"The problem: {GRADCHECK_N} digits (65 pixels with the bias), W of 65 × 10 drawn small with the seed.")
 if bug:

@@ -38,7 +38,8 @@ click_controls(d, "lc")
 
 batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])
 with batches:
-    per = st.segmented_control("x axis", ("iteration", "epoch"), default="iteration", key="lc.per") or "iteration"
+    st.session_state.setdefault("lc.per", "iteration")
+    per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
     show_batches(data.key(), ts, per)
 with table:
     st.caption(f"At iteration {int(run.snapshot_steps[at])}, the step the chart opens at.")

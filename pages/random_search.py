@@ -9,6 +9,7 @@ from gdviz.linear.search import TITLES
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_runs import notebook_data
 from gdviz.ui.search_views import (
+    BUDGETS,
     GO,
     RAN_NAMES,
     RAN_WITH,
@@ -19,6 +20,7 @@ from gdviz.ui.search_views import (
     run_strategies,
     timing_table,
 )
+from gdviz.ui.widgets import defaults
 from gdviz.viz.linear_charts import search_figure
 
 ensure_frame()
@@ -29,17 +31,17 @@ st.markdown(
     "against random *local* search (nudge the best W, keep a better one) and following the gradient, each "
     "given the same number of loss evaluations."
 )
+defaults({"rs.loss": "svm", "rs.names": list(TITLES), "rs.budget": 200, "rs.seed": 0})
+defaults({"rs.scale": 1e-4, "rs.step": 1e-4, "rs.lr": 1e-2})
 with st.sidebar:
     st.subheader("Search")
     loss = st.radio("Loss", list(LOSS_TITLES), format_func=LOSS_TITLES.get, key="rs.loss", horizontal=True)
-    names = st.multiselect("Strategies", list(TITLES), default=list(TITLES), format_func=TITLES.get, key="rs.names")
-    budget = st.select_slider(
-        "Loss evaluations each", (50, 100, 200, 500, 1000, 2000, 5000, 10000), 200, key="rs.budget"
-    )
-    scale = st.number_input("Scale of a random W", min_value=0.0, value=1e-4, format="%g", key="rs.scale")
-    step_size = st.number_input("Local search: step size", min_value=0.0, value=1e-4, format="%g", key="rs.step")
-    lr = st.number_input("Gradient: learning rate", min_value=0.0, value=1e-2, format="%g", key="rs.lr")
-    seed = st.number_input("Seed", min_value=0, value=0, step=1, key="rs.seed")
+    names = st.multiselect("Strategies", list(TITLES), format_func=TITLES.get, key="rs.names")
+    budget = st.select_slider("Loss evaluations each", BUDGETS, key="rs.budget")
+    scale = st.number_input("Scale of a random W", min_value=0.0, format="%g", key="rs.scale")
+    step_size = st.number_input("Local search: step size", min_value=0.0, format="%g", key="rs.step")
+    lr = st.number_input("Gradient: learning rate", min_value=0.0, format="%g", key="rs.lr")
+    seed = st.number_input("Seed", min_value=0, step=1, key="rs.seed")
 
 data = notebook_data()
 settings = dict(loss=loss, budget=budget, scale=scale, step_size=step_size, lr=lr, reg=0.0, seed=int(seed))

@@ -57,6 +57,7 @@ def expression_controls() -> tuple[Expression, dict[str, float], str | None]:
         st.error(f"{error}. Still showing the last formula that worked.")
         expr = parse_expression(st.session_state.get(GOOD, CIRCUITS["add_multiply"].text))
     values = {}
+    st.session_state["bp.variables"] = expr.variables  # the link writes these inputs' values
     if expr.variables:
         st.subheader("Inputs")
     for name in expr.variables:

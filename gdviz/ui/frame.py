@@ -1,18 +1,24 @@
-"""The frame around every page: page config, navigation, the shared sidebar.
+"""The frame around every page: page config, navigation, the link, the shared sidebar.
 
-app.py draws it and runs the chosen page inside. One Streamlit quirk needs a guard: while a
-server has not yet run app.py, a deep link to ``/race`` is routed by the legacy ``pages/`` folder
-mechanism straight to ``pages/race.py``, skipping app.py. Every page therefore starts with
-``ensure_frame()``, which then declares app.py's navigation (switching the server over to it for
-good) and reruns, so the page is drawn, and its widgets keyed, inside app.py's frame.
+app.py draws it and runs the chosen page inside. Before the page, a link's settings go into session
+state (gdviz.ui.url_state); after it, the page's settings go back into the address bar and the
+sidebar's share box, so the URL always reproduces the view.
+
+One Streamlit quirk needs a guard: while a server has not yet run app.py, a deep link to ``/race`` is
+routed by the legacy ``pages/`` folder mechanism straight to ``pages/race.py``, skipping app.py.
+Every page therefore starts with ``ensure_frame()``, which then declares app.py's navigation
+(switching the server over to it for good) and reruns, so the page is drawn, and its widgets keyed,
+inside app.py's frame.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from .links import AFTER, fields_of
 from .nav import PAGES
-from .sidebar import shared_sidebar
+from .sidebar import share_box, shared_sidebar
+from .url_state import apply_url, show_notes, write_url
 
 _FRAMED = "_gdviz_framed"
 
@@ -24,19 +30,23 @@ def _navigation():
     pages = [
         st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path) for p in PAGES
     ]
-    page = st.navigation(pages)
-    shared_sidebar()
-    return page
+    return st.navigation(pages)
 
 
 def app_frame() -> None:
     """app.py: draw the frame, then run the page the URL names inside it."""
     page = _navigation()
+    fields = fields_of(page.url_path)
+    apply_url(fields, AFTER.get(page.url_path))
+    share = shared_sidebar()
+    show_notes()
     st.session_state[_FRAMED] = True
     try:
         page.run()
     finally:
         st.session_state.pop(_FRAMED, None)
+        write_url(fields)
+        share_box(share, page.url_path)
 
 
 def ensure_frame() -> None:

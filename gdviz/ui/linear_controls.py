@@ -13,7 +13,7 @@ import streamlit as st
 from ..linear.data import DATASETS_2D
 from ..linear.losses import TITLES
 from ..optimizers import OPTIMIZERS
-from .widgets import hyper_widgets
+from .widgets import defaults, hyper_widgets
 
 BATCHES = (0, 256, 128, 64, 32, 1)  # 0 is the full batch (vanilla GD): a selectbox reads None as "no choice"
 # learning rates that train a linear classifier in a few hundred steps (torch's defaults are for deep nets)
@@ -50,8 +50,7 @@ class TrainSettings(NamedTuple):
 
 
 def _defaults(prefix: str, **values) -> None:
-    for k, v in values.items():
-        st.session_state.setdefault(f"{prefix}.{k}", v)
+    defaults({f"{prefix}.{k}": v for k, v in values.items()})
 
 
 def training_controls(prefix: str, steps: int = 300, batch: int = 0, reg: float = 1e-3) -> TrainSettings:

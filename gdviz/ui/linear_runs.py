@@ -78,6 +78,7 @@ def notebook_data() -> Dataset:
     return cifar_like()
 
 
+HS = tuple(10.0**-k for k in range(1, 13))  # the steps h the gradient check offers
 GRADCHECK_N = 100  # examples of the gradient-check problem: small enough to sweep every entry of W for every h
 
 

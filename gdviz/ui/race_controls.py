@@ -16,7 +16,7 @@ from ..presets import PRESETS, STARTING_HYPER
 from ..surfaces import SURFACES, Surface
 from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
 from .runs import CUSTOM, SurfaceKey, surface_for
-from .widgets import hyper_key, hyper_widgets
+from .widgets import defaults, hyper_key, hyper_widgets
 
 DEFAULT_SURFACE = "himmelblau"
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam"]
@@ -46,10 +46,6 @@ class RaceSettings(NamedTuple):
     def choices(self) -> tuple[tuple[str, tuple], ...]:
         """The optimizers and their settings as nested tuples: a cache key of plain values."""
         return tuple((name, tuple(self.hyper[name].items())) for name in self.optimizers)
-
-
-def _default(key: str, value) -> None:
-    st.session_state.setdefault(key, value)
 
 
 def set_start(x: float, y: float) -> None:
@@ -100,16 +96,10 @@ def preset_buttons() -> None:
 
 def race_settings() -> RaceSettings:
     """Draw the sidebar controls; return what they say."""
-    _default("surface", DEFAULT_SURFACE)
-    _default("condition", 10.0)
-    _default("optimizers", DEFAULT_OPTIMIZERS)
-    _default("steps", 300)
+    defaults({"surface": DEFAULT_SURFACE, "condition": 10.0, "optimizers": DEFAULT_OPTIMIZERS, "steps": 300})
     if "start_x" not in st.session_state or "start_y" not in st.session_state:
         set_start(*_surface_of(st.session_state["surface"]).start)
-    _default("log_loss", True)
-    _default("noise", 0.0)
-    _default("seeds", 8)
-    _default("seed", 0)
+    defaults({"log_loss": True, "noise": 0.0, "seeds": 8, "seed": 0, "view": VIEWS[0]})
     with st.sidebar:
         preset_buttons()
         st.subheader("Race settings")
@@ -146,7 +136,7 @@ def race_settings() -> RaceSettings:
         for opt in chosen:
             with st.expander(f"{OPTIMIZERS[opt].title} settings"):
                 hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=STARTING_HYPER.get(opt))
-    view = st.segmented_control("View", VIEWS, default=VIEWS[0], key="view") or VIEWS[0]
+    view = st.segmented_control("View", VIEWS, key="view") or VIEWS[0]
     return RaceSettings(
         surface,
         condition,

@@ -17,6 +17,7 @@ from .race_controls import RaceSettings, set_start
 from .runs import CUSTOM, basins, sweeps
 from .stepper import step_buttons
 from .tables import results_table
+from .widgets import defaults
 
 
 def _picked() -> None:
@@ -69,9 +70,12 @@ def show_3d(surface: Surface, runs: dict[str, Trajectory]) -> None:
 
 
 def show_basins(surface: Surface, settings: RaceSettings) -> None:
+    defaults({"basin_n": 100, "basin_by": "minimum reached"})
+    if st.session_state.get("basin_opt") not in settings.optimizers:  # a link may name one not in the race
+        st.session_state.pop("basin_opt", None)
     c1, c2, c3 = st.columns(3)
     name = c1.selectbox("Optimizer", settings.optimizers, format_func=lambda n: OPTIMIZERS[n].title, key="basin_opt")
-    n = c2.select_slider("Grid", options=(50, 100, 150), value=100, key="basin_n", format_func=lambda k: f"{k} × {k}")
+    n = c2.select_slider("Grid", options=(50, 100, 150), key="basin_n", format_func=lambda k: f"{k} × {k}")
     by = c3.radio("Color by", ("minimum reached", "final loss"), horizontal=True, key="basin_by")
     choice = dict(settings.choices())[name]
     if by == "minimum reached" and not len(surface.minima):
@@ -89,10 +93,11 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
 
 
 def show_sweep(surface: Surface, settings: RaceSettings) -> None:
+    defaults({"sweep_low": 1e-4, "sweep_high": 1.0, "sweep_n": 60})
     c1, c2, c3 = st.columns(3)
-    low = c1.number_input("Smallest lr", value=1e-4, format="%g", key="sweep_low")
-    high = c2.number_input("Largest lr", value=1.0, format="%g", key="sweep_high")
-    count = c3.slider("Learning rates", 10, 200, 60, key="sweep_n")
+    low = c1.number_input("Smallest lr", format="%g", key="sweep_low")
+    high = c2.number_input("Largest lr", format="%g", key="sweep_high")
+    count = c3.slider("Learning rates", 10, 200, key="sweep_n")
     try:
         lrs = tuple(log_lrs(low, high, count))
     except ValueError as e:
@@ -113,6 +118,8 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
 
 def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
     names = list(runs)
+    if st.session_state.get("inspect_opt") not in names:  # a link may name one not in the race
+        st.session_state.pop("inspect_opt", None)
     c1, c2 = st.columns([1, 2])
     name = c1.selectbox("Optimizer", names, format_func=lambda n: OPTIMIZERS[n].title, key="inspect_opt")
     run = runs[name]

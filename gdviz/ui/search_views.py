@@ -12,6 +12,8 @@ import streamlit as st
 from ..linear.search import STRATEGIES, TITLES, SearchRun
 from ..linear.timing import loss_timings
 
+BUDGETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)  # loss evaluations each strategy may spend
+
 RESULTS, RAN_WITH, RAN_NAMES, TIMINGS = "rs.results", "rs.ran_with", "rs.ran_names", "rs.timings"
 GO, TIME = "rs.go", "rs.time_requested"
 

@@ -1,13 +1,54 @@
-"""The sidebar every page shares: what gdviz is, in two lines."""
+"""The sidebar every page shares: projection mode, the link to this view, what gdviz is."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from .links import PROJECTION
+
+PROJECTION_CSS = """<style>
+html { font-size: 22px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
+[data-testid="stCaptionContainer"] { color: #1a1a1a; font-size: 0.95rem; }
+</style>"""
 
 
-def shared_sidebar() -> None:
+def projecting() -> bool:
+    """Whether this session is in projection mode (larger type, thicker lines, higher contrast)."""
+    return bool(st.session_state.get(PROJECTION))
+
+
+def shared_sidebar() -> DeltaGenerator:
+    """Draw the shared sidebar; returns the slot the share box goes in once the page has run."""
+    st.session_state.setdefault(PROJECTION, False)
     with st.sidebar:
+        st.toggle(
+            "Projection mode",
+            key=PROJECTION,
+            help="For a lecture hall: larger type, thicker lines and markers, higher contrast on every page.",
+        )
+        share = st.container()
         st.caption(
             "**gdviz** — gradient descent, made visible. Every optimizer follows torch.optim's update "
             "rule exactly, so a path you see here is the path PyTorch takes."
         )
+    if projecting():
+        st.html(PROJECTION_CSS)
+    return share
+
+
+def page_link(url_path: str) -> str:
+    """The full address of this view: the app's URL, the page, and its settings as query parameters."""
+    root = (st.context.url or "").rstrip("/")
+    query = urlencode(st.query_params.to_dict())
+    return f"{root}/{url_path}" + (f"?{query}" if query else "")
+
+
+def share_box(slot: DeltaGenerator, url_path: str) -> None:
+    """The link to exactly this view, with a copy button (the address bar holds the same link)."""
+    with slot.popover("Share this view", icon=":material/link:", width="stretch"):
+        st.caption("Anyone who opens this link sees these settings. The address bar always holds it too.")
+        st.code(page_link(url_path), language=None, wrap_lines=True)

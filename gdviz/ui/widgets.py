@@ -12,6 +12,12 @@ import streamlit as st
 from ..optimizers import HyperParam, OptimizerSpec
 
 
+def defaults(values: dict) -> None:
+    """Starting values of widgets, through session state (a link or a callback may have set them already)."""
+    for key, value in values.items():
+        st.session_state.setdefault(key, value)
+
+
 def hyper_key(optimizer: str, name: str, i: int | None = None, prefix: str = "hyper") -> str:
     """The widget key of one hyperparameter; each page has its own ``prefix``, so settings never leak."""
     return f"{prefix}.{optimizer}.{name}" + ("" if i is None else f".{i}")

@@ -1,0 +1,232 @@
+"""What each page keeps in its link: the ``Field``s of gdviz.ui.url_state, page by page.
+
+``LINKS`` maps a page's url path to a function returning its fields (``GLOBAL`` ones, the projection
+switch, come first on every page) and, where a page needs it, ``AFTER`` a hook run once a link's
+values are in session state (a typed surface's start, a formula the link gets wrong).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import streamlit as st
+
+from ..checks import MAX_STEPS
+from ..circuits import CIRCUITS
+from ..linear.data import DATASETS_2D
+from ..linear.gradcheck import BUGS, METHODS
+from ..linear.losses import TITLES as LOSSES
+from ..linear.search import TITLES as STRATEGIES
+from ..optimizers import OPTIMIZERS
+from ..surfaces import SURFACES
+from .custom_controls import GOOD, MAX_EXTENT, custom_surface_for, md_escape
+from .linear_controls import BATCHES
+from .linear_runs import HS
+from .race_controls import VIEWS
+from .runs import CUSTOM
+from .search_views import BUDGETS
+from .url_state import Field, choice, choices, flag, number, numbers, text
+from .widgets import hyper_key
+
+BIG = 1e6  # numbers a link may carry; wilder values are almost certainly tampered (the widgets take any)
+SEED_MAX = 2**32 - 1
+MAX_ADDED = 500  # points added by clicking that a link carries
+PROJECTION = "projection"
+
+GLOBAL = (flag("projection", PROJECTION, when=lambda s: bool(s.get(PROJECTION))),)  # in the link only when on
+
+
+def _is(key: str, *values) -> Callable[[Mapping], bool]:
+    return lambda state: state.get(key) in values
+
+
+def _hyper(prefix: str, chosen: Callable[[Mapping, str], bool]) -> list[Field]:
+    """Every optimizer's hyperparameters as ``<optimizer>.<name>``, written while ``chosen(state, optimizer)``."""
+    fields = []
+    for opt, spec in OPTIMIZERS.items():
+        when = lambda state, opt=opt: chosen(state, opt)  # noqa: E731 (bind opt now)
+        for h in spec.hyper:
+            param = f"{opt}.{h.name}"
+            if isinstance(h.default, tuple):
+                keys = [hyper_key(opt, h.name, i, prefix) for i in range(len(h.default))]
+                fields.append(numbers(param, keys, -BIG, BIG, when=when))
+            else:
+                fields.append(number(param, hyper_key(opt, h.name, prefix=prefix), -BIG, BIG, when=when))
+    return fields
+
+
+def race() -> list[Field]:
+    return [
+        choice("surface", "surface", [*SURFACES, CUSTOM]),
+        number("kappa", "condition", 1, BIG, when=_is("surface", "quadratic")),
+        text("f", "formula", when=_is("surface", CUSTOM)),
+        number("w", "extent", 1e-6, MAX_EXTENT, when=_is("surface", CUSTOM)),
+        choices("opt", "optimizers", list(OPTIMIZERS)),
+        number("steps", "steps", 1, MAX_STEPS, integer=True),
+        numbers("start", ("start_x", "start_y"), -BIG, BIG),
+        flag("log", "log_loss"),
+        number("noise", "noise", 0, BIG),
+        number("seed", "seed", 0, SEED_MAX, integer=True, when=lambda s: s.get("noise", 0) > 0),
+        number("seeds", "seeds", 2, 20, integer=True, when=lambda s: s.get("noise", 0) > 0),
+        choice("view", "view", VIEWS, when=lambda s: s.get("view") is not None),
+        number("at", "cursor", 0, MAX_STEPS, integer=True, when=_is("view", VIEWS[0], None)),
+        choice("basin.opt", "basin_opt", list(OPTIMIZERS), when=_is("view", "Basin map")),
+        choice("basin.n", "basin_n", (50, 100, 150), when=_is("view", "Basin map")),
+        choice("basin.by", "basin_by", ("minimum reached", "final loss"), when=_is("view", "Basin map")),
+        number("sweep.low", "sweep_low", -BIG, BIG, when=_is("view", "Learning-rate sweep")),
+        number("sweep.high", "sweep_high", -BIG, BIG, when=_is("view", "Learning-rate sweep")),
+        number("sweep.n", "sweep_n", 10, 200, integer=True, when=_is("view", "Learning-rate sweep")),
+        choice("inspect.opt", "inspect_opt", list(OPTIMIZERS), when=_is("view", "Step inspector")),
+        number("inspect.at", "inspect_step", 1, MAX_STEPS, integer=True, when=_is("view", "Step inspector")),
+        *_hyper("hyper", lambda state, opt: opt in state.get("optimizers", ())),
+    ]
+
+
+def _race_after(values: dict) -> list[str]:
+    """A link to a new surface without a start starts at the surface's own; a custom formula it carries that
+    works becomes the last good one (so nothing puts the default back over it), one that fails is named."""
+    if "surface" in values and "start_x" not in values:
+        st.session_state.pop("start_x", None)
+        st.session_state.pop("start_y", None)
+    if st.session_state.get("surface") != CUSTOM or "formula" not in values:
+        return []
+    formula, extent = st.session_state["formula"], st.session_state.get("extent", 3.0)
+    try:
+        custom_surface_for(formula, extent)
+    except ValueError as e:
+        return [f"`f={md_escape(formula)}` cannot be used ({md_escape(str(e))}): the sidebar says more"]
+    st.session_state[GOOD] = (formula, float(extent))
+    return []
+
+
+def _training(prefix: str) -> list[Field]:
+    p = prefix + "."
+    return [
+        choice("loss", p + "loss", list(LOSSES)),
+        choice("opt", p + "optimizer", list(OPTIMIZERS)),
+        choice("batch", p + "batch", BATCHES),
+        number("reg", p + "reg", 0, BIG),
+        number("steps", p + "steps", 1, MAX_STEPS, integer=True),
+        number("seed", p + "seed", 0, SEED_MAX, integer=True),
+        *_hyper(prefix, lambda state, opt: state.get(p + "optimizer") == opt),
+    ]
+
+
+def _points(param: str, key: str) -> Field:
+    """Points added by clicking, ``x:y:class`` separated by ``;`` (written only when there are some)."""
+
+    def read(raw: str) -> dict:
+        points = []
+        for part in filter(None, raw.split(";")):
+            try:
+                x, y, c = part.split(":")
+                point = (float(x), float(y), int(c))
+            except ValueError:
+                raise ValueError("each point must be x:y:class, separated by ;") from None
+            if not (abs(point[0]) <= 10 and abs(point[1]) <= 10 and 0 <= point[2] < 3):
+                raise ValueError("points must lie within ±10 and have class 0, 1 or 2")
+            points.append(point)
+        if len(points) > MAX_ADDED:
+            raise ValueError(f"a link carries at most {MAX_ADDED} added points")
+        return {key: points}
+
+    def show(state: Mapping) -> str | None:
+        points = state.get(key)
+        return ";".join(f"{x:g}:{y:g}:{c}" for x, y, c in points) if points else None
+
+    return Field(param, (key,), read, show)
+
+
+def linear() -> list[Field]:
+    return [
+        choice("data", "lc.data", list(DATASETS_2D)),
+        number("n", "lc.n", 1, 2000, integer=True),
+        number("noise", "lc.noise", 0, 10),
+        number("data_seed", "lc.data_seed", 0, SEED_MAX, integer=True),
+        _points("pts", "lc.added"),
+        *_training("lc"),
+        number("at", "lc_cursor", 0, 100, integer=True),
+        choice("per", "lc.per", ("iteration", "epoch"), when=lambda s: s.get("lc.per") is not None),
+    ]
+
+
+def digits() -> list[Field]:
+    return _training("digits")
+
+
+def gradient_check() -> list[Field]:
+    return [
+        choice("loss", "gc.loss", list(LOSSES)),
+        choice("bug", "gc.bug", [None, *BUGS], spell=lambda b: "none" if b is None else b),
+        number("reg", "gc.reg", 0, BIG),
+        choice("method", "gc.method", METHODS),
+        choice("h", "gc.h", HS, spell=lambda h: f"{h:.0e}"),
+        number("num", "gc.num", 5, 50, integer=True),
+        number("seed", "gc.seed", 0, SEED_MAX, integer=True),
+    ]
+
+
+def random_search() -> list[Field]:
+    return [
+        choice("loss", "rs.loss", list(LOSSES)),
+        choices("names", "rs.names", list(STRATEGIES)),
+        choice("budget", "rs.budget", BUDGETS),
+        number("scale", "rs.scale", 0, BIG),
+        number("step", "rs.step", 0, BIG),
+        number("lr", "rs.lr", 0, BIG),
+        number("seed", "rs.seed", 0, SEED_MAX, integer=True),
+    ]
+
+
+def _values(param: str) -> Field:
+    """The inputs' values of the formula on screen, ``name:value`` separated by commas."""
+    prefix = "bp.v."
+
+    def read(raw: str) -> dict:
+        values = {}
+        for part in filter(None, raw.split(",")):
+            name, _, number_text = part.partition(":")
+            if not name.isidentifier():
+                raise ValueError("each input must be name:value, separated by commas")
+            try:
+                v = float(number_text)
+            except ValueError:
+                raise ValueError(f"the value of {name} is not a number") from None
+            if not abs(v) <= BIG:
+                raise ValueError(f"each value must be from {-BIG:,g} to {BIG:,g}")
+            values[prefix + name] = v
+        return values
+
+    def show(state: Mapping) -> str | None:
+        names = state.get("bp.variables", ())
+        return ",".join(f"{n}:{state[prefix + n]:.12g}" for n in names if prefix + n in state) or None
+
+    return Field(param, (), read, show)
+
+
+def backprop() -> list[Field]:
+    return [text("f", "bp.text"), _values("v"), number("at", "bp.cursor", 0, 10_000, integer=True)]
+
+
+def _backprop_after(values: dict) -> list[str]:
+    """A link's formula is typed, not loaded: unless it is one of the lecture's circuits, say nothing about one."""
+    if "bp.text" in values:
+        match = [name for name, c in CIRCUITS.items() if c.text == values["bp.text"]]
+        st.session_state["bp.circuit"] = match[0] if match else None
+    return []
+
+
+LINKS: dict[str, Callable[[], list[Field]]] = {
+    "race": race,
+    "linear": linear,
+    "digits": digits,
+    "gradient_check": gradient_check,
+    "random_search": random_search,
+    "backprop": backprop,
+}
+AFTER: dict[str, Callable[[dict], list[str]]] = {"race": _race_after, "backprop": _backprop_after}
+
+
+def fields_of(url_path: str) -> list[Field]:
+    """The fields of the page at ``url_path`` ("" is home), the global ones first."""
+    return [*GLOBAL, *LINKS.get(url_path, list)()]

@@ -1,0 +1,195 @@
+"""Settings in the address bar: each page's widgets round-trip through ``st.query_params``.
+
+A page's settings are a list of ``Field``s: a URL name, the widget keys it stands for, and
+``read`` (URL text → one value per key; raises ValueError saying what is allowed) and ``show``
+(values → URL text). The frame calls ``apply_url`` before the page draws anything, which puts the
+link's values into session state, where every widget takes its starting value from; a value that
+cannot be used is dropped (the widget keeps its default) and named in a note. After the page ran,
+``write_url`` writes the settings back, so the address bar always reproduces the view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import streamlit as st
+
+WRITTEN = "_url_written"  # the params this session last wrote: seeing them again is not a new link
+NOTES = "_url_notes"
+MAX_VALUE = 500  # characters of one URL value (a formula is at most 500 too)
+
+
+class Field(NamedTuple):
+    param: str
+    keys: tuple[str, ...]  # the widget keys it sets; a value the link gets wrong sends them back to their defaults
+    read: Callable[[str], dict]  # URL text -> {widget key: value}; raises ValueError saying what is allowed
+    show: Callable[[Mapping], str | None]  # session state -> URL text; None leaves the field out of the URL
+
+
+def _finite(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise ValueError("it is not a number") from None
+    if not math.isfinite(v):
+        raise ValueError("it is not a finite number")
+    return v
+
+
+def _range_text(low: float, high: float) -> str:
+    return f"from {low:,g} to {high:,g}"
+
+
+def _always(state: Mapping) -> bool:
+    return True
+
+
+def _field(param: str, keys: tuple[str, ...], read, show_values, when) -> Field:
+    """A field over fixed keys: written while ``when(state)`` holds and every key is set."""
+
+    def show(state: Mapping) -> str | None:
+        if not when(state) or not all(k in state for k in keys):
+            return None
+        return show_values(tuple(state[k] for k in keys))
+
+    return Field(param, keys, lambda raw: dict(zip(keys, read(raw), strict=True)), show)
+
+
+def number(param: str, key: str, low: float, high: float, *, integer: bool = False, when=_always) -> Field:
+    """A number from ``low`` to ``high`` (a whole one when ``integer``)."""
+
+    def read(raw: str) -> tuple:
+        v = _finite(raw)
+        if integer and v != int(v):
+            raise ValueError("it must be a whole number")
+        if not low <= v <= high:
+            raise ValueError(f"it must be {_range_text(low, high)}")
+        return (int(v) if integer else v,)
+
+    return _field(param, (key,), read, lambda vs: str(int(vs[0])) if integer else f"{float(vs[0]):.12g}", when)
+
+
+def numbers(param: str, keys: Sequence[str], low: float, high: float, *, when=_always) -> Field:
+    """Several numbers in one value, comma-separated (Adam's betas, a start point)."""
+
+    def read(raw: str) -> tuple:
+        parts = raw.split(",")
+        if len(parts) != len(keys):
+            raise ValueError(f"it must be {len(keys)} numbers separated by commas")
+        values = tuple(_finite(p) for p in parts)
+        if not all(low <= v <= high for v in values):
+            raise ValueError(f"each number must be {_range_text(low, high)}")
+        return values
+
+    return _field(param, tuple(keys), read, lambda vs: ",".join(f"{float(v):.12g}" for v in vs), when)
+
+
+def slug(option) -> str:
+    """How an option is spelled in a URL: lower case, words joined by hyphens ("Basin map" -> basin-map)."""
+    return str(option).lower().replace(" ", "-")
+
+
+def choice(param: str, key: str, options: Sequence, *, spell=slug, when=_always) -> Field:
+    """One of ``options``, spelled in the URL by ``spell``."""
+    by_text = {spell(o): o for o in options}
+
+    def read(raw: str) -> tuple:
+        if raw not in by_text:
+            raise ValueError(f"it must be one of {', '.join(by_text)}")
+        return (by_text[raw],)
+
+    return _field(param, (key,), read, lambda vs: spell(vs[0]), when)
+
+
+def choices(param: str, key: str, options: Sequence[str], *, when=_always) -> Field:
+    """A comma-separated selection from ``options``, in order, without repeats (a multiselect)."""
+
+    def read(raw: str) -> tuple:
+        picked = [t for t in raw.split(",") if t]
+        wrong = [t for t in picked if t not in options]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)} is not one of {', '.join(options)}")
+        if len(set(picked)) != len(picked):
+            raise ValueError("a name appears twice")
+        return (picked,)
+
+    return _field(param, (key,), read, lambda vs: ",".join(vs[0]), when)
+
+
+def flag(param: str, key: str, *, when=_always) -> Field:
+    """On or off, written as 1 or 0."""
+
+    def read(raw: str) -> tuple:
+        if raw not in ("0", "1"):
+            raise ValueError("it must be 0 or 1")
+        return (raw == "1",)
+
+    return _field(param, (key,), read, lambda vs: "1" if vs[0] else "0", when)
+
+
+def text(param: str, key: str, *, when=_always) -> Field:
+    """Free text (a formula): the page itself explains text it cannot use; only the length is checked here."""
+
+    def read(raw: str) -> tuple:
+        if len(raw) > MAX_VALUE:
+            raise ValueError(f"it is longer than {MAX_VALUE} characters")
+        return (raw,)
+
+    return _field(param, (key,), read, lambda vs: str(vs[0]), when)
+
+
+def read_params(fields: Sequence[Field], params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The session-state values a link sets, and a note for each value (or name) that cannot be used."""
+    known = {f.param: f for f in fields}
+    values: dict[str, Any] = {}
+    notes = []
+    for param, raw in params.items():
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        if param not in known:
+            notes.append(f"`{param}` is not a setting of this page, so it was ignored")
+            continue
+        try:
+            values.update(known[param].read(raw))
+        except ValueError as e:
+            notes.append(f"`{param}={shown}` cannot be used ({e}), so the default is kept")
+    return values, notes
+
+
+def url_params(fields: Sequence[Field], state: Mapping) -> dict[str, str]:
+    """The URL of what the widgets hold now."""
+    shown = {f.param: f.show(state) for f in fields}
+    return {param: v for param, v in shown.items() if v is not None}
+
+
+def apply_url(fields: Sequence[Field], after: Callable[[dict], list[str]] | None = None) -> None:
+    """Frame, before the page: a link this session did not write itself sets the widgets it names."""
+    params = st.query_params.to_dict()
+    if not params or params == st.session_state.get(WRITTEN):
+        return
+    values, notes = read_params(fields, params)
+    for f in fields:  # a field the link gets wrong goes back to its default, not to this session's last value
+        if f.param in params and not any(k in values for k in f.keys):
+            for k in f.keys:
+                st.session_state.pop(k, None)
+    st.session_state.update(values)
+    st.session_state[NOTES] = notes + (after(values) if after else [])
+
+
+def write_url(fields: Sequence[Field]) -> None:
+    """Frame, after the page: the address bar holds the page's settings."""
+    params = url_params(fields, st.session_state)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    st.session_state[WRITTEN] = params
+
+
+def show_notes() -> None:
+    """The link's values that could not be used, until the reader dismisses them."""
+    notes = st.session_state.get(NOTES)
+    if not notes:
+        return
+    box = st.container(border=True)
+    box.warning("**Some settings in this link could not be used.**  \n" + "  \n".join(f"- {n}." for n in notes))
+    box.button("Dismiss", key="_url_dismiss", on_click=lambda: st.session_state.pop(NOTES, None))
