@@ -1,0 +1,93 @@
+"""The URL fields: what a page writes reads back to the same values; what cannot be used is named."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gdviz.ui.links import LINKS, fields_of
+from gdviz.ui.url_state import choice, choices, flag, number, numbers, read_params, text, url_params
+
+FIELDS = [
+    number("steps", "steps", 1, 5000, integer=True),
+    number("lr", "lr", -1e6, 1e6),
+    numbers("start", ("x", "y"), -1e6, 1e6),
+    choice("view", "view", ("Race", "Basin map")),
+    choices("opt", "opts", ["sgd", "adam", "nadam"]),
+    flag("log", "log"),
+    text("f", "formula"),
+]
+
+states = st.fixed_dictionaries(
+    {
+        "steps": st.integers(1, 5000),
+        "lr": st.floats(-1e6, 1e6, allow_nan=False),
+        "x": st.floats(-1e6, 1e6, allow_nan=False),
+        "y": st.floats(-1e6, 1e6, allow_nan=False),
+        "view": st.sampled_from(("Race", "Basin map")),
+        "opts": st.lists(st.sampled_from(["sgd", "adam", "nadam"]), unique=True),
+        "log": st.booleans(),
+        "formula": st.text(max_size=100),
+    }
+)
+
+
+@given(states)
+def test_what_is_written_reads_back_to_the_same_values(state):
+    values, notes = read_params(FIELDS, url_params(FIELDS, state))
+    assert notes == []
+    for key, v in state.items():
+        if isinstance(v, float):
+            assert math.isclose(values[key], v, rel_tol=1e-11, abs_tol=1e-300)
+        else:
+            assert values[key] == v
+
+
+@pytest.mark.parametrize(
+    ("param", "raw", "why"),
+    [
+        ("steps", "abc", "not a number"),
+        ("steps", "2.5", "whole number"),
+        ("steps", "0", "from 1 to 5,000"),
+        ("lr", "nan", "not a finite number"),
+        ("lr", "1e400", "not a finite number"),
+        ("start", "1", "2 numbers"),
+        ("start", "1,2e7", "each number"),
+        ("view", "basin map", "one of race, basin-map"),
+        ("opt", "sgd,lbfgs", "lbfgs is not one of"),
+        ("opt", "sgd,sgd", "twice"),
+        ("log", "yes", "0 or 1"),
+        ("f", "x" * 501, "longer than 500"),
+    ],
+)
+def test_a_value_that_cannot_be_used_is_named_with_the_reason(param, raw, why):
+    values, notes = read_params(FIELDS, {param: raw})
+    assert values == {}
+    assert len(notes) == 1 and f"`{param}=" in notes[0] and why in notes[0], notes
+
+
+def test_an_unknown_name_is_named():
+    _, notes = read_params(FIELDS, {"steps": "10", "evil": "1"})
+    assert notes == ["`evil` is not a setting of this page, so it was ignored"]
+
+
+def test_a_long_value_is_shortened_in_the_note():
+    _, notes = read_params(FIELDS, {"steps": "9" * 300})
+    assert len(notes[0]) < 200
+
+
+def test_fields_are_written_only_while_they_apply():
+    race = fields_of("race")
+    state = {"surface": "beale", "condition": 10.0, "optimizers": ["sgd"], "hyper.adam.lr": 0.1, "hyper.sgd.lr": 0.01}
+    params = url_params(race, state)
+    assert params == {"surface": "beale", "opt": "sgd", "sgd.lr": "0.01"}
+
+
+@pytest.mark.parametrize("page", ["", *LINKS])
+def test_every_page_names_each_url_parameter_once(page):
+    names = [f.param for f in fields_of(page)]
+    assert len(names) == len(set(names))
+    assert not {"embed", "embed_options"} & set(names)  # Streamlit keeps these for itself
