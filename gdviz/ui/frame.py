@@ -37,7 +37,7 @@ def app_frame() -> None:
     """app.py: draw the frame, then run the page the URL names inside it."""
     page = _navigation()
     fields = fields_of(page.url_path)
-    apply_url(fields, AFTER.get(page.url_path))
+    apply_url(page.url_path, fields, AFTER.get(page.url_path))
     share = shared_sidebar()
     show_notes()
     st.session_state[_FRAMED] = True
@@ -45,7 +45,7 @@ def app_frame() -> None:
         page.run()
     finally:
         st.session_state.pop(_FRAMED, None)
-        write_url(fields)
+        write_url(page.url_path, fields)
         share_box(share, page.url_path)
 
 

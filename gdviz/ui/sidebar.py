@@ -42,9 +42,11 @@ def shared_sidebar() -> DeltaGenerator:
 
 def page_link(url_path: str) -> str:
     """The full address of this view: the app's URL, the page, and its settings as query parameters."""
-    root = (st.context.url or "").rstrip("/")
-    query = urlencode(st.query_params.to_dict())
-    return f"{root}/{url_path}" + (f"?{query}" if query else "")
+    here = (st.context.url or "").rstrip("/")  # the page's address without its query (None in AppTest)
+    if url_path and not here.endswith("/" + url_path):
+        here += "/" + url_path
+    query = urlencode(st.query_params.to_dict(), safe=",:;()*")  # readable: 0.9,0.999 rather than 0.9%2C0.999
+    return here + (f"?{query}" if query else "")
 
 
 def share_box(slot: DeltaGenerator, url_path: str) -> None:

@@ -20,7 +20,7 @@ def step_buttons(last: int, prefix: str = "step", cursor: str = "cursor", label=
     """
     label = label or (lambda i: f"step {i} of {last}")
     st.session_state[cursor] = min(st.session_state.get(cursor, 0), last)
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
+    c1, c2, c3, c4 = st.columns([1.2, 1.5, 1.1, 2.2])  # room for the labels in projection mode
     c1.button("◀ Step back", on_click=_step_by, args=(cursor, -1, last), key=f"{prefix}_back", width="stretch")
     c2.button("Step forward ▶", on_click=_step_by, args=(cursor, 1, last), key=f"{prefix}_fwd", width="stretch")
     c3.button("⟲ Reset", on_click=_step_by, args=(cursor, -last, last), key=f"{prefix}_reset", width="stretch")

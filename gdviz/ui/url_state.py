@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
-WRITTEN = "_url_written"  # the params this session last wrote: seeing them again is not a new link
+WRITTEN = "_url_written"  # {page: the params this session last wrote there}: seeing them again is not a new link
+PAGE = "_url_page"  # the page of the last run: a different one means the reader arrived at this one
 NOTES = "_url_notes"
 MAX_VALUE = 500  # characters of one URL value (a formula is at most 500 too)
 
@@ -163,10 +164,17 @@ def url_params(fields: Sequence[Field], state: Mapping) -> dict[str, str]:
     return {param: v for param, v in shown.items() if v is not None}
 
 
-def apply_url(fields: Sequence[Field], after: Callable[[dict], list[str]] | None = None) -> None:
-    """Frame, before the page: a link this session did not write itself sets the widgets it names."""
+def apply_url(page: str, fields: Sequence[Field], after: Callable[[dict], list[str]] | None = None) -> None:
+    """Frame, before the page: a link this session did not write itself sets the widgets it names; arriving
+    at a page without one (from the navigation) brings back its settings from this session's last visit."""
+    state = st.session_state
+    remembered = state.get(WRITTEN, {}).get(page)
     params = st.query_params.to_dict()
-    if not params or params == st.session_state.get(WRITTEN):
+    arrived = state.get(PAGE) != page
+    state[PAGE] = page
+    if not params and arrived and remembered:
+        params = remembered  # Streamlit forgets a page's widgets when another page runs; its link did not
+    elif not params or (params == remembered and not arrived):
         return
     values, notes = read_params(fields, params)
     for f in fields:  # a field the link gets wrong goes back to its default, not to this session's last value
@@ -177,12 +185,12 @@ def apply_url(fields: Sequence[Field], after: Callable[[dict], list[str]] | None
     st.session_state[NOTES] = notes + (after(values) if after else [])
 
 
-def write_url(fields: Sequence[Field]) -> None:
+def write_url(page: str, fields: Sequence[Field]) -> None:
     """Frame, after the page: the address bar holds the page's settings."""
     params = url_params(fields, st.session_state)
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
-    st.session_state[WRITTEN] = params
+    st.session_state.setdefault(WRITTEN, {})[page] = params
 
 
 def show_notes() -> None:

@@ -221,3 +221,20 @@ def test_projection_mode_travels_in_the_link():
     assert at.query_params["projection"] in ("1", ["1"])
     at.toggle(key="projection").set_value(False).run()
     assert "projection" not in at.query_params
+
+
+def test_a_page_visited_again_gets_its_settings_back():
+    at = open_link("pages/backprop.py", {"f": "a * b + c", "v": "a:2,b:3,c:4"})
+    at.switch_page("pages/digits.py").run()
+    assert "f" not in at.query_params
+    at.query_params.clear()  # as the browser does on a page switch (AppTest keeps them)
+    at.switch_page("pages/backprop.py").run()
+    assert at.text_input(key="bp.text").value == "a * b + c"
+    assert at.number_input(key="bp.v.b").value == 3.0
+    assert not _notes(at)
+
+
+def test_the_share_box_holds_the_link_of_this_view():
+    at = open_link("pages/race.py", {"surface": "beale", "opt": "adam"})
+    link = at.get("code")[-1].value
+    assert link.startswith("/race?") and "surface=beale" in link and "opt=adam" in link
