@@ -1,0 +1,250 @@
+"""A PyTorch script taking the path gdviz draws: ``torch_snippet(surface, optimizer, hyper, start, steps) -> str``.
+
+The script (torch and numpy only) defines f(x, y) in torch, builds the matching ``torch.optim`` optimizer
+with every hyperparameter under torch's name, adds gdviz's gradient noise (numpy ``default_rng(seed)``,
+drawn in the same order as ``gdviz.run``), stops where ``gdviz.run`` stops on divergence, and records
+``path``, a list of (x, y, f) per point, which agrees with ``run(...).points`` to about 1e-9 in float64.
+A surface or formula that torch cannot be made to compute exactly raises ValueError, in words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from string import Template
+
+import numpy as np
+
+from .expression import Expression, Term
+from .optimizers import OPTIMIZERS
+from .surfaces import SURFACES, Surface
+from .trajectory import EXPLODE_WIDTHS
+
+# gdviz name -> the torch.optim class, and the arguments gdviz fixes rather than exposes
+TORCH_CLASSES = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop"}
+TORCH_CLASSES |= {"adadelta": "Adadelta", "adam": "Adam", "adamw": "AdamW", "nadam": "NAdam"}
+FIXED = {"nesterov": ", nesterov=True"}
+
+# each built-in surface's f(x, y) body, as surfaces.py computes it, in torch
+BODIES = {
+    "saddle": "return x**2 - y**2",
+    "monkey_saddle": "return x**3 - 3 * x * y**2",
+    "beale": "return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2",
+    "rosenbrock": "return (1 - x) ** 2 + 100 * (y - x**2) ** 2",
+    "himmelblau": "return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2",
+    "rastrigin": "return 20 + x**2 - 10 * torch.cos(2 * math.pi * x) + y**2 - 10 * torch.cos(2 * math.pi * y)",
+    "ackley": "r = torch.sqrt(0.5 * (x**2 + y**2))\n"
+    "return -20 * torch.exp(-0.2 * r) - torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)))"
+    " + math.e + 20",
+    "booth": "return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",
+    "six_hump_camel": "return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2",
+    "three_hump_camel": "return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",
+    "goldstein_price": "a, b = x + y + 1, 2 * x - 3 * y\n"
+    "P = 1 + a**2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)\n"
+    "Q = 30 + b**2 * (18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2)\n"
+    "return P * Q",
+    "matyas": "return 0.26 * (x**2 + y**2) - 0.48 * x * y",
+    "styblinski_tang": "return 0.5 * (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y)",
+}
+
+# the grammar's functions in torch; max and min go through helpers that route a tie as gdviz does
+CALLS = {name: f"torch.{name}" for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")}
+CALLS |= {"max": "maximum", "min": "minimum"}
+HELPER = """def {name}(a, b):
+    \"\"\"{op}(a, b); on a tie the whole gradient goes to a, as in gdviz (torch.{name} would split it).\"\"\"
+    return torch.where(a {compare} b, a, b)
+
+
+"""
+HELPERS = {op: HELPER.format(name=CALLS[op], op=op, compare=c) for op, c in (("max", ">="), ("min", "<="))}
+ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 9  # Python's precedence, loosest to tightest
+FLOAT_SAFE = {"const", "+", "-", "*", "neg"}  # constant arithmetic Python floats do exactly as numpy, never raising
+
+
+def _float(v) -> tuple[str, int]:
+    """A float64 as Python source that reads back to the same number, with its precedence."""
+    v = float(v)
+    text = repr(v) if math.isfinite(v) else ("math.nan" if math.isnan(v) else f"{'-' * (v < 0)}math.inf")
+    return text, NEG if text.startswith("-") else ATOM
+
+
+def _short(v: float) -> tuple[str, int]:
+    """A number beside a tensor: whole numbers without ".0" (torch takes the int exactly)."""
+    return (str(int(v)), NEG if v < 0 else ATOM) if float(v).is_integer() and abs(v) < 2**53 else _float(v)
+
+
+def _ops(t: Term) -> set[str]:  # every op in the tree
+    return {t.op}.union(*(_ops(a) for a in t.args))
+
+
+def _torch(t: Term, beside_tensor: bool = False) -> tuple[str, int]:
+    """Python source computing ``t`` from tensors x and y in torch, and its precedence."""
+    if t.op == "input":
+        return t.name, ATOM
+    if not t.variables():
+        if t.op == "const" and t.text in ("pi", "e"):
+            return f"math.{t.text}", ATOM
+        if t.op == "const" and beside_tensor:
+            return _short(t.value)
+        if not _ops(t) <= FLOAT_SAFE:  # 1/0, 10.0**400, exp(2): fold to gdviz's own float64 value
+            return _float(Expression(t.text, t, ()).evaluate({}))
+        if t.op == "const":
+            return _float(t.value)
+    tensor = bool(t.variables())
+    args = [_torch(a, beside_tensor=tensor) for a in t.args]
+
+    def wrap(i: int, above: int) -> str:
+        text, p = args[i]
+        return f"({text})" if p < above else text
+
+    if t.op in ("+", "-"):
+        return f"{wrap(0, ADD)} {t.op} {wrap(1, ADD + 1)}", ADD
+    if t.op in ("*", "/"):
+        return f"{wrap(0, MUL)} {t.op} {wrap(1, MUL + 1)}", MUL
+    if t.op == "neg":
+        return f"-{wrap(0, NEG + 1)}", NEG
+    if t.op == "pow":
+        exponent, p = _short(t.value)
+        hug = re.fullmatch(r"[\w.]+", args[0][0]) is not None and p == ATOM  # x**2 but f(x) ** 2, as ruff writes them
+        exponent = exponent if p == ATOM else f"({exponent})"
+        return f"{wrap(0, ATOM)}{'**' if hug else ' ** '}{exponent}", POW
+    if t.op == "**":
+        return f"{wrap(0, ATOM)} ** {wrap(1, ATOM)}", POW
+    if t.op not in CALLS:
+        raise ValueError(f"the formula uses {t.op!r}, which this snippet cannot write in torch")
+    return f"{CALLS[t.op]}({', '.join(text for text, _ in args)})", ATOM
+
+
+def torch_function(surface: Surface) -> str:
+    """The source of ``def f(x, y)`` (and any helper it calls) computing ``surface`` in torch."""
+    expr = surface.extras.get("expression")
+    if isinstance(expr, Expression):
+        text, _ = _torch(expr.term)
+        body = f"return {text}" if expr.variables else f"return 0 * x + {text}"  # a tensor, so backward works
+        helpers = "".join(HELPERS[op] for op in sorted(_ops(expr.term)) if op in HELPERS)
+        doc = f"f(x, y) = {expr.text.strip()}, the formula typed in gdviz"
+    elif surface.name == "quadratic" and "condition" in surface.extras:
+        helpers, doc = "", f"{surface.title}: condition number κ = {surface.extras['condition']:g}"
+        body = f"return 0.5 * (x**2 + {_float(surface.extras['condition'])[0]} * y**2)"
+    elif surface.name in BODIES and SURFACES[surface.name].fxy is surface.fxy:  # the registry's f, any domain
+        helpers, doc, body = "", surface.title, BODIES[surface.name]
+    else:
+        raise ValueError(f"there is no torch version of the surface {surface.title!r}: use a built-in one or a formula")
+    lines = "".join(f"    {line}\n" for line in body.split("\n"))
+    return f'{helpers}def f(x, y):\n    """{doc}."""\n{lines}'
+
+
+def snippet_filename(surface_name: str, optimizer: str) -> str:
+    """A file name for the script, e.g. ``adam_on_himmelblau.py``."""
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{optimizer}_on_{surface_name}".lower()).strip("_")
+    return f"{slug}.py"
+
+
+def _hyper_source(optimizer: str, hyper: dict) -> str:
+    """``lr=0.01, betas=(0.9, 0.999), ...``: every hyperparameter, defaults filled in, in the registry's order."""
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    spec = OPTIMIZERS[optimizer]
+    resolved = spec.resolve(hyper)
+    spec(**resolved)  # refuses, in words, what gdviz itself would not run
+    parts = []
+    for h in spec.hyper:
+        v = resolved[h.name]
+        if np.ndim(v) != 0 and h.name == "lr":
+            raise ValueError("the snippet runs one learning rate, not an array of them")
+        value = f"({', '.join(_float(b)[0] for b in v)})" if isinstance(v, tuple | list) else _float(v)[0]
+        parts.append(f"{h.name}={value}")
+    return ", ".join(parts) + FIXED.get(optimizer, "")
+
+
+SCRIPT = Template('''"""$title, in PyTorch: the path gdviz draws, step for step.
+
+Made by gdviz: start ($start), $steps steps$noise_note. gdviz runs the same torch.optim update rule
+in numpy, so the points printed here are the ones on its plot (to about 1e-9 in float64).
+Needs $needs: python $filename
+"""
+
+$imports
+
+$function
+
+# float64 throughout, as gdviz computes; torch keeps NAdam's running product of μ in the default dtype
+torch.set_default_dtype(torch.float64)
+
+# the parameters: the point (x, y)
+p = torch.tensor([$start], dtype=torch.float64, requires_grad=True)
+
+# the optimizer, every hyperparameter written out under its torch.optim name
+optimizer = torch.optim.$cls([p], $kwargs)
+
+# gdviz stops a run whose point is not finite or flies farther than this from the plot's centre
+center = torch.tensor([$center], dtype=torch.float64)
+limit = $limit
+$noise_block
+steps = $steps
+every = max(1, steps // 10)  # print about ten lines
+path = []  # (x, y, f) at every point visited, the start first
+
+
+def record(step):
+    """Append the current point and its value to path, and print it every so often."""
+    with torch.no_grad():
+        x, y = p.tolist()
+        value = f(p[0], p[1]).item()
+    path.append((x, y, value))
+    if step % every == 0 or step == steps:
+        print(f"step {step:5d}   x = {x: .6f}   y = {y: .6f}   f = {value: .6g}")
+
+
+# the loop: gradient at p, then one optimizer step
+record(0)
+for step in range(1, steps + 1):
+    optimizer.zero_grad()
+    f(p[0], p[1]).backward()  # p.grad = the gradient of f at p
+$noise_step    optimizer.step()  # p moves by the optimizer's step
+    if not torch.isfinite(p).all() or (p - center).abs().max() > limit:
+        print(f"diverged at step {step}: the point flew off, so the path ends at step {step - 1}")
+        break
+    record(step)
+''')
+
+NOISE_BLOCK = """
+# gradient noise: noise * N(0, 1) added to each gradient, drawn from numpy in gdviz's order
+noise = $noise
+rng = np.random.default_rng($seed)
+"""
+NOISE_STEP = "    p.grad += noise * torch.from_numpy(rng.standard_normal(2))  # stochastic gradient\n"
+
+
+def torch_snippet(
+    surface: Surface, optimizer: str, hyper: dict, start, steps: int, noise: float = 0.0, seed: int = 0
+) -> str:
+    """The source of a script that runs ``optimizer`` with ``hyper`` on ``surface`` from ``start`` (x, y)
+    for ``steps`` steps in torch, recording ``path`` as ``gdviz.run(surface, optimizer, start, steps,
+    noise=noise, seed=seed, **hyper)`` does. Raises ValueError, in words, for what it cannot write."""
+    function = torch_function(surface)
+    kwargs = _hyper_source(optimizer, hyper)
+    start = np.asarray(start, dtype=np.float64)
+    if start.shape != (2,) or not np.isfinite(start).all():
+        raise ValueError(f"the snippet runs from one finite start (x, y), got {start.tolist()}")
+    if int(steps) != steps or steps < 0 or not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"steps must be a whole number ≥ 0 and noise a finite number ≥ 0, got {steps} and {noise}")
+    noisy = noise > 0
+    imports = "import math\n\n" if re.search(r"\bmath\.", function) else ""
+    imports += ("import numpy as np\n" if noisy else "") + "import torch\n"
+    return SCRIPT.substitute(
+        title=f"{OPTIMIZERS[optimizer].title} on {surface.title}",
+        filename=snippet_filename(surface.name, optimizer),
+        needs="torch and numpy" if noisy else "torch",
+        start=", ".join(_float(v)[0] for v in start),
+        steps=int(steps),
+        noise_note=f", gradient noise {noise:g} (seed {int(seed)})" if noisy else "",
+        imports=imports,
+        function=function,
+        cls=TORCH_CLASSES[optimizer],
+        kwargs=kwargs,
+        center=", ".join(_float(v)[0] for v in np.mean(surface.domain, axis=1)),
+        limit=_float(EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain))[0],
+        noise_block=Template(NOISE_BLOCK).substitute(noise=_float(noise)[0], seed=int(seed)) if noisy else "",
+        noise_step=NOISE_STEP if noisy else "",
+    )
