@@ -34,8 +34,8 @@ BODIES = {
     "himmelblau": "return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2",
     "rastrigin": "return 20 + x**2 - 10 * torch.cos(2 * math.pi * x) + y**2 - 10 * torch.cos(2 * math.pi * y)",
     "ackley": "r = torch.sqrt(0.5 * (x**2 + y**2))\n"
-    "return -20 * torch.exp(-0.2 * r) - torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)))"
-    " + math.e + 20",
+    "waves = torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)))\n"
+    "return -20 * torch.exp(-0.2 * r) - waves + math.e + 20",
     "booth": "return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",
     "six_hump_camel": "return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2",
     "three_hump_camel": "return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",
@@ -102,7 +102,7 @@ def _torch(t: Term, beside_tensor: bool = False) -> tuple[str, int]:
     if t.op in ("*", "/"):
         return f"{wrap(0, MUL)} {t.op} {wrap(1, MUL + 1)}", MUL
     if t.op == "neg":
-        return f"-{wrap(0, NEG + 1)}", NEG
+        return f"-{wrap(0, ATOM)}", NEG  # -(y**2), not -y**2
     if t.op == "pow":
         exponent, p = _short(t.value)
         hug = re.fullmatch(r"[\w.]+", args[0][0]) is not None and p == ATOM  # x**2 but f(x) ** 2, as ruff writes them
@@ -140,7 +140,7 @@ def snippet_filename(surface_name: str, optimizer: str) -> str:
     return f"{slug}.py"
 
 
-def _hyper_source(optimizer: str, hyper: dict) -> str:
+def torch_optimizer_args(optimizer: str, hyper: dict) -> str:
     """``lr=0.01, betas=(0.9, 0.999), ...``: every hyperparameter, defaults filled in, in the registry's order."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
@@ -223,7 +223,7 @@ def torch_snippet(
     for ``steps`` steps in torch, recording ``path`` as ``gdviz.run(surface, optimizer, start, steps,
     noise=noise, seed=seed, **hyper)`` does. Raises ValueError, in words, for what it cannot write."""
     function = torch_function(surface)
-    kwargs = _hyper_source(optimizer, hyper)
+    kwargs = torch_optimizer_args(optimizer, hyper)
     start = np.asarray(start, dtype=np.float64)
     if start.shape != (2,) or not np.isfinite(start).all():
         raise ValueError(f"the snippet runs from one finite start (x, y), got {start.tolist()}")

@@ -160,7 +160,8 @@ def test_a_surface_with_a_borrowed_name_is_refused():
 
 
 def torch_path(src: str) -> tuple[np.ndarray, str]:
-    pytest.importorskip("torch")
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)  # tiny tensors: a second thread only waits, and on a busy machine for seconds
     namespace, out = {"__name__": "snippet"}, io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(src, "snippet.py", "exec"), namespace)
