@@ -160,7 +160,7 @@ def torch_optimizer_args(optimizer: str, hyper: dict) -> str:
 SCRIPT = Template('''"""$title, in PyTorch: the path gdviz draws, step for step.
 
 Made by gdviz: start ($start), $steps steps$noise_note. gdviz runs the same torch.optim update rule
-in numpy, so the points printed here are the ones on its plot (to about 1e-9 in float64).
+in numpy: the points printed here are those on its plot, to about 1e-9 (a chaotic run drifts apart later).
 Needs $needs: python $filename
 """
 
