@@ -6,6 +6,7 @@ import streamlit as st
 
 from gdviz.circuits import CIRCUITS, check_gradients
 from gdviz.ui.backprop_controls import CIRCUIT, expression_controls, jump
+from gdviz.ui.exports import backprop_downloads
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.stepper import step_buttons
 from gdviz.viz.graph import GRAD, VALUE, graph_dot
@@ -49,6 +50,7 @@ st.caption(
 
 st.subheader("Check: backprop against numerical differences")
 rows = check_gradients(expr, values)
+backprop_downloads(expr, values, nodes, steps, rows)
 st.dataframe(
     {
         "input": [r.name for r in rows],

@@ -5,6 +5,8 @@ import streamlit as st
 from gdviz.linear.data import add_bias
 from gdviz.linear.metrics import confusion_matrix
 from gdviz.linear.train import predict, smoothed
+from gdviz.ui.exports import digits_downloads
+from gdviz.ui.figures import show_figure
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_controls import training_controls
 from gdviz.ui.linear_runs import digits_split, train_digits
@@ -35,19 +37,32 @@ X_test = add_bias(test.X)
 predicted = predict(run.W, X_test)
 c1, c2, c3 = st.columns(3)
 c1.metric("Training accuracy", f"{run.final_acc:.1%}")
-c2.metric("Test accuracy (held out)", f"{(predicted == test.y).mean():.1%}")
+test_accuracy = float((predicted == test.y).mean())
+c2.metric("Test accuracy (held out)", f"{test_accuracy:.1%}")
 c3.metric(
     "Loss, all training data", f"{run.final_loss:.4f}", help=f"{run.iterations} iterations, {run.epochs:.1f} epochs"
 )
 
-st.plotly_chart(templates_figure(run.W, train.class_names), width="stretch", key="templates_chart")
-st.caption("Blue pixels raise the class's score when inked, red ones lower it. Raise reg and the templates smooth out.")
+templates = show_figure(
+    templates_figure(run.W, train.class_names),
+    "Each class's weights drawn as a picture: blue pixels raise its score when inked, red ones lower it (raise reg "
+    "and the templates smooth out).",
+    key="templates_chart",
+)
+M = confusion_matrix(test.y, predicted, test.classes)
+digits_downloads(run, M, test, test_accuracy, templates)
 left, right = st.columns(2)
 with left:
-    M = confusion_matrix(test.y, predicted, test.classes)
-    st.plotly_chart(confusion_figure(M, test.class_names), width="stretch", key="confusion_chart")
-    st.caption("Each row is a true digit, each column the guess: the diagonal is right, the rest are the mistakes.")
+    show_figure(
+        confusion_figure(M, test.class_names),
+        "Each row is a true digit and each column the guess: the diagonal is right, the rest are the mistakes.",
+        key="confusion_chart",
+        half=True,
+    )
 with right:
-    trend = smoothed(run.losses, 20)
-    st.plotly_chart(loss_figure(run.losses, trend, run.eval_steps, run.eval_loss), width="stretch", key="loss_chart")
-    st.caption("Each iteration's batch loss (thin), its running mean over 20 iterations, and the loss on all the data.")
+    show_figure(
+        loss_figure(run.losses, smoothed(run.losses, 20), run.eval_steps, run.eval_loss),
+        "Each iteration's batch loss (thin), its running mean over 20 iterations, and the loss on all the data.",
+        key="loss_chart",
+        half=True,
+    )

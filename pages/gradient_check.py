@@ -5,6 +5,8 @@ import streamlit as st
 
 from gdviz.linear.gradcheck import BUGS, METHODS
 from gdviz.linear.losses import TITLES
+from gdviz.ui.exports import gradcheck_downloads
+from gdviz.ui.figures import show_figure
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_runs import GRADCHECK_N, HS, grad_check, h_sweeps
 from gdviz.ui.widgets import defaults
@@ -70,14 +72,15 @@ st.dataframe(
 )
 sweeps = h_sweeps(loss, bug, reg, int(seed), HS)
 errors = {m: s.median_error for m, s in sweeps.items()}
-fig = h_sweep_figure(np.array(HS), errors, BUGS[bug].title if bug else "", "median relative error over all of W")
-st.plotly_chart(fig, width="stretch", key="h_chart")
 best = {m: HS[int(np.argmin(e))] for m, e in errors.items()}
-st.caption(
-    "The median relative error over all 650 entries of W, for each h (smaller h to the right). Large h: the "
-    "difference misses the curvature (truncation error, ∝ h forward, ∝ h² centered). Tiny h: f(x + h) and f(x) "
-    "agree in almost every digit and the subtraction keeps only rounding noise (round-off error, ∝ 1/h). "
-    f"Best here: h = {best['forward']:.0e} forward, {best['centered']:.0e} centered."
+fig = show_figure(
+    h_sweep_figure(np.array(HS), errors, BUGS[bug].title if bug else "", "median relative error over all of W"),
+    "The median relative error over all 650 entries of W for each step h (smaller h to the right): large h misses "
+    "the curvature (truncation error, ∝ h forward, ∝ h² centered), tiny h keeps only rounding noise (∝ 1/h); "
+    f"best here h = {best['forward']:.0e} forward, {best['centered']:.0e} centered."
     + (" The hinge is piecewise linear: no truncation error until a step crosses a kink." if loss == "svm" else "")
-    + (" With a bug, no h brings the error down: the fault is in the code, not the step." if bug else "")
+    + (" With a bug, no h brings the error down: the fault is in the code, not the step." if bug else ""),
+    key="h_chart",
 )
+settings = dict(loss=loss, bug=bug, reg=reg, method=method, h=h, num_checks=num, seed=int(seed), examples=GRADCHECK_N)
+gradcheck_downloads(settings | {"hs": HS}, check, sweeps, fig)

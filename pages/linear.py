@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gdviz.linear.losses import TITLES
+from gdviz.ui.exports import linear_downloads
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_controls import batch_label, data_controls, training_controls
 from gdviz.ui.linear_runs import dataset_2d, train_2d
@@ -33,7 +34,8 @@ c2.metric("Accuracy", f"{run.final_acc:.1%}")
 c3.metric("Iterations", f"{run.iterations:,}", help=f"stopped by: {run.reason}")
 c4.metric("Epochs", f"{run.epochs:.1f}", help=f"batch size {batch_label(ts.batch)}")
 
-at = show_classifier(d, run, "lc")
+at, fig = show_classifier(d, run, "lc")
+linear_downloads(d, data._asdict(), run, fig)
 click_controls(d, "lc")
 
 batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])

@@ -57,4 +57,4 @@ elif settings.view == "Basin map":
 elif settings.view == "Learning-rate sweep":
     show_sweep(surface, settings)
 else:
-    show_race(surface, runs, fans, settings.log_loss)
+    show_race(surface, runs, fans, settings)

@@ -6,6 +6,8 @@ import streamlit as st
 
 from gdviz.linear.losses import TITLES as LOSS_TITLES
 from gdviz.linear.search import TITLES
+from gdviz.ui.exports import search_downloads
+from gdviz.ui.figures import show_figure
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_runs import notebook_data
 from gdviz.ui.search_views import (
@@ -74,11 +76,13 @@ else:
     C = len(data.class_names)
     chance = C - 1 if ran["loss"] == "svm" else math.log(C)  # the loss of W = 0
     curves = {TITLES[n]: (r.evaluations, r.best_loss) for n, r in results.items()}
-    st.plotly_chart(search_figure(curves, chance=chance), width="stretch", key="search_chart")
-    st.caption(
-        "Best loss found so far against the loss evaluations spent. One loss-and-gradient counts as 2 evaluations "
-        "(the gradient's matrix product costs about as much as the loss's). The dotted line is the loss of W = 0."
+    fig = show_figure(
+        search_figure(curves, chance=chance),
+        "The best loss found so far against the loss evaluations spent (one loss-and-gradient counts as 2, its "
+        "matrix product costs about as much as the loss's); the dotted line is the loss of W = 0.",
+        key="search_chart",
     )
+    search_downloads(ran, results, data.title, fig)
     st.dataframe(result_rows(results), hide_index=True, width="stretch")
 
 st.subheader("Why vectorize")

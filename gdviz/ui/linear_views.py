@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from ..linear.data import Dataset, add_bias
@@ -10,6 +11,7 @@ from ..linear.losses import per_example
 from ..linear.train import LinearRun, smoothed
 from ..viz.classifier import classifier_figure
 from ..viz.linear_charts import batch_figure
+from .figures import show_figure
 from .linear_controls import BATCHES, TrainSettings, batch_label
 from .linear_runs import train_2d
 from .stepper import step_buttons
@@ -32,8 +34,8 @@ def _added(prefix: str) -> None:
         st.session_state[f"{prefix}.added"] = added + [(round(points[0]["x"], 3), round(points[0]["y"], 3), c)]
 
 
-def show_classifier(d: Dataset, run: LinearRun, prefix: str = "lc") -> int:
-    """The animated regions and loss; returns the snapshot the chart opens at."""
+def show_classifier(d: Dataset, run: LinearRun, prefix: str = "lc") -> tuple[int, go.Figure]:
+    """The animated regions and loss; returns the snapshot the chart opens at, and the figure on screen."""
     steps = run.snapshot_steps
     at = step_buttons(
         len(steps) - 1,
@@ -55,15 +57,16 @@ def show_classifier(d: Dataset, run: LinearRun, prefix: str = "lc") -> int:
         epoch_losses=run.eval_loss,
         at=at,
     )
-    st.plotly_chart(
-        fig, width="stretch", key=f"{prefix}_chart", on_select=lambda: _added(prefix), selection_mode="points"
+    fig = show_figure(
+        fig,
+        "Each class's region (where its score is highest) and score-zero line as training moves them (left; a click "
+        "adds a point of the class chosen below), and the loss of each batch, its running mean and the loss on all "
+        "the data (right): press ▶ to watch training.",
+        key=f"{prefix}_chart",
+        on_select=lambda: _added(prefix),
+        selection_mode="points",
     )
-    st.caption(
-        "Left: each class's region (where its score is highest) and the line where its score is zero; click the "
-        "map to add a point of the class chosen below. Right: the loss of each iteration's batch (thin), its "
-        "running mean (thick) and the loss on all the data (diamonds). Press ▶ to watch training."
-    )
-    return at
+    return at, fig
 
 
 def click_controls(d: Dataset, prefix: str = "lc") -> None:
@@ -97,11 +100,11 @@ def show_batches(data: tuple, ts: TrainSettings, per: str) -> None:
         curves[batch_label(b)] = dict(
             losses=run.losses, trend=smoothed(run.losses, trend_window(run)), iterations_per_epoch=per_epoch
         )
-    st.plotly_chart(batch_figure(curves, per=per), width="stretch", key="batch_chart")
-    st.caption(
-        f"{ts.steps} iterations each, same start and settings. Smaller batches are noisier per iteration but "
-        "cheaper: per epoch (the same number of examples seen) they are far ahead. The notebook's 32 / 128 / 256 "
-        "sit in between."
+    show_figure(
+        batch_figure(curves, per=per),
+        f"The same training ({ts.steps} iterations, same start and settings) with every batch size: smaller batches "
+        "are noisier per iteration but cheaper, so per epoch (the same examples seen) they are far ahead.",
+        key="batch_chart",
     )
     for note in notes:
         st.info(note)

@@ -13,6 +13,8 @@ from ..sweep import log_lrs, stability_limit
 from ..trajectory import Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from .custom_controls import md_escape
+from .exports import race_downloads
+from .figures import show_figure
 from .race_controls import RaceSettings, set_start
 from .runs import CUSTOM, basins, sweeps
 from .stepper import step_buttons
@@ -38,20 +40,26 @@ def show_surface(surface: Surface, settings: RaceSettings) -> None:
         )
 
 
-def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], log_loss: bool) -> None:
+def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], settings: RaceSettings):
     at = step_buttons(max(r.steps.shape[0] for r in runs.values()))
-    fig = race_figure(surface, runs, log_loss=log_loss, fans=fans, at=at)
-    st.plotly_chart(fig, width="stretch", key="race_chart", on_select=_picked, selection_mode="points")
-    st.caption(
-        "Left: the paths over the landscape (darker is lower; stars mark minima, the white circle the start; "
-        "click anywhere to start there). Right: the loss against step. Press ▶ to play the race in your "
-        "browser, drag the step slider to scrub."
+    fig = show_figure(
+        race_figure(surface, runs, log_loss=settings.log_loss, fans=fans, at=at),
+        "The optimizers' paths over the landscape (left; darker is lower, stars mark minima, the white circle the "
+        "start, a click starts there) and their loss against step (right): press ▶ to play the race, drag the "
+        "slider to scrub.",
+        key="race_chart",
+        on_select=_picked,
+        selection_mode="points",
     )
+    race_downloads(surface, settings, runs, fans, fig)
     if not all(np.isfinite(r.losses).all() for r in runs.values()):
         st.caption("f is not defined at some points of these paths (the formula has no value there): gaps in a curve.")
     if len(surface.minima):
-        st.plotly_chart(distance_figure(surface, runs), width="stretch", key="distance_chart")
-        st.caption("How far each path is from the nearest minimum: a flat line far up means stuck.")
+        show_figure(
+            distance_figure(surface, runs),
+            "How far each path is from the nearest minimum, step by step: a flat line far up means stuck.",
+            key="distance_chart",
+        )
     else:
         st.caption(
             "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to measure "
@@ -65,8 +73,11 @@ def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Tra
 
 
 def show_3d(surface: Surface, runs: dict[str, Trajectory]) -> None:
-    st.plotly_chart(surface3d_figure(surface, runs), width="stretch", key="surface3d_chart")
-    st.caption("The same paths on the landscape in 3D: drag to turn it. Height is on the contour map's scale.")
+    show_figure(
+        surface3d_figure(surface, runs),
+        "The same paths on the landscape in 3D (drag to turn it); height is on the contour map's scale.",
+        key="surface3d_chart",
+    )
 
 
 def show_basins(surface: Surface, settings: RaceSettings) -> None:
@@ -85,10 +96,11 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
     except ValueError as e:
         st.error(f"**{OPTIMIZERS[name].title}**: {e}.")
         return
-    st.plotly_chart(basin_figure(surface, bm, by="minimum" if by == "minimum reached" else "loss"), key="basin_chart")
-    st.caption(
-        f"Every cell is a start: {n * n:,} runs of {settings.steps} steps with {OPTIMIZERS[name].title}'s settings "
-        "from the sidebar, colored by where they end. Change the learning rate and watch the borders move."
+    show_figure(
+        basin_figure(surface, bm, by="minimum" if by == "minimum reached" else "loss"),
+        f"Every cell is a start, colored by where it ends: {n * n:,} runs of {settings.steps} steps with "
+        f"{OPTIMIZERS[name].title}'s settings from the sidebar (change the learning rate and watch the borders move).",
+        key="basin_chart",
     )
 
 
@@ -108,11 +120,12 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
         st.error(f"**{OPTIMIZERS[name].title}** was not swept: {message}.")
     f_star = float(surface.f(surface.global_minima).min()) if len(surface.minima) else None
     limit = stability_limit(surface)
-    st.plotly_chart(sweep_figure(out, f_star, limit), key="sweep_chart")
-    st.caption(
-        f"Each point is a whole run of {settings.steps} steps from the start, with only the learning rate changed; "
-        "crosses mark runs that diverged."
-        + (" The dashed line is 2/L, beyond which plain GD cannot be stable." if limit else "")
+    show_figure(
+        sweep_figure(out, f_star, limit),
+        f"The final loss of a whole run of {settings.steps} steps against its learning rate, all else equal; "
+        "crosses mark runs that diverged"
+        + ("; the dashed line is 2/L, beyond which plain GD cannot be stable." if limit else "."),
+        key="sweep_chart",
     )
 
 
@@ -128,8 +141,12 @@ def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
     t = c2.slider("Step", 1, max(last, 2), key="inspect_step", disabled=last < 2)
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(inspector_figure(surface, run, t, arrows(run, t)), key="inspector_chart")
-        st.caption("The arrows start at the point before the step; the red one is the step actually taken.")
+        show_figure(
+            inspector_figure(surface, run, t, arrows(run, t)),
+            "The parts of one step as arrows from the point before it; the red one is the step actually taken.",
+            key="inspector_chart",
+            half=True,
+        )
     with right:
         st.markdown(f"**{OPTIMIZERS[name].title}, the state after step {t}**")
         st.dataframe(state_rows(run, t), hide_index=True, width="stretch")

@@ -27,6 +27,12 @@ def open_page():
     return _open
 
 
+def switch(at: AppTest, path: str) -> AppTest:
+    """Go to another page as the sidebar does: the browser drops the old page's query (AppTest keeps it)."""
+    at.query_params.clear()
+    return at.switch_page(path).run()
+
+
 def decode(value):
     """Plotly 7 sends numpy arrays as ``{"dtype", "bdata", "shape"}``; turn them back into arrays."""
     if isinstance(value, dict) and "bdata" in value:

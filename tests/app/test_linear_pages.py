@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from gdviz.linear.data import load_digits, train_test_split
 from gdviz.linear.gradcheck import BUGS
 
-from .conftest import ROOT, decode, no_exceptions
+from .conftest import ROOT, decode, no_exceptions, switch
 
 LINEAR, DIGITS, GRADCHECK, SEARCH = (f"pages/{p}.py" for p in ("linear", "digits", "gradient_check", "random_search"))
 C = 3  # classes of the default data set (blobs)
@@ -240,10 +240,10 @@ def test_settings_do_not_leak_between_pages(open_page):
     at = open_page(LINEAR)
     at.number_input(key="lc.sgd.lr").set_value(0.2).run()
     at.selectbox(key="lc.batch").set_value(32).run()
-    at.switch_page("pages/race.py").run()
+    switch(at, "pages/race.py")
     no_exceptions(at)
     assert at.number_input(key="hyper.sgd.lr").value == 0.01  # the race's own default
-    at.switch_page(DIGITS).run()
+    switch(at, DIGITS)
     no_exceptions(at)
     assert at.number_input(key="digits.sgd.lr").value == 0.5  # the digits page's own defaults
     assert at.selectbox(key="digits.batch").value == 64
@@ -340,7 +340,7 @@ def search_page():
     """The Random search page, seen before Run, after Run at budget 50 and after Time; one AppTest."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page(SEARCH).run()
+    switch(at, SEARCH)
     seen = {"before": ([i.value for i in at.info], len(at.get("plotly_chart")), len(at.dataframe))}
     at.select_slider(key="rs.budget").set_value(50).run()
     at.button(key="rs.run").click().run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, no_exceptions
+from .conftest import ROOT, no_exceptions, switch
 
 # page -> (a link with settings that differ from the defaults, {widget key: the value it must set})
 LINKS = {
@@ -225,10 +225,9 @@ def test_projection_mode_travels_in_the_link():
 
 def test_a_page_visited_again_gets_its_settings_back():
     at = open_link("pages/backprop.py", {"f": "a * b + c", "v": "a:2,b:3,c:4"})
-    at.switch_page("pages/digits.py").run()
+    switch(at, "pages/digits.py")
     assert "f" not in at.query_params
-    at.query_params.clear()  # as the browser does on a page switch (AppTest keeps them)
-    at.switch_page("pages/backprop.py").run()
+    switch(at, "pages/backprop.py")
     assert at.text_input(key="bp.text").value == "a * b + c"
     assert at.number_input(key="bp.v.b").value == 3.0
     assert not _notes(at)
