@@ -1,0 +1,26 @@
+# gdviz, self-hosted: `docker build -t gdviz .` then `docker run -p 8501:8501 gdviz`.
+# The runtime only (requirements.txt): no test tools, no browser. Settings come from .streamlit/config.toml.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# an unprivileged user owns nothing it could rewrite: the code stays root's, read-only to the app
+RUN useradd --create-home --uid 10001 gdviz
+WORKDIR /app
+
+# dependencies first, so a code change reuses this layer
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+
+USER gdviz
+EXPOSE 8501
+
+# slim has no curl: ask Streamlit's health endpoint with the standard library (under the base path, if one is set)
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, sys, urllib.request; base = os.environ.get('STREAMLIT_SERVER_BASE_URL_PATH', '').strip('/'); url = 'http://127.0.0.1:8501' + ('/' + base if base else '') + '/_stcore/health'; sys.exit(urllib.request.urlopen(url, timeout=4).read() != b'ok')"]
+
+CMD ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]
