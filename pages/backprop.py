@@ -8,6 +8,7 @@ from gdviz.circuits import CIRCUITS, check_gradients
 from gdviz.ui.backprop_controls import CIRCUIT, expression_controls, jump
 from gdviz.ui.exports import backprop_downloads
 from gdviz.ui.frame import ensure_frame
+from gdviz.ui.sidebar import projecting
 from gdviz.ui.stepper import step_buttons
 from gdviz.viz.graph import GRAD, VALUE, graph_dot
 
@@ -41,7 +42,7 @@ st.markdown("**" + re.sub(r"([!-/:-@[-`{-~])", r"\\\1", step.text) + "**")  # f 
 if step.gate:
     st.caption("Pattern: " + step.gate.replace("; ", ". ") + ".")
 
-st.graphviz_chart(graph_dot(nodes, steps, at), width="stretch")
+st.graphviz_chart(graph_dot(nodes, steps, at, projection=projecting()), width="stretch")
 st.caption(
     "Gates are circles, named a, b, c … as the steps call them. On every wire: the value flowing forward (blue, "
     "above) and the gradient sent back along it (vermillion, below). The output's wire gets the seed ∂f/∂f = 1 "
