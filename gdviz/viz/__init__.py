@@ -5,6 +5,7 @@ from .charts import distance_figure, surface3d_figure
 from .inspector import inspector_figure
 from .landscape import layout_image, png_bytes, rgb_image
 from .palette import OPTIMIZER_STYLES, Style, style
+from .projection import project
 from .race import race_figure
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "inspector_figure",
     "layout_image",
     "png_bytes",
+    "project",
     "race_figure",
     "rgb_image",
     "style",

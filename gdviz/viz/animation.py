@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 
 MAX_FRAMES = 200
 SPEEDS = (("▶ Play", 20), ("Fast", 5), ("Slow", 60))  # ms between frames; drawing one adds ~10 ms
+BAND = 60  # px under the plot for its tick labels and axis title: the controls sit below them
+BUTTONS = 250  # px the four buttons take at 14 px: the slider's rail starts after them, never under them
 
 
 def typed(a: np.ndarray) -> dict:
@@ -29,8 +31,8 @@ class AnimatedFigure(go.Figure):
     ``to_dict`` (which st.plotly_chart and ``to_json`` both call) puts them back in.
     """
 
-    def __init__(self, fig: go.Figure, frames: list[dict]):
-        super().__init__(fig)
+    def __init__(self, fig: go.Figure | dict, frames: list[dict], **kwargs):
+        super().__init__(fig, **kwargs)
         self._raw_frames = frames
 
     def to_dict(self) -> dict:
@@ -66,10 +68,10 @@ def play_buttons() -> dict:
         direction="left",
         showactive=False,
         x=0,
-        y=-0.12,
+        y=0,
         xanchor="left",
         yanchor="top",
-        pad=dict(t=10),
+        pad=dict(t=BAND),
         buttons=play + [pause],
     )
 
@@ -77,12 +79,12 @@ def play_buttons() -> dict:
 def scrubber(ticks: np.ndarray, active: int = 0, prefix: str = "step ") -> dict:
     return dict(
         active=active,
-        x=0.3,
-        len=0.7,
-        y=-0.1,
+        x=0,
+        len=1,
+        y=0,
         yanchor="top",
         currentvalue=dict(prefix=prefix, font=dict(size=14)),
-        pad=dict(t=10),
+        pad=dict(t=BAND - 4, l=BUTTONS),
         steps=[
             dict(
                 label=str(int(t)),

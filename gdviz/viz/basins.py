@@ -9,7 +9,7 @@ from ..basins import DIVERGED, NO_MINIMUM, BasinMap
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..sweep import Sweep
-from .palette import OKABE_ITO, OUTLINE, style
+from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
 FONT = dict(size=14)
 NONE_COLOR, DIVERGED_COLOR = "#BBBBBB", "#444444"
@@ -18,18 +18,23 @@ MAX_CATEGORIES = len(OKABE_ITO) - 1  # beyond this many minima, color by final l
 
 def _map_layout(fig: go.Figure, surface: Surface, title: str) -> go.Figure:
     (x0, x1), (y0, y1) = surface.domain
-    fig.update_layout(title=title, height=560, margin=dict(l=60, r=20, t=60, b=50), font=FONT, plot_bgcolor="white")
+    top = 60 + 24 * title.count("<br>")  # a second title line needs its own room
+    fig.update_layout(title=title, height=560, margin=dict(l=60, r=20, t=top, b=50), font=FONT, plot_bgcolor="white")
     fig.update_xaxes(range=[x0, x1], title_text="start x", constrain="domain")
     fig.update_yaxes(range=[y0, y1], title_text="start y", scaleanchor="x", scaleratio=1, constrain="domain")
     return fig
 
 
 def _minima_trace(minima: np.ndarray) -> go.Scatter:
+    """Stars numbered as in the color key: the number names the basin around each, not only its color."""
     return go.Scatter(
         x=minima[:, 0],
         y=minima[:, 1],
-        mode="markers",
+        mode="markers+text",
         marker=dict(symbol="star", size=14, color="white", line=dict(color=OUTLINE, width=1.5)),
+        text=[str(i + 1) for i in range(len(minima))],
+        textposition="top right",
+        textfont=dict(size=16, color=OUTLINE),
         name="minimum",
     )
 
@@ -99,7 +104,7 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
         undefined = ~finite & ~bm.diverged
         fig = go.Figure([heat, _unscored_trace(bm, undefined)] + ([_minima_trace(bm.minima)] if m else []))
         keys = (("dark grey: diverged", bm.diverged.any()), ("light grey: f undefined at the end", undefined.any()))
-        title += " (colored by final loss" + "".join(f"; {k}" for k, shown in keys if shown) + ")"
+        title += "<br>(colored by final loss" + "".join(f"; {k}" for k, shown in keys if shown) + ")"
     fig.update_layout(showlegend=False)
     return _map_layout(fig, surface, title)
 
@@ -126,20 +131,22 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
                 marker=dict(symbol=s.symbol, size=7, color=s.color),
             )
         )
-    for name, sw in sweeps.items():
-        s = style(name)
-        if sw.diverged.any():
-            fig.add_trace(
-                go.Scatter(
-                    x=sw.lrs[sw.diverged],
-                    y=np.full(int(sw.diverged.sum()), top * (10 if f_star is not None else 1.1)),
-                    mode="markers",
-                    marker=dict(symbol="x", size=10, color=s.color, line=dict(width=1)),
-                    name=f"{OPTIMIZERS[name].title}: diverged",
-                    text=[f"diverged at step {k}" for k in sw.diverged_at[sw.diverged]],
-                    hovertemplate="lr %{x:.3g}: %{text}<extra></extra>",
-                )
+    diverging = [name for name, sw in sweeps.items() if sw.diverged.any()]
+    for i, name in enumerate(diverging):
+        s, sw = style(name), sweeps[name]
+        # one row of crosses per optimizer above the curves, so crosses at one lr do not hide each other
+        row = top * 10 * 3.0**i if f_star is not None else top * (1.1 + 0.1 * i)
+        fig.add_trace(
+            go.Scatter(
+                x=sw.lrs[sw.diverged],
+                y=np.full(int(sw.diverged.sum()), row),
+                mode="markers",
+                marker=dict(symbol=diverged_symbol(name), size=11, color=s.color, line=dict(color=s.color, width=2)),
+                name=f"{OPTIMIZERS[name].title}: diverged",
+                text=[f"diverged at step {k}" for k in sw.diverged_at[sw.diverged]],
+                hovertemplate="lr %{x:.3g}: %{text}<extra></extra>",
             )
+        )
     if limit is not None:
         fig.add_vline(
             x=limit,
@@ -152,11 +159,12 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
         height=480,
         font=FONT,
         margin=dict(l=60, r=20, t=60, b=50),
-        xaxis=dict(type="log", title="learning rate η", exponentformat="power"),
+        xaxis=dict(type="log", title="learning rate η", exponentformat="power", minorloglabels="none"),
         yaxis=dict(
             type="log" if f_star is not None else "linear",
             title="final f − f*" if f_star is not None else "final f",
             exponentformat="power",
+            minorloglabels="none",  # the small 2s and 5s between decades are under 12 px
         ),
         legend=dict(orientation="h", y=-0.2),
     )

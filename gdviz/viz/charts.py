@@ -9,9 +9,10 @@ from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
 from .landscape import level_values
-from .palette import style
+from .palette import OUTLINE, style, symbol_3d
 
 FONT = dict(size=14)
+MARKS = 12  # markers along each curve: enough to tell the optimizers apart without color
 
 
 def distance_figure(surface: Surface, runs: dict[str, Trajectory]) -> go.Figure:
@@ -24,15 +25,18 @@ def distance_figure(surface: Surface, runs: dict[str, Trajectory]) -> go.Figure:
             go.Scatter(
                 x=np.arange(len(dist)),
                 y=np.maximum(dist, 1e-16),
-                mode="lines",
+                mode="lines+markers",
                 line=dict(color=s.color, dash=s.dash, width=2.5),
+                marker=dict(
+                    symbol=s.symbol, size=9, color=s.color, maxdisplayed=MARKS, line=dict(color=OUTLINE, width=1)
+                ),
                 name=OPTIMIZERS[name].title,
             )
         )
     fig.update_layout(
         title="Distance to the nearest minimum",
         xaxis_title="step",
-        yaxis=dict(type="log", title="distance", exponentformat="power"),
+        yaxis=dict(type="log", title="distance", exponentformat="power", minorloglabels="none"),
         height=380,
         margin=dict(l=60, r=20, t=50, b=50),
         font=FONT,
@@ -59,20 +63,23 @@ def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90)
             (run.points[:, 0] >= x0) & (run.points[:, 0] <= x1) & (run.points[:, 1] >= y0) & (run.points[:, 1] <= y1)
         )
         p = run.points[inside]
+        marked = np.arange(len(p)) % max(1, len(p) // MARKS) == 0  # Scatter3d has no maxdisplayed: size 0 hides
         fig.add_trace(
             go.Scatter3d(
                 x=p[:, 0],
                 y=p[:, 1],
                 z=height(p),
-                mode="lines",
-                line=dict(color=s.color, width=6),
+                mode="lines+markers",
+                line=dict(color=s.color, dash=s.dash, width=6),
+                marker=dict(symbol=symbol_3d(s.symbol), color=s.color, size=np.where(marked, 5, 0)),
                 name=OPTIMIZERS[name].title,
             )
         )
     z_title = "log₁₀(f − min f)" if surface.log_levels else "f(x, y)"
     fig.update_layout(
+        title="The landscape in 3D, with each path lying on it",
         height=620,
-        margin=dict(l=0, r=0, t=30, b=0),
+        margin=dict(l=0, r=0, t=50, b=0),
         font=FONT,
         scene=dict(
             xaxis_title="x",
@@ -81,6 +88,6 @@ def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90)
             aspectmode="manual",
             aspectratio=dict(x=1, y=(y1 - y0) / (x1 - x0), z=0.6),
         ),
-        legend=dict(orientation="h"),
+        legend=dict(orientation="h", itemsizing="constant"),  # the legend's marker keeps its size, not the mean
     )
     return fig

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 
 from ..linear.regions import Box, region_polygons, zero_line
 from .animation import AnimatedFigure, map_axes, play_buttons, scrubber, typed
+from .layout import headline
 from .palette import OUTLINE, class_style
 from .race import pick_grid
 
@@ -46,7 +47,7 @@ def classifier_figure(
     """Data ``X (N, 2)``, labels ``y``; snapshots ``(k, 3, C)`` at iterations ``snapshot_steps`` with
     their full-data losses (where the cursor sits); ``losses[t]`` is the mini-batch loss at iteration
     t, with an optional smoothed ``trend`` and the full-data losses at ``epoch_steps``. ``at`` is the
-    snapshot index the figure opens on."""
+    snapshot index the figure opens on. ``title`` defaults to what the two panels show."""
     C = snapshot_W.shape[2]
     at = int(np.clip(at, 0, len(snapshot_steps) - 1))
     fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.1)
@@ -119,7 +120,7 @@ def classifier_figure(
                 x=iterations,
                 y=trend,
                 mode="lines",
-                line=dict(color="#0072B2", width=3),
+                line=dict(color="#0072B2", width=4),  # thicker than the classes' lines: width, not only color
                 name="trend (smoothed)",
                 hovertemplate="iteration %{x}<br>trend %{y:.4g}<extra></extra>",
             ),
@@ -146,7 +147,7 @@ def classifier_figure(
             x=[snapshot_steps[at]],
             y=[cursor_y[at]],
             mode="markers",
-            marker=dict(color="white", size=14, symbol="circle", line=dict(color=OUTLINE, width=2.5)),
+            marker=dict(color="white", size=14, symbol="circle-x", line=dict(color=OUTLINE, width=2.5)),
             name="now",
             hoverinfo="skip",
         ),
@@ -162,12 +163,11 @@ def classifier_figure(
         frames.append({"name": str(t), "traces": list(range(base, base + 2 * C)) + [len(fig.data) - 1], "data": data})
     fig = AnimatedFigure(fig, frames)
 
+    fig.update_layout(headline(title or "Each class's region as it trains (left), and the loss (right)", 560))
     fig.update_layout(
-        title=dict(text=title, font=dict(size=18)) if title else None,
         height=560,
-        margin=dict(l=60, r=20, t=90 if title else 60, b=130),
+        margin=dict(l=60, r=20, b=130),
         plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=13)),
         font=dict(size=14),
         updatemenus=[play_buttons()],
         sliders=[scrubber(snapshot_steps, active=at, prefix="iteration ")],

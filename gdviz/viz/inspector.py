@@ -14,6 +14,9 @@ from .palette import OUTLINE, style
 # arrow colors: the plain gradient step, the parts in between, the step actually taken
 ARROW_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
 STEP_COLOR = "#D55E00"
+# and dashes, so color is not the only cue: the shaft is a dashed line, the annotation draws only the head
+ARROW_DASHES = ("dash", "dot", "dashdot", "longdash")
+HEAD = 0.1  # the annotation's own line: ≥ this part of the view's half-width (plotly draws no head on less)
 
 
 def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[str, np.ndarray]) -> go.Figure:
@@ -29,7 +32,7 @@ def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[st
             y=run.points[:, 1],
             mode="lines+markers",
             line=dict(color=s.color, dash=s.dash, width=2),
-            marker=dict(size=5, color=s.color),
+            marker=dict(size=6, color=s.color, symbol=s.symbol),
             name=f"{OPTIMIZERS[run.optimizer].title} path",
             hoverinfo="skip",
         )
@@ -44,12 +47,24 @@ def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[st
         )
     )
     for i, (label, v) in enumerate(vectors.items()):
-        color = STEP_COLOR if i == len(vectors) - 1 else ARROW_COLORS[i % len(ARROW_COLORS)]
+        last = i == len(vectors) - 1
+        tail = 1 - min(1.0, HEAD * half / max(float(np.linalg.norm(v)), 1e-300))  # where the head's line starts
+        color = STEP_COLOR if last else ARROW_COLORS[i % len(ARROW_COLORS)]
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0], p[0] + v[0]],
+                y=[p[1], p[1] + v[1]],
+                mode="lines",
+                line=dict(color=color, width=3.5 if last else 2.5, dash="solid" if last else ARROW_DASHES[i % 4]),
+                name=f"{label}: ({v[0]:.3g}, {v[1]:.3g})",
+                hoverinfo="skip",
+            )
+        )
         fig.add_annotation(
             x=p[0] + v[0],
             y=p[1] + v[1],
-            ax=p[0],
-            ay=p[1],
+            ax=p[0] + tail * v[0],
+            ay=p[1] + tail * v[1],
             xref="x",
             yref="y",
             axref="x",
@@ -57,19 +72,9 @@ def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[st
             showarrow=True,
             arrowhead=3,
             arrowsize=1.2,
-            arrowwidth=3.5 if i == len(vectors) - 1 else 2.5,
+            arrowwidth=3.5 if last else 2.5,
             arrowcolor=color,
             text="",
-        )
-        # a legend entry per arrow: annotations have none
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                line=dict(color=color, width=4),
-                name=f"{label}: ({v[0]:.3g}, {v[1]:.3g})",
-            )
         )
     fig.update_layout(
         images=[layout_image(surface)],

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .layout import headline, title_height
 from .palette import OUTLINE
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -19,15 +20,9 @@ def _look(i: int) -> tuple[str, str, str]:
     return LOOKS[i % len(LOOKS)], DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
 
 
-def _base(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=18)),
-        height=height,
-        font=dict(size=14),
-        plot_bgcolor="white",
-        margin=dict(l=70, r=20, t=70, b=60),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=13)),
-    )
+def _base(fig: go.Figure, title: str, height: int = 460, legend: bool = True) -> go.Figure:
+    fig.update_layout(headline(title, height, legend=legend))
+    fig.update_layout(height=height, font=dict(size=14), plot_bgcolor="white", margin=dict(l=70, r=20, b=60))
     fig.update_xaxes(showline=True, linecolor="#888", gridcolor="#eee")
     fig.update_yaxes(showline=True, linecolor="#888", gridcolor="#eee")
     return fig
@@ -133,7 +128,7 @@ def confusion_figure(M: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
     )
     fig.update_xaxes(title_text="predicted class", side="bottom", type="category")
     fig.update_yaxes(title_text="true class", autorange="reversed", type="category", scaleanchor="x")
-    return _base(fig, "Confusion matrix (test set)", height=560)
+    return _base(fig, "Confusion matrix (test set)", height=560, legend=False)
 
 
 def h_sweep_figure(
@@ -166,8 +161,10 @@ def h_sweep_figure(
         showarrow=False,
         font=dict(color="#007A5A"),
     )
-    fig.update_xaxes(type="log", title_text="step h", autorange="reversed", exponentformat="power")
-    fig.update_yaxes(type="log", title_text=ylabel, exponentformat="power")
+    fig.update_xaxes(
+        type="log", title_text="step h", autorange="reversed", exponentformat="power", minorloglabels="none"
+    )
+    fig.update_yaxes(type="log", title_text=ylabel, exponentformat="power", minorloglabels="none")
     title = "Truncation error falls as h shrinks, round-off error rises"
     return _base(fig, title + (f" — with the bug: {planted}" if planted else ""))
 
@@ -221,5 +218,14 @@ def loss_figure(losses: np.ndarray, trend: np.ndarray, eval_steps: np.ndarray, e
     fig = _base(fig, "The loss, plotted: it must go down", height=400)
     # drawn in a half-width column, a legend above the plot wraps onto the title: put it in the empty upper right
     return fig.update_layout(
-        legend=dict(orientation="v", x=0.98, xanchor="right", y=0.98, yanchor="top", bgcolor="rgba(255,255,255,0.85)")
+        legend=dict(
+            orientation="v",
+            x=0.98,
+            xanchor="right",
+            y=0.98,
+            yanchor="top",
+            yref="paper",
+            bgcolor="rgba(255,255,255,0.85)",
+        ),
+        margin=dict(t=title_height(18) + 10),
     )

@@ -32,12 +32,34 @@ OPTIMIZER_STYLES: dict[str, Style] = {
 OUTLINE = "#222222"
 
 
+# a diverged run is marked by a cross, and which cross says whose (color is never the only cue)
+CROSSES = ("x", "cross", "x-open", "cross-open", "x-open-dot", "cross-open-dot", "x-thin", "cross-thin", "asterisk")
+# Scatter3d draws only these symbols: each 2D symbol maps to the nearest one
+SYMBOLS_3D = {"circle", "circle-open", "cross", "diamond", "diamond-open", "square", "square-open", "x"}
+NEAREST_3D = {
+    "triangle-up": "diamond-open",
+    "triangle-down": "square-open",
+    "hourglass": "x",
+    "pentagon": "circle-open",
+}
+
+
 def style(name: str) -> Style:
     """The style of an optimizer, or a stable fallback for names the palette has not met."""
     if name in OPTIMIZER_STYLES:
         return OPTIMIZER_STYLES[name]
     i = sum(map(ord, name)) % len(OKABE_ITO)
     return Style(OKABE_ITO[i], "circle-open", "solid")
+
+
+def diverged_symbol(name: str) -> str:
+    """The cross that marks ``name``'s diverged runs: one of its own per optimizer in the palette."""
+    order = list(OPTIMIZER_STYLES)
+    return CROSSES[order.index(name) % len(CROSSES)] if name in OPTIMIZER_STYLES else "x"
+
+
+def symbol_3d(symbol: str) -> str:
+    return symbol if symbol in SYMBOLS_3D else NEAREST_3D.get(symbol, "circle-open")
 
 
 # classes get the same treatment: an Okabe–Ito color, a marker and a dash (the dash draws the

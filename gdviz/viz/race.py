@@ -17,6 +17,7 @@ from ..surfaces import Surface
 from ..trajectory import Trajectory
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
+from .layout import headline
 from .palette import OUTLINE, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -39,6 +40,20 @@ def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
                 verb = "no finite gradient at step"
         return f"{title} — {verb} {int(run.diverged_at)}"
     return title
+
+
+def legend_key(label: str, name: str) -> go.Scatter:
+    """A legend entry with no data: the optimizer's line and dash with its marker, the one its moving dot wears."""
+    s = style(name)
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines+markers",
+        line=dict(color=s.color, dash=s.dash, width=2.5),
+        marker=dict(color=s.color, symbol=s.symbol, size=11, line=dict(color=OUTLINE, width=1.5)),
+        name=label,
+        legendgroup=name,
+    )
 
 
 def pick_grid(domain, n: int = 60, name: str = "pick start") -> go.Scatter:
@@ -93,7 +108,7 @@ def race_figure(
                 x=xs.astype(np.float32),
                 y=ys.astype(np.float32),
                 mode="lines",
-                line=dict(color=s.color, width=1),
+                line=dict(color=s.color, dash=s.dash, width=1),
                 opacity=0.35,
                 name=f"{OPTIMIZERS[name].title}: {k} other noise seeds",
                 legendgroup=name,
@@ -114,11 +129,13 @@ def race_figure(
                 line=dict(color=s.color, dash=s.dash, width=2.5),
                 name=label,
                 legendgroup=name,
+                showlegend=False,
                 hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
             ),
             row=1,
             col=1,
         )
+        fig.add_trace(legend_key(label, name), row=1, col=1)
         fig.add_trace(
             go.Scatter(
                 x=np.arange(steps + 1),
@@ -190,12 +207,13 @@ def race_figure(
     ]
     fig = AnimatedFigure(fig, frames)
 
+    title = f"{surface.title}: the paths (left) and the loss at each step (right)"
+    fig.update_layout(headline(title, 600))
     fig.update_layout(
         images=[layout_image(surface)],
         height=600,
-        margin=dict(l=60, r=20, t=50, b=130),
+        margin=dict(l=60, r=20, b=130),
         plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=14)),
         font=dict(size=14),
         updatemenus=[play_buttons()],
         sliders=[scrubber(ticks, active=int(np.searchsorted(ticks, at, side="right")) - 1)],
@@ -204,7 +222,9 @@ def race_figure(
     fig.update_xaxes(title_text="step", range=[0, max(steps, 1)], row=1, col=2)
     y_title = "f − f* (gap to the global minimum)" if has_gap else "f(x, y)"
     if log_loss and has_gap:
-        fig.update_yaxes(type="log", title_text=y_title, range=[np.log10(lo), np.log10(hi)], row=1, col=2)
+        fig.update_yaxes(
+            type="log", title_text=y_title, range=[np.log10(lo), np.log10(hi)], minorloglabels="none", row=1, col=2
+        )
     else:
         fig.update_yaxes(title_text=y_title, range=[lo, hi], row=1, col=2)
     return fig

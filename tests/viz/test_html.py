@@ -60,13 +60,13 @@ def race():
 
 
 def test_the_page_is_standalone_html_with_plotly_inside(race):
-    _, text = race
+    fig, text = race
     page = Page(text)
     assert page.tags[:3] == ["html", "head", "meta"] and "body" in page.tags
     assert page.sources == []  # nothing fetched from the network: it opens offline
     assert get_plotlyjs() in text  # the whole bundle, inlined
     assert len(text) > len(get_plotlyjs())
-    assert page.title == "gdviz race"  # the race figure has no title of its own
+    assert page.title == figure_title(fig) == fig.layout.title.text  # the race figure's own title wins
 
 
 def test_the_page_holds_the_figures_data_and_frames(race):

@@ -1,0 +1,318 @@
+"""Every public figure builder in gdviz.viz, fed small real runs, makes a figure a back row can read:
+a title, a title on every visible axis (2D and 3D), no font under 12 px, and legend keys that differ
+in more than color (each optimizer and class in its palette marker and dash). A builder nobody added
+here fails ``test_every_builder_is_audited``."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import pkgutil
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import gdviz
+import gdviz.viz
+from gdviz.explain import arrows
+from gdviz.linear.data import add_bias, blobs, load_digits
+from gdviz.linear.gradcheck import h_sweep
+from gdviz.linear.losses import softmax_loss_vectorized
+from gdviz.linear.metrics import confusion_matrix
+from gdviz.linear.search import TITLES, compare_search
+from gdviz.linear.train import predict, smoothed
+from gdviz.presets import STARTING_HYPER
+from gdviz.viz import basins, charts, classifier, inspector, linear_charts, race
+from gdviz.viz.palette import class_style, style
+
+RACERS = ("sgd", "momentum", "adam")
+MIN_FONT = 12
+
+
+@functools.cache
+def _race(surface: str = "himmelblau", steps: int = 40):
+    s = gdviz.SURFACES[surface] if surface in gdviz.SURFACES else gdviz.custom_surface(surface)
+    return s, {n: gdviz.run(s, n, s.start, steps, **STARTING_HYPER[n]) for n in RACERS}
+
+
+@functools.cache
+def _blobs():
+    d = blobs(n=60, seed=0)
+    run = gdviz.train_linear(add_bias(d.X), d.y, loss="softmax", optimizer="sgd", steps=30, batch_size=10, lr=0.5)
+    return d, run
+
+
+@functools.cache
+def _digits():
+    d = load_digits()
+    X, y = add_bias(d.X[:200]), d.y[:200]
+    return d, X, y, gdviz.train_linear(X, y, loss="svm", optimizer="sgd", steps=20, lr=1e-2)
+
+
+def _race_case(surface="himmelblau", **kw):
+    s, runs = _race(surface)
+    fans = {"sgd": gdviz.run(s, "sgd", np.array([s.start, s.start]) + 0.1, 40, lr=0.01)} if kw.pop("fans", 0) else None
+    return race.race_figure(s, runs, fans=fans, **kw)
+
+
+def _inspector():
+    s, runs = _race()
+    return inspector.inspector_figure(s, runs["momentum"], 3, arrows(runs["momentum"], 3))
+
+
+def _basins(by):
+    s = gdviz.SURFACES["himmelblau"]
+    return basins.basin_figure(s, gdviz.basin_map(s, "sgd", 12, 40, lr=0.01), by=by)
+
+
+def _sweep():
+    s = gdviz.SURFACES["quadratic"]
+    lrs = gdviz.log_lrs(1e-3, 1.0, 12)
+    sweeps = {n: gdviz.lr_sweep(s, n, s.start, lrs, 30) for n in RACERS}
+    return basins.sweep_figure(sweeps, float(s.f(s.global_minima).min()), gdviz.stability_limit(s))
+
+
+def _classifier(**kw):
+    d, run = _blobs()
+    return classifier.classifier_figure(
+        d.X,
+        d.y,
+        d.class_names,
+        run.snapshot_W,
+        run.snapshot_steps,
+        run.snapshot_loss,
+        run.losses,
+        box=((-2.0, 2.0), (-2.0, 2.0)),
+        trend=smoothed(run.losses, 5),
+        epoch_steps=run.eval_steps,
+        epoch_losses=run.eval_loss,
+        **kw,
+    )
+
+
+def _batches(per):
+    d, run = _blobs()
+    curve = dict(losses=run.losses, trend=smoothed(run.losses, 5), iterations_per_epoch=6.0)
+    return linear_charts.batch_figure({"batch 10": curve, "batch 60 (full)": curve}, per=per)
+
+
+def _h_sweep():
+    _, X, y, run = _digits()
+    W = run.W.astype(np.float64)
+    _, dW = softmax_loss_vectorized(W, X, y, 0.0)
+    hs = np.logspace(-1, -9, 5)
+    errors = {
+        m: h_sweep(lambda w: softmax_loss_vectorized(w, X, y, 0.0)[0], W, dW, hs, m).median_error
+        for m in ("forward", "centered")
+    }
+    return linear_charts.h_sweep_figure(hs, errors, planted="a planted bug")
+
+
+def _search():
+    _, X, y, _ = _digits()
+    results = compare_search(X, y, 50)
+    curves = {TITLES[n]: (r.evaluations, r.best_loss) for n, r in results.items()}
+    return linear_charts.search_figure(curves, chance=2.3)
+
+
+def _digit_charts(which):
+    d, X, y, run = _digits()
+    if which == "templates":
+        return linear_charts.templates_figure(run.W, d.class_names)
+    if which == "confusion":
+        return linear_charts.confusion_figure(confusion_matrix(y, predict(run.W, X), d.classes), d.class_names)
+    return linear_charts.loss_figure(run.losses, smoothed(run.losses, 5), run.eval_steps, run.eval_loss)
+
+
+# case -> (builder, a call with small real inputs); several cases may cover one builder
+CASES = {
+    "race": (race.race_figure, lambda: _race_case()),
+    "race_fans_linear_at": (race.race_figure, lambda: _race_case(fans=True, log_loss=False, at=5, pickable=False)),
+    "race_custom_no_minima": (race.race_figure, lambda: _race_case("x**2 - y**2")),
+    "distance": (charts.distance_figure, lambda: charts.distance_figure(*_race())),
+    "surface3d": (charts.surface3d_figure, lambda: charts.surface3d_figure(*_race(), n=30)),
+    "inspector": (inspector.inspector_figure, _inspector),
+    "basins_by_minimum": (basins.basin_figure, lambda: _basins("minimum")),
+    "basins_by_loss": (basins.basin_figure, lambda: _basins("loss")),
+    "sweep": (basins.sweep_figure, _sweep),
+    "classifier": (classifier.classifier_figure, lambda: _classifier()),
+    "classifier_titled": (classifier.classifier_figure, lambda: _classifier(title="Blobs, softmax", at=3)),
+    "batch_per_iteration": (linear_charts.batch_figure, lambda: _batches("iteration")),
+    "batch_per_epoch": (linear_charts.batch_figure, lambda: _batches("epoch")),
+    "templates": (linear_charts.templates_figure, lambda: _digit_charts("templates")),
+    "confusion": (linear_charts.confusion_figure, lambda: _digit_charts("confusion")),
+    "loss": (linear_charts.loss_figure, lambda: _digit_charts("loss")),
+    "h_sweep": (linear_charts.h_sweep_figure, _h_sweep),
+    "search": (linear_charts.search_figure, _search),
+}
+FIGURES = {name: make for name, (_, make) in CASES.items()}
+OPTIMIZER_CASES = {"race", "race_fans_linear_at", "race_custom_no_minima", "distance", "surface3d", "sweep"}
+CLASS_CASES = {"classifier", "classifier_titled"}
+
+
+def _public_builders() -> set:
+    """Every public function of every gdviz.viz module that returns a go.Figure without taking one."""
+    found = set()
+    for info in pkgutil.iter_modules(gdviz.viz.__path__):
+        module = importlib.import_module(f"gdviz.viz.{info.name}")
+        for name, fn in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+                continue
+            sig = inspect.signature(fn)
+            takes_figure = any(p.annotation in ("go.Figure", go.Figure) for p in sig.parameters.values())
+            if sig.return_annotation in ("go.Figure", go.Figure) and not takes_figure:
+                found.add(fn)
+    return found
+
+
+def test_every_builder_is_audited():
+    assert _public_builders() == {builder for builder, _ in CASES.values()}
+    exported = {f for f in (getattr(gdviz.viz, n) for n in gdviz.viz.__all__) if inspect.isfunction(f)}
+    assert exported & _public_builders() <= {builder for builder, _ in CASES.values()}
+
+
+@functools.cache
+def _figure(case: str) -> dict:
+    fig = FIGURES[case]()
+    assert isinstance(fig, go.Figure)
+    return fig.to_dict()
+
+
+def _text(title) -> str:
+    return (title or {}).get("text", "") if isinstance(title, dict) else str(title or "")
+
+
+CARTESIAN = {"scatter", "scattergl", "heatmap", "contour", "bar", "histogram"}
+
+
+def _hidden(axis: dict) -> bool:
+    return axis.get("visible") is False or axis.get("showticklabels") is False
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_title_and_axis_titles(case):
+    fig = _figure(case)
+    layout = fig["layout"]
+    assert _text(layout.get("title")).strip(), f"{case}: no title"
+    hidden = 0
+    for trace in fig["data"]:
+        if trace.get("type", "scatter") not in CARTESIAN:
+            continue
+        for letter in "xy":
+            ref = trace.get(f"{letter}axis", letter)
+            axis = layout.get(f"{letter}axis{ref[1:]}", {})
+            if _hidden(axis):
+                hidden += 1
+                continue
+            assert _text(axis.get("title")).strip(), f"{case}: {letter}axis{ref[1:]} has no title"
+    if hidden:  # a picture without axes: the subplot titles say what each one shows
+        pictures = [t for t in fig["data"] if t.get("type") == "heatmap"]
+        captions = [a for a in layout.get("annotations", ()) if a.get("text", "").strip()]
+        assert len(captions) >= len(pictures), f"{case}: pictures without axes need a subplot title each"
+    for key in [k for k in layout if re.fullmatch(r"scene\d*", k)]:
+        for letter in "xyz":
+            assert _text(layout[key].get(f"{letter}axis", {}).get("title")).strip(), f"{case}: {key} {letter} title"
+    if any(t.get("type") in ("scatter3d", "surface") for t in fig["data"]):
+        assert any(re.fullmatch(r"scene\d*", k) for k in layout), f"{case}: 3D traces but no scene axes titled"
+
+
+def _font_sizes(node, path=""):
+    """Every explicit font size in the figure: ``(path, size)``."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if "font" in k.lower() and isinstance(v, dict) and isinstance(v.get("size"), (int, float)):
+                yield f"{path}.{k}", v["size"]
+            yield from _font_sizes(v, f"{path}.{k}")
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            yield from _font_sizes(v, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_no_font_under_12px(case):
+    fig = _figure(case)
+    small = [(p, s) for p, s in _font_sizes({"data": fig["data"], "layout": fig["layout"]}) if s < MIN_FONT]
+    assert not small, f"{case}: fonts under {MIN_FONT} px: {small}"
+    for key, axis in fig["layout"].items():  # plotly labels the 2s and 5s between decades at ¾ size
+        if re.fullmatch(r"[xy]axis\d*", key) and axis.get("type") == "log":
+            assert axis.get("minorloglabels") == "none", f"{case}: {key} draws minor log labels under 12 px"
+
+
+def _modes(trace) -> str:
+    return trace.get("mode", "lines" if trace.get("type") == "scatter3d" else "")
+
+
+def _key(trace) -> tuple:
+    """What a legend entry shows besides color: lines (dash, width), marker (symbol), fill."""
+    mode = _modes(trace)
+    line, marker = trace.get("line", {}), trace.get("marker", {})
+    lines = "lines" in mode
+    return (
+        line.get("dash", "solid") if lines else None,
+        min(int(float(line.get("width", 2)) // 1.75), 2) if lines else None,  # thin, normal, thick
+        marker.get("symbol", "circle") if "markers" in mode else None,
+        trace.get("fill"),
+    )
+
+
+def _shown(trace) -> bool:
+    return trace.get("showlegend") is not False and trace.get("type", "scatter") not in ("heatmap", "surface")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_legend_keys_differ_in_more_than_color(case):
+    fig = _figure(case)
+    if fig["layout"].get("showlegend") is False:
+        return
+    entries = [t for t in fig["data"] if _shown(t) and t.get("name")]
+    keys = {}
+    for t in entries:
+        keys.setdefault(_key(t), []).append(t["name"])
+    same = [names for names in keys.values() if len(names) > 1]
+    assert not same, f"{case}: legend entries told apart by color only: {same}"
+
+
+def _owner_traces(fig, title: str) -> list[dict]:
+    return [t for t in fig["data"] if str(t.get("name", "")).startswith(title)]
+
+
+@pytest.mark.parametrize("case", sorted(OPTIMIZER_CASES))
+def test_each_optimizer_wears_its_marker_and_dash(case):
+    fig = _figure(case)
+    three_d = case == "surface3d"
+    seen = {}
+    for name in RACERS:
+        s = style(name)
+        traces = _owner_traces(fig, gdviz.OPTIMIZERS[name].title)
+        assert traces, f"{case}: no trace named for {name}"
+        for t in traces:
+            if "lines" in _modes(t) and "diverged" not in t["name"]:
+                assert t["line"].get("dash", "solid") == s.dash, f"{case}: {t['name']} is not drawn {s.dash}"
+        key = next((t for t in traces if _shown(t) and "markers" in _modes(t) and "lines" in _modes(t)), None)
+        assert key is not None, f"{case}: {name}'s legend entry shows no marker with its line"
+        symbol = key["marker"]["symbol"]
+        assert three_d or symbol == s.symbol, f"{case}: {name}'s legend marker is {symbol}, not {s.symbol}"
+        seen[name] = (symbol, key["line"].get("dash", "solid"))
+        for t in traces:  # markers of its own that are not the key (diverged runs) still differ between optimizers
+            if "markers" in _modes(t) and t is not key:
+                seen[f"{name}: {t['name']}"] = (t["marker"]["symbol"], None)
+    assert len(set(seen.values())) == len(seen), f"{case}: two optimizers share marker and dash: {seen}"
+    moving = [t for t in fig["data"] if isinstance(t.get("marker", {}).get("symbol"), (list, tuple, np.ndarray))]
+    for t in moving:  # the race's moving markers: one per optimizer, in its symbol
+        assert list(t["marker"]["symbol"]) == [style(n).symbol for n in RACERS]
+
+
+@pytest.mark.parametrize("case", sorted(CLASS_CASES))
+def test_each_class_wears_its_marker_and_dash(case):
+    fig = _figure(case)
+    d, _ = _blobs()
+    for c, cname in enumerate(d.class_names):
+        s = class_style(c)
+        points = next(t for t in fig["data"] if t.get("name") == cname)
+        assert points["marker"]["symbol"] == s.symbol and "markers" in points["mode"]
+        line = next(t for t in fig["data"] if t.get("name") == f"score of {cname} = 0")
+        assert line["line"]["dash"] == s.dash
+    assert len({class_style(c)[1:] for c in range(d.classes)}) == d.classes
