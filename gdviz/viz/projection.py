@@ -231,8 +231,10 @@ def _spread(layout: dict) -> None:
 def _controls(layout: dict, base: float) -> None:
     """Play buttons and sliders under the plot move down past the grown tick labels and axis title,
     in rows (buttons, then the slider at full width) so the bigger buttons never cover the slider."""
-    band = LINE * 2 * grown(base) + 24  # tick labels and axis title under the plot
+    band = LINE * 2 * grown(base) + 44  # tick labels and axis title under the plot, with a title's standoff
     below = 0.0
+    if any(c.get("y", 1) <= 0 for c in [*layout.get("updatemenus", []), *layout.get("sliders", [])]):
+        layout["margin"]["b"] += 20  # room for the lower band
     for menu in layout.get("updatemenus", []):
         _font(menu, "font", base)
         if menu.get("y", 1) <= 0:
