@@ -165,17 +165,17 @@ def url_params(fields: Sequence[Field], state: Mapping) -> dict[str, str]:
 
 
 def apply_url(page: str, fields: Sequence[Field], after: Callable[[dict], list[str]] | None = None) -> None:
-    """Frame, before the page: a link this session did not write itself sets the widgets it names; arriving
-    at a page without one (from the navigation) brings back its settings from this session's last visit."""
+    """Frame, before the page: arriving at a page (a new session, or from another page), the link's settings
+    go into the widgets; without a link, the page's settings from this session's last visit come back."""
     state = st.session_state
     remembered = state.get(WRITTEN, {}).get(page)
     params = st.query_params.to_dict()
     arrived = state.get(PAGE) != page
     state[PAGE] = page
-    if not params and arrived and remembered:
-        params = remembered  # Streamlit forgets a page's widgets when another page runs; its link did not
-    elif not params or (params == remembered and not arrived):
-        return
+    if not arrived:  # a rerun of this page: the widgets hold the truth, and the query a browser sends along
+        return  # may be stale (a second change sent before the first run's new address arrived)
+    if not params:
+        params = remembered or {}  # Streamlit forgets a page's widgets when another page runs; its link did not
     values, notes = read_params(fields, params)
     for f in fields:  # a field the link gets wrong goes back to its default, not to this session's last value
         if f.param in params and not any(k in values for k in f.keys):

@@ -83,7 +83,7 @@ VIEW_TEXT = {
     "3D": "drag to turn it",
     "Step inspector": "with this run's numbers",
     "Basin map": "Every cell is a start",
-    "Learning-rate sweep": "Each point is a whole run",
+    "Learning-rate sweep": "The final loss of a whole run",
 }
 
 
