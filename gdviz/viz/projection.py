@@ -169,8 +169,11 @@ def _layout(layout: dict, data: list[dict], base: float, width: int) -> None:
             note["arrowwidth"] = note.get("arrowwidth", 1) * WIDTH
     for shape in layout.get("shapes", []):
         shape["line"] = {**(shape.get("line") or {}), "width": (shape.get("line") or {}).get("width", 2) * WIDTH}
+    legend = layout.get("legend") or {}  # a legend above the plot (before _legend moves any) stays under the title
+    on_top = legend.get("orientation") == "h" and legend.get("yref", "paper") == "paper" and legend.get("y", -1) >= 1
+    stacked = is_headline(layout) or on_top
     _legend(layout, base)
-    _titles_and_margins(layout, base, width)
+    _titles_and_margins(layout, base, width, stacked)
     _spread(layout)
     _controls(layout, base)
 
@@ -188,21 +191,20 @@ def _legend(layout: dict, base: float) -> None:
         legend.update(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left")
 
 
-def _titles_and_margins(layout: dict, base: float, width: int) -> None:
+def _titles_and_margins(layout: dict, base: float, width: int, stacked: bool) -> None:
     margin = layout["margin"] = {side: (layout.get("margin") or {}).get(side, px) for side, px in MARGINS.items()}
     margin.update({side: round(px * SCALE) for side, px in margin.items()})
     title, legend = layout.get("title") or {}, layout["legend"]
     text = title.get("text", "")
     if not text:
         return
-    on_top = legend.get("orientation") == "h" and legend.get("yref", "paper") == "paper" and legend.get("y", -1) >= 1
-    stacked = is_headline(layout) or on_top
     size = grown((title.get("font") or {}).get("size", 1.4 * base), TITLE)  # plotly's title is 1.4× the base
     text = wrap(text, max(20, int((width - 2 * PAD) / (CHAR * size))))
     lines = text.count("<br>") + 1
     top = title_height(size, lines)
-    placed = dict(y=1, yanchor="top", yref="container", pad=title_pad(size, lines) | dict(l=PAD))
-    placed |= dict(x=0, xanchor="left", xref="container") if stacked else {}  # from the figure's edge
+    # from the figure's top left edge, where the wrapping above measured from
+    placed = dict(x=0, xanchor="left", xref="container", y=1, yanchor="top", yref="container")
+    placed["pad"] = title_pad(size, lines) | dict(l=PAD)
     layout["title"] = {**title, **placed, "text": text, "font": {**(title.get("font") or {}), "size": size}}
     if stacked:  # the legend right under the title; plotly reserves its rows above the plot
         height = layout.get("height") or 450

@@ -239,3 +239,12 @@ def test_dot_in_projection_has_bigger_type_thicker_pens_and_arrows(name):
     assert lit(big) > lit(plain)  # the wire just crossed
     assert 'color="#111111"' in _dot_attrs(big, "node [") and "#8A8A8A" not in big
     assert graph_dot(nodes, steps, at, font=40, projection=True).count("fontsize=60") == 1
+
+
+def test_a_legend_inside_the_plot_moves_under_it_and_titles_start_at_the_left_edge():
+    fig = FIGURES["loss"]()  # its legend sits in the plot's upper right
+    assert fig.layout.legend.yref == "paper" and 0 < fig.layout.legend.y < 1
+    p = project(fig, width=500).to_dict()["layout"]
+    assert (p["legend"]["yref"], p["legend"]["y"], p["legend"]["yanchor"]) == ("container", 0, "bottom")
+    assert p["margin"]["t"] > p["title"]["font"]["size"] * (p["title"]["text"].count("<br>") + 1)
+    assert (p["title"]["x"], p["title"]["xref"], p["title"]["xanchor"]) == (0, "container", "left")
