@@ -39,8 +39,11 @@ def _typed() -> None:
 
 def expression_controls() -> tuple[Expression, dict[str, float], str | None]:
     """The expression on screen, its input values, and the parse error of the text box (if any)."""
-    if TEXT not in st.session_state:
-        load_circuit("add_multiply")
+    if TEXT not in st.session_state:  # the first circuit, under what a link may already have set (values, step)
+        c = CIRCUITS["add_multiply"]
+        st.session_state.update({TEXT: c.text, CIRCUIT: "add_multiply"})
+        for var, v in c.values.items():
+            st.session_state.setdefault(value_key(var), float(v))
     st.subheader("Circuits from the lecture")
     for name, c in CIRCUITS.items():
         st.button(c.title, key=f"bp.preset.{name}", on_click=load_circuit, args=(name,), width="stretch")

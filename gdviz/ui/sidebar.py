@@ -13,7 +13,8 @@ PROJECTION_CSS = """<style>
 html { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
 [data-testid="stCaptionContainer"] { color: #1a1a1a; font-size: 0.95rem; }
-</style>"""
+.stGraphVizChart svg text { font-size: revert-layer !important; font-family: revert-layer !important; }
+</style>"""  # the last rule lets the graph's own (projection) font sizes through Streamlit's fixed 0.6rem
 
 
 def projecting() -> bool:

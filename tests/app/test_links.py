@@ -247,3 +247,10 @@ def test_a_stale_address_sent_with_a_change_does_not_undo_it():
     at.select_slider(key="rs.budget").set_value(5000).run()
     assert at.select_slider(key="rs.budget").value == 5000
     assert not _notes(at)
+
+
+def test_a_backprop_link_without_a_formula_keeps_its_step_and_values():
+    at = open_link("pages/backprop.py", {"v": "x:3", "at": "6"})
+    assert at.session_state["bp.cursor"] == 6
+    assert at.number_input(key="bp.v.x").value == 3.0
+    assert at.number_input(key="bp.v.z").value == -4.0  # the lecture's value where the link names none

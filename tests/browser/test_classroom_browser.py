@@ -110,3 +110,19 @@ def test_each_page_csv_and_json_parse(server, page, path, columns):
     assert rows and columns <= set(rows[0])
     doc = json.loads(_download(page, "⤓ JSON"), parse_constant=lambda c: pytest.fail(f"non-JSON token {c}"))
     assert doc["gdviz"] and doc["settings"]
+
+
+GRAPH_TEXT = """() => Math.max(...Array.from(document.querySelectorAll('.stGraphVizChart svg text'))
+  .map(t => t.getBoundingClientRect().height))"""
+
+
+def test_projection_mode_makes_the_backprop_graph_larger(server, page):
+    page.goto(f"{server}/backprop")
+    expect(page.locator(".stGraphVizChart svg text").first).to_be_visible(timeout=60_000)
+    settle(page)
+    normal = page.evaluate(GRAPH_TEXT)
+    page.goto(f"{server}/backprop?projection=1")
+    expect(page.locator(".stGraphVizChart svg text").first).to_be_visible(timeout=60_000)
+    settle(page)
+    page.wait_for_function(f"() => ({GRAPH_TEXT})() >= {normal} * 1.5", timeout=30_000)
+    screenshot(page, "backprop-projection")
