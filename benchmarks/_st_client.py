@@ -1,6 +1,7 @@
 """A headless Streamlit client: one browser tab's side of the websocket protocol, no browser.
 
-``StClient(url)`` connects to ``/_stcore/stream`` and speaks the installed package's protobufs the
+``StClient(url)`` connects to ``/_stcore/stream`` (with ``websockets``, a dependency of streamlit 1.67,
+which serves through starlette: tornado is no longer installed) and speaks the installed package's protobufs the
 way the frontend does: every rerun sends a ``rerun_script`` BackMsg carrying the FULL widget state
 (each rendered widget's id and current value, defaults included), the query string the server last
 set, the page, and the hashes of the cached messages it holds. ``await c.rerun(...)`` returns a

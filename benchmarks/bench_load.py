@@ -59,7 +59,7 @@ class Tally:
         self.samples: list[str] = []
         self.checks: Counter = Counter()  # kind of check -> how many were made
         self.violations: list[str] = []
-        self.results: dict[int, set] = defaultdict(set)  # random-search seed -> best losses seen
+        self.results: dict[tuple, set] = defaultdict(set)  # random search (seed, budgets) -> best losses seen
         self.cached = 0  # messages resolved from the client's cache (the server sent a reference)
 
     def error(self, kind: str, text: str) -> None:
@@ -72,16 +72,13 @@ class Tally:
             self.violations.append(text)
 
     def check_results(self) -> None:
-        """Each seed's search found the same losses every time, and no two seeds the same ones."""
+        """A seed and budget found the same losses every time, and no two seeds the same ones."""
         owner = {}
-        for seed, found in self.results.items():
-            self.check("search results", len(found) == 1, f"random search, seed {seed}: {len(found)} different results")
+        for (seed, budgets), found in self.results.items():
+            self.check("search results", len(found) == 1, f"seed {seed}, {budgets}: {len(found)} different results")
             for losses in found:
-                self.check(
-                    "search results",
-                    owner.setdefault(losses, seed) == seed,
-                    f"seeds {owner[losses]} and {seed}: same results",
-                )
+                first = owner.setdefault(losses, seed)
+                self.check("search results", first == seed, f"seeds {first} and {seed}: the same search results")
 
 
 class Student:
@@ -168,7 +165,8 @@ class Student:
             check("rows checked", rows == [self.rows], f"{who}: {rows} rows checked, set {self.rows}")
         for table in (_table(el) for kind, el in run.elements if kind == "dataframe"):
             if "best loss" in table.column_names:  # a search's results, on any visit: its own seed's
-                self.tally.results[self.seed].add(tuple(table.column("best loss").to_pylist()))
+                budgets = tuple(table.column("evaluations").to_pylist())  # "200 of 200": the budget it ran with
+                self.tally.results[self.seed, budgets].add(tuple(table.column("best loss").to_pylist()))
         for key, value in self.mine.get("widgets", {}).items():
             check(
                 "widget value", self.client.value(key) == value, f"{who}: {key} = {self.client.value(key)}, set {value}"
@@ -230,6 +228,7 @@ class Student:
     async def visit_random_search(self, visit: int) -> None:
         await self.act(page="random_search")
         await self.set_mine("rs.seed", self.seed)
+        await self.act(set_={"rs.budget": [("100", "200")[(self.i + visit) % 2]]})  # the default, or half of it
         run = await self.act(click="rs.run")
         who = f"session {self.i} on random_search"
         self.tally.check(
@@ -238,7 +237,7 @@ class Student:
         self.tally.check(
             "search results", any(k == "dataframe" for k, _ in run.elements), f"{who}: no results after Run"
         )
-        await self.act(set_={"rs.budget": [self.pick("rs.budget", visit, skip=("200",))]})
+        await self.act(click="rs.stop")  # nothing runs: the rerun redraws the results kept in the session
 
     async def visit_backprop(self, visit: int) -> None:
         await self.act(page="backprop")
