@@ -1,11 +1,12 @@
 """Settings in the address bar: each page's widgets round-trip through ``st.query_params``.
 
-A page's settings are a list of ``Field``s: a URL name, the widget keys it stands for, and
-``read`` (URL text → one value per key; raises ValueError saying what is allowed) and ``show``
-(values → URL text). The frame calls ``apply_url`` before the page draws anything, which puts the
-link's values into session state, where every widget takes its starting value from; a value that
-cannot be used is dropped (the widget keeps its default) and named in a note. After the page ran,
-``write_url`` writes the settings back, so the address bar always reproduces the view.
+A page's settings are a list of ``Field``s: a URL name, the widget keys it stands for, ``read``
+(URL text → {widget key: value}; raises ValueError saying what is allowed) and ``show`` (session
+state → URL text). When a reader arrives at a page, the frame calls ``apply_url`` before the page
+draws anything, which puts the link's values into session state, where every widget takes its
+starting value from; a value that cannot be used is dropped (the widget keeps its default) and named
+in a note. After every run, ``write_url`` writes the settings back, so the address bar always
+reproduces the view.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
-WRITTEN = "_url_written"  # {page: the params this session last wrote there}: seeing them again is not a new link
+WRITTEN = "_url_written"  # {page: the params this session last wrote there}: what a revisit brings back
 PAGE = "_url_page"  # the page of the last run: a different one means the reader arrived at this one
 NOTES = "_url_notes"
 MAX_VALUE = 500  # characters of one URL value (a formula is at most 500 too)
@@ -147,8 +148,9 @@ def read_params(fields: Sequence[Field], params: Mapping[str, str]) -> tuple[dic
     values: dict[str, Any] = {}
     notes = []
     for param, raw in params.items():
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        shown = (raw if len(raw) <= 40 else raw[:40] + "…").replace("`", "'")  # notes quote it in a code span
         if param not in known:
+            param = param.replace("`", "'")
             notes.append(f"`{param}` is not a setting of this page, so it was ignored")
             continue
         try:
