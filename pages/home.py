@@ -21,6 +21,17 @@ for p in PAGES[1:]:
     st.page_link(p.path, label=p.title, icon=p.icon)
     st.markdown(p.blurb)
 
+st.subheader("In a lecture hall")
+st.markdown(
+    """
+Every view is a link: the address bar holds the page's settings, so a link you share opens exactly what
+you see (**Share this view** in the sidebar copies it). **Projection mode**, also in the sidebar, makes
+type, lines and markers large enough for the back row. Under each main chart you can download the run as
+CSV or JSON, the chart as a standalone HTML page that plays offline, and on the race and classifier pages
+a short PyTorch script that takes the same path.
+"""
+)
+
 st.subheader("Where it comes from")
 st.markdown(
     """
