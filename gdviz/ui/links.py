@@ -19,7 +19,7 @@ from ..linear.losses import TITLES as LOSSES
 from ..linear.search import TITLES as STRATEGIES
 from ..optimizers import OPTIMIZERS
 from ..surfaces import SURFACES
-from .custom_controls import GOOD, MAX_EXTENT, custom_surface_for, md_escape
+from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, md_escape
 from .linear_controls import BATCHES
 from .linear_runs import HS
 from .race_controls import VIEWS
@@ -90,7 +90,7 @@ def _race_after(values: dict) -> list[str]:
         st.session_state.pop("start_y", None)
     if st.session_state.get("surface") != CUSTOM or "formula" not in values:
         return []
-    formula, extent = st.session_state["formula"], st.session_state.get("extent", 3.0)
+    formula, extent = st.session_state["formula"], st.session_state.get("extent", DEFAULT_EXTENT)
     try:
         custom_surface_for(formula, extent)
     except ValueError as e:

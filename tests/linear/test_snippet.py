@@ -20,6 +20,8 @@ from gdviz import OPTIMIZERS, train_linear
 from gdviz.linear.data import add_bias, blobs, load_digits, train_test_split
 from gdviz.linear.snippet import linear_torch_snippet
 
+from ..test_snippet import TORCH_CLASS  # the torch class each optimizer must name, written once
+
 HYPER = {  # away from the defaults, so the script must write what it was given
     "sgd": {"lr": 0.5},
     "momentum": {"lr": 0.2, "momentum": 0.8},
@@ -31,8 +33,6 @@ HYPER = {  # away from the defaults, so the script must write what it was given
     "adamw": {"lr": 0.05, "betas": (0.85, 0.995), "eps": 1e-8, "weight_decay": 0.1},
     "nadam": {"lr": 0.05, "betas": (0.9, 0.99), "eps": 1e-8, "momentum_decay": 0.01},
 }
-TORCH_CLASS = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop"}
-TORCH_CLASS |= {"adadelta": "Adadelta", "adam": "Adam", "adamw": "AdamW", "nadam": "NAdam"}
 DATA = blobs(n=150, noise=0.4, seed=1)  # overlapping classes: the hinge keeps active margins to the end
 X, Y = add_bias(DATA.X), DATA.y
 BATCHES = {"full": None, "mini": 32}
