@@ -9,7 +9,7 @@ from gdviz.ui.exports import gradcheck_downloads
 from gdviz.ui.figures import show_figure
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_runs import GRADCHECK_N, HS, grad_check, h_sweeps
-from gdviz.ui.widgets import defaults
+from gdviz.ui.widgets import defaults, only_options
 from gdviz.viz.linear_charts import h_sweep_figure
 
 PASS = 1e-7  # CS231n's rule of thumb: below 1e-7 the gradient is right
@@ -28,8 +28,7 @@ with st.sidebar:
     st.subheader("Check")
     loss = st.radio("Loss", list(TITLES), format_func=TITLES.get, key="gc.loss", horizontal=True)
     bugs = [None] + [b for b, bug in BUGS.items() if loss in bug.losses]
-    if st.session_state["gc.bug"] not in bugs:  # the planted bug belongs to the other loss
-        st.session_state["gc.bug"] = None
+    only_options("gc.bug", bugs)  # a bug planted in the other loss, or a link's, is no bug here
     bug = st.selectbox(
         "Plant a bug", bugs, format_func=lambda b: "no bug" if b is None else BUGS[b].title, key="gc.bug"
     )

@@ -8,6 +8,7 @@ from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_controls import batch_label, data_controls, training_controls
 from gdviz.ui.linear_runs import dataset_2d, train_2d
 from gdviz.ui.linear_views import click_controls, example_table, show_batches, show_classifier
+from gdviz.ui.widgets import defaults
 
 ensure_frame()
 st.title("Linear classifier")
@@ -40,7 +41,7 @@ click_controls(d, "lc")
 
 batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])
 with batches:
-    st.session_state.setdefault("lc.per", "iteration")
+    defaults({"lc.per": "iteration"})
     per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
     show_batches(data.key(), ts, per)
 with table:

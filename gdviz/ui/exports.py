@@ -22,14 +22,13 @@ from ..surfaces import Surface
 from ..trajectory import Trajectory
 from .downloads import download_row
 from .race_controls import RaceSettings
+from .widgets import only_options
 
 
 def race_downloads(surface: Surface, settings: RaceSettings, runs: dict[str, Trajectory], fans, fig: go.Figure):
     """The race's paths, its settings and results, the figure, and one optimizer's run as a PyTorch script."""
     names = list(runs)
-    st.session_state.setdefault("race.snippet", names[0])
-    if st.session_state["race.snippet"] not in names:
-        st.session_state["race.snippet"] = names[0]
+    only_options("race.snippet", names)
     c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
     name = c1.selectbox("PyTorch snippet of", names, format_func=lambda n: OPTIMIZERS[n].title, key="race.snippet")
     with c2:

@@ -19,7 +19,7 @@ from .race_controls import RaceSettings, set_start
 from .runs import CUSTOM, basins, sweeps
 from .stepper import step_buttons
 from .tables import results_table
-from .widgets import defaults
+from .widgets import defaults, only_options
 
 
 def _picked() -> None:
@@ -82,8 +82,7 @@ def show_3d(surface: Surface, runs: dict[str, Trajectory]) -> None:
 
 def show_basins(surface: Surface, settings: RaceSettings) -> None:
     defaults({"basin_n": 100, "basin_by": "minimum reached"})
-    if st.session_state.get("basin_opt") not in settings.optimizers:  # a link may name one not in the race
-        st.session_state.pop("basin_opt", None)
+    only_options("basin_opt", settings.optimizers)  # a link may name one not in the race
     c1, c2, c3 = st.columns(3)
     name = c1.selectbox("Optimizer", settings.optimizers, format_func=lambda n: OPTIMIZERS[n].title, key="basin_opt")
     n = c2.select_slider("Grid", options=(50, 100, 150), key="basin_n", format_func=lambda k: f"{k} × {k}")
@@ -131,8 +130,7 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
 
 def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
     names = list(runs)
-    if st.session_state.get("inspect_opt") not in names:  # a link may name one not in the race
-        st.session_state.pop("inspect_opt", None)
+    only_options("inspect_opt", names)
     c1, c2 = st.columns([1, 2])
     name = c1.selectbox("Optimizer", names, format_func=lambda n: OPTIMIZERS[n].title, key="inspect_opt")
     run = runs[name]

@@ -18,6 +18,13 @@ def defaults(values: dict) -> None:
         st.session_state.setdefault(key, value)
 
 
+def only_options(key: str, options) -> None:
+    """Before a choice widget: a value its options do not hold (from a link, or options that changed) is
+    dropped, so the widget starts at its first option instead of failing."""
+    if st.session_state.get(key) not in options:
+        st.session_state.pop(key, None)
+
+
 def hyper_key(optimizer: str, name: str, i: int | None = None, prefix: str = "hyper") -> str:
     """The widget key of one hyperparameter; each page has its own ``prefix``, so settings never leak."""
     return f"{prefix}.{optimizer}.{name}" + ("" if i is None else f".{i}")
