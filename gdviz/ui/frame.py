@@ -55,3 +55,9 @@ def ensure_frame() -> None:
     if not st.session_state.get(_FRAMED):
         _navigation()
         st.rerun()
+
+
+def relink(page: str) -> None:
+    """Last line of a fragment: the address bar follows what the fragment's own run changed (a click, a
+    resting step); a full run writes it in ``app_frame``."""
+    write_url(page, fields_of(page))

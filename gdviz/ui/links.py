@@ -25,13 +25,13 @@ from .linear_runs import HS
 from .race_controls import VIEWS
 from .runs import CUSTOM
 from .search_views import BUDGETS
+from .sidebar import PROJECTION
 from .url_state import Field, choice, choices, flag, number, numbers, text
 from .widgets import hyper_key
 
 BIG = 1e6  # numbers a link may carry; wilder values are almost certainly tampered (the widgets take any)
 SEED_MAX = 2**32 - 1
 MAX_ADDED = 500  # points added by clicking that a link carries
-PROJECTION = "projection"
 
 GLOBAL = (flag("projection", PROJECTION, when=lambda s: bool(s.get(PROJECTION))),)  # in the link only when on
 

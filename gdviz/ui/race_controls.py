@@ -16,11 +16,13 @@ from ..presets import PRESETS, STARTING_HYPER
 from ..surfaces import SURFACES, Surface
 from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
 from .runs import CUSTOM, SurfaceKey, surface_for
+from .sidebar import projecting
 from .widgets import defaults, hyper_key, hyper_widgets
 
 DEFAULT_SURFACE = "himmelblau"
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam"]
 VIEWS = ("Race", "3D", "Step inspector", "Basin map", "Learning-rate sweep")
+SHORT_VIEWS = {"Step inspector": "Inspector", "Basin map": "Basins", "Learning-rate sweep": "lr sweep"}
 
 
 class RaceSettings(NamedTuple):
@@ -43,6 +45,10 @@ class RaceSettings(NamedTuple):
         """The surface as plain values, for ``surface_for`` and the cached runs."""
         return (self.surface, self.condition, self.formula, self.extent)
 
+    def race_key(self) -> tuple:
+        """``gdviz.ui.runs.race``'s arguments: what the runs depend on."""
+        return (self.surface_key(), self.choices(), self.start, self.steps, self.noise, self.seeds, self.seed)
+
     def choices(self) -> tuple[tuple[str, tuple], ...]:
         """The optimizers and their settings as nested tuples: a cache key of plain values."""
         return tuple((name, tuple(self.hyper[name].items())) for name in self.optimizers)
@@ -50,6 +56,20 @@ class RaceSettings(NamedTuple):
 
 def set_start(x: float, y: float) -> None:
     st.session_state["start_x"], st.session_state["start_y"] = float(x), float(y)
+
+
+def start_point() -> tuple[float, float]:
+    return float(st.session_state["start_x"]), float(st.session_state["start_y"])
+
+
+def start_inputs() -> tuple[float, float]:
+    """The start as two inputs in one row (the race's fragment draws them, so a click on the map, which reruns
+    only the fragment, shows in them at once)."""
+    c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
+    c1.number_input("Start x", step=0.1, format="%g", key="start_x")
+    c2.number_input("Start y", step=0.1, format="%g", key="start_y")
+    c3.caption("…or click the map to start there.")
+    return start_point()
 
 
 def _surface_of(name: str) -> Surface:
@@ -94,12 +114,24 @@ def preset_buttons() -> None:
         st.button(p.title, key=f"preset.{name}", on_click=apply_preset, args=(name,), width="stretch")
 
 
+def view_picker() -> str:
+    """Which view of the race the main area shows (the page draws it beside its title)."""
+    defaults({"view": VIEWS[0]})
+    short = SHORT_VIEWS if projecting() else {}  # a projector's larger type leaves room for short names only
+    return (
+        st.segmented_control(
+            "View", VIEWS, key="view", label_visibility="collapsed", format_func=lambda v: short.get(v, v)
+        )
+        or VIEWS[0]
+    )
+
+
 def race_settings() -> RaceSettings:
-    """Draw the sidebar controls; return what they say."""
+    """Draw the sidebar controls; return what they say (and the view ``view_picker`` drew)."""
     defaults({"surface": DEFAULT_SURFACE, "condition": 10.0, "optimizers": DEFAULT_OPTIMIZERS, "steps": 300})
     if "start_x" not in st.session_state or "start_y" not in st.session_state:
         set_start(*_surface_of(st.session_state["surface"]).start)
-    defaults({"log_loss": True, "noise": 0.0, "seeds": 8, "seed": 0, "view": VIEWS[0]})
+    defaults({"log_loss": True, "noise": 0.0, "seeds": 8, "seed": 0})
     with st.sidebar:
         preset_buttons()
         st.subheader("Race settings")
@@ -116,9 +148,6 @@ def race_settings() -> RaceSettings:
             "Optimizers", list(OPTIMIZERS), format_func=lambda n: OPTIMIZERS[n].title, key="optimizers"
         )
         steps = st.number_input("Steps", step=50, format="%d", key="steps", help="1 to 5,000")
-        c1, c2 = st.columns(2)
-        x = c1.number_input("Start x", step=0.1, format="%g", key="start_x", help="or click the map")
-        y = c2.number_input("Start y", step=0.1, format="%g", key="start_y", help="or click the map")
         gap_known = surface != CUSTOM and len(SURFACES[surface].minima) > 0
         log_loss = st.toggle(
             "Log scale for the loss",
@@ -136,7 +165,6 @@ def race_settings() -> RaceSettings:
         for opt in chosen:
             with st.expander(f"{OPTIMIZERS[opt].title} settings"):
                 hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=STARTING_HYPER.get(opt))
-    view = st.segmented_control("View", VIEWS, key="view") or VIEWS[0]
     return RaceSettings(
         surface,
         condition,
@@ -144,12 +172,12 @@ def race_settings() -> RaceSettings:
         custom.extent,
         tuple(chosen),
         hyper,
-        (x, y),
+        start_point(),
         int(steps),
         log_loss,
         noise,
         seeds,
         int(seed),
-        view,
+        st.session_state.get("view") or VIEWS[0],
         custom.error,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ..checks import hyper_notes, race_problems
 from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows
@@ -15,18 +16,57 @@ from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, 
 from .custom_controls import md_escape
 from .exports import race_downloads
 from .figures import show_figure
-from .race_controls import RaceSettings, set_start
-from .runs import CUSTOM, basins, sweeps
-from .stepper import step_buttons
+from .frame import relink
+from .race_controls import RaceSettings, set_start, start_inputs
+from .runs import CUSTOM, basins, race, race_stage, sweeps
+from .sidebar import projecting
+from .stage import show_stage
 from .tables import results_table
 from .widgets import defaults, only_options
 
 
-def _picked() -> None:
-    """Callback: a click on the map (an invisible grid point) becomes the new start."""
-    points = st.session_state["race_chart"]["selection"]["points"]
-    if points:
-        set_start(round(points[0]["x"], 3), round(points[0]["y"], 3))
+def _clicked(panel: str, x: float, y: float) -> None:
+    """A click on the map becomes the new start (the stage keeps its step)."""
+    set_start(round(x, 3), round(y, 3))
+
+
+@st.fragment
+def race_main(surface: Surface, settings: RaceSettings, open_at: int) -> None:
+    """Everything under the title that a click, the start or a resting step changes: those rerun only this."""
+    main, below = st.container(), st.container()
+    with below:
+        settings = settings._replace(start=start_inputs())
+    with main:
+        _race_view(surface, settings, open_at)
+    relink("race")
+
+
+def _race_view(surface: Surface, settings: RaceSettings, open_at: int) -> None:
+    problems = race_problems(surface, settings.start, settings.steps, settings.noise)
+    for problem in problems:
+        st.error(problem + " Your other settings are kept.")
+    if not settings.optimizers:
+        st.info("Pick at least one optimizer in the sidebar to start the race.")
+    if problems or not settings.optimizers:
+        return
+    runs, fans, errors = race(*settings.race_key())
+    for name, message in errors.items():
+        st.error(f"**{OPTIMIZERS[name].title}** was not run: {message}.")
+    for name in runs:
+        for note in hyper_notes(settings.hyper[name]):
+            st.warning(f"**{OPTIMIZERS[name].title}**: {note}.")
+    if not runs:
+        return
+    if settings.view == "3D":
+        show_3d(surface, runs)
+    elif settings.view == "Step inspector":
+        show_inspector(surface, runs)
+    elif settings.view == "Basin map":
+        show_basins(surface, settings)
+    elif settings.view == "Learning-rate sweep":
+        show_sweep(surface, settings)
+    else:
+        show_race(surface, runs, fans, settings, open_at)
 
 
 def show_surface(surface: Surface, settings: RaceSettings) -> None:
@@ -40,18 +80,24 @@ def show_surface(surface: Surface, settings: RaceSettings) -> None:
         )
 
 
-def show_race(surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], settings: RaceSettings):
-    at = step_buttons(max(r.steps.shape[0] for r in runs.values()))
-    fig = show_figure(
-        race_figure(surface, runs, log_loss=settings.log_loss, fans=fans, at=at),
-        "The optimizers' paths over the landscape (left; darker is lower, stars mark minima, the white circle the "
-        "start, a click starts there) and their loss against step (right): press ▶ to play the race, drag the "
-        "slider to scrub.",
-        key="race_chart",
-        on_select=_picked,
-        selection_mode="points",
+def show_race(
+    surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], settings: RaceSettings, open_at: int
+):
+    show_stage(
+        race_stage(*settings.race_key(), settings.log_loss, projecting()),
+        key="race_stage",
+        cursor="cursor",
+        open_at=open_at,
+        on_click=_clicked,
     )
-    race_downloads(surface, settings, runs, fans, fig)
+    st.caption(
+        "The optimizers' paths over the landscape (left; darker is lower, stars mark minima, the white circle the "
+        "start, a click starts there) and their loss against step (right: the gap f − f* to the global minimum "
+        "where one is known). Space plays and pauses, the arrow keys step, Home and End jump, F fills the screen."
+    )
+    race_downloads(
+        surface, settings, runs, fans, lambda: race_figure(surface, runs, log_loss=settings.log_loss, fans=fans)
+    )
     if not all(np.isfinite(r.losses).all() for r in runs.values()):
         st.caption("f is not defined at some points of these paths (the formula has no value there): gaps in a curve.")
     if len(surface.minima):

@@ -16,6 +16,8 @@ from ..custom import custom_surface
 from ..surfaces import SURFACES, Surface, quadratic
 from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
+from ..viz.race import race_panels
+from ..viz.stage import stage_spec
 
 CUSTOM = "custom"  # the surface the student types as a formula
 SurfaceKey = tuple[str, float, str, float]  # (name, condition, formula, extent): surface_for's arguments
@@ -57,6 +59,23 @@ def race(
         except ValueError as e:
             errors[name] = str(e)
     return runs, fans, errors
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def race_stage(
+    surface: SurfaceKey,
+    choices: tuple[tuple[str, tuple], ...],
+    start: tuple[float, float],
+    steps: int,
+    noise: float,
+    seeds: int,
+    seed: int,
+    log_loss: bool,
+    projection: bool,
+) -> dict:
+    """What the stage plays for ``race``'s runs (the optimizers it refused are left out)."""
+    runs, fans, _ = race(surface, choices, start, steps, noise, seeds, seed)
+    return stage_spec(race_panels(surface_for(*surface), runs, log_loss, fans), steps, projection=projection)
 
 
 @st.cache_data(max_entries=16, show_spinner="Running every start of the grid…")

@@ -7,12 +7,19 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from .links import PROJECTION
+
+PROJECTION = "projection"  # the session-state key (and link parameter) of projection mode
+
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.75rem; }
+</style>"""  # under the header, not 6rem: more would push a projected stage off a 720-pixel screen
 
 PROJECTION_CSS = """<style>
 html { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
 [data-testid="stCaptionContainer"] { color: #1a1a1a; font-size: 0.95rem; }
+h1 { font-size: 1.5rem !important; }
+[data-testid="stButtonGroup"] button p { font-size: 0.8rem; }
 .stGraphVizChart svg text { font-size: revert-layer !important; font-family: revert-layer !important; }
 </style>"""  # the last rule lets the graph's own (projection) font sizes through Streamlit's fixed 0.6rem
 
@@ -36,8 +43,7 @@ def shared_sidebar() -> DeltaGenerator:
             "**gdviz** — gradient descent, made visible. Every optimizer follows torch.optim's update "
             "rule exactly, so a path you see here is the path PyTorch takes."
         )
-    if projecting():
-        st.html(PROJECTION_CSS)
+    st.html(PAGE_CSS + (PROJECTION_CSS if projecting() else ""))
     return share
 
 

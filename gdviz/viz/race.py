@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
+from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
 from .layout import headline
@@ -240,3 +241,143 @@ def _loss_range(curves: dict[str, np.ndarray], log: bool) -> tuple[float, float]
         return max(lo, GAP_FLOOR) / 2, hi * 2
     pad = 0.05 * (hi - lo) or 1.0
     return lo - pad, hi + pad
+
+
+def race_panels(
+    surface: Surface,
+    runs: dict[str, Trajectory],
+    log_loss: bool = True,
+    fans: dict[str, Trajectory] | None = None,
+    at: int = 0,
+) -> list[stage.Panel]:
+    """The race on the stage: the map (paths growing from the start, a marker per optimizer; a click there
+    reports a new start) and the loss against step (curves growing, markers, a cursor), drawn at ``at``."""
+    names = list(runs)
+    steps = max((r.steps.shape[0] for r in runs.values()), default=0)
+    at = int(np.clip(at, 0, steps))
+    curves = {name: loss_curve(surface, runs[name]) for name in names}
+    P = np.stack([runs[n].points for n in names], axis=1).astype(np.float32)  # (T+1, k, 2)
+    C = np.stack([curves[n] for n in names], axis=1).astype(np.float32)  # (T+1, k)
+    marker = dict(
+        color=[style(n).color for n in names],
+        symbol=[style(n).symbol for n in names],
+        size=13,
+        line=dict(color=OUTLINE, width=1.5),
+    )
+
+    mp = make_subplots(rows=1, cols=1)
+    for name, fan in (fans or {}).items():
+        s = style(name)
+        gap = np.full((1, fan.points.shape[1]), np.nan)  # one NaN between paths: k paths, one trace
+        xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel()
+        ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel()
+        mp.add_trace(
+            go.Scatter(
+                x=xs.astype(np.float32),
+                y=ys.astype(np.float32),
+                mode="lines",
+                line=dict(color=s.color, dash=s.dash, width=1),
+                opacity=0.35,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    moving = []
+    for i, name in enumerate(names):
+        s, label = style(name), legend_name(name, runs[name], surface)
+        moving.append(stage.path(len(mp.data), P[:, i, 0], P[:, i, 1]))
+        mp.add_trace(
+            go.Scatter(
+                x=P[: at + 1, i, 0],
+                y=P[: at + 1, i, 1],
+                mode="lines",
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                name=label,
+                showlegend=False,
+                hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
+            )
+        )
+    if len(surface.minima):
+        mp.add_trace(
+            go.Scatter(
+                x=surface.minima[:, 0],
+                y=surface.minima[:, 1],
+                mode="markers",
+                marker=dict(symbol="star", size=13, color="white", line=dict(color=OUTLINE, width=1.5)),
+                showlegend=False,
+                hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+            )
+        )
+    if names:
+        start = runs[names[0]].points[0]
+        mp.add_trace(
+            go.Scatter(
+                x=[start[0]],
+                y=[start[1]],
+                mode="markers",
+                marker=dict(symbol="circle", size=12, color="white", line=dict(color=OUTLINE, width=2)),
+                showlegend=False,
+                hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
+            )
+        )
+    moving.append(stage.now(len(mp.data), P[:, :, 0], P[:, :, 1]))
+    mp.add_trace(go.Scatter(x=P[at, :, 0], y=P[at, :, 1], mode="markers", marker=marker, hoverinfo="skip"))
+    mp.update_layout(
+        headline(f"{surface.title}: the paths", 560, legend=False),
+        images=[layout_image(surface)],
+        height=560,
+        margin=dict(l=60, r=10, b=56),
+        plot_bgcolor="white",
+        font=dict(size=14),
+        showlegend=False,
+    )
+    map_axes(mp, surface.domain, "x", "y")
+    map_panel = stage.Panel(mp, moving, width=0.5, testid="gdviz-map", click="start")
+
+    has_gap = len(surface.minima) > 0
+    ls = go.Figure()
+    moving = []
+    for i, name in enumerate(names):
+        s, label = style(name), legend_name(name, runs[name], surface)
+        moving.append(stage.path(len(ls.data), None, C[:, i]))
+        ls.add_trace(
+            go.Scatter(
+                x=np.arange(at + 1),
+                y=C[: at + 1, i],
+                mode="lines",
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                name=label,
+                legendgroup=name,
+                showlegend=False,
+                hovertemplate=f"{label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+            )
+        )
+        ls.add_trace(legend_key(label, name))
+    lo, hi = _loss_range(curves, log_loss and has_gap)
+    moving.append(stage.vline(len(ls.data), lo, hi))
+    ls.add_trace(
+        go.Scatter(
+            x=[at, at], y=[lo, hi], mode="lines", line=dict(color="#555555", width=1.5), hoverinfo="skip", showlegend=False
+        )
+    )
+    moving.append(stage.now(len(ls.data), None, C))
+    ls.add_trace(
+        go.Scatter(x=np.full(len(names), at), y=C[at], mode="markers", marker=marker, hoverinfo="skip", showlegend=False)
+    )
+    y_title = "f − f*" if has_gap else "f(x, y)"
+    ls.update_layout(
+        headline("The loss at each step", 560),
+        height=560,
+        margin=dict(l=70, r=10, b=56),
+        plot_bgcolor="white",
+        font=dict(size=14),
+    )
+    ls.update_xaxes(title_text="step", range=[0, max(steps, 1)], gridcolor="#E5E5E5", zeroline=False)
+    if log_loss and has_gap:
+        ls.update_yaxes(
+            type="log", title_text=y_title, range=[np.log10(lo), np.log10(hi)], minorloglabels="none", gridcolor="#E5E5E5"
+        )
+    else:
+        ls.update_yaxes(title_text=y_title, range=[lo, hi], gridcolor="#E5E5E5")
+    return [map_panel, stage.Panel(ls, moving, width=0.5)]
+

@@ -1,0 +1,503 @@
+// The gdviz stage: one timeline in the browser for every linked view of a run.
+//
+// Python (gdviz.ui.stage) sends a spec: Plotly figures (panels) whose "moving" traces the stage
+// restyles to the step on screen, the run's length T, and where a click means something. Playing,
+// stepping and scrubbing happen here and rerun nothing; the stage reports the step it rests on
+// (debounced, for the link) and a click on a clickable panel (data coordinates) to the server.
+//
+// Streamlit calls the default export on every data change with the same parentElement: one Stage
+// lives per element (WeakMap) and only the last cleanup runs, on unmount.
+
+const SPEEDS = [["Slow", 0.25], ["Normal", 1], ["Fast", 4]];
+const RUN_SECONDS = 10; // Normal plays a whole run in about this long, whatever its length
+const REPORT_MS = 400; // quiet time before a resting step is reported to the server
+const MIN_PLOT = 300; // px: the plots never get shorter than this
+const MAX_PLOT = 620; // px: outside projection mode the plots never get taller than this
+
+const stages = new WeakMap();
+const FULLSCREEN_ICON =
+  '<svg viewBox="0 0 24 24" width="1.2em" height="1.2em" aria-hidden="true" fill="none" stroke="currentColor" ' +
+  'stroke-width="2.4"><path d="M3 9V3h6M15 3h6v6M21 15v6h-6M9 21H3v-6"/></svg>';
+
+export default function gdvizStage(component) {
+  const { parentElement, data } = component;
+  let stage = stages.get(parentElement);
+  if (!stage) {
+    stage = new Stage(parentElement);
+    stages.set(parentElement, stage);
+  }
+  stage.connect(component);
+  stage.update(data);
+  return () => {
+    stage.destroy();
+    stages.delete(parentElement);
+  };
+}
+
+// ---------------------------------------------------------------- plotly.js, once per browser
+
+let plotlyPromise = null;
+
+function loadPlotly(file) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyPromise) {
+    const url = new URL(file, import.meta.url).href;
+    plotlyPromise = fetchCached(url)
+      .then((blob) => new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = URL.createObjectURL(blob);
+        script.onload = () => resolve(window.Plotly);
+        script.onerror = () => reject(new Error("plotly.js could not be loaded"));
+        document.head.appendChild(script);
+      }))
+      .catch((e) => {
+        plotlyPromise = null;
+        throw e;
+      });
+  }
+  return plotlyPromise;
+}
+
+// The file's name carries plotly's version, so a browser keeps one copy per version in its Cache
+// Storage: a second visit costs no bytes (Streamlit serves component files without validators).
+async function fetchCached(url) {
+  let cache = null;
+  try {
+    cache = window.caches ? await window.caches.open("gdviz") : null; // secure contexts only
+  } catch (e) {
+    cache = null;
+  }
+  if (cache) {
+    const hit = await cache.match(url);
+    if (hit) return hit.blob();
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`plotly.js: HTTP ${response.status}`);
+  if (cache) {
+    try {
+      await cache.put(url, response.clone());
+    } catch (e) {
+      /* a full or refused cache only costs the next visit its bytes */
+    }
+  }
+  return response.blob();
+}
+
+// ---------------------------------------------------------------- typed arrays
+
+const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i2: Int16Array, u1: Uint8Array };
+
+function decode(a) {
+  if (a == null) return null;
+  if (Array.isArray(a)) return Float64Array.from(a, (v) => (v == null ? NaN : v));
+  const bin = atob(a.bdata);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new TYPES[a.dtype](bytes.buffer);
+}
+
+function steps(n) {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+// One moving trace: what it shows at step k (trail: whether paths grow or show whole).
+function mover(m, T) {
+  if (m.kind === "path") {
+    const y = decode(m.y);
+    const x = m.x == null ? steps(y.length) : decode(m.x);
+    return (k, trail) => {
+      const n = trail ? Math.min(k + 1, x.length) : x.length;
+      return [x.subarray(0, n), y.subarray(0, n)];
+    };
+  }
+  if (m.kind === "now") {
+    const x = m.x == null ? null : decode(m.x);
+    const y = decode(m.y);
+    const w = m.m;
+    const last = y.length / w - 1;
+    return (k) => {
+      const i = Math.min(k, last);
+      const ys = y.subarray(i * w, (i + 1) * w);
+      const xs = x ? x.subarray(i * w, (i + 1) * w) : new Float32Array(w).fill(k);
+      return [xs, ys];
+    };
+  }
+  if (m.kind === "frames") {
+    const at = m.steps;
+    const x = decode(m.x);
+    const y = decode(m.y);
+    const off = m.offsets;
+    return (k) => {
+      let lo = 0;
+      let hi = at.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (at[mid] <= k) lo = mid;
+        else hi = mid - 1;
+      }
+      return [x.subarray(off[lo], off[lo + 1]), y.subarray(off[lo], off[lo + 1])];
+    };
+  }
+  if (m.kind === "vline") {
+    const y = Float64Array.from(m.y);
+    return (k) => [Float64Array.of(k, k), y];
+  }
+  throw new Error(`unknown moving trace: ${m.kind}`);
+}
+
+// ---------------------------------------------------------------- the stage
+
+// A figure's layout at another height: a legend placed in container coordinates (under the title, as
+// gdviz.viz.layout.headline puts it) keeps its distance in pixels from the top.
+function sized(layout, height) {
+  const out = { ...layout, height, autosize: true };
+  const legend = layout.legend;
+  if (legend && legend.yref === "container" && typeof legend.y === "number" && layout.height) {
+    out.legend = { ...legend, y: 1 - ((1 - legend.y) * layout.height) / height };
+  }
+  return out;
+}
+
+function el(tag, attrs = {}, text = "") {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text) e.textContent = text;
+  return e;
+}
+
+class Stage {
+  constructor(parent) {
+    this.parent = parent;
+    this.spec = null;
+    this.step = 0;
+    this.T = 0;
+    this.playing = false;
+    this.speed = 1;
+    this.trail = true;
+    this.panels = [];
+    this.dirty = true;
+    this.raf = 0;
+    this.reportTimer = 0;
+    this.reported = null;
+    this.alive = true;
+    this.build();
+  }
+
+  connect({ setStateValue, setTriggerValue }) {
+    this.setStateValue = setStateValue;
+    this.setTriggerValue = setTriggerValue;
+  }
+
+  build() {
+    const root = el("div", { class: "gdviz-stage", "data-testid": "gdviz-stage", tabindex: "0" });
+    root.setAttribute("aria-label", "Optimizer playback: Space plays or pauses, arrows step, Home and End jump, F fills the screen");
+    this.plots = el("div", { class: "gdviz-plots" });
+    this.status = el("div", { class: "gdviz-status" }, "Loading the stage…");
+    const scrubRow = el("div", { class: "gdviz-scrub" });
+    const bar = el("div", { class: "gdviz-bar", role: "toolbar" });
+    const button = (label, title, action) => {
+      const b = el("button", { type: "button", title, "aria-label": title }, label);
+      b.addEventListener("pointerdown", (e) => e.preventDefault()); // keep the keyboard on the stage
+      b.addEventListener("click", () => {
+        action();
+        root.focus({ preventScroll: true });
+      });
+      bar.appendChild(b);
+      return b;
+    };
+    button("|◀", "First step (Home)", () => this.go(0));
+    button("◀ 1", "One step back (←)", () => this.go(this.step - 1));
+    this.playButton = button("▶ Play", "Play or pause (Space)", () => this.toggle());
+    this.playButton.classList.add("gdviz-play");
+    button("1 ▶", "One step forward (→)", () => this.go(this.step + 1));
+    button("▶|", "Last step (End)", () => this.go(this.T));
+    this.scrub = el("input", { type: "range", min: "0", max: "1", value: "0", step: "1", "aria-label": "Step" });
+    this.scrub.addEventListener("input", () => this.go(Number(this.scrub.value)));
+    scrubRow.appendChild(this.scrub);
+    this.readout = el("span", { class: "gdviz-step", "data-testid": "gdviz-step", "aria-live": "off" });
+    scrubRow.appendChild(this.readout);
+    this.speedPicker = el("select", { "aria-label": "Speed", title: "Speed" });
+    for (const [label, factor] of SPEEDS) {
+      const o = el("option", { value: String(factor) }, label);
+      if (factor === 1) o.selected = true;
+      this.speedPicker.appendChild(o);
+    }
+    this.speedPicker.addEventListener("change", () => {
+      this.setSpeed(Number(this.speedPicker.value));
+      root.focus({ preventScroll: true });
+    });
+    const speed = el("label", { class: "gdviz-speed" }, "speed ");
+    speed.appendChild(this.speedPicker);
+    bar.appendChild(speed);
+    const trailLabel = el("label", { class: "gdviz-trail", title: "Draw each path as it grows, or whole from the start" });
+    this.trailBox = el("input", { type: "checkbox" });
+    this.trailBox.checked = true;
+    this.trailBox.addEventListener("change", () => {
+      this.trail = this.trailBox.checked;
+      this.dirty = true;
+      this.schedule();
+      root.focus({ preventScroll: true });
+    });
+    trailLabel.append(this.trailBox, document.createTextNode(" trail"));
+    this.trailLabel = trailLabel;
+    bar.appendChild(trailLabel);
+    const full = button("", "Fill the screen (F)", () => this.fullscreen());
+    full.innerHTML = FULLSCREEN_ICON;
+    this.hint = el("div", { class: "gdviz-hint" });
+    root.append(this.plots, this.status, scrubRow, bar, this.hint);
+    this.scrubRow = scrubRow;
+    root.addEventListener("keydown", (e) => this.key(e));
+    this.root = root;
+    this.bar = bar;
+    this.parent.appendChild(root);
+    this.onResize = () => this.resize();
+    window.addEventListener("resize", this.onResize);
+    document.addEventListener("fullscreenchange", this.onResize);
+  }
+
+  key(e) {
+    if (e.target !== this.root && e.target.tagName !== "BUTTON") return; // the scrubber and picker keep their keys
+    const actions = {
+      " ": () => this.toggle(),
+      ArrowLeft: () => this.go(this.step - 1),
+      ArrowRight: () => this.go(this.step + 1),
+      Home: () => this.go(0),
+      End: () => this.go(this.T),
+      f: () => this.fullscreen(),
+      F: () => this.fullscreen(),
+    };
+    const act = actions[e.key];
+    if (act && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      act();
+    }
+  }
+
+  async update(data) {
+    const spec = data && data.spec;
+    if (!spec || (this.spec && spec.id === this.spec.id)) return;
+    const first = this.spec === null;
+    this.spec = spec;
+    this.T = spec.T;
+    this.root.classList.toggle("gdviz-projection", !!spec.projection);
+    this.trailLabel.style.display = spec.trailToggle ? "" : "none";
+    this.hint.textContent = spec.hint || "";
+    this.scrub.max = String(this.T);
+    if (first) {
+      this.trail = spec.trail !== false;
+      this.trailBox.checked = this.trail;
+      this.step = Math.max(0, Math.min(data.open_at || 0, this.T));
+    } else {
+      this.step = Math.min(this.step, this.T); // a new run keeps the step where it can
+    }
+    let Plotly;
+    try {
+      Plotly = await loadPlotly(spec.plotly);
+    } catch (e) {
+      this.status.textContent = `The stage could not load its charts (${e.message}). Reload the page to try again.`;
+      return;
+    }
+    if (!this.alive || spec !== this.spec) return; // a newer spec arrived while plotly.js loaded
+    this.Plotly = Plotly;
+    this.status.textContent = "";
+    this.status.style.display = "none";
+    await this.draw(spec);
+  }
+
+  async draw(spec) {
+    const Plotly = this.Plotly;
+    if (this.panels.length !== spec.panels.length) {
+      for (const p of this.panels) Plotly.purge(p.div);
+      this.plots.replaceChildren();
+      this.panels = spec.panels.map((panel) => {
+        const div = el("div", { class: "gdviz-panel" });
+        if (panel.testid) div.setAttribute("data-testid", panel.testid);
+        this.plots.appendChild(div);
+        return { div };
+      });
+    }
+    this.plots.style.gridTemplateColumns = spec.panels.map((p) => `${p.width || 1}fr`).join(" ");
+    const height = this.plotHeight();
+    await Promise.all(
+      spec.panels.map(async (panel, i) => {
+        const p = this.panels[i];
+        p.div.setAttribute("data-testid", panel.testid || "");
+        p.movers = panel.moving.map((m) => mover(m, spec.T));
+        p.traces = panel.moving.map((m) => m.trace);
+        const layout = sized(panel.figure.layout, height);
+        layout.dragmode = panel.click ? false : layout.dragmode;
+        const config = { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false };
+        await Plotly.react(p.div, panel.figure.data, layout, config);
+        if (panel.click && !p.clickBound) {
+          p.div.addEventListener("click", (e) => this.clicked(e, i));
+          p.clickBound = true;
+        }
+        p.click = panel.click || null;
+        p.div.classList.toggle("gdviz-clickable", !!panel.click);
+      }),
+    );
+    if (!this.alive) return;
+    this.dirty = true;
+    this.render();
+    this.root.dataset.ready = "true";
+  }
+
+  plotHeight() {
+    const bar = this.scrubRow.offsetHeight + this.bar.offsetHeight + this.hint.offsetHeight + 12;
+    if (document.fullscreenElement === this.root) return Math.max(MIN_PLOT, window.innerHeight - bar - 16);
+    const scroller = this.root.closest('[data-testid="stMain"]') || document.scrollingElement;
+    const top = this.root.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0);
+    const room = window.innerHeight - top - bar - 16;
+    const cap = this.spec && this.spec.projection ? Infinity : MAX_PLOT;
+    return Math.round(Math.max(MIN_PLOT, Math.min(room, cap)));
+  }
+
+  resize() {
+    if (!this.Plotly || !this.spec) return;
+    const height = this.plotHeight();
+    this.spec.panels.forEach((panel, i) => {
+      const layout = sized(panel.figure.layout, height);
+      const update = { height, autosize: true };
+      if (layout.legend) update["legend.y"] = layout.legend.y;
+      this.Plotly.relayout(this.panels[i].div, update);
+    });
+  }
+
+  clicked(e, i) {
+    const p = this.panels[i];
+    const full = p.div._fullLayout;
+    const drag = p.div.querySelector(".nsewdrag");
+    if (!full || !drag || !p.click) return;
+    const r = drag.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    if (px < 0 || py < 0 || px > r.width || py > r.height) return; // outside the plot area
+    const x = full.xaxis.p2l(px);
+    const y = full.yaxis.p2l(py);
+    this.setTriggerValue("click", { panel: p.click, x, y });
+  }
+
+  // ------------------------------------------------------------ time
+
+  go(k) {
+    this.pause(false);
+    this.setStep(k);
+    this.report();
+  }
+
+  setStep(k) {
+    k = Math.max(0, Math.min(Math.round(k), this.T));
+    if (k !== this.step) {
+      this.step = k;
+      this.dirty = true;
+    }
+    this.showStep(); // the readout at once; the plots on the next animation frame
+    this.schedule();
+  }
+
+  showStep() {
+    this.readout.textContent = `step ${this.step} of ${this.T}`;
+    this.scrub.value = String(this.step);
+    this.root.dataset.step = String(this.step);
+  }
+
+  toggle() {
+    if (this.playing) this.pause(true);
+    else this.play();
+  }
+
+  rate() {
+    return (Math.max(this.T, 1) / RUN_SECONDS) * this.speed; // steps per second
+  }
+
+  play() {
+    if (this.T === 0) return;
+    if (this.step >= this.T) this.setStep(0); // play again from the start
+    this.playing = true;
+    this.from = this.step;
+    this.since = performance.now();
+    this.playButton.textContent = "❚❚ Pause";
+    this.root.dataset.playing = "true";
+    this.schedule();
+  }
+
+  pause(report) {
+    if (!this.playing) return;
+    this.playing = false;
+    this.playButton.textContent = "▶ Play";
+    this.root.dataset.playing = "false";
+    if (report) this.report();
+  }
+
+  setSpeed(factor) {
+    if (this.playing) {
+      this.from = this.step;
+      this.since = performance.now();
+    }
+    this.speed = factor;
+  }
+
+  schedule() {
+    if (!this.raf && this.alive) this.raf = requestAnimationFrame((t) => this.tick(t));
+  }
+
+  tick(now) {
+    this.raf = 0;
+    if (this.playing) {
+      const k = Math.min(this.T, Math.floor(this.from + ((now - this.since) / 1000) * this.rate()));
+      if (k !== this.step) {
+        this.step = k;
+        this.dirty = true;
+      }
+      if (k >= this.T) this.pause(true);
+    }
+    this.render();
+    if (this.playing) this.schedule();
+  }
+
+  render() {
+    this.showStep();
+    if (!this.dirty || !this.Plotly || !this.spec) return;
+    this.dirty = false;
+    const k = this.step;
+    for (const p of this.panels) {
+      if (!p.movers || !p.movers.length) continue;
+      const xs = [];
+      const ys = [];
+      for (const m of p.movers) {
+        const [x, y] = m(k, this.trail);
+        xs.push(x);
+        ys.push(y);
+      }
+      this.Plotly.restyle(p.div, { x: xs, y: ys }, p.traces);
+    }
+    this.frames = (this.frames || 0) + 1;
+    this.root.dataset.frames = String(this.frames);
+  }
+
+  report() {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      if (!this.alive || this.playing || this.reported === this.step) return;
+      this.reported = this.step;
+      this.setStateValue("step", this.step);
+    }, REPORT_MS);
+  }
+
+  fullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (this.root.requestFullscreen) this.root.requestFullscreen().catch(() => {});
+  }
+
+  destroy() {
+    this.alive = false;
+    cancelAnimationFrame(this.raf);
+    clearTimeout(this.reportTimer);
+    window.removeEventListener("resize", this.onResize);
+    document.removeEventListener("fullscreenchange", this.onResize);
+    if (this.Plotly) for (const p of this.panels) this.Plotly.purge(p.div);
+    this.root.remove();
+  }
+}
