@@ -114,13 +114,24 @@ def preset_buttons() -> None:
         st.button(p.title, key=f"preset.{name}", on_click=apply_preset, args=(name,), width="stretch")
 
 
+def _view_changed() -> None:
+    """One step for every view: the inspector opens at the step the stage rests on (and hands its own back)."""
+    if st.session_state.get("view") == "Step inspector":
+        st.session_state["inspect_step"] = max(1, int(st.session_state.get("cursor", 1)))
+
+
 def view_picker() -> str:
     """Which view of the race the main area shows (the page draws it beside its title)."""
     defaults({"view": VIEWS[0]})
     short = SHORT_VIEWS if projecting() else {}  # a projector's larger type leaves room for short names only
     return (
         st.segmented_control(
-            "View", VIEWS, key="view", label_visibility="collapsed", format_func=lambda v: short.get(v, v)
+            "View",
+            VIEWS,
+            key="view",
+            label_visibility="collapsed",
+            format_func=lambda v: short.get(v, v),
+            on_change=_view_changed,
         )
         or VIEWS[0]
     )

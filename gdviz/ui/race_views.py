@@ -174,6 +174,11 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
     )
 
 
+def _inspected() -> None:
+    """The inspector's step is the race's: back on the stage, it opens there."""
+    st.session_state["cursor"] = int(st.session_state["inspect_step"])
+
+
 def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
     names = list(runs)
     only_options("inspect_opt", names)
@@ -182,7 +187,7 @@ def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
     run = runs[name]
     last = run.steps.shape[0]
     st.session_state["inspect_step"] = min(st.session_state.get("inspect_step", 1), last)
-    t = c2.slider("Step", 1, max(last, 2), key="inspect_step", disabled=last < 2)
+    t = c2.slider("Step", 1, max(last, 2), key="inspect_step", disabled=last < 2, on_change=_inspected)
     left, right = st.columns([3, 2])
     with left:
         show_figure(

@@ -278,6 +278,7 @@ def race_panels(
                 mode="lines",
                 line=dict(color=s.color, dash=s.dash, width=1),
                 opacity=0.35,
+                name=f"{OPTIMIZERS[name].title}: {fan.points.shape[1]} other noise seeds",
                 showlegend=False,
                 hoverinfo="skip",
             )
@@ -293,6 +294,7 @@ def race_panels(
                 mode="lines",
                 line=dict(color=s.color, dash=s.dash, width=2.5),
                 name=label,
+                legendgroup=name,
                 showlegend=False,
                 hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
             )
@@ -304,6 +306,7 @@ def race_panels(
                 y=surface.minima[:, 1],
                 mode="markers",
                 marker=dict(symbol="star", size=13, color="white", line=dict(color=OUTLINE, width=1.5)),
+                name="minimum",
                 showlegend=False,
                 hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
             )
@@ -316,6 +319,7 @@ def race_panels(
                 y=[start[1]],
                 mode="markers",
                 marker=dict(symbol="circle", size=12, color="white", line=dict(color=OUTLINE, width=2)),
+                name="start",
                 showlegend=False,
                 hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
             )

@@ -51,5 +51,44 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def stages(at: AppTest) -> list[dict]:
+    """What every stage on the page was given: ``{"spec": ..., "open_at": ...}`` (gdviz.ui.stage)."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component")]
+
+
+def race_map(at: AppTest) -> dict:
+    """The race's map figure: the first panel of the page's stage."""
+    given = stages(at)
+    assert given, "no stage on the race page"
+    return given[0]["spec"]["panels"][0]["figure"]
+
+
+def race_paths(at: AppTest) -> dict[str, np.ndarray]:
+    """Optimizer -> the whole path the stage plays on the map, (T+1, 2), as sent (float32)."""
+    panel = stages(at)[0]["spec"]["panels"][0]
+    group = lambda m: panel["figure"]["data"][m["trace"]]["legendgroup"]  # noqa: E731
+    return {
+        group(m): np.stack([decode(m["x"]), decode(m["y"])], axis=-1) for m in panel["moving"] if m["kind"] == "path"
+    }
+
+
+def drive_stage(at: AppTest, *, step: int | None = None, click: dict | None = None) -> AppTest:
+    """Run again as the browser does when the stage (the page's first) reports a resting ``step`` or a
+    ``click`` ({"panel", "x", "y"}): its state and trigger values go in with the other widgets'."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+
+    element_id = at.get("bidi_component")[0].proto.id
+    trigger_id = _make_trigger_id(element_id, "events")
+    states = WidgetStates()
+    states.widgets.extend(w for w in at._tree.get_widget_states().widgets if w.id not in (element_id, trigger_id))
+    if step is not None:
+        states.widgets.append(WidgetState(id=element_id, json_value=json.dumps({"step": step})))
+    if click is not None:
+        event = [{"event": "click", "value": click}]
+        states.widgets.append(WidgetState(id=trigger_id, json_trigger_value=json.dumps(event)))
+    return at._run(states, timeout=60)
+
+
 def no_exceptions(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]

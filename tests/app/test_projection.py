@@ -8,7 +8,7 @@ import pytest
 
 from gdviz.ui.nav import PAGES
 
-from .conftest import figures, no_exceptions
+from .conftest import figures, no_exceptions, stages
 from .test_links import open_link
 
 CHARTED = [p.path for p in PAGES if p.url_path not in ("", "random_search", "backprop")]  # these draw charts at once
@@ -20,11 +20,17 @@ def _smallest_font(fig: dict) -> float:
     return min(sizes, default=fig["layout"].get("font", {}).get("size", 12))
 
 
+def _all_figures(at) -> list[dict]:
+    """Every Plotly chart's figure, then every stage panel's."""
+    return figures(at) + [p["figure"] for given in stages(at) for p in given["spec"]["panels"]]
+
+
 @pytest.mark.parametrize("page", CHARTED)
 def test_projection_mode_enlarges_every_figure(page):
     normal, projected = open_link(page, {}), open_link(page, {"projection": "1"})
     no_exceptions(projected)
-    before, after = figures(normal), figures(projected)
+    assert all(given["spec"]["projection"] for given in stages(projected))  # the stage lays out for a projector
+    before, after = _all_figures(normal), _all_figures(projected)
     assert len(before) == len(after) > 0
     for b, a in zip(before, after, strict=True):
         assert a["layout"]["font"]["size"] >= max(20, b["layout"].get("font", {}).get("size", 12))

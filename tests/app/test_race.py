@@ -1,37 +1,53 @@
-"""The optimizer race page, driven through its widgets; the figure JSON is decoded and checked."""
+"""The optimizer race page, driven through its widgets and its stage; what the stage is given is decoded and checked."""
 
 import numpy as np
 import pytest
 
 from gdviz import SURFACES
 
-from .conftest import decode, figures, no_exceptions
+from .conftest import decode, drive_stage, figures, no_exceptions, stages
 
 PAGE = "pages/race.py"
 
 
-def _race_figure(at):
-    figs = figures(at)
-    assert figs, "no chart on the race page"
-    assert "frames" in figs[0], "the first chart is the animated race"
-    return figs[0]
+def _race_stage(at) -> dict:
+    given = stages(at)
+    assert given, "no stage on the race page"
+    return given[0]["spec"]
 
 
-def _legend_names(fig):
+def _race_figure(at) -> dict:
+    """The race's map: the stage's first panel."""
+    return _race_stage(at)["panels"][0]["figure"]
+
+
+def _legend_names(spec) -> list[str]:
+    """The loss chart's legend: one entry per optimizer that ran."""
+    fig = spec["panels"][1]["figure"]
     return [t.get("name") for t in fig["data"] if t.get("showlegend", True) and t.get("name")]
 
 
-def test_default_race_draws_paths_frames_and_landscape(open_page):
+def _moving(spec, panel: int, kind: str) -> dict:
+    return next(m for m in spec["panels"][panel]["moving"] if m["kind"] == kind)
+
+
+def test_default_race_plays_paths_on_the_landscape(open_page):
     at = open_page(PAGE)
     no_exceptions(at)
+    spec = _race_stage(at)
+    assert spec["T"] == 300 and len(spec["panels"]) == 2
+    assert spec["panels"][0]["testid"] == "gdviz-map" and spec["panels"][0]["click"] == "start"
+    assert {"SGD", "Momentum", "Adam"} <= set(_legend_names(spec))
     fig = _race_figure(at)
-    names = _legend_names(fig)
-    assert {"SGD", "Momentum", "Adam"} <= set(names)
     assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
-    assert len(fig["frames"]) > 100  # 300 steps, thinned to at most 200 frames
-    # the markers move: the first and last frame put them in different places
-    first, last = fig["frames"][0]["data"][0], fig["frames"][-1]["data"][0]
-    assert not np.allclose(decode(first["x"]), decode(last["x"]))
+    # one growing path per optimizer, 301 points each; the markers move from the start to somewhere else
+    paths = [m for m in spec["panels"][0]["moving"] if m["kind"] == "path"]
+    assert len(paths) == 3 and all(len(decode(m["x"])) == 301 for m in paths)
+    markers = _moving(spec, 0, "now")
+    xs = decode(markers["x"]).reshape(301, 3)
+    assert np.allclose(xs[0], SURFACES["himmelblau"].start[0]) and not np.allclose(xs[0], xs[-1])
+    # the loss panel moves a cursor and markers along the same 0 … 300
+    assert _moving(spec, 1, "vline") and decode(_moving(spec, 1, "now")["y"]).size == 301 * 3
     # map axes stay on the surface's domain
     (x0, x1), (y0, y1) = SURFACES["himmelblau"].domain
     assert fig["layout"]["xaxis"]["range"] == [x0, x1]
@@ -43,9 +59,9 @@ def test_diverging_learning_rate_is_reported_and_axes_keep_the_domain(open_page)
     at.number_input(key="hyper.sgd.lr").set_value(1.0).run()
     no_exceptions(at)
     fig = _race_figure(at)
-    sgd = [n for n in _legend_names(fig) if n.startswith("SGD")]
+    sgd = [n for n in _legend_names(_race_stage(at)) if n.startswith("SGD")]
     assert sgd and "diverged at step" in sgd[0]
-    path = next(t for t in fig["data"] if t.get("name", "").startswith("SGD") and t.get("xaxis", "x") == "x")
+    path = next(t for t in fig["data"] if t.get("name", "").startswith("SGD"))
     assert np.isfinite(decode(path["x"])).all()
     (x0, x1), _ = SURFACES["himmelblau"].domain
     assert fig["layout"]["xaxis"]["range"] == [x0, x1]
@@ -59,7 +75,7 @@ def test_refused_learning_rate_explains_and_keeps_the_others(open_page, bad):
     at.number_input(key="hyper.adam.lr").set_value(bad).run()
     no_exceptions(at)
     assert any("Adam" in e.value and "learning rate" in e.value for e in at.error)
-    names = _legend_names(_race_figure(at))
+    names = _legend_names(_race_stage(at))
     assert "SGD" in names and "Momentum" in names and not any(n.startswith("Adam") for n in names)
     assert at.number_input(key="hyper.sgd.lr").value == 0.01  # other settings untouched
 
@@ -69,7 +85,7 @@ def test_start_outside_the_domain_explains_and_keeps_settings(open_page):
     at.number_input(key="start_x").set_value(50.0).run()
     no_exceptions(at)
     assert any("outside the plotted domain" in e.value for e in at.error)
-    assert not figures(at)
+    assert not stages(at)
     assert at.multiselect(key="optimizers").value == ["sgd", "momentum", "adam"]
 
 
@@ -82,7 +98,7 @@ def test_every_surface_and_optimizer_runs(open_page):
         fig = _race_figure(at)
         (x0, x1), _ = SURFACES[name].domain
         assert fig["layout"]["xaxis"]["range"] == [x0, x1]
-        assert len(_legend_names(fig)) >= 9
+        assert len(_legend_names(_race_stage(at))) >= 9
 
 
 def test_condition_number_below_one_is_refused(open_page):
@@ -105,7 +121,7 @@ def test_each_preset_sets_up_its_race(open_page, preset):
     assert at.multiselect(key="optimizers").value == list(p.optimizers)
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == p.start
     assert any(p.watch in i.value for i in at.info)
-    names = _legend_names(_race_figure(at))
+    names = _legend_names(_race_stage(at))
     diverged = [n.split(" — ")[0] for n in names if "diverged" in n]
     assert diverged == (["SGD"] if preset == "too_large" else []), diverged
     for opt, hyper in p.optimizers.items():
@@ -128,7 +144,7 @@ def test_steps_out_of_range_explain(open_page, steps):
     at.number_input(key="steps").set_value(steps).run()
     no_exceptions(at)
     assert any("Steps must be between" in e.value for e in at.error)
-    assert not figures(at)
+    assert not stages(at)
 
 
 def test_stochastic_mode_draws_a_fan_of_seeds(open_page):
@@ -216,32 +232,47 @@ def test_step_inspector_clamps_the_step_when_the_run_gets_shorter(open_page):
     assert at.slider(key="inspect_step").value == 100
 
 
-def test_step_buttons_move_the_markers_one_step_at_a_time(open_page):
-    at = open_page(PAGE)
-    at.button(key="step_fwd").click().run()
-    at.button(key="step_fwd").click().run()
+def test_a_resting_step_goes_into_the_link_and_a_new_run_opens_there(open_page):
+    at = drive_stage(open_page(PAGE), step=157)
     no_exceptions(at)
-    fig = _race_figure(at)
-    loss_markers = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("xaxis") == "x2"]
-    assert set(decode(loss_markers[-1]["x"]).tolist()) == {2}
-    at.button(key="step_back").click().run()
-    fig = _race_figure(at)
-    loss_markers = [t for t in fig["data"] if t.get("hoverinfo") == "skip" and t.get("xaxis") == "x2"]
-    assert set(decode(loss_markers[-1]["x"]).tolist()) == {1}
-    slider = fig["layout"]["sliders"][0]
-    assert int(slider["steps"][slider["active"]]["label"]) <= 1 < int(slider["steps"][slider["active"] + 1]["label"])
-    at.button(key="step_back").click().run()
-    at.button(key="step_back").click().run()  # never below step 0
-    assert any("**step 0 of " in m.value for m in at.markdown)
+    assert at.session_state["cursor"] == 157 and at.query_params["at"] == "157"
+    assert stages(at)[0]["open_at"] == 157
+    at = drive_stage(at, step=10_000)  # not a step of this run: ignored
+    assert at.session_state["cursor"] == 157
+    at.number_input(key="steps").set_value(100).run()  # a shorter run opens at its end
+    assert stages(at)[0]["open_at"] == 100 and _race_stage(at)["T"] == 100
+
+
+def test_a_click_on_the_map_starts_there_and_keeps_the_step(open_page):
+    at = drive_stage(open_page(PAGE), step=40)
+    at = drive_stage(at, click={"panel": "start", "x": 1.23456, "y": -2.5})
+    no_exceptions(at)
+    assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == (1.235, -2.5)
+    assert at.query_params["start"] == "1.235,-2.5" and at.query_params["at"] == "40"
+    start = next(t for t in _race_figure(at)["data"] if t.get("name") == "start")
+    assert (decode(start["x"])[0], decode(start["y"])[0]) == (1.235, -2.5)
+    at = drive_stage(at, click={"panel": "start", "x": "1; drop", "y": None})  # a forged event changes nothing
+    no_exceptions(at)
+    assert at.number_input(key="start_x").value == 1.235
 
 
 def test_the_noise_seed_reproduces_and_changes_the_path(open_page):
     at = open_page(PAGE)
     at.number_input(key="noise").set_value(3.0).run()
-    path = lambda: decode(next(t for t in _race_figure(at)["data"] if t.get("name") == "SGD")["x"])  # noqa: E731
+    path = lambda: decode(_moving(_race_stage(at), 0, "path")["x"])  # noqa: E731 (SGD's, the first optimizer)
     first = path()
     at.number_input(key="seed").set_value(7).run()
     other = path()
     at.number_input(key="seed").set_value(0).run()
     no_exceptions(at)
     assert not np.allclose(first, other) and np.array_equal(first, path())
+
+
+def test_the_inspector_and_the_stage_share_one_step(open_page):
+    at = drive_stage(open_page(PAGE), step=42)
+    at.segmented_control(key="view").set_value("Step inspector").run()
+    no_exceptions(at)
+    assert at.slider(key="inspect_step").value == 42  # the inspector opens where the stage rests
+    at.slider(key="inspect_step").set_value(7).run()
+    at.segmented_control(key="view").set_value("Race").run()
+    assert stages(at)[0]["open_at"] == 7  # and the stage opens where the inspector was

@@ -13,7 +13,7 @@ from gdviz import OPTIMIZERS, ExpressionError, custom_surface, run
 from gdviz.presets import STARTING_HYPER
 from gdviz.ui.custom_controls import DEFAULT_FORMULA, EXAMPLES
 
-from .conftest import decode, figures, no_exceptions
+from .conftest import decode, figures, no_exceptions, race_map, race_paths, stages
 
 PAGE = "pages/race.py"
 FORMULAS = {  # formula: domain half-width
@@ -40,17 +40,9 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)  # undo md_escape
 
 
-def _paths(at) -> dict[str, np.ndarray]:
-    """Optimizer -> its path on the map, (T+1, 2), from the race figure."""
-    fig = figures(at)[0]
-    assert "frames" in fig, "the first chart is the animated race"
-    lines = [t for t in fig["data"] if t.get("mode") == "lines" and t.get("xaxis", "x") == "x"]
-    return {t["legendgroup"]: np.stack([decode(t["x"]), decode(t["y"])], axis=-1) for t in lines}
-
-
 def _expected(formula, extent, names, steps=300):
     s = custom_surface(formula, ((-extent, extent), (-extent, extent)))
-    return s, {n: run(s, n, s.start, steps, **STARTING_HYPER[n]).points for n in names}
+    return s, {n: run(s, n, s.start, steps, **STARTING_HYPER[n]).points.astype(np.float32) for n in names}  # as sent
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
@@ -60,14 +52,14 @@ def test_a_custom_formula_races_the_default_optimizers_as_gdviz_run_does(open_pa
     assert not at.error
     s, expected = _expected(formula, FORMULAS[formula], ["sgd", "momentum", "adam"])
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == s.start
-    paths = _paths(at)
+    paths = race_paths(at)
     assert set(paths) == set(expected)
     for name, points in expected.items():
         np.testing.assert_array_equal(paths[name], points, err_msg=name)
-    fig = figures(at)[0]
+    fig, loss = race_map(at), stages(at)[0]["spec"]["panels"][1]["figure"]
     # no minimum is known: the loss chart plots f on a linear axis with a finite range, no stars
-    assert fig["layout"]["yaxis2"]["title"]["text"] == "f(x, y)" and fig["layout"]["yaxis2"].get("type") != "log"
-    assert np.isfinite(fig["layout"]["yaxis2"]["range"]).all()
+    assert loss["layout"]["yaxis"]["title"]["text"] == "f(x, y)" and loss["layout"]["yaxis"].get("type") != "log"
+    assert np.isfinite(loss["layout"]["yaxis"]["range"]).all()
     assert not any(t.get("name") == "minimum" for t in fig["data"])
     assert fig["layout"]["xaxis"]["range"] == [-FORMULAS[formula], FORMULAS[formula]]
     table = at.dataframe[0].value
@@ -81,7 +73,7 @@ def test_every_optimizer_races_on_a_custom_surface(open_page):
     at.multiselect(key="optimizers").set_value(list(OPTIMIZERS)).run()
     no_exceptions(at)
     _, expected = _expected(DEFAULT_FORMULA, 3.0, list(OPTIMIZERS))
-    paths = _paths(at)
+    paths = race_paths(at)
     for name, points in expected.items():
         np.testing.assert_array_equal(paths[name], points, err_msg=name)
 
@@ -97,7 +89,7 @@ def test_a_partly_undefined_formula_leaves_gaps_and_says_so(open_page):
 def test_a_path_frozen_where_the_gradient_has_no_value_says_so(open_page):
     at = _custom(open_page, "sqrt(x)")  # Adam steps past x = 0, where sqrt has no slope
     no_exceptions(at)
-    names = [t["name"] for t in figures(at)[0]["data"] if t.get("legendgroup") == "adam" and t.get("mode") == "lines"]
+    names = [t["name"] for t in race_map(at)["data"] if t.get("legendgroup") == "adam" and t.get("mode") == "lines"]
     assert names and "no finite gradient at step" in names[0]
     assert at.dataframe[0].value.set_index("optimizer").loc["Adam", "stopped because"] == "diverged"
 
@@ -139,7 +131,7 @@ def test_a_bad_formula_explains_inline_and_keeps_the_last_good_race(open_page, b
     good = "x**2 + 10*y**2"
     at = _custom(open_page, good)
     at.number_input(key="steps").set_value(120).run()
-    before = _paths(at)
+    before = race_paths(at)
     at.text_input(key="formula").set_value(bad).run()
     no_exceptions(at)
     with pytest.raises(ExpressionError) as refused:
@@ -150,7 +142,7 @@ def test_a_bad_formula_explains_inline_and_keeps_the_last_good_race(open_page, b
         assert "unknown variable z" in _plain(error.value)
     assert any("Still racing on the last formula that worked" in w.value for w in at.warning)
     assert any("x^{2} + 10" in m.value for m in at.latex)  # the formula shown is the one raced
-    after = _paths(at)
+    after = race_paths(at)
     assert after.keys() == before.keys() and all(np.array_equal(after[k], before[k]) for k in before)
     assert at.text_input(key="formula").value == bad  # the student's text stays, to be fixed
     assert at.number_input(key="steps").value == 120 and at.multiselect(key="optimizers").value == [
@@ -168,7 +160,7 @@ def test_fixing_the_formula_races_on_the_new_one(open_page):
     no_exceptions(at)
     assert not at.error and not any("Still racing" in w.value for w in at.warning)
     _, expected = _expected("x**2 + y**2", 3.0, ["sgd"])
-    np.testing.assert_array_equal(_paths(at)["sgd"], expected["sgd"])
+    np.testing.assert_array_equal(race_paths(at)["sgd"], expected["sgd"])
 
 
 @pytest.mark.parametrize(
@@ -180,14 +172,14 @@ def test_a_bad_domain_explains_and_keeps_the_last_good_one(open_page, extent, me
     no_exceptions(at)
     (error,) = at.sidebar.error
     assert "This domain cannot be used" in _plain(error.value) and message in _plain(error.value)
-    assert figures(at)[0]["layout"]["xaxis"]["range"] == [-3.0, 3.0]
+    assert race_map(at)["layout"]["xaxis"]["range"] == [-3.0, 3.0]
 
 
 def test_a_formula_finite_nowhere_on_the_domain_is_refused(open_page):
     at = _custom(open_page, "log(x - 10)")
     no_exceptions(at)
     assert "not finite anywhere" in _plain(at.sidebar.error[0].value)
-    assert figures(at)  # still racing on the default formula
+    assert stages(at)  # still racing on the default formula
 
 
 def test_a_new_extent_moves_the_start_with_the_domain(open_page):
@@ -195,7 +187,7 @@ def test_a_new_extent_moves_the_start_with_the_domain(open_page):
     no_exceptions(at)
     s = custom_surface("x**2 + y**2", ((-1.0, 1.0), (-1.0, 1.0)))
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == s.start
-    assert figures(at)[0]["layout"]["xaxis"]["range"] == [-1.0, 1.0]
+    assert race_map(at)["layout"]["xaxis"]["range"] == [-1.0, 1.0]
 
 
 def test_a_start_where_f_has_no_value_is_refused(open_page):
@@ -203,7 +195,7 @@ def test_a_start_where_f_has_no_value_is_refused(open_page):
     at.number_input(key="start_x").set_value(-1.0).run()
     no_exceptions(at)
     assert any("no finite value at the start" in e.value for e in at.error)
-    assert not figures(at)
+    assert not stages(at)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -215,7 +207,7 @@ def test_an_example_is_one_click_away(open_page, example):
     assert (at.text_input(key="formula").value, at.number_input(key="extent").value) == (formula, extent)
     s, expected = _expected(formula, extent, ["sgd"])
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == s.start
-    np.testing.assert_array_equal(_paths(at)["sgd"], expected["sgd"])
+    np.testing.assert_array_equal(race_paths(at)["sgd"], expected["sgd"])
 
 
 def test_leaving_and_coming_back_restores_the_last_good_formula(open_page):
@@ -223,7 +215,7 @@ def test_leaving_and_coming_back_restores_the_last_good_formula(open_page):
     at.text_input(key="formula").set_value("x +").run()
     at.selectbox(key="surface").set_value("booth").run()
     no_exceptions(at)
-    assert not at.error and figures(at)
+    assert not at.error and stages(at)
     at.selectbox(key="surface").set_value("custom").run()
     no_exceptions(at)
     assert at.text_input(key="formula").value == "x**2 + 10*y**2" and not at.error
