@@ -18,10 +18,11 @@ PROJECTION_CSS = """<style>
 html { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
 [data-testid="stCaptionContainer"] { color: #1a1a1a; font-size: 0.95rem; }
-h1 { font-size: 1.5rem !important; }
-[data-testid="stButtonGroup"] button p { font-size: 0.8rem; }
+[data-testid="stMain"]:has(.gdviz-stage) h1 { font-size: 1.5rem !important; }
+[data-testid="stMain"]:has(.gdviz-stage) [data-testid="stButtonGroup"] button p { font-size: 0.8rem; }
 .stGraphVizChart svg text { font-size: revert-layer !important; font-family: revert-layer !important; }
-</style>"""  # the last rule lets the graph's own (projection) font sizes through Streamlit's fixed 0.6rem
+</style>"""  # the graphviz rule lets the graph's own (projection) sizes through Streamlit's fixed 0.6rem; on a page with
+# a stage, the title and the view picker make room for it on a 720-pixel projector
 
 
 def projecting() -> bool:

@@ -55,17 +55,25 @@ def test_a_tampered_link_is_explained_not_thrown(server, page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+STEP_SIZE = """() => parseFloat(getComputedStyle(document.querySelector('[data-testid="gdviz-step"]')).fontSize)"""
+
+
 def test_projection_mode_makes_type_larger(server, page):
     _open(page, f"{server}/{RACE}")
-    tick, title = page.evaluate(TICK_SIZE), page.evaluate(TITLE_SIZE)
+    tick, step = page.evaluate(TICK_SIZE), page.evaluate(STEP_SIZE)
     page.get_by_text("Projection mode").click()
     page.wait_for_function("() => location.search.includes('projection=1')", timeout=30_000)
     settle(page)
     page.wait_for_function(f"() => ({TICK_SIZE})() >= {tick} * 1.4", timeout=30_000)
     assert page.evaluate(TICK_SIZE) >= 1.4 * tick >= 1.4 * 11
-    assert page.evaluate(TITLE_SIZE) > 1.2 * title
+    assert page.evaluate(STEP_SIZE) > 1.2 * step  # the stage's "step k of T"
     screenshot(page, "race-projection")
     assert page.locator('[data-testid="stException"]').count() == 0
+    # a page without a stage keeps its title large (the race's shrinks to make room for the stage)
+    _open(page, f"{server}/gradient_check")
+    normal = page.evaluate(TITLE_SIZE)
+    _open(page, f"{server}/gradient_check?projection=1")
+    assert page.evaluate(TITLE_SIZE) > 1.2 * normal
 
 
 def test_race_downloads_parse_and_the_snippet_reproduces_the_path(server, page):

@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 from .conftest import screenshot, settle
 
 PATH_ENDS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
-  return gd._fullData.filter(t => t.mode === 'lines' && t.xaxis === 'x').map(t => Array.from(t.x).slice(-3));
-}"""
+  const gd = document.querySelector('[data-testid="gdviz-map"]');
+  return gd._fullData.filter(t => t.mode === 'lines' && t.legendgroup).map(t => Array.from(t.x).slice(-3));
+}"""  # the ends of the whole paths: the test turns the stage's growing trails off first
 
 
 def _choose_custom(page) -> None:
@@ -18,9 +18,10 @@ def _choose_custom(page) -> None:
 
 def test_typing_a_formula_redraws_the_race(server, page):
     page.goto(f"{server}/race")
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="gdviz-stage"][data-ready="true"]')).to_be_visible(timeout=30_000)
     settle(page)
     page.wait_for_timeout(1000)  # let the first run's widgets register before the click
+    page.get_by_text("trail", exact=True).click()  # whole paths from now on, whatever the run
     _choose_custom(page)
     box = page.get_by_role("textbox", name="Formula f(x, y)")
     expect(box).to_be_visible(timeout=30_000)

@@ -20,7 +20,7 @@ def test_page_opens_without_exception(server, page, entry):
 
 
 MOVING_MARKERS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
+  const gd = document.querySelector('[data-testid="gdviz-map"]');
   const i = gd._fullData.findIndex(t => t.mode === 'markers' && t.hoverinfo === 'skip');
   return Array.from(gd._fullData[i].x);
 }"""
@@ -28,17 +28,17 @@ MOVING_MARKERS = """() => {
 
 def test_race_plays_in_the_browser_and_the_landscape_stays(server, page):
     page.goto(f"{server}/race")
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart).to_be_visible(timeout=30_000)
+    chart = page.locator('[data-testid="gdviz-map"]')
+    expect(page.locator('[data-testid="gdviz-stage"][data-ready="true"]')).to_be_visible(timeout=30_000)
     settle(page)
     landscape = chart.locator("g.imagelayer image")
     expect(landscape).to_have_count(1)
     before = page.evaluate(MOVING_MARKERS)
-    chart.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.get_by_role("button", name="Play or pause (Space)").click()
     page.wait_for_timeout(1500)
     during = page.evaluate(MOVING_MARKERS)
     assert len(before) == 3 and during != before, f"the markers did not move after Play: {before} -> {during}"
-    expect(landscape).to_have_count(1)  # still drawn while frames animate
+    expect(landscape).to_have_count(1)  # still drawn while it plays
     assert landscape.get_attribute("href").startswith("data:image/png")
     screenshot(page, "race-playing")
 
@@ -63,13 +63,12 @@ def test_deep_link_on_a_cold_server_gets_the_full_frame(fresh_server, page):
 
 def test_clicking_the_map_moves_the_start(server, page):
     page.goto(f"{server}/race")
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart).to_be_visible(timeout=30_000)
+    expect(page.locator('[data-testid="gdviz-stage"][data-ready="true"]')).to_be_visible(timeout=30_000)
     settle(page)
     start_x = page.get_by_role("spinbutton", name="Start x")
     before = start_x.input_value()
     # the map's plot area: click a quarter of the way in from its top-left corner
-    box = chart.locator('rect.nsewdrag[data-subplot="xy"]').first.bounding_box()
+    box = page.locator('[data-testid="gdviz-map"] .nsewdrag').first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
     expect(start_x).not_to_have_value(before, timeout=15_000)
     expect(page.get_by_text("Running...")).to_have_count(0, timeout=15_000)
