@@ -10,11 +10,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 gdviz
 WORKDIR /app
 
-# dependencies first, so a code change reuses this layer
+# dependencies first, so a code change reuses this layer (requirements.txt's last line, `-e .`, is gdviz itself)
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN grep -v '^-e ' requirements.txt > /tmp/runtime.txt && pip install --no-cache-dir -r /tmp/runtime.txt
 
+# gdviz installed as itself, so Streamlit serves the stage's files; plotly.js copied beside them while the tree
+# is still writable (the app's user cannot write here)
 COPY . .
+RUN pip install --no-cache-dir --no-deps -e . && python -m gdviz.ui.stage
 
 USER gdviz
 EXPOSE 8501

@@ -78,7 +78,11 @@ def test_image_installs_the_runtime_only(docker):
     assert docker[0] == ("FROM", "python:3.12-slim")
     runs = [args for op, args in docker if op == "RUN"]
     installs = [r for r in runs if "pip install" in r]
-    assert installs == ["pip install --no-cache-dir -r requirements.txt"]
+    assert installs == [
+        "grep -v '^-e ' requirements.txt > /tmp/runtime.txt && pip install --no-cache-dir -r /tmp/runtime.txt",
+        "pip install --no-cache-dir --no-deps -e . && python -m gdviz.ui.stage",  # the stage's files, plotly.js
+    ]
+    assert runs.index(installs[0]) < runs.index(installs[1])
     everything = " ".join(runs).lower()
     for unwanted in ("requirements-dev", "pytest", "playwright", "chromium", "apt-get"):
         assert unwanted not in everything
@@ -141,7 +145,7 @@ def test_dockerignore_keeps_local_state_out(ignore, path):
 def test_dockerignore_keeps_everything_the_app_needs(ignore):
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     needed = [p for p in tracked.split() if p.startswith(("gdviz/", "pages/"))]
-    needed += ["app.py", "requirements.txt", ".streamlit/config.toml", "gdviz/data/digits.npz"]
+    needed += ["app.py", "requirements.txt", "pyproject.toml", ".streamlit/config.toml", "gdviz/data/digits.npz"]
     assert len(needed) > 20
     assert [p for p in needed if dockerignored(p, ignore)] == []
 
@@ -159,9 +163,9 @@ def test_config_is_right_for_a_public_deployment():
 
 
 def test_community_cloud_installs_requirements_txt():
-    pins = dict(
-        ln.split("==") for ln in (ROOT / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")
-    )
+    lines = [ln for ln in (ROOT / "requirements.txt").read_text().splitlines() if ln and not ln.startswith("#")]
+    assert lines[-1] == "-e ."  # gdviz itself: Streamlit serves a component's files from an installed package only
+    pins = dict(ln.split("==") for ln in lines[:-1])
     assert {"streamlit", "numpy", "plotly"} <= set(pins)
     assert re.fullmatch(r"\d+\.\d+\.\d+", pins["streamlit"])
     for first in ("uv.lock", "Pipfile", "environment.yml", "environment.yaml"):
