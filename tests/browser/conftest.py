@@ -30,13 +30,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _streamlit_server():
-    """Start ``streamlit run app.py`` on a free local port; yields its base URL."""
+def _streamlit_server(base_path: str = ""):
+    """Start ``streamlit run app.py`` on a free local port (under ``base_path``); yields its base URL."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     cmd += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    if base_path:
+        cmd += ["--server.baseUrlPath", base_path]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     deadline = time.monotonic() + 60
     try:
         while True:
@@ -69,6 +71,13 @@ def server():
 def fresh_server():
     """A server no session has visited yet: what a student's shared link meets after a cold start."""
     with _streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture
+def base_path_server():
+    """A server behind a base path, as a proxy serves one at https://host/gdviz/."""
+    with _streamlit_server("gdviz") as url:
         yield url
 
 

@@ -186,3 +186,16 @@ def test_f_fills_the_screen_with_the_stage(server, page, errors):
     page.keyboard.press("f")
     page.wait_for_function("() => !document.fullscreenElement", timeout=5_000)
     assert not errors, errors
+
+
+def test_the_stage_and_plotly_load_under_a_base_path(base_path_server, page, errors):
+    """No CDN, nothing absolute: the stage's script and plotly.js come from this server, under its base path."""
+    loaded: list[str] = []
+    page.on("response", lambda r: loaded.append(r.url) if "bidi-components" in r.url and r.ok else None)
+    _open(page, f"{base_path_server}/{RACE}")
+    assert any(u.endswith("stage.js") for u in loaded) and any("/plotly-" in u for u in loaded), loaded
+    assert all(u.startswith(base_path_server + "/_stcore/bidi-components/gdviz.stage/") for u in loaded), loaded
+    page.locator(STAGE).focus()
+    page.keyboard.press("ArrowRight")
+    _expect_step(page, 1)
+    assert not errors, errors

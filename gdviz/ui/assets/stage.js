@@ -36,17 +36,26 @@ export default function gdvizStage(component) {
 
 // ---------------------------------------------------------------- plotly.js, once per browser
 
+// The stage runs on its own plotly.js (the version gdviz's figures are built for), never on whatever another
+// script left in window.Plotly (Streamlit's charts bring a build of their own): the global is put back.
 let plotlyPromise = null;
 
 function loadPlotly(file) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!plotlyPromise) {
     const url = new URL(file, import.meta.url).href;
     plotlyPromise = fetchCached(url)
       .then((blob) => new Promise((resolve, reject) => {
         const script = document.createElement("script");
+        const before = Object.getOwnPropertyDescriptor(window, "Plotly");
         script.src = URL.createObjectURL(blob);
-        script.onload = () => resolve(window.Plotly);
+        script.onload = () => {
+          const ours = window.Plotly;
+          if (before) Object.defineProperty(window, "Plotly", before);
+          else delete window.Plotly;
+          URL.revokeObjectURL(script.src);
+          if (ours && typeof ours.react === "function") resolve(ours);
+          else reject(new Error("plotly.js did not start"));
+        };
         script.onerror = () => reject(new Error("plotly.js could not be loaded"));
         document.head.appendChild(script);
       }))
