@@ -13,6 +13,7 @@ server side of a benchmark (start, health, stop, the resident memory of its proc
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -212,6 +213,8 @@ class StClient:
 
 
 def _wire_field(v) -> str:
+    if isinstance(v, dict):  # a custom component's state (the stage's resting step)
+        return "json_value"
     if isinstance(v, bool):
         return "bool_value"
     if isinstance(v, int):
@@ -227,6 +230,8 @@ def _put(ws, wid: str, f: str, v) -> None:
     ws.id = wid
     if f in ("string_array_value", "double_array_value", "int_array_value"):
         getattr(ws, f).data.extend(v)
+    elif f == "json_value":
+        ws.json_value = json.dumps(v)
     else:
         setattr(ws, f, v)
 

@@ -72,7 +72,6 @@ def stage_spec(
     steps: int,
     *,
     projection: bool = False,
-    hint: str = "",
     trail: bool = True,
     trail_toggle: bool = True,
 ) -> dict:
@@ -82,7 +81,6 @@ def stage_spec(
         "T": int(steps),
         "panels": [_panel(p, projection) for p in panels],
         "projection": projection,
-        "hint": hint,
         "trail": trail,
         "trailToggle": trail_toggle,
     }

@@ -112,7 +112,7 @@ function steps(n) {
 }
 
 // One moving trace: what it shows at step k (trail: whether paths grow or show whole).
-function mover(m, T) {
+function mover(m) {
   if (m.kind === "path") {
     const y = decode(m.y);
     const x = m.x == null ? steps(y.length) : decode(m.x);
@@ -254,8 +254,7 @@ class Stage {
     bar.appendChild(trailLabel);
     const full = button("", "Fill the screen (F)", () => this.fullscreen());
     full.innerHTML = FULLSCREEN_ICON;
-    this.hint = el("div", { class: "gdviz-hint" });
-    root.append(this.plots, this.status, scrubRow, bar, this.hint);
+    root.append(this.plots, this.status, scrubRow, bar);
     this.scrubRow = scrubRow;
     root.addEventListener("keydown", (e) => this.key(e));
     this.root = root;
@@ -292,7 +291,6 @@ class Stage {
     this.T = spec.T;
     this.root.classList.toggle("gdviz-projection", !!spec.projection);
     this.trailLabel.style.display = spec.trailToggle ? "" : "none";
-    this.hint.textContent = spec.hint || "";
     this.scrub.max = String(this.T);
     if (first) {
       this.trail = spec.trail !== false;
@@ -333,7 +331,7 @@ class Stage {
       spec.panels.map(async (panel, i) => {
         const p = this.panels[i];
         p.div.setAttribute("data-testid", panel.testid || "");
-        p.movers = panel.moving.map((m) => mover(m, spec.T));
+        p.movers = panel.moving.map(mover);
         p.traces = panel.moving.map((m) => m.trace);
         const layout = sized(panel.figure.layout, height);
         layout.dragmode = panel.click ? false : layout.dragmode;
@@ -354,7 +352,7 @@ class Stage {
   }
 
   plotHeight() {
-    const bar = this.scrubRow.offsetHeight + this.bar.offsetHeight + this.hint.offsetHeight + 12;
+    const bar = this.scrubRow.offsetHeight + this.bar.offsetHeight + 12;
     if (document.fullscreenElement === this.root) return Math.max(MIN_PLOT, window.innerHeight - bar - 16);
     const scroller = this.root.closest('[data-testid="stMain"]') || document.scrollingElement;
     const top = this.root.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0);
