@@ -251,137 +251,118 @@ def race_panels(
     at: int = 0,
 ) -> list[stage.Panel]:
     """The race on the stage: the map (paths growing from the start, a marker per optimizer; a click there
-    reports a new start) and the loss against step (curves growing, markers, a cursor), drawn at ``at``."""
+    reports a new start) and the loss against step (curves growing, markers, a cursor), drawn at ``at``.
+
+    The figures are built from plain dicts, unvalidated (what a click reruns must stay cheap): every key
+    is one plotly accepts, and the tests validate the figures."""
     names = list(runs)
     steps = max((r.steps.shape[0] for r in runs.values()), default=0)
     at = int(np.clip(at, 0, steps))
     curves = {name: loss_curve(surface, runs[name]) for name in names}
     P = np.stack([runs[n].points for n in names], axis=1).astype(np.float32)  # (T+1, k, 2)
     C = np.stack([curves[n] for n in names], axis=1).astype(np.float32)  # (T+1, k)
+    labels = {name: legend_name(name, runs[name], surface) for name in names}
     marker = dict(
         color=[style(n).color for n in names],
         symbol=[style(n).symbol for n in names],
         size=13,
         line=dict(color=OUTLINE, width=1.5),
     )
+    return [
+        _map_panel(surface, names, labels, runs[names[0]].points[0] if names else None, P, marker, fans or {}, at),
+        _loss_panel(surface, names, labels, C, marker, steps, log_loss and len(surface.minima) > 0, at),
+    ]
 
-    mp = make_subplots(rows=1, cols=1)
-    for name, fan in (fans or {}).items():
-        s = style(name)
+
+def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "skip", **extra) -> dict:
+    s = style(group) if group else None
+    line = dict(color=s.color, dash=s.dash, width=width) if s else dict(color="#555555", width=width)
+    trace = dict(type="scatter", x=x, y=y, mode="lines", line=line, name=name, showlegend=False, **extra)
+    return trace | (dict(hovertemplate=hover) if hover != "skip" else dict(hoverinfo="skip"))
+
+
+def _map_panel(surface, names, labels, start, P, marker, fans, at) -> stage.Panel:
+    data, moving = [], []
+    for name, fan in fans.items():
         gap = np.full((1, fan.points.shape[1]), np.nan)  # one NaN between paths: k paths, one trace
-        xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel()
-        ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel()
-        mp.add_trace(
-            go.Scatter(
-                x=xs.astype(np.float32),
-                y=ys.astype(np.float32),
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=1),
-                opacity=0.35,
-                name=f"{OPTIMIZERS[name].title}: {fan.points.shape[1]} other noise seeds",
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-    moving = []
+        xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel().astype(np.float32)
+        ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel().astype(np.float32)
+        title = f"{OPTIMIZERS[name].title}: {fan.points.shape[1]} other noise seeds"
+        data.append(_line(xs, ys, title, name, width=1, opacity=0.35))
     for i, name in enumerate(names):
-        s, label = style(name), legend_name(name, runs[name], surface)
-        moving.append(stage.path(len(mp.data), P[:, i, 0], P[:, i, 1]))
-        mp.add_trace(
-            go.Scatter(
-                x=P[: at + 1, i, 0],
-                y=P[: at + 1, i, 1],
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=2.5),
-                name=label,
-                legendgroup=name,
-                showlegend=False,
-                hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
-            )
-        )
+        moving.append(stage.path(len(data), P[:, i, 0], P[:, i, 1]))
+        hover = f"{labels[name]}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>"
+        data.append(_line(P[: at + 1, i, 0], P[: at + 1, i, 1], labels[name], name, hover=hover, legendgroup=name))
     if len(surface.minima):
-        mp.add_trace(
-            go.Scatter(
+        star = dict(symbol="star", size=13, color="white", line=dict(color=OUTLINE, width=1.5))
+        data.append(
+            dict(
+                type="scatter",
                 x=surface.minima[:, 0],
                 y=surface.minima[:, 1],
                 mode="markers",
-                marker=dict(symbol="star", size=13, color="white", line=dict(color=OUTLINE, width=1.5)),
+                marker=star,
                 name="minimum",
                 showlegend=False,
                 hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
             )
         )
     if names:
-        start = runs[names[0]].points[0]
-        mp.add_trace(
-            go.Scatter(
-                x=[start[0]],
-                y=[start[1]],
+        ring = dict(symbol="circle", size=12, color="white", line=dict(color=OUTLINE, width=2))
+        data.append(
+            dict(
+                type="scatter",
+                x=[float(start[0])],
+                y=[float(start[1])],
                 mode="markers",
-                marker=dict(symbol="circle", size=12, color="white", line=dict(color=OUTLINE, width=2)),
+                marker=ring,
                 name="start",
                 showlegend=False,
                 hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
             )
         )
-    moving.append(stage.now(len(mp.data), P[:, :, 0], P[:, :, 1]))
-    mp.add_trace(go.Scatter(x=P[at, :, 0], y=P[at, :, 1], mode="markers", marker=marker, hoverinfo="skip"))
-    mp.update_layout(
-        headline(f"{surface.title}: the paths", 560, legend=False),
+    moving.append(stage.now(len(data), P[:, :, 0], P[:, :, 1]))
+    data.append(dict(type="scatter", x=P[at, :, 0], y=P[at, :, 1], mode="markers", marker=marker, hoverinfo="skip"))
+    (x0, x1), (y0, y1) = surface.domain
+    axis = dict(showgrid=False, zeroline=False, constrain="domain")
+    layout = headline(f"{surface.title}: the paths", 560, legend=False) | dict(
         images=[layout_image(surface)],
         height=560,
-        margin=dict(l=60, r=10, b=56),
         plot_bgcolor="white",
         font=dict(size=14),
         showlegend=False,
+        xaxis=axis | dict(range=[x0, x1], title=dict(text="x")),
+        yaxis=axis | dict(range=[y0, y1], title=dict(text="y"), scaleanchor="x", scaleratio=1),
     )
-    map_axes(mp, surface.domain, "x", "y")
-    map_panel = stage.Panel(mp, moving, width=0.5, testid="gdviz-map", click="start")
+    layout["margin"] |= dict(l=60, r=10, b=56)
+    fig = go.Figure(dict(data=data, layout=layout), _validate=False)
+    return stage.Panel(fig, moving, width=0.5, testid="gdviz-map", click="start")
 
-    has_gap = len(surface.minima) > 0
-    ls = go.Figure()
-    moving = []
+
+def _loss_panel(surface, names, labels, C, marker, steps, log, at) -> stage.Panel:
+    data, moving = [], []
     for i, name in enumerate(names):
-        s, label = style(name), legend_name(name, runs[name], surface)
-        moving.append(stage.path(len(ls.data), None, C[:, i]))
-        ls.add_trace(
-            go.Scatter(
-                x=np.arange(at + 1),
-                y=C[: at + 1, i],
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=2.5),
-                name=label,
-                legendgroup=name,
-                showlegend=False,
-                hovertemplate=f"{label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
-            )
-        )
-        ls.add_trace(legend_key(label, name))
-    lo, hi = _loss_range(curves, log_loss and has_gap)
-    moving.append(stage.vline(len(ls.data), lo, hi))
-    ls.add_trace(
-        go.Scatter(
-            x=[at, at], y=[lo, hi], mode="lines", line=dict(color="#555555", width=1.5), hoverinfo="skip", showlegend=False
-        )
+        moving.append(stage.path(len(data), None, C[:, i]))
+        hover = f"{labels[name]}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>"
+        data.append(_line(np.arange(at + 1), C[: at + 1, i], labels[name], name, hover=hover, legendgroup=name))
+        data.append(legend_key(labels[name], name).to_plotly_json())
+    lo, hi = _loss_range({n: C[:, i] for i, n in enumerate(names)}, log)
+    moving.append(stage.vline(len(data), lo, hi))
+    data.append(_line([at, at], [lo, hi], "now", width=1.5))
+    moving.append(stage.now(len(data), None, C))
+    data.append(
+        dict(type="scatter", x=np.full(len(names), at), y=C[at], mode="markers", marker=marker, hoverinfo="skip")
+        | dict(showlegend=False)
     )
-    moving.append(stage.now(len(ls.data), None, C))
-    ls.add_trace(
-        go.Scatter(x=np.full(len(names), at), y=C[at], mode="markers", marker=marker, hoverinfo="skip", showlegend=False)
-    )
-    y_title = "f − f*" if has_gap else "f(x, y)"
-    ls.update_layout(
-        headline("The loss at each step", 560),
+    y_title = "f − f*" if len(surface.minima) else "f(x, y)"
+    yaxis = dict(title=dict(text=y_title), gridcolor="#E5E5E5")
+    yaxis |= dict(type="log", range=[np.log10(lo), np.log10(hi)], minorloglabels="none") if log else dict(range=[lo, hi])
+    layout = headline("The loss at each step", 560) | dict(
         height=560,
-        margin=dict(l=70, r=10, b=56),
         plot_bgcolor="white",
         font=dict(size=14),
+        xaxis=dict(title=dict(text="step"), range=[0, max(steps, 1)], gridcolor="#E5E5E5", zeroline=False),
+        yaxis=yaxis,
     )
-    ls.update_xaxes(title_text="step", range=[0, max(steps, 1)], gridcolor="#E5E5E5", zeroline=False)
-    if log_loss and has_gap:
-        ls.update_yaxes(
-            type="log", title_text=y_title, range=[np.log10(lo), np.log10(hi)], minorloglabels="none", gridcolor="#E5E5E5"
-        )
-    else:
-        ls.update_yaxes(title_text=y_title, range=[lo, hi], gridcolor="#E5E5E5")
-    return [map_panel, stage.Panel(ls, moving, width=0.5)]
-
+    layout["margin"] |= dict(l=70, r=10, b=56)
+    return stage.Panel(go.Figure(dict(data=data, layout=layout), _validate=False), moving, width=0.5)
