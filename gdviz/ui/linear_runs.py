@@ -9,10 +9,13 @@ from ..checks import MAX_STEPS  # the race's limit: more would tie up a shared s
 from ..linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
 from ..linear.gradcheck import BUGS, GradCheck, HSweep, check_loss, h_sweep
 from ..linear.losses import LOSSES
-from ..linear.train import LinearRun, train_linear
+from ..linear.train import LinearRun, smoothed, train_linear
+from ..viz.classifier import classifier_panels
+from ..viz.stage import stage_spec
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
 MAX_POINTS = 2_000  # beyond this the animated figure passes 1 MB and a picture shows nothing more
+BOX = ((-2.0, 2.0), (-2.0, 2.0))  # the 2D map's extent
 
 
 def _check_steps(steps: int) -> None:
@@ -57,6 +60,42 @@ def train_2d(
 ) -> LinearRun:
     """``data`` is ``dataset_2d``'s arguments."""
     return _train(dataset_2d(*data), loss, optimizer, hyper, steps, batch, reg, seed)
+
+
+def trend_window(run: LinearRun) -> int:
+    """Smooth over about one epoch (at least 5, at most 50 iterations)."""
+    per_epoch = max(1, round(run.iterations / max(run.epochs, 1e-9)))
+    return int(np.clip(per_epoch, 5, 50))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def classifier_stage(
+    data: tuple,
+    loss: str,
+    optimizer: str,
+    hyper: tuple,
+    steps: int,
+    batch: int | None,
+    reg: float,
+    seed: int,
+    projection: bool,
+) -> dict:
+    """What the stage plays for ``train_2d``'s run: iterations 0 … the last snapshot's."""
+    d, run = dataset_2d(*data), train_2d(data, loss, optimizer, hyper, steps, batch, reg, seed)
+    panels = classifier_panels(
+        d.X,
+        d.y,
+        d.class_names,
+        run.snapshot_W,
+        run.snapshot_steps,
+        run.snapshot_loss,
+        run.losses,
+        box=BOX,
+        trend=smoothed(run.losses, trend_window(run)),
+        epoch_steps=run.eval_steps,
+        epoch_losses=run.eval_loss,
+    )
+    return stage_spec(panels, int(run.snapshot_steps[-1]), projection=projection, trail_toggle=False)
 
 
 @st.cache_resource(show_spinner=False)

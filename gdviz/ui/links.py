@@ -145,7 +145,7 @@ def linear() -> list[Field]:
         number("data_seed", "lc.data_seed", 0, SEED_MAX, integer=True),
         _points("pts", "lc.added"),
         *_training("lc"),
-        number("at", "lc_cursor", 0, 100, integer=True),
+        number("at", "lc_cursor", 0, MAX_STEPS, integer=True),
         choice("per", "lc.per", ("iteration", "epoch"), when=lambda s: s.get("lc.per") is not None),
     ]
 

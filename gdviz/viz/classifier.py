@@ -1,9 +1,11 @@
 """A 2D linear classifier learning: decision regions and score-zero lines beside the loss, animated.
 
-``classifier_figure`` takes the data and a training run's snapshots (W of shape ``(k, 3, C)`` with
-the bias as the last row, their iteration numbers, the loss per iteration) and returns one figure.
-Frames patch only the C region polygons, the C score-zero lines and the loss cursor, so regions
-move while the points, the loss curve and its trend stay put.
+Both functions take the data and a training run's snapshots (W of shape ``(k, 3, C)`` with the bias as
+the last row, their iteration numbers, the loss per iteration). ``classifier_figure`` returns one
+Plotly figure with frames (the HTML download): frames patch only the C region polygons, the C
+score-zero lines and the loss cursor. ``classifier_panels`` returns the same views as two stage panels
+(gdviz.viz.stage) on a timeline of iterations 0 … T: regions and lines switch at snapshot boundaries,
+a cursor and a marker follow the iteration, the points and the loss curves stay put.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..linear.regions import Box, region_polygons, zero_line
+from . import stage
 from .animation import AnimatedFigure, map_axes, play_buttons, scrubber, typed
 from .layout import headline
 from .palette import OUTLINE, class_style
@@ -25,6 +28,111 @@ def _closed(poly: np.ndarray) -> np.ndarray:
 
 def _shapes(W: np.ndarray, box: Box) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return [_closed(p) for p in region_polygons(W, box)], [zero_line(W[:, c], box) for c in range(W.shape[1])]
+
+
+def _region(c: int, poly: np.ndarray) -> go.Scatter:
+    """Class c's region: a filled polygon in a light tint of the class's color."""
+    return go.Scatter(
+        x=poly[:, 0],
+        y=poly[:, 1],
+        mode="lines",
+        fill="toself",
+        fillcolor=_tint(class_style(c).color, 0.22),
+        line=dict(width=0),
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _zero_line(c: int, line: np.ndarray, class_names: tuple[str, ...]) -> go.Scatter:
+    s = class_style(c)
+    return go.Scatter(
+        x=line[:, 0],
+        y=line[:, 1],
+        mode="lines",
+        line=dict(color=s.color, dash=s.dash, width=3),
+        name=f"score of {class_names[c]} = 0",
+        legendgroup=f"class{c}",
+        hoverinfo="skip",
+    )
+
+
+def _points(c: int, pts: np.ndarray, class_names: tuple[str, ...]) -> go.Scatter:
+    s = class_style(c)
+    return go.Scatter(
+        x=pts[:, 0],
+        y=pts[:, 1],
+        mode="markers",
+        marker=dict(color=s.color, symbol=s.symbol, size=9, line=dict(color=OUTLINE, width=1)),
+        name=class_names[c],
+        legendgroup=f"class{c}",
+        hovertemplate=f"{class_names[c]}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
+    )
+
+
+def _legend_key(c: int, class_names: tuple[str, ...]) -> go.Scatter:
+    """A legend entry with no data: class c's marker on its score-zero line's dash."""
+    s = class_style(c)
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="lines+markers",
+        line=dict(color=s.color, dash=s.dash, width=3),
+        marker=dict(color=s.color, symbol=s.symbol, size=9, line=dict(color=OUTLINE, width=1)),
+        name=class_names[c],
+        legendgroup=f"class{c}",
+    )
+
+
+def _loss_traces(losses, trend, epoch_steps, epoch_losses) -> list[go.Scatter]:
+    """The batch loss per iteration, its trend and the full-data loss (those given)."""
+    iterations = np.arange(len(losses))
+    traces = [
+        go.Scatter(
+            x=iterations,
+            y=losses,
+            mode="lines",
+            line=dict(color="#999999", width=1),
+            name="loss per iteration (its batch)",
+            hovertemplate="iteration %{x}<br>batch loss %{y:.4g}<extra></extra>",
+        )
+    ]
+    if trend is not None:
+        traces.append(
+            go.Scatter(
+                x=iterations,
+                y=trend,
+                mode="lines",
+                line=dict(color="#0072B2", width=4),  # thicker than the classes' lines: width, not only color
+                name="trend (smoothed)",
+                hovertemplate="iteration %{x}<br>trend %{y:.4g}<extra></extra>",
+            )
+        )
+    if epoch_steps is not None and epoch_losses is not None and len(epoch_steps):
+        traces.append(
+            go.Scatter(
+                x=epoch_steps,
+                y=epoch_losses,
+                mode="markers+lines",
+                marker=dict(symbol="diamond", size=9, color="#D55E00", line=dict(color=OUTLINE, width=1)),
+                line=dict(color="#D55E00", width=1.5, dash="dot"),
+                name="loss on all the data",
+                hovertemplate="iteration %{x}<br>full-data loss %{y:.4g}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def _now(x, y) -> go.Scatter:
+    """The marker where training is: on the full-data loss of the snapshot the map shows."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        marker=dict(color="white", size=14, symbol="circle-x", line=dict(color=OUTLINE, width=2.5)),
+        name="now",
+        hoverinfo="skip",
+    )
 
 
 def classifier_figure(
@@ -56,104 +164,15 @@ def classifier_figure(
     regions, lines = _shapes(snapshot_W[at], box)
     base = len(fig.data)
     for c in range(C):
-        s = class_style(c)
-        fig.add_trace(
-            go.Scatter(
-                x=regions[c][:, 0],
-                y=regions[c][:, 1],
-                mode="lines",
-                fill="toself",
-                fillcolor=_tint(s.color, 0.22),
-                line=dict(width=0),
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=1,
-            col=1,
-        )
+        fig.add_trace(_region(c, regions[c]), row=1, col=1)
     for c in range(C):
-        s = class_style(c)
-        fig.add_trace(
-            go.Scatter(
-                x=lines[c][:, 0],
-                y=lines[c][:, 1],
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=3),
-                name=f"score of {class_names[c]} = 0",
-                legendgroup=f"class{c}",
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
-        )
+        fig.add_trace(_zero_line(c, lines[c], class_names), row=1, col=1)
     for c in range(C):
-        s, pts = class_style(c), X[y == c]
-        fig.add_trace(
-            go.Scatter(
-                x=pts[:, 0],
-                y=pts[:, 1],
-                mode="markers",
-                marker=dict(color=s.color, symbol=s.symbol, size=9, line=dict(color=OUTLINE, width=1)),
-                name=class_names[c],
-                legendgroup=f"class{c}",
-                hovertemplate=f"{class_names[c]}<br>(%{{x:.3g}}, %{{y:.3g}})<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
-    iterations = np.arange(len(losses))
-    fig.add_trace(
-        go.Scatter(
-            x=iterations,
-            y=losses,
-            mode="lines",
-            line=dict(color="#999999", width=1),
-            name="loss per iteration (its batch)",
-            hovertemplate="iteration %{x}<br>batch loss %{y:.4g}<extra></extra>",
-        ),
-        row=1,
-        col=2,
-    )
-    if trend is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=iterations,
-                y=trend,
-                mode="lines",
-                line=dict(color="#0072B2", width=4),  # thicker than the classes' lines: width, not only color
-                name="trend (smoothed)",
-                hovertemplate="iteration %{x}<br>trend %{y:.4g}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
-    if epoch_steps is not None and epoch_losses is not None and len(epoch_steps):
-        fig.add_trace(
-            go.Scatter(
-                x=epoch_steps,
-                y=epoch_losses,
-                mode="markers+lines",
-                marker=dict(symbol="diamond", size=9, color="#D55E00", line=dict(color=OUTLINE, width=1)),
-                line=dict(color="#D55E00", width=1.5, dash="dot"),
-                name="loss on all the data",
-                hovertemplate="iteration %{x}<br>full-data loss %{y:.4g}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
+        fig.add_trace(_points(c, X[y == c], class_names), row=1, col=1)
+    for trace in _loss_traces(losses, trend, epoch_steps, epoch_losses):
+        fig.add_trace(trace, row=1, col=2)
     cursor_y = np.asarray(snapshot_loss, dtype=np.float64)
-    fig.add_trace(
-        go.Scatter(
-            x=[snapshot_steps[at]],
-            y=[cursor_y[at]],
-            mode="markers",
-            marker=dict(color="white", size=14, symbol="circle-x", line=dict(color=OUTLINE, width=2.5)),
-            name="now",
-            hoverinfo="skip",
-        ),
-        row=1,
-        col=2,
-    )
+    fig.add_trace(_now([snapshot_steps[at]], [cursor_y[at]]), row=1, col=2)
 
     frames = []
     for i, t in enumerate(snapshot_steps.tolist()):
@@ -176,6 +195,83 @@ def classifier_figure(
     fig.update_xaxes(title_text="iteration", range=[0, max(len(losses), 1)], row=1, col=2)
     fig.update_yaxes(title_text="loss", rangemode="tozero", row=1, col=2)
     return fig
+
+
+def classifier_panels(
+    X: np.ndarray,
+    y: np.ndarray,
+    class_names: tuple[str, ...],
+    snapshot_W: np.ndarray,
+    snapshot_steps: np.ndarray,
+    snapshot_loss: np.ndarray,
+    losses: np.ndarray,
+    *,
+    box: Box,
+    trend: np.ndarray | None = None,
+    epoch_steps: np.ndarray | None = None,
+    epoch_losses: np.ndarray | None = None,
+    at: int = 0,
+    title: str = "",
+) -> list[stage.Panel]:
+    """``classifier_figure``'s views on the stage, drawn at iteration ``at`` of 0 … T = ``snapshot_steps[-1]``:
+    the map (regions and score-zero lines of the last snapshot at or before the iteration; a click there
+    reports a point) and the loss chart (a cursor at the iteration, a marker on that snapshot's full-data loss)."""
+    C = snapshot_W.shape[2]
+    T = int(snapshot_steps[-1])
+    at = int(np.clip(at, 0, T))
+    shown = np.searchsorted(snapshot_steps, np.arange(T + 1), side="right") - 1  # the snapshot on screen at each t
+    shapes = [_shapes(W, box) for W in snapshot_W]
+
+    mp = make_subplots(rows=1, cols=1)
+    moving = []
+    for c in range(C):
+        moving.append(stage.snapshots(len(mp.data), snapshot_steps, [regions[c] for regions, _ in shapes]))
+        mp.add_trace(_region(c, shapes[shown[at]][0][c]))
+    for c in range(C):
+        moving.append(stage.snapshots(len(mp.data), snapshot_steps, [lines[c] for _, lines in shapes]))
+        mp.add_trace(_zero_line(c, shapes[shown[at]][1][c], class_names).update(showlegend=False))
+    for c in range(C):
+        mp.add_trace(_points(c, X[y == c], class_names).update(showlegend=False))
+    for c in range(C):  # one legend entry per class, its marker on its line: one row beside a half-width map
+        mp.add_trace(_legend_key(c, class_names))
+    mp.update_layout(
+        headline(title or "Each class's region as it trains", 560),
+        height=560,
+        margin=dict(l=60, r=10, b=56),
+        plot_bgcolor="white",
+        font=dict(size=14),
+    )
+    map_axes(mp, box, "feature 1", "feature 2")
+    map_panel = stage.Panel(mp, moving, width=0.5, testid="gdviz-map", click="point")
+
+    ls = go.Figure(_loss_traces(losses, trend, epoch_steps, epoch_losses))
+    now = np.asarray(snapshot_loss, dtype=np.float32)[shown].reshape(-1, 1)  # (T + 1, 1)
+    values = np.concatenate([np.ravel(t.y) for t in ls.data] + [now.ravel()]).astype(np.float64)
+    values = values[np.isfinite(values)]
+    top = 1.05 * float(values.max()) if len(values) and values.max() > 0 else 1.0
+    moving = [stage.vline(len(ls.data), 0.0, top)]
+    ls.add_trace(
+        go.Scatter(
+            x=[at, at],
+            y=[0.0, top],
+            mode="lines",
+            line=dict(color="#555555", width=1.5),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    moving.append(stage.now(len(ls.data), None, now))
+    ls.add_trace(_now([at], now[at]).update(cliponaxis=False))  # whole at iteration 0, on the y axis
+    ls.update_layout(
+        headline("The loss at each iteration", 560),
+        height=560,
+        margin=dict(l=70, r=10, b=56),
+        plot_bgcolor="white",
+        font=dict(size=14),
+    )
+    ls.update_xaxes(title_text="iteration", range=[0, max(len(losses), T, 1)], gridcolor="#E5E5E5", zeroline=False)
+    ls.update_yaxes(title_text="loss", range=[0, top], gridcolor="#E5E5E5", zeroline=False)
+    return [map_panel, stage.Panel(ls, moving, width=0.5)]
 
 
 def _tint(hex_color: str, alpha: float) -> str:

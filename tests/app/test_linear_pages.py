@@ -1,12 +1,16 @@
 """The linear-classifier pages (Linear classifier, Digits, Gradient check, Random search), driven through
-their widgets; figures are decoded from their JSON and checked against what the page claims."""
+their widgets; figures are decoded from their JSON and checked against what the page claims. The linear
+classifier plays on the stage: its spec is the component's data, and the stage's two messages (a resting
+step, a click on the map) are sent as the browser sends them."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
@@ -14,9 +18,11 @@ from gdviz.linear.data import load_digits, train_test_split
 from gdviz.linear.gradcheck import BUGS
 
 from .conftest import ROOT, decode, no_exceptions, switch
+from .test_links import open_link
 
 LINEAR, DIGITS, GRADCHECK, SEARCH = (f"pages/{p}.py" for p in ("linear", "digits", "gradient_check", "random_search"))
 C = 3  # classes of the default data set (blobs)
+SNAPSHOTS = np.unique(np.round(np.linspace(0, 300, 101))).astype(int)  # where the default run's snapshots are
 
 
 # ---------------------------------------------------------------- helpers
@@ -30,9 +36,56 @@ def _chart(at: AppTest, key: str) -> dict:
     raise AssertionError(f"no chart {key!r} on the page")
 
 
-def _regions(fig: dict) -> list[dict]:
-    """The filled region polygons on the map (one per class)."""
-    return [t for t in fig["data"] if t.get("fill") == "toself"]
+def _stage(at: AppTest) -> dict:
+    """The stage's data: ``{"spec": …, "open_at": …}``."""
+    stages = [c for c in at.get("bidi_component") if c.proto.id.endswith("-lc_stage")]
+    assert len(stages) == 1, "no stage (or more than one) on the page"
+    return json.loads(stages[0].proto.json)
+
+
+def _panels(at: AppTest) -> tuple[dict, dict]:
+    """The map and the loss panel of the stage."""
+    spec = _stage(at)["spec"]
+    assert [p["testid"] for p in spec["panels"]] == ["gdviz-map", ""]
+    return spec["panels"][0], spec["panels"][1]
+
+
+def _movers(panel: dict, fill: str | None = None, kind: str = "frames") -> list[dict]:
+    """The moving entries of ``kind`` whose trace has ``fill`` (the regions: "toself")."""
+    data = panel["figure"]["data"]
+    return [m for m in panel["moving"] if m["kind"] == kind and data[m["trace"]].get("fill") == fill]
+
+
+def _polylines(mover: dict) -> list[np.ndarray]:
+    """A snapshots mover's polylines, one (n, 2) array per snapshot."""
+    x, y, off = decode(mover["x"]), decode(mover["y"]), mover["offsets"]
+    return [np.column_stack([x[a:b], y[a:b]]) for a, b in zip(off, off[1:], strict=False)]
+
+
+def _points(panel: dict) -> dict[str, np.ndarray]:
+    """The data points on the map, per class name: (n, 2)."""
+    return {
+        t["name"]: np.column_stack([decode(t["x"]), decode(t["y"])])
+        for t in panel["figure"]["data"]
+        if t.get("mode") == "markers" and re.fullmatch(r"class \d", t.get("name", ""))
+    }
+
+
+def _send(at: AppTest, *, step: int | None = None, click: dict | None = None) -> AppTest:
+    """What the stage sends: a resting step (its state) or a click (a trigger), then one run."""
+    sid = next(c for c in at.get("bidi_component") if c.proto.id.endswith("-lc_stage")).proto.id
+    states = at._tree.get_widget_states()
+    if step is not None:
+        states.widgets.append(WidgetState(id=sid, json_value=json.dumps({"step": step})))
+    if click is not None:
+        payload = json.dumps([{"event": "click", "value": click}])
+        states.widgets.append(WidgetState(id=_make_trigger_id(sid, "events"), json_trigger_value=payload))
+    return at._run(states)
+
+
+def _click_map(at: AppTest, x: float, y: float) -> AppTest:
+    """A click on the map's plot area at data coordinates (x, y)."""
+    return _send(at, click={"panel": "point", "x": x, "y": y})
 
 
 def _table(at: AppTest):
@@ -42,29 +95,16 @@ def _table(at: AppTest):
     return tables[0]
 
 
-def _opening(at: AppTest) -> tuple[int, str]:
-    """Where the classifier chart opens: the slider's active index, and the iteration it names."""
-    slider = _chart(at, "lc_chart")["layout"]["sliders"][0]
-    return slider["active"], slider["steps"][slider["active"]]["label"]
+def _table_at(at: AppTest) -> int:
+    """The iteration the per-point table's caption names."""
+    found = [int(m.group(1)) for c in at.caption if (m := re.match(r"At iteration (\d+):", c.value))]
+    assert len(found) == 1, [c.value for c in at.caption]
+    return found[0]
 
 
-def _click_map(at: AppTest, x: float, y: float, key: str = "lc_chart") -> AppTest:
-    """A click on the map as the browser reports it: the chart's selection event (a widget state), one run.
-
-    The chart is not an AppTest widget, so its state is added by hand to the states the other widgets send.
-    """
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}"))
-    event = {
-        "selection": {
-            "points": [{"x": x, "y": y, "curve_number": 0, "point_number": 0, "point_index": 0}],
-            "point_indices": [0],
-            "box": [],
-            "lasso": [],
-        }
-    }
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(event)))
-    return at._run(states)
+def _param(at: AppTest, name: str):
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value
 
 
 def _errors(at: AppTest) -> str:
@@ -74,7 +114,7 @@ def _errors(at: AppTest) -> str:
 # ---------------------------------------------------------------- Linear classifier
 
 
-def test_default_run_shows_metrics_animated_regions_and_the_point_table(open_page):
+def test_default_run_shows_metrics_staged_regions_and_the_point_table(open_page):
     at = open_page(LINEAR)
     no_exceptions(at)
     assert not at.error
@@ -82,50 +122,108 @@ def test_default_run_shows_metrics_animated_regions_and_the_point_table(open_pag
     assert float(metrics["Softmax (cross-entropy) loss, all data"]) < 0.2
     assert float(metrics["Accuracy"].rstrip("%")) > 95  # blobs are separable
     assert metrics["Iterations"] == "300"
-    fig = _chart(at, "lc_chart")
-    regions = _regions(fig)
-    assert len(regions) == C
-    frames = fig["frames"]
-    assert len(frames) > 50
-    # a frame patches the region polygons (and lines, and the loss cursor); the first and last differ
-    region_ids = [i for i, t in enumerate(fig["data"]) if t.get("fill") == "toself"]
-    assert frames[0]["traces"][:C] == region_ids
-    first = [np.concatenate([decode(d["x"]), decode(d["y"])]) for d in frames[0]["data"][:C]]
-    last = [np.concatenate([decode(d["x"]), decode(d["y"])]) for d in frames[-1]["data"][:C]]
+    stage = _stage(at)
+    assert stage["open_at"] == 0 and stage["spec"]["T"] == 300  # the timeline is the iterations
+    assert not any(c.proto.id.endswith("-lc_chart") for c in at.get("plotly_chart"))  # the old chart is gone
+    mp, ls = _panels(at)
+    assert mp["click"] == "point" and not ls["click"]
+    # one filled region and one score-zero line per class, each switching at the run's snapshots
+    regions, lines = _movers(mp, "toself"), _movers(mp, None)
+    assert len(regions) == len(lines) == C
+    assert all(m["steps"] == SNAPSHOTS.tolist() for m in regions + lines)
+    polys = [_polylines(m) for m in regions]
+    assert all(len(p) == len(SNAPSHOTS) for p in polys)
+    first, last = [p[0] for p in polys], [p[-1] for p in polys]
     assert any(a.shape != b.shape or not np.allclose(a, b) for a, b in zip(first, last, strict=True))
-    # every class has a region at the end of training (each blob is won by its class)
-    assert all(len(decode(d["x"])) >= 3 for d in frames[-1]["data"][:C])
-    # the data points are drawn, not animated: one marker trace per class, 300 points in all
-    markers = [t for t in fig["data"] if t.get("name", "").startswith("class ")]
-    assert sum(len(decode(t["x"])) for t in markers) == 300
-    assert not set(frames[0]["traces"]) & {fig["data"].index(t) for t in markers}
+    assert all(len(p) >= 3 for p in last)  # every class wins a region at the end (each blob its class)
+    assert all(len(seg) in (0, 2) for m in lines for seg in _polylines(m))  # a segment, or none inside the box
+    # the figure is drawn at the opening step: the region traces hold the first snapshot's polygons
+    for m, poly in zip(regions, first, strict=True):
+        trace = mp["figure"]["data"][m["trace"]]
+        np.testing.assert_allclose(np.column_stack([decode(trace["x"]), decode(trace["y"])]), poly, atol=1e-5)
+    # the data points are drawn, not moved: one marker trace per class, 300 points in all
+    points = _points(mp)
+    assert sorted(points) == [f"class {c}" for c in range(C)] and sum(map(len, points.values())) == 300
+    moved = {m["trace"] for m in mp["moving"]}
+    assert not moved & {i for i, t in enumerate(mp["figure"]["data"]) if t.get("name", "").startswith("class ")}
+    # the legend: a key per class, its marker on its line's dash (they differ in more than color)
+    keys = [t for t in mp["figure"]["data"] if t.get("showlegend") is not False and t.get("name")]
+    assert [t["name"] for t in keys] == [f"class {c}" for c in range(C)]
+    assert all(t["mode"] == "lines+markers" for t in keys)
+    assert len({(t["line"].get("dash"), t["marker"]["symbol"]) for t in keys}) == C
+    # the loss chart: a cursor at the step and a marker on the full-data loss of the snapshot on the map
+    names = [t.get("name") for t in ls["figure"]["data"]]
+    assert {"loss per iteration (its batch)", "trend (smoothed)", "loss on all the data", "now"} <= set(names)
+    assert sorted(m["kind"] for m in ls["moving"]) == ["now", "vline"]
+    now = decode(next(m for m in ls["moving"] if m["kind"] == "now")["y"]).ravel()
+    assert len(now) == 301
+    assert set(np.flatnonzero(np.diff(now)) + 1) <= set(SNAPSHOTS.tolist())  # it moves only at a snapshot
+    assert now[-1] == pytest.approx(float(metrics["Softmax (cross-entropy) loss, all data"]), abs=5e-5)
+    low, high = next(m for m in ls["moving"] if m["kind"] == "vline")["y"]
+    batch = decode(ls["figure"]["data"][names.index("loss per iteration (its batch)")]["y"])
+    assert low == 0 and high >= max(batch.max(), now.max())
     table = _table(at)
     assert len(table) == 300
     assert {"x₁", "x₂", "class", "loss"} <= set(table.columns)
     assert [c for c in table.columns if c.startswith("score ")] == [f"score class {c}" for c in range(C)]
+    assert _table_at(at) == 0
 
 
-def test_step_buttons_move_the_opening_snapshot_and_the_table(open_page):
+def test_the_step_the_stage_rests_on_moves_the_table_and_the_link(open_page):
     at = open_page(LINEAR)
-    steps = [s["label"] for s in _chart(at, "lc_chart")["layout"]["sliders"][0]["steps"]]
-    assert _opening(at) == (0, "0")
-    at.button(key="lc_step_fwd").click().run()
-    at.button(key="lc_step_fwd").click().run()
+    start = _table(at)["score class 0"].to_numpy()
+    _send(at, step=121)  # between snapshots: the table shows the last one before it, as the map does
     no_exceptions(at)
-    assert _opening(at) == (2, steps[2]) and at.session_state["lc_cursor"] == 2
-    assert any(f"At iteration {steps[2]}," in c.value for c in at.caption)
-    assert any(f"iteration {steps[2]} of 300" in m.value for m in at.markdown)
-    # the table shows the scores at that snapshot, not at the start
-    before = _table(at)["score class 0"].to_numpy()
-    at.button(key="lc_step_back").click().run()
-    assert _opening(at) == (1, steps[1])
-    assert any(f"At iteration {steps[1]}," in c.value for c in at.caption)
-    assert not np.array_equal(before, _table(at)["score class 0"].to_numpy())
-    at.button(key="lc_step_reset").click().run()
-    assert _opening(at) == (0, "0") and any("At iteration 0," in c.value for c in at.caption)
-    at.button(key="lc_step_back").click().run()  # never below the first snapshot
-    assert _opening(at) == (0, "0")
+    assert at.session_state["lc_cursor"] == 121 and _table_at(at) == 120
+    assert _stage(at)["open_at"] == 121  # a stage drawn afresh opens where this one rests
+    assert _param(at, "at") == "121"
+    middle = _table(at)["score class 0"].to_numpy()
+    assert not np.array_equal(start, middle)
+    _send(at, step=300)
+    assert _table_at(at) == 300 and _param(at, "at") == "300"
+    _send(at, step=5_000)  # beyond the run: not a step of this stage, ignored
+    assert at.session_state["lc_cursor"] == 300
+    _send(at, step=0)
+    assert _table_at(at) == 0 and np.array_equal(_table(at)["score class 0"].to_numpy(), start)
+    assert _param(at, "at") in (None, "0")
     no_exceptions(at)
+
+
+def test_a_shorter_run_keeps_the_step_within_it(open_page):
+    at = open_page(LINEAR)
+    _send(at, step=250)
+    at.number_input(key="lc.steps").set_value(100).run()
+    no_exceptions(at)
+    assert _stage(at)["spec"]["T"] == 100
+    assert at.session_state["lc_cursor"] == 100 and _table_at(at) == 100 and _param(at, "at") == "100"
+
+
+def test_a_link_opens_the_stage_at_its_iteration():
+    at = open_link(LINEAR, {"at": "250"})  # beyond 100: an iteration, no longer a snapshot index
+    no_exceptions(at)
+    assert not [w.value for w in at.warning if "could not be used" in w.value]
+    assert at.session_state["lc_cursor"] == 250 and _stage(at)["open_at"] == 250
+    assert _table_at(at) == 249  # the last snapshot at or before it (every third iteration)
+
+
+def _fonts(layout: dict) -> list[float]:
+    """Every explicit size in a figure's layout (font sizes: a layout holds no other)."""
+    return [float(v) for v in re.findall(r'"size":\s*([0-9.]+)', json.dumps(layout))]
+
+
+@pytest.mark.parametrize("projection", [False, True], ids=["normal", "projection"])
+def test_the_stage_is_readable_and_projection_enlarges_it(projection):
+    at = open_link(LINEAR, {"projection": "1"} if projection else {})
+    no_exceptions(at)
+    spec = _stage(at)["spec"]
+    assert spec["projection"] is projection and not spec["trailToggle"]  # no paths: no trail switch
+    for panel in spec["panels"]:
+        layout = panel["figure"]["layout"]
+        assert layout["title"]["text"] and layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]
+        sizes = _fonts(layout)
+        assert sizes and min(sizes) >= 12, sizes
+        if projection:
+            assert layout["font"]["size"] >= 20 and layout["title"]["font"]["size"] >= 26
 
 
 def test_svm_adam_and_batch_sizes_all_train(open_page):
@@ -144,7 +242,7 @@ def test_svm_adam_and_batch_sizes_all_train(open_page):
         metrics = {m.label: m.value for m in at.metric}
         assert float(metrics["Epochs"]) == pytest.approx(epochs, abs=0.05)
         assert float(metrics["Accuracy"].rstrip("%")) > 90
-        assert len(_regions(_chart(at, "lc_chart"))) == C
+        assert len(_movers(_panels(at)[0], "toself")) == C
 
 
 def test_batch_chart_has_a_thick_curve_per_feasible_batch_and_notes_the_rest(open_page):
@@ -187,7 +285,7 @@ def test_bad_input_explains_and_keeps_the_settings(open_page, key, value, says):
     at.number_input(key=key).set_value(value).run()
     no_exceptions(at)
     assert any("This cannot train" in e.value and says in e.value for e in at.error), _errors(at)
-    assert not at.get("plotly_chart") and not at.metric
+    assert not at.get("bidi_component") and not at.get("plotly_chart") and not at.metric
     assert at.number_input(key=key).value == value  # what was typed stays, to be corrected
     assert at.selectbox(key="lc.optimizer").value == "momentum"
     assert at.number_input(key="lc.momentum.lr").value == 0.1
@@ -210,8 +308,11 @@ def test_a_huge_learning_rate_reports_divergence(open_page):
     no_exceptions(at)
     assert any("diverged at step" in e.value for e in at.error), _errors(at)
     # the run up to the step before is still drawn, with finite numbers
-    fig = _chart(at, "lc_chart")
-    assert all(np.isfinite(decode(d["x"])).all() for f in fig["frames"] for d in f["data"])
+    mp, ls = _panels(at)
+    diverged_at = int(re.search(r"diverged at step (\d+)", _errors(at)).group(1))
+    assert _stage(at)["spec"]["T"] == diverged_at - 1  # the timeline ends at the last snapshot kept
+    assert all(np.isfinite(decode(m[a])).all() for m in mp["moving"] for a in "xy")
+    assert all(np.isfinite(decode(m["y"])).all() for m in ls["moving"])
     assert np.isfinite(_table(at)["loss"].to_numpy()).all()
 
 
@@ -219,14 +320,18 @@ def test_a_click_on_the_map_adds_a_point_of_the_chosen_class_and_remove_clears_i
     at = open_page(LINEAR)
     at.radio(key="lc.click_class").set_value(2).run()
     assert not [b for b in at.button if b.key == "lc.clear"]
-    _click_map(at, 0.5, -1.25)
+    _send(at, step=121)
+    _click_map(at, 0.50012, -1.24961)  # data coordinates as the browser computes them: rounded to 3 places
     no_exceptions(at)
+    assert at.session_state["lc.added"] == [(0.5, -1.25, 2)]
+    assert at.session_state["lc_cursor"] == 121 and _table_at(at) == 120  # the click keeps the step
     table = _table(at)
     assert len(table) == 301
     assert table.iloc[-1][["x₁", "x₂", "class"]].tolist() == [0.5, -1.25, "class 2"]
-    # the point is drawn on the map with its class
-    class2 = next(t for t in _chart(at, "lc_chart")["data"] if t.get("name") == "class 2")
-    assert (decode(class2["x"])[-1], decode(class2["y"])[-1]) == (0.5, -1.25)
+    # the point is drawn on the map with its class, and goes into the link
+    points = _points(_panels(at)[0])
+    assert tuple(points["class 2"][-1]) == (0.5, -1.25) and sum(map(len, points.values())) == 301
+    assert _param(at, "pts") == "0.5:-1.25:2"
     at.run()  # a rerun does not add it again
     assert len(_table(at)) == 301
     assert at.button(key="lc.clear").label == "Remove the 1 added point"

@@ -1,5 +1,8 @@
 """The linear-classifier pages in a real browser: each opens with its chart and no exception box; the
-classifier's regions play in the browser; a click on the map adds a point; a search can be stopped."""
+classifier plays on the stage (regions move, the points stay); a click on the map adds a point and keeps
+the step; a search can be stopped."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -7,10 +10,13 @@ from playwright.sync_api import expect
 from .conftest import screenshot, settle
 
 TALL = {"width": 1400, "height": 2600}  # Streamlit scrolls inside its main block: a tall viewport shows it all
+SCREENS = {"1280x720": {"width": 1280, "height": 720}, "1920x1080": {"width": 1920, "height": 1080}}
+STAGE = '[data-testid="gdviz-stage"]'
+MAP = '[data-testid="gdviz-map"]'
 
 # what each page's main chart must hold once drawn (a CSS selector inside the first .js-plotly-plot, and how many)
 MAIN_CHART = {
-    "linear": ("g.scatterlayer path.js-fill", 1),  # class regions (a class may own no region at the start)
+    "linear": ("g.scatterlayer path.js-fill", 1),  # class regions on the stage's map (a class may own none at first)
     "digits": ("g.heatmaplayer image", 10),  # the ten 8×8 templates
     "gradient_check": ("g.scatterlayer g.trace", 2),  # forward and centered h-sweeps
     "random_search": ("g.scatterlayer g.trace", 3),  # three strategies, after Run
@@ -59,11 +65,13 @@ def test_page_opens_with_its_chart_and_no_exception(server, page, path):
         expect(page.get_by_text("50 of 50").first).to_be_visible(timeout=60_000)
         settle(page)
     selector, count = MAIN_CHART[path]
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart).to_be_visible(timeout=30_000)
-    if path == "linear":
-        assert chart.locator(selector).count() >= count
+    if path == "linear":  # the stage draws its charts once plotly.js has loaded: wait for it, then count
+        expect(page.locator(f'{STAGE}[data-ready="true"]')).to_be_visible(timeout=60_000)
+        chart = page.locator(MAP)
+        expect(chart.locator(selector).nth(count - 1)).to_be_attached(timeout=30_000)
     else:
+        chart = page.locator(".js-plotly-plot").first
+        expect(chart).to_be_visible(timeout=30_000)
         expect(chart.locator(selector)).to_have_count(count, timeout=30_000)
     _no_exception(page)
     page.set_viewport_size(TALL)
@@ -73,60 +81,115 @@ def test_page_opens_with_its_chart_and_no_exception(server, page, path):
     screenshot(page, f"linear-pages-{path}")
 
 
-REGIONS = """() => Array.from(document.querySelector('.js-plotly-plot')
+REGIONS = f"""() => Array.from(document.querySelector('{MAP}')
     .querySelectorAll('g.scatterlayer path.js-fill')).map(p => p.getAttribute('d'))"""
-POINTS = """() => document.querySelector('.js-plotly-plot')._fullData
-    .filter(t => /^class \\d$/.test(t.name)).map(t => [t.name, Array.from(t.x), Array.from(t.y)])"""
+# the data points on the map, per class (the legend's keys, lines+markers with no data, are left out)
+POINTS = f"""() => document.querySelector('{MAP}')._fullData
+    .filter(t => t.mode === 'markers' && /^class \\d$/.test(t.name))
+    .map(t => [t.name, Array.from(t.x), Array.from(t.y)])"""
 
 
-def test_play_moves_the_regions_and_keeps_the_points(server, page):
-    _open(page, server, "linear")
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart.locator("g.scatterlayer path.js-fill").first).to_be_visible(timeout=30_000)
+def _errors(page) -> list[str]:
+    """Collect the page's uncaught errors and console errors from now on (a resource the sandbox cannot
+    reach, such as the page icon's font server, is a network failure, not an error of the page)."""
+    errors = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on(
+        "console",
+        lambda m: errors.append(f"console: {m.text}")
+        if m.type == "error" and not m.text.startswith("Failed to load resource")
+        else None,
+    )
+    return errors
+
+
+def _open_stage(page, server, screen: str, query: str = "") -> list[str]:
+    page.set_viewport_size(SCREENS[screen])
+    errors = _errors(page)
+    page.goto(f"{server}/linear{query}")
+    expect(page.locator(f'{STAGE}[data-ready="true"]')).to_be_visible(timeout=60_000)
+    settle(page, timeout=60_000)
+    expect(page.locator(MAP).locator("g.scatterlayer path.js-fill").first).to_be_attached(timeout=30_000)
+    return errors
+
+
+def _step(page) -> int:
+    text = page.get_by_test_id("gdviz-step").inner_text()
+    match = re.fullmatch(r"step (\d+) of 300", text)
+    assert match, text
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_stage_plays_and_a_click_after_a_pause_adds_a_point_and_keeps_the_step(server, page, screen):
+    errors = _open_stage(page, server, screen)
+    size = SCREENS[screen]
+    # the stage is on screen as the page opens: the map and the whole control bar, no scrolling
+    play = page.get_by_role("button", name="Play or pause (Space)")
+    for part in (page.locator(MAP), play, page.get_by_test_id("gdviz-step")):
+        box = part.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (screen, box)
+    assert page.locator(MAP).locator(".nsewdrag").first.bounding_box()["height"] >= 200
+    expect(page.get_by_test_id("gdviz-step")).to_have_text("step 0 of 300")
     regions, points = page.evaluate(REGIONS), page.evaluate(POINTS)
-    n_drawn = chart.locator("g.scatterlayer g.points path.point").count()
     assert sum(len(x) for _, x, _ in points) == 300
-    chart.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(1000)
-    playing = page.evaluate(REGIONS)
-    assert playing != regions, "the region polygons did not change after a second of Play"
-    assert page.evaluate(POINTS) == points  # the data stay where they are
-    assert chart.locator("g.scatterlayer g.points path.point").count() == n_drawn
-    page.wait_for_timeout(3000)  # 101 frames at about 30 fps: the play has ended
-    assert page.evaluate(REGIONS) != regions
-    _no_exception(page)
-    screenshot(page, "linear-played")
-
-
-def test_a_click_on_the_map_adds_a_point(server, page):
-    _open(page, server, "linear")
-    chart = page.locator(".js-plotly-plot").first
-    expect(chart.locator("g.scatterlayer path.js-fill").first).to_be_visible(timeout=30_000)
-    before = page.evaluate(POINTS)
-    assert page.get_by_role("button", name="Remove the 1 added point").count() == 0
     radio = page.get_by_test_id("stRadio").filter(has_text="A click on the map adds a point of class")
     radio.get_by_text("class 1", exact=True).click()
     expect(radio.get_by_role("radio", name="class 1")).to_be_checked()
     settle(page)
-    page.wait_for_timeout(500)
-    # the map's plot area: click near its lower-left corner (an empty spot of the blobs)
-    box = chart.locator('rect.nsewdrag[data-subplot="xy"]').first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.85)
+
+    play.click()
+    expect(page.locator(f'{STAGE}[data-playing="true"]')).to_be_attached()
+    page.wait_for_timeout(1200)  # a run plays in about 10 s: some 35 iterations
+    assert _step(page) > 0, "playing did not move the step"
+    assert page.evaluate(REGIONS) != regions, "the regions did not move while playing"
+    assert page.evaluate(POINTS) == points  # the data stay where they are
+    play.click()  # pause
+    expect(page.locator(f'{STAGE}[data-playing="false"]')).to_be_attached()
+    k = _step(page)
+    assert 0 < k < 300
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('at') === '{k}'", timeout=15_000)
+    settle(page)
+    assert _step(page) == k  # the report reran the fragment; the stage kept its step
+
+    # a click near the map's lower-left corner (an empty spot of the blobs) adds a class-1 point there
+    area = page.locator(MAP).locator(".nsewdrag").first.bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.1, area["y"] + area["height"] * 0.9)
     expect(page.get_by_role("button", name="Remove the 1 added point")).to_be_visible(timeout=15_000)
     settle(page)
-    after = dict((name, (x, y)) for name, x, y in page.evaluate(POINTS))
-    grown = {name: len(after[name][0]) - len(x) for name, x, _ in before}
+    page.wait_for_function(f"() => ({POINTS})().reduce((n, t) => n + t[1].length, 0) === 301", timeout=15_000)
+    after = {name: (x, y) for name, x, y in page.evaluate(POINTS)}
+    grown = {name: len(after[name][0]) - len(x) for name, x, _ in points}
     assert grown == {"class 0": 0, "class 1": 1, "class 2": 0}, grown
     x, y = after["class 1"][0][-1], after["class 1"][1][-1]
-    assert x < -0.5 and y < -0.5, (x, y)  # the lower-left of the [-2, 2]² map
+    assert x < -1 and y < -1, (x, y)  # the lower-left of the [-2, 2]² map
+    assert _step(page) == k, "the click's rerun moved the stage's step"
+    assert "pts=" in page.url and f"at={k}" in page.url
+    screenshot(page, f"linear-stage-after-click-{screen}")
+    # the per-point table is at the last snapshot (every third iteration) at or before the step
     page.get_by_role("tab", name="Scores and loss of every point").click()
-    expect(page.get_by_text("At iteration 0").first).to_be_visible()
+    expect(page.get_by_text(f"At iteration {k - k % 3}:").first).to_be_visible()
     _no_exception(page)
-    screenshot(page, "linear-after-click")
     page.get_by_role("button", name="Remove the 1 added point").click()
     expect(page.get_by_role("button", name="Remove the 1 added point")).to_have_count(0, timeout=15_000)
     settle(page)
-    assert sum(len(x) for _, x, _ in page.evaluate(POINTS)) == 300
+    page.wait_for_function(f"() => ({POINTS})().reduce((n, t) => n + t[1].length, 0) === 300", timeout=15_000)
+    assert _step(page) == k
+    assert errors == [], errors
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_stage_in_projection_mode_has_room_for_its_map(server, page, screen):
+    errors = _open_stage(page, server, screen, "?projection=1")
+    area = page.locator(MAP).locator(".nsewdrag").first.bounding_box()
+    assert area["height"] >= 150 and area["width"] >= 150, area  # the grown legend and titles leave a map
+    _no_exception(page)
+    assert page.evaluate(LEGEND_ON_TITLE) == [], "a chart's legend is drawn over its title"
+    page.get_by_role("button", name="Last step (End)").click()
+    expect(page.get_by_test_id("gdviz-step")).to_have_text("step 300 of 300")
+    settle(page)
+    screenshot(page, f"linear-stage-projection-{screen}")
+    assert errors == [], errors
 
 
 def test_stopping_a_long_search_keeps_the_work_done(server, page):
