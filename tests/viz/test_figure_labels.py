@@ -58,6 +58,17 @@ def _race_case(surface="himmelblau", **kw):
     return race.race_figure(s, runs, fans=fans, **kw)
 
 
+def _classifier_panel(i: int, **kw):
+    return go.Figure(_classifier(classifier.classifier_panels, **kw)[i].figure.to_dict())
+
+
+def _race_panel(i: int, surface="himmelblau", **kw):
+    """One figure of the race's stage, validated by plotly (the builder skips validation for speed)."""
+    s, runs = _race(surface)
+    fans = {"sgd": gdviz.run(s, "sgd", np.array([s.start, s.start]) + 0.1, 40, lr=0.01)} if kw.pop("fans", 0) else None
+    return go.Figure(race.race_panels(s, runs, fans=fans, **kw)[i].figure.to_dict())
+
+
 def _inspector():
     s, runs = _race()
     return inspector.inspector_figure(s, runs["momentum"], 3, arrows(runs["momentum"], 3))
@@ -75,9 +86,9 @@ def _sweep():
     return basins.sweep_figure(sweeps, float(s.f(s.global_minima).min()), gdviz.stability_limit(s))
 
 
-def _classifier(**kw):
+def _classifier(builder=classifier.classifier_figure, **kw):
     d, run = _blobs()
-    return classifier.classifier_figure(
+    return builder(
         d.X,
         d.y,
         d.class_names,
@@ -132,6 +143,10 @@ CASES = {
     "race": (race.race_figure, lambda: _race_case()),
     "race_fans_linear_at": (race.race_figure, lambda: _race_case(fans=True, log_loss=False, at=5, pickable=False)),
     "race_custom_no_minima": (race.race_figure, lambda: _race_case("x**2 - y**2")),
+    "race_stage_map": (race.race_panels, lambda: _race_panel(0)),
+    "race_stage_loss": (race.race_panels, lambda: _race_panel(1)),
+    "race_stage_fans_linear": (race.race_panels, lambda: _race_panel(0, fans=True, log_loss=False, at=5)),
+    "race_stage_no_minima": (race.race_panels, lambda: _race_panel(1, "x**2 - y**2")),
     "distance": (charts.distance_figure, lambda: charts.distance_figure(*_race())),
     "surface3d": (charts.surface3d_figure, lambda: charts.surface3d_figure(*_race(), n=30)),
     "inspector": (inspector.inspector_figure, _inspector),
@@ -140,6 +155,8 @@ CASES = {
     "sweep": (basins.sweep_figure, _sweep),
     "classifier": (classifier.classifier_figure, lambda: _classifier()),
     "classifier_titled": (classifier.classifier_figure, lambda: _classifier(title="Blobs, softmax", at=3)),
+    "classifier_stage_map": (classifier.classifier_panels, lambda: _classifier_panel(0)),
+    "classifier_stage_loss": (classifier.classifier_panels, lambda: _classifier_panel(1, at=3)),
     "batch_per_iteration": (linear_charts.batch_figure, lambda: _batches("iteration")),
     "batch_per_epoch": (linear_charts.batch_figure, lambda: _batches("epoch")),
     "templates": (linear_charts.templates_figure, lambda: _digit_charts("templates")),
@@ -149,8 +166,8 @@ CASES = {
     "search": (linear_charts.search_figure, _search),
 }
 FIGURES = {name: make for name, (_, make) in CASES.items()}
-OPTIMIZER_CASES = {"race", "race_fans_linear_at", "race_custom_no_minima", "distance", "surface3d", "sweep"}
-CLASS_CASES = {"classifier", "classifier_titled"}
+OPTIMIZER_CASES = {"race", "race_fans_linear_at", "race_custom_no_minima", "race_stage_loss", "distance", "surface3d", "sweep"}
+CLASS_CASES = {"classifier", "classifier_titled", "classifier_stage_map"}
 
 
 def _public_builders() -> set:
@@ -163,7 +180,8 @@ def _public_builders() -> set:
                 continue
             sig = inspect.signature(fn)
             takes_figure = any(p.annotation in ("go.Figure", go.Figure) for p in sig.parameters.values())
-            if sig.return_annotation in ("go.Figure", go.Figure) and not takes_figure:
+            returns = sig.return_annotation
+            if returns in ("go.Figure", go.Figure, "list[stage.Panel]") and not takes_figure:  # a stage's panels too
                 found.add(fn)
     return found
 
