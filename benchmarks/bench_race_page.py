@@ -3,14 +3,15 @@
 1. Server time of a page rerun after a widget change, 6 optimizers × 500 steps (budget ≤ 300 ms):
    AppTest reruns the whole page script with a new learning rate each time (a cache miss, so the
    runs are recomputed), and the parts are timed alone for comparison: the six runs, building the
-   figure, and serializing it to JSON (what Streamlit sends).
-2. The animated figure's JSON for 8 optimizers × 500 steps (budget ≤ 1 MB).
+   stage's figures, and the stage's spec with its JSON (what Streamlit sends).
+2. The stage's JSON for 8 optimizers × 500 steps (budget ≤ 1 MB).
 
 Run: python benchmarks/bench_race_page.py
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -23,7 +24,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import gdviz  # noqa: E402
 from gdviz.presets import STARTING_HYPER  # noqa: E402
-from gdviz.viz import race_figure  # noqa: E402
+from gdviz.viz.race import race_panels  # noqa: E402
+from gdviz.viz.stage import stage_spec  # noqa: E402
 
 SIX = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam"]
 EIGHT = SIX + ["adagrad", "adadelta"]
@@ -64,10 +66,10 @@ def parts_ms(names: list[str]) -> tuple[float, float, float, int]:
         runs.update({n: gdviz.run(s, n, s.start, STEPS, **STARTING_HYPER[n]) for n in names})
 
     t_runs = median_ms(compute)
-    fig = race_figure(s, runs)
-    t_fig = median_ms(lambda i: race_figure(s, runs))
-    t_json = median_ms(lambda i: fig.to_json())
-    return t_runs, t_fig, t_json, len(fig.to_json().encode())
+    panels = race_panels(s, runs)
+    t_fig = median_ms(lambda i: race_panels(s, runs))
+    t_json = median_ms(lambda i: json.dumps(stage_spec(panels, STEPS)))
+    return t_runs, t_fig, t_json, len(json.dumps(stage_spec(panels, STEPS)).encode())
 
 
 def main() -> int:
@@ -76,9 +78,9 @@ def main() -> int:
     *_, size8 = parts_ms(EIGHT)
     print(f"Race page on Himmelblau, {STEPS} steps; medians of {REPEATS} repeats\n")
     print(f"page rerun after a widget change, 6 optimizers (AppTest, whole script): {rerun:7.1f} ms")
-    print(f"  of which, alone:  6 runs {t_runs:6.1f} ms   build figure {t_fig:6.1f} ms   to JSON {t_json:6.1f} ms")
+    print(f"  of which, alone:  6 runs {t_runs:6.1f} ms   build figures {t_fig:6.1f} ms   spec + JSON {t_json:6.1f} ms")
     print(f"  parts / rerun: {(t_runs + t_fig + t_json) / rerun:.2f}")
-    print(f"animated figure JSON, 8 optimizers × {STEPS} steps: {size8 / 1e6:.3f} MB")
+    print(f"the stage's JSON, 8 optimizers × {STEPS} steps: {size8 / 1e6:.3f} MB")
     ok_rerun, ok_size = rerun <= RERUN_BUDGET_MS, size8 / 1e6 <= FIGURE_BUDGET_MB
     print(f"\nbudget rerun ≤ {RERUN_BUDGET_MS:.0f} ms: {'HOLDS' if ok_rerun else 'FAILS'}")
     print(f"budget figure ≤ {FIGURE_BUDGET_MB:.0f} MB: {'HOLDS' if ok_size else 'FAILS'}")

@@ -365,4 +365,4 @@ def _loss_panel(surface, names, labels, C, marker, steps, log, at) -> stage.Pane
         yaxis=yaxis,
     )
     layout["margin"] |= dict(l=70, r=10, b=56)
-    return stage.Panel(go.Figure(dict(data=data, layout=layout), _validate=False), moving, width=0.5)
+    return stage.Panel(go.Figure(dict(data=data, layout=layout), _validate=False), moving, width=0.5, legend_row=True)

@@ -58,13 +58,15 @@ def vline(trace: int, low: float, high: float) -> dict:
 
 
 class Panel(NamedTuple):
-    """One plot of the stage: ``width`` its share of the row, ``click`` the name a click on it reports."""
+    """One plot of the stage: ``width`` its share of the row, ``click`` the name a click on it reports,
+    ``legend_row``: its legend becomes the stage's, in a row of its own under all the plots."""
 
     figure: go.Figure
     moving: list[dict]
     width: float = 1.0
     testid: str = ""
     click: str = ""
+    legend_row: bool = False
 
 
 def stage_spec(
@@ -96,4 +98,5 @@ def _panel(p: Panel, projection: bool) -> dict:
         "width": p.width,
         "testid": p.testid,
         "click": p.click,
+        "legendRow": p.legend_row,
     }

@@ -158,6 +158,21 @@ function mover(m) {
 
 // ---------------------------------------------------------------- the stage
 
+// A panel's figure as the stage draws it: at the stage's height, not draggable where a click means something,
+// and without its legend where the stage shows that legend in a row of its own (the plot then starts where
+// the legend did, under the title).
+function panelLayout(panel, height) {
+  const layout = sized(panel.figure.layout, height);
+  if (panel.click) layout.dragmode = false;
+  const own = panel.figure.layout;
+  if (panel.legendRow && own.legend && own.legend.yref === "container" && own.height) {
+    const top = Math.round((1 - own.legend.y) * own.height);
+    layout.showlegend = false;
+    layout.margin = { ...own.margin, t: top + 4 };
+  }
+  return layout;
+}
+
 // A figure's layout at another height: a legend placed in container coordinates (under the title, as
 // gdviz.viz.layout.headline puts it) keeps its distance in pixels from the top.
 function sized(layout, height) {
@@ -254,7 +269,8 @@ class Stage {
     bar.appendChild(trailLabel);
     const full = button("", "Fill the screen (F)", () => this.fullscreen());
     full.innerHTML = FULLSCREEN_ICON;
-    root.append(this.plots, this.status, scrubRow, bar);
+    this.legend = el("div", { class: "gdviz-legend", "data-testid": "gdviz-legend" });
+    root.append(this.plots, this.legend, this.status, scrubRow, bar);
     this.scrubRow = scrubRow;
     root.addEventListener("keydown", (e) => this.key(e));
     this.root = root;
@@ -326,6 +342,7 @@ class Stage {
       });
     }
     this.plots.style.gridTemplateColumns = spec.panels.map((p) => `${p.width || 1}fr`).join(" ");
+    await this.drawLegend(spec); // first: its height is taken from the plots'
     const height = this.plotHeight();
     await Promise.all(
       spec.panels.map(async (panel, i) => {
@@ -333,8 +350,7 @@ class Stage {
         p.div.setAttribute("data-testid", panel.testid || "");
         p.movers = panel.moving.map(mover);
         p.traces = panel.moving.map((m) => m.trace);
-        const layout = sized(panel.figure.layout, height);
-        layout.dragmode = panel.click ? false : layout.dragmode;
+        const layout = panelLayout(panel, height);
         const config = { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false };
         await Plotly.react(p.div, panel.figure.data, layout, config);
         if (panel.click && !p.clickBound) {
@@ -351,8 +367,48 @@ class Stage {
     this.root.dataset.ready = "true";
   }
 
+  // One legend for the whole stage, in a row of its own under the plots (as wide as the stage, so a race
+  // of eight fits in two rows on a projector): the entries of the panel marked legendRow, drawn by plotly
+  // in a figure of their own with no axes, as tall as plotly says the legend is.
+  async drawLegend(spec) {
+    const host = spec.panels.find((p) => p.legendRow);
+    this.legend.style.display = host ? "" : "none";
+    if (!host) return;
+    const fig = host.figure;
+    const legend = {
+      ...fig.layout.legend,
+      orientation: "h",
+      x: 0,
+      xanchor: "left",
+      y: 1,
+      yanchor: "top",
+      yref: "paper",
+      itemclick: false,
+      itemdoubleclick: false,
+      maxheight: 1, // the whole figure (plotly keeps a horizontal legend to half of it, scrolling the rest)
+    };
+    const layout = {
+      font: fig.layout.font,
+      showlegend: true,
+      legend,
+      height: 600, // room to lay every entry out; then the figure shrinks to the legend's own height
+      margin: { l: 8, r: 8, t: 2, b: 0 },
+      xaxis: { visible: false },
+      yaxis: { visible: false },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+    };
+    const entries = fig.data // the legend's entries, with their styles and without their data
+      .filter((t) => t.showlegend !== false && t.name)
+      .map((t) => ({ ...t, x: [null], y: [null] }));
+    const config = { displayModeBar: false, staticPlot: true };
+    await this.Plotly.react(this.legend, entries, layout, config);
+    const tall = Math.ceil((this.legend._fullLayout.legend || {})._height || 0) + 6;
+    if (Math.abs(tall - layout.height) > 1) await this.Plotly.relayout(this.legend, { height: tall });
+  }
+
   plotHeight() {
-    const bar = this.scrubRow.offsetHeight + this.bar.offsetHeight + 12;
+    const bar = this.scrubRow.offsetHeight + this.bar.offsetHeight + this.legend.offsetHeight + 12;
     if (document.fullscreenElement === this.root) return Math.max(MIN_PLOT, window.innerHeight - bar - 16);
     const scroller = this.root.closest('[data-testid="stMain"]') || document.scrollingElement;
     const top = this.root.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0);
@@ -365,11 +421,12 @@ class Stage {
     if (!this.Plotly || !this.spec) return;
     const height = this.plotHeight();
     this.spec.panels.forEach((panel, i) => {
-      const layout = sized(panel.figure.layout, height);
+      const layout = panelLayout(panel, height);
       const update = { height, autosize: true };
       if (layout.legend) update["legend.y"] = layout.legend.y;
       this.Plotly.relayout(this.panels[i].div, update);
     });
+    if (this.legend.firstChild) this.Plotly.Plots.resize(this.legend);
   }
 
   clicked(e, i) {
