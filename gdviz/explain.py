@@ -385,6 +385,17 @@ def arrows(traj: Trajectory, t: int, index=None) -> dict[str, np.ndarray]:
     return {label: v for label, v in vectors.items() if np.isfinite(v).all()}
 
 
+def arrow_track(traj: Trajectory, index=None) -> dict[str, np.ndarray]:
+    """Every step's ``arrows`` at once, for a player: label -> (T+1, 2) vectors, row t the arrow of step t
+    (row 0, and the steps an arrow is missing from, NaN); the step taken comes last."""
+    last = traj.steps.shape[0]
+    track: dict[str, np.ndarray] = {}
+    for t in range(1, last + 1):
+        for label, v in arrows(traj, t, index).items():
+            track.setdefault(label, np.full((last + 1, 2), np.nan))[t] = v
+    return {label: track[label] for label in sorted(track, key=lambda label: label == STEP)}
+
+
 def state_rows(traj: Trajectory, t: int, index=None) -> list[dict]:
     """The optimizer state after t steps (0 ≤ t ≤ steps): rows ``{name, symbol, x, y}``.
 

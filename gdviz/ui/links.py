@@ -70,6 +70,7 @@ def race() -> list[Field]:
         number("seeds", "seeds", 2, 20, integer=True, when=lambda s: s.get("noise", 0) > 0),
         choice("view", "view", VIEWS, when=lambda s: s.get("view") is not None),
         number("at", "cursor", 0, MAX_STEPS, integer=True, when=_is("view", VIEWS[0], None)),
+        choice("arrows", "race.inspect", ["", *OPTIMIZERS], when=lambda s: bool(s.get("race.inspect"))),
         choice("basin.opt", "basin_opt", list(OPTIMIZERS), when=_is("view", "Basin map")),
         choice("basin.n", "basin_n", (50, 100, 150), when=_is("view", "Basin map")),
         choice("basin.by", "basin_by", ("minimum reached", "final loss"), when=_is("view", "Basin map")),

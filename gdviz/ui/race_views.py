@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ..checks import hyper_notes, race_problems
 from ..explain import arrows, explain_step, state_rows
@@ -33,15 +34,15 @@ def _clicked(panel: str, x: float, y: float) -> None:
 @st.fragment
 def race_main(surface: Surface, settings: RaceSettings, open_at: int) -> None:
     """Everything under the title that a click, the start or a resting step changes: those rerun only this."""
-    main, below = st.container(), st.container()
-    with below:
+    head, start_row, tail = st.container(), st.container(), st.container()  # the start sits right under the stage
+    with start_row:
         settings = settings._replace(start=start_inputs())
-    with main:
-        _race_view(surface, settings, open_at)
+    with head:
+        _race_view(surface, settings, open_at, tail)
     relink("race")
 
 
-def _race_view(surface: Surface, settings: RaceSettings, open_at: int) -> None:
+def _race_view(surface: Surface, settings: RaceSettings, open_at: int, tail) -> None:
     problems = race_problems(surface, settings.start, settings.steps, settings.noise)
     for problem in problems:
         st.error(problem + " Your other settings are kept.")
@@ -66,7 +67,7 @@ def _race_view(surface: Surface, settings: RaceSettings, open_at: int) -> None:
     elif settings.view == "Learning-rate sweep":
         show_sweep(surface, settings)
     else:
-        show_race(surface, runs, fans, settings, open_at)
+        show_race(surface, runs, fans, settings, open_at, tail)
 
 
 def show_surface(surface: Surface, settings: RaceSettings) -> None:
@@ -81,41 +82,83 @@ def show_surface(surface: Surface, settings: RaceSettings) -> None:
 
 
 def show_race(
-    surface: Surface, runs: dict[str, Trajectory], fans: dict[str, Trajectory], settings: RaceSettings, open_at: int
-):
+    surface: Surface,
+    runs: dict[str, Trajectory],
+    fans: dict[str, Trajectory],
+    settings: RaceSettings,
+    open_at: int,
+    tail: DeltaGenerator,
+) -> None:
+    """The stage here; what the race adds under it (caption, inspector, downloads, charts, table) in ``tail``."""
+    only_options("race.inspect", ["", *runs])  # a run that left the race is inspected no more
+    inspected = st.session_state.get("race.inspect", "")
     show_stage(
-        race_stage(*settings.race_key(), settings.log_loss, projecting()),
+        race_stage(*settings.race_key(), settings.log_loss, projecting(), inspected),
         key="race_stage",
         cursor="cursor",
         open_at=open_at,
         on_click=_clicked,
     )
-    st.caption(
-        "The optimizers' paths over the landscape (left; darker is lower, stars mark minima, the white circle the "
-        "start, a click starts there) and their loss against step (right: the gap f − f* to the global minimum "
-        "where one is known). Space plays and pauses, the arrow keys step, Home and End jump, F fills the screen."
-    )
-    race_downloads(
-        surface, settings, runs, fans, lambda: race_figure(surface, runs, log_loss=settings.log_loss, fans=fans)
-    )
-    if not all(np.isfinite(r.losses).all() for r in runs.values()):
-        st.caption("f is not defined at some points of these paths (the formula has no value there): gaps in a curve.")
-    if len(surface.minima):
-        show_figure(
-            distance_figure(surface, runs),
-            "How far each path is from the nearest minimum, step by step: a flat line far up means stuck.",
-            key="distance_chart",
-        )
-    else:
+    with tail:
         st.caption(
-            "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to measure "
-            "a gap from), and the table has no distance to a minimum."
+            "The optimizers' paths over the landscape (left; darker is lower, stars mark minima, the white circle "
+            "the start, a click starts there) and their loss against step (right: the gap f − f* to the global "
+            "minimum where one is known). Space plays and pauses, the arrow keys step, Home and End jump, F fills "
+            "the screen."
         )
-    results_table(race_rows(surface, runs))
-    with st.expander("The update rules"):
-        for name in runs:
-            st.markdown(f"**{OPTIMIZERS[name].title}** — {OPTIMIZERS[name].variant}")
-            st.latex(OPTIMIZERS[name].latex)
+        inspect_on_stage(runs)
+        race_downloads(
+            surface, settings, runs, fans, lambda: race_figure(surface, runs, log_loss=settings.log_loss, fans=fans)
+        )
+        if not all(np.isfinite(r.losses).all() for r in runs.values()):
+            st.caption(
+                "f is not defined at some points of these paths (the formula has no value there): gaps in a curve."
+            )
+        if len(surface.minima):
+            show_figure(
+                distance_figure(surface, runs),
+                "How far each path is from the nearest minimum, step by step: a flat line far up means stuck.",
+                key="distance_chart",
+            )
+        else:
+            st.caption(
+                "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to "
+                "measure a gap from), and the table has no distance to a minimum."
+            )
+        results_table(race_rows(surface, runs))
+        with st.expander("The update rules"):
+            for name in runs:
+                st.markdown(f"**{OPTIMIZERS[name].title}** — {OPTIMIZERS[name].variant}")
+                st.latex(OPTIMIZERS[name].latex)
+
+
+def inspect_on_stage(runs: dict[str, Trajectory]) -> None:
+    """Pick an optimizer whose every step the map draws as arrows; its update rule, written out with the
+    numbers of the step the stage rests on, follows under it (the resting step reruns this fragment)."""
+    defaults({"race.inspect": ""})
+    c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+    name = c1.selectbox(
+        "Inspect on the map",
+        ["", *runs],
+        format_func=lambda n: OPTIMIZERS[n].title if n else "no optimizer",
+        key="race.inspect",
+        help="Arrows for the parts of each step of one optimizer: the plain gradient step, what it carries over, "
+        "the step taken.",
+    )
+    if not name:
+        return
+    run, t = runs[name], int(st.session_state.get("cursor", 0))
+    t = min(t, run.steps.shape[0])
+    if t == 0:
+        c2.caption(f"Step to step 1 or further: the arrows and the update rule of {OPTIMIZERS[name].title} follow.")
+        return
+    c2.markdown(f"**Step {t} of {OPTIMIZERS[name].title}, with this run's numbers** — {OPTIMIZERS[name].variant}")
+    left, right = st.columns([3, 2])
+    with left:
+        for line in explain_step(run, t):
+            st.latex(line)
+    with right:
+        st.dataframe(state_rows(run, t), hide_index=True, width="stretch")
 
 
 def show_3d(surface: Surface, runs: dict[str, Trajectory]) -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ..basins import BasinMap, basin_map
 from ..custom import custom_surface
+from ..explain import arrow_track
 from ..surfaces import SURFACES, Surface, quadratic
 from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
@@ -72,10 +73,14 @@ def race_stage(
     seed: int,
     log_loss: bool,
     projection: bool,
+    inspected: str = "",
 ) -> dict:
-    """What the stage plays for ``race``'s runs (the optimizers it refused are left out)."""
+    """What the stage plays for ``race``'s runs (the optimizers it refused are left out), with the parts of
+    every step of optimizer ``inspected`` (if it ran) as arrows on the map."""
     runs, fans, _ = race(surface, choices, start, steps, noise, seeds, seed)
-    return stage_spec(race_panels(surface_for(*surface), runs, log_loss, fans), steps, projection=projection)
+    track = arrow_track(runs[inspected]) if inspected in runs else None
+    panels = race_panels(surface_for(*surface), runs, log_loss, fans, arrows=track, inspected=inspected)
+    return stage_spec(panels, steps, projection=projection)
 
 
 @st.cache_data(max_entries=16, show_spinner="Running every start of the grid…")

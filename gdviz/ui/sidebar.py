@@ -21,8 +21,8 @@ html { font-size: 22px; }
 [data-testid="stMain"]:has(.gdviz-stage) h1 { font-size: 1.5rem !important; }
 [data-testid="stMain"]:has(.gdviz-stage) [data-testid="stButtonGroup"] button p { font-size: 0.8rem; }
 .stGraphVizChart svg text { font-size: revert-layer !important; font-family: revert-layer !important; }
-</style>"""  # the graphviz rule lets the graph's own (projection) sizes through Streamlit's fixed 0.6rem; on a page with
-# a stage, the title and the view picker make room for it on a 720-pixel projector
+</style>"""  # the graphviz rule lets the graph's own (projection) sizes through Streamlit's fixed 0.6rem;
+# on a page with a stage, the title and the view picker make room for it on a 720-pixel projector
 
 
 def projecting() -> bool:

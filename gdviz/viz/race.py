@@ -19,6 +19,7 @@ from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
 from .layout import headline
+from .inspector import ARROW_COLORS, ARROW_DASHES, STEP_COLOR
 from .palette import OUTLINE, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -249,9 +250,13 @@ def race_panels(
     log_loss: bool = True,
     fans: dict[str, Trajectory] | None = None,
     at: int = 0,
+    arrows: dict[str, np.ndarray] | None = None,
+    inspected: str = "",
 ) -> list[stage.Panel]:
     """The race on the stage: the map (paths growing from the start, a marker per optimizer; a click there
     reports a new start) and the loss against step (curves growing, markers, a cursor), drawn at ``at``.
+    ``arrows`` (``explain.arrow_track`` of optimizer ``inspected``) adds the parts of each step on the map,
+    arrows that end where that optimizer's marker stands.
 
     The figures are built from plain dicts, unvalidated (what a click reruns must stay cheap): every key
     is one plotly accepts, and the tests validate the figures."""
@@ -268,10 +273,24 @@ def race_panels(
         size=13,
         line=dict(color=OUTLINE, width=1.5),
     )
+    start = runs[names[0]].points[0] if names else None
+    parts = _arrow_parts(runs[inspected].points, arrows) if arrows and inspected in runs else {}
     return [
-        _map_panel(surface, names, labels, runs[names[0]].points[0] if names else None, P, marker, fans or {}, at),
-        _loss_panel(surface, names, labels, C, marker, steps, log_loss and len(surface.minima) > 0, at),
+        _map_panel(surface, names, labels, start, P, marker, fans or {}, at, parts),
+        _loss_panel(surface, names, labels, C, marker, steps, log_loss and len(surface.minima) > 0, at, parts),
     ]
+
+
+def _arrow_parts(points: np.ndarray, track: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, dict]]:
+    """label -> ((T+1, 2, 2) segments from θ_{t−1} to θ_{t−1} + v_t, its style): the inspector's arrows."""
+    before = np.vstack([np.full((1, 2), np.nan), points[:-1]])
+    parts = {}
+    for i, (label, v) in enumerate(track.items()):
+        last = i == len(track) - 1
+        color = STEP_COLOR if last else ARROW_COLORS[i % len(ARROW_COLORS)]
+        dash = "solid" if last else ARROW_DASHES[i % len(ARROW_DASHES)]
+        parts[label] = (np.stack([before, before + v], axis=1), dict(color=color, dash=dash, width=4 if last else 3))
+    return parts
 
 
 def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "skip", **extra) -> dict:
@@ -281,7 +300,7 @@ def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "sk
     return trace | (dict(hovertemplate=hover) if hover != "skip" else dict(hoverinfo="skip"))
 
 
-def _map_panel(surface, names, labels, start, P, marker, fans, at) -> stage.Panel:
+def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> stage.Panel:
     data, moving = [], []
     for name, fan in fans.items():
         gap = np.full((1, fan.points.shape[1]), np.nan)  # one NaN between paths: k paths, one trace
@@ -321,6 +340,13 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at) -> stage.Pane
                 hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
             )
         )
+    for label, (seg, line) in parts.items():  # an arrow: a shaft, and a head turned along it
+        moving.append(stage.now(len(data), seg[:, :, 0], seg[:, :, 1]))
+        head = dict(symbol="arrow", angleref="previous", size=[0, 16], color=line["color"], line=dict(width=0))
+        data.append(
+            dict(type="scatter", x=seg[at, :, 0], y=seg[at, :, 1], mode="lines+markers", line=line, marker=head)
+            | dict(name=label, showlegend=False, hoverinfo="skip")
+        )
     moving.append(stage.now(len(data), P[:, :, 0], P[:, :, 1]))
     data.append(dict(type="scatter", x=P[at, :, 0], y=P[at, :, 1], mode="markers", marker=marker, hoverinfo="skip"))
     (x0, x1), (y0, y1) = surface.domain
@@ -339,13 +365,15 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at) -> stage.Pane
     return stage.Panel(fig, moving, width=0.5, testid="gdviz-map", click="start")
 
 
-def _loss_panel(surface, names, labels, C, marker, steps, log, at) -> stage.Panel:
+def _loss_panel(surface, names, labels, C, marker, steps, log, at, parts) -> stage.Panel:
     data, moving = [], []
     for i, name in enumerate(names):
         moving.append(stage.path(len(data), None, C[:, i]))
         hover = f"{labels[name]}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>"
         data.append(_line(np.arange(at + 1), C[: at + 1, i], labels[name], name, hover=hover, legendgroup=name))
         data.append(legend_key(labels[name], name).to_plotly_json())
+    for label, (_, line) in parts.items():  # the stage's legend row names the arrows on the map too
+        data.append(dict(type="scatter", x=[None], y=[None], mode="lines", line=line, name=label))
     lo, hi = _loss_range({n: C[:, i] for i, n in enumerate(names)}, log)
     moving.append(stage.vline(len(data), lo, hi))
     data.append(_line([at, at], [lo, hi], "now", width=1.5))
@@ -356,7 +384,10 @@ def _loss_panel(surface, names, labels, C, marker, steps, log, at) -> stage.Pane
     )
     y_title = "f − f*" if len(surface.minima) else "f(x, y)"
     yaxis = dict(title=dict(text=y_title), gridcolor="#E5E5E5")
-    yaxis |= dict(type="log", range=[np.log10(lo), np.log10(hi)], minorloglabels="none") if log else dict(range=[lo, hi])
+    if log:
+        yaxis |= dict(type="log", range=[np.log10(lo), np.log10(hi)], minorloglabels="none")
+    else:
+        yaxis |= dict(range=[lo, hi])
     layout = headline("The loss at each step", 560) | dict(
         height=560,
         plot_bgcolor="white",

@@ -5,7 +5,7 @@ import pytest
 
 from gdviz import SURFACES
 
-from .conftest import decode, drive_stage, figures, no_exceptions, stages
+from .conftest import decode, drive_stage, figures, no_exceptions, race_paths, stages
 
 PAGE = "pages/race.py"
 
@@ -276,3 +276,25 @@ def test_the_inspector_and_the_stage_share_one_step(open_page):
     at.slider(key="inspect_step").set_value(7).run()
     at.segmented_control(key="view").set_value("Race").run()
     assert stages(at)[0]["open_at"] == 7  # and the stage opens where the inspector was
+
+
+def test_inspecting_on_the_stage_draws_arrows_and_writes_the_resting_step(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="race.inspect").set_value("momentum").run()
+    at = drive_stage(at, step=25)
+    no_exceptions(at)
+    spec = _race_stage(at)
+    arrows = [t for t in spec["panels"][0]["figure"]["data"] if t.get("marker", {}).get("symbol") == "arrow"]
+    assert [t["name"] for t in arrows][-1] == "step taken" and len(arrows) == 3  # gradient step, velocity, step
+    moving = {m["trace"]: m for m in spec["panels"][0]["moving"]}
+    shaft = moving[spec["panels"][0]["figure"]["data"].index(arrows[-1])]
+    xs = decode(shaft["x"]).reshape(-1, 2)
+    path = race_paths(at)["momentum"]
+    np.testing.assert_allclose(xs[25], path[24:26, 0], rtol=1e-6)  # step 25: from θ24 to θ25
+    assert np.isnan(xs[0]).all()  # no step before the start
+    text = " ".join(m.value for m in at.latex)
+    assert r"\theta_{24}" in text and "b_{25}" in text  # the update rule at the resting step, with its numbers
+    assert at.query_params["arrows"] == "momentum" and at.query_params["at"] == "25"
+    at.multiselect(key="optimizers").set_value(["sgd", "adam"]).run()  # the inspected one leaves the race
+    no_exceptions(at)
+    assert at.selectbox(key="race.inspect").value == "" and "arrows" not in at.query_params

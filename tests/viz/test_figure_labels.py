@@ -17,7 +17,7 @@ import pytest
 
 import gdviz
 import gdviz.viz
-from gdviz.explain import arrows
+from gdviz.explain import arrow_track, arrows
 from gdviz.linear.data import add_bias, blobs, load_digits
 from gdviz.linear.gradcheck import h_sweep
 from gdviz.linear.losses import softmax_loss_vectorized
@@ -66,6 +66,8 @@ def _race_panel(i: int, surface="himmelblau", **kw):
     """One figure of the race's stage, validated by plotly (the builder skips validation for speed)."""
     s, runs = _race(surface)
     fans = {"sgd": gdviz.run(s, "sgd", np.array([s.start, s.start]) + 0.1, 40, lr=0.01)} if kw.pop("fans", 0) else None
+    if inspected := kw.pop("arrows", ""):
+        kw |= dict(arrows=arrow_track(runs[inspected]), inspected=inspected)
     return go.Figure(race.race_panels(s, runs, fans=fans, **kw)[i].figure.to_dict())
 
 
@@ -147,6 +149,8 @@ CASES = {
     "race_stage_loss": (race.race_panels, lambda: _race_panel(1)),
     "race_stage_fans_linear": (race.race_panels, lambda: _race_panel(0, fans=True, log_loss=False, at=5)),
     "race_stage_no_minima": (race.race_panels, lambda: _race_panel(1, "x**2 - y**2")),
+    "race_stage_arrows_map": (race.race_panels, lambda: _race_panel(0, arrows="momentum", at=3)),
+    "race_stage_arrows_loss": (race.race_panels, lambda: _race_panel(1, arrows="momentum")),
     "distance": (charts.distance_figure, lambda: charts.distance_figure(*_race())),
     "surface3d": (charts.surface3d_figure, lambda: charts.surface3d_figure(*_race(), n=30)),
     "inspector": (inspector.inspector_figure, _inspector),
@@ -166,7 +170,10 @@ CASES = {
     "search": (linear_charts.search_figure, _search),
 }
 FIGURES = {name: make for name, (_, make) in CASES.items()}
-OPTIMIZER_CASES = {"race", "race_fans_linear_at", "race_custom_no_minima", "race_stage_loss", "distance", "surface3d", "sweep"}
+OPTIMIZER_CASES = {
+    *("race", "race_fans_linear_at", "race_custom_no_minima", "race_stage_loss", "race_stage_arrows_loss"),
+    *("distance", "surface3d", "sweep"),
+}
 CLASS_CASES = {"classifier", "classifier_titled", "classifier_stage_map"}
 
 
