@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cost import run_seconds, too_costly
 from .surfaces import Surface
 
 MAX_STEPS = 5000
 
 
-def race_problems(surface: Surface, start: tuple[float, float], steps: int, noise: float) -> list[str]:
-    """Why these settings cannot run, one sentence each; an empty list when they can."""
+def race_problems(
+    surface: Surface, start: tuple[float, float], steps: int, noise: float, optimizers: int = 1, seeds: int = 0
+) -> list[str]:
+    """Why these settings cannot run, one sentence each; an empty list when they can. Settings that could
+    run but would cost the shared server more than ``cost.BUDGET`` seconds are refused too."""
     problems = []
     (x0, x1), (y0, y1) = surface.domain
     x, y = start
@@ -28,7 +32,14 @@ def race_problems(surface: Surface, start: tuple[float, float], steps: int, nois
         problems.append(f"Steps must be between 1 and {MAX_STEPS:,} (it is {steps:,}).")
     if not (np.isfinite(noise) and noise >= 0):
         problems.append(f"The gradient noise σ must be a finite number ≥ 0 (it is {noise:g}).")
-    return problems
+    if problems or optimizers < 1:
+        return problems
+    fan = seeds if noise > 0 else 0  # the other noise seeds run as one batch per optimizer
+    seconds = run_seconds(surface, steps, 1, optimizers) + (run_seconds(surface, steps, fan, optimizers) if fan else 0)
+    paths = f"{optimizers} optimizer{'s' * (optimizers > 1)} × {steps:,} steps" + (f" × {1 + fan} paths" if fan else "")
+    change = "lower the steps or pick fewer optimizers" + (", or fewer other seeds" if fan else "")
+    too_much = too_costly(seconds, f"This race ({paths})", change)
+    return [too_much] if too_much else []
 
 
 def hyper_notes(hyper: dict) -> list[str]:

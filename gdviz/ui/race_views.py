@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ..checks import hyper_notes, race_problems
+from ..cost import run_seconds, too_costly
 from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows
@@ -26,6 +27,9 @@ from .tables import results_table
 from .widgets import defaults, only_options
 
 
+OWN_RUNS = ("Basin map", "Learning-rate sweep")
+
+
 def _clicked(panel: str, x: float, y: float) -> None:
     """A click on the map becomes the new start (the stage keeps its step)."""
     set_start(round(x, 3), round(y, 3))
@@ -43,12 +47,17 @@ def race_main(surface: Surface, settings: RaceSettings, open_at: int) -> None:
 
 
 def _race_view(surface: Surface, settings: RaceSettings, open_at: int, tail) -> None:
-    problems = race_problems(surface, settings.start, settings.steps, settings.noise)
+    own = settings.view in OWN_RUNS  # a basin map or a sweep runs batches of its own, not the race
+    racers = 0 if own else len(settings.optimizers)  # whose cost the check weighs
+    problems = race_problems(surface, settings.start, settings.steps, settings.noise, racers, settings.seeds)
     for problem in problems:
         st.error(problem + " Your other settings are kept.")
     if not settings.optimizers:
         st.info("Pick at least one optimizer in the sidebar to start the race.")
     if problems or not settings.optimizers:
+        return
+    if own:
+        (show_basins if settings.view == "Basin map" else show_sweep)(surface, settings)
         return
     runs, fans, errors = race(*settings.race_key())
     for name, message in errors.items():
@@ -62,10 +71,6 @@ def _race_view(surface: Surface, settings: RaceSettings, open_at: int, tail) -> 
         show_3d(surface, runs)
     elif settings.view == "Step inspector":
         show_inspector(surface, runs)
-    elif settings.view == "Basin map":
-        show_basins(surface, settings)
-    elif settings.view == "Learning-rate sweep":
-        show_sweep(surface, settings)
     else:
         show_race(surface, runs, fans, settings, open_at, tail)
 
@@ -179,6 +184,13 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
     choice = dict(settings.choices())[name]
     if by == "minimum reached" and not len(surface.minima):
         st.info("This surface lists no minima to reach, so each start is colored by its final loss instead.")
+    if too_much := too_costly(
+        run_seconds(surface, settings.steps, n * n),
+        f"A basin map of {n * n:,} starts × {settings.steps:,} steps",
+        "pick a smaller grid or fewer steps",
+    ):
+        st.error(too_much + " Your other settings are kept.")
+        return
     try:
         bm = basins(settings.surface_key(), name, choice, n, settings.steps)
     except ValueError as e:
@@ -202,6 +214,13 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
         lrs = tuple(log_lrs(low, high, count))
     except ValueError as e:
         st.error(f"The learning-rate range is not usable: {e}. Your other settings are kept.")
+        return
+    if too_much := too_costly(
+        run_seconds(surface, settings.steps, count, len(settings.optimizers)),
+        f"A sweep of {count} learning rates × {len(settings.optimizers)} optimizers × {settings.steps:,} steps",
+        "pick fewer learning rates, fewer optimizers or fewer steps",
+    ):
+        st.error(too_much + " Your other settings are kept.")
         return
     out, errors = sweeps(settings.surface_key(), settings.choices(), settings.start, settings.steps, lrs)
     for name, message in errors.items():

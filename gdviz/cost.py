@@ -1,0 +1,69 @@
+"""What a run will cost the server, estimated before it starts from this machine's own measured speed.
+
+A run steps every start of a batch together, so its time is ``steps × (the loop's own cost per step +
+one gradient evaluation of the whole batch)``. Both are measured here, once per process for the loop and
+once per surface and batch size for the gradient (a typed formula may cost a thousand times more than a
+built-in surface). A page refuses, with a sentence, work estimated above ``BUDGET`` seconds: a class
+shares one server, and one visitor's five-minute race is everyone's wait.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+
+from .surfaces import Surface, quadratic
+from .trajectory import run
+
+BUDGET = 4.0  # seconds of work one interaction may ask for
+_PROBE_STEPS = 200
+
+
+def _best(fn, repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+@functools.cache
+def loop_seconds() -> float:
+    """The loop's own cost of one step: a run on a cheap surface (one start, NAdam: the costliest
+    bookkeeping) less its gradient evaluations, which ``eval_seconds`` adds back for the real surface."""
+    s = quadratic(10.0)
+    total = _best(lambda: run(s, "nadam", s.start, _PROBE_STEPS, lr=0.01))
+    return max(total / _PROBE_STEPS - eval_seconds(s, 1), 0.0)
+
+
+@functools.lru_cache(maxsize=256)  # surfaces compare by identity; the race's are cached objects
+def eval_seconds(surface: Surface, batch: int) -> float:
+    """One gradient evaluation of ``batch`` points spread over the surface's domain (f too: runs record it)."""
+    (x0, x1), (y0, y1) = surface.domain
+    rng = np.random.default_rng(0)
+    p = np.stack([rng.uniform(x0, x1, batch), rng.uniform(y0, y1, batch)], axis=-1)
+
+    def once():
+        with np.errstate(all="ignore"):
+            surface.grad(p)
+            surface.f(p)
+
+    return _best(once, repeats=3)
+
+
+def run_seconds(surface: Surface, steps: int, batch: int = 1, runs: int = 1) -> float:
+    """The estimated time of ``runs`` runs of ``steps`` steps, each stepping ``batch`` starts together."""
+    return runs * steps * (loop_seconds() + eval_seconds(surface, max(int(batch), 1)))
+
+
+def too_costly(seconds: float, what: str, change: str) -> str | None:
+    """The sentence a page shows for work above the budget, or None."""
+    if seconds <= BUDGET:
+        return None
+    return (
+        f"{what} would keep the shared server busy for about {seconds:,.0f} s (the limit is {BUDGET:g} s): "
+        f"{change}."
+    )

@@ -1,0 +1,54 @@
+"""Work a shared server must not take on: a crafted link or a dear formula gets a sentence, not minutes of CPU."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdviz import OPTIMIZERS, cost
+
+from .conftest import no_exceptions, stages
+from .test_links import open_link
+
+ALL = ",".join(OPTIMIZERS)
+TOWER = "x**y**" * 24 + "x"  # a 49-power tower: legal, and dear at every evaluation
+
+
+@pytest.fixture
+def known_speed(monkeypatch):
+    """A machine of known speed, so the verdicts do not depend on how busy this one is."""
+    monkeypatch.setattr(cost, "loop_seconds", lambda: 1e-4)
+    monkeypatch.setattr(cost, "eval_seconds", lambda surface, batch: 1e-6 * batch)
+
+
+def test_the_heaviest_link_is_refused_in_a_sentence_and_keeps_the_settings(known_speed):
+    at = open_link("pages/race.py", {"opt": ALL, "steps": "5000", "noise": "1", "seeds": "20"})
+    no_exceptions(at)
+    (error,) = [e.value for e in at.error]
+    assert "would keep the shared server busy for about 10 s" in error and "Your other settings are kept" in error
+    assert not stages(at)
+    assert at.number_input(key="steps").value == 5000 and len(at.multiselect(key="optimizers").value) == 9
+    at.number_input(key="steps").set_value(300).run()  # what the sentence says to change
+    no_exceptions(at)
+    assert not at.error and stages(at)
+
+
+def test_a_dear_formula_is_refused_before_it_runs():
+    at = open_link("pages/race.py", {"surface": "custom", "f": TOWER, "opt": ALL, "steps": "5000"})
+    no_exceptions(at)
+    assert any("would keep the shared server busy" in e.value for e in at.error)
+    assert not stages(at)
+
+
+@pytest.mark.parametrize(
+    ("view", "params", "what"),
+    [
+        ("Basin map", {"basin.n": "150", "steps": "5000"}, "A basin map of 22,500 starts × 5,000 steps"),
+        ("Learning-rate sweep", {"sweep.n": "200", "steps": "5000", "opt": ALL}, "A sweep of 200 learning rates"),
+    ],
+)
+def test_heavy_views_are_refused_in_a_sentence(known_speed, view, params, what):
+    at = open_link("pages/race.py", {"view": view.lower().replace(" ", "-"), **params})
+    no_exceptions(at)
+    assert any(what in e.value and "would keep the shared server busy" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]

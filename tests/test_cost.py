@@ -1,0 +1,41 @@
+"""The cost estimate that guards a shared server: linear in what it should be, dearer for dear formulas."""
+
+import pytest
+
+import gdviz
+from gdviz import cost
+from gdviz.checks import race_problems
+
+
+def test_a_run_costs_steps_times_the_loop_and_one_evaluation_of_the_batch():
+    s = gdviz.SURFACES["himmelblau"]
+    one = cost.run_seconds(s, 1000)
+    assert one == pytest.approx(1000 * (cost.loop_seconds() + cost.eval_seconds(s, 1)))
+    assert cost.run_seconds(s, 2000, runs=3) == pytest.approx(6 * one)
+    assert cost.run_seconds(s, 1000, batch=0) == one  # an empty batch still runs the loop
+
+
+def test_a_dear_formula_is_estimated_dear():
+    cheap = gdviz.custom_surface("x**2 + y**2")
+    tower = gdviz.custom_surface("x**y**x**y**x**y**x**y**x**y**x**y**x**y**x**y**x")
+    assert cost.eval_seconds(tower, 64) > 3 * cost.eval_seconds(cheap, 64)
+
+
+def test_only_work_over_the_budget_is_refused_with_what_to_change():
+    assert cost.too_costly(cost.BUDGET, "A race", "lower the steps") is None
+    sentence = cost.too_costly(70.4, "A race", "lower the steps")
+    assert sentence.startswith("A race would keep the shared server busy for about 70 s")
+    assert "lower the steps" in sentence and f"{cost.BUDGET:g} s" in sentence
+
+
+def test_the_race_check_counts_optimizers_steps_and_the_fan(monkeypatch):
+    monkeypatch.setattr(cost, "loop_seconds", lambda: 1e-4)  # a machine of known speed
+    monkeypatch.setattr(cost, "eval_seconds", lambda surface, batch: 1e-6 * batch)
+    s = gdviz.SURFACES["himmelblau"]
+    assert race_problems(s, s.start, 300, 0.0, 3) == []  # the default race: 0.09 s
+    (refused,) = race_problems(s, s.start, 5000, 1.0, 9, 20)  # 9 × 5,000 × (1 + a batch of 20): about 10 s
+    assert "9 optimizers × 5,000 steps × 21 paths" in refused and "about 10 s" in refused
+    assert "fewer other seeds" in refused
+    assert race_problems(s, s.start, 5000, 0.0, 7, 20) == []  # no noise, no fan: 7 × 5,000 steps, 3.5 s
+    (refused,) = race_problems(s, s.start, 5000, 0.0, 9, 20)  # 4.5 s
+    assert "9 optimizers × 5,000 steps)" in refused and "seeds" not in refused
