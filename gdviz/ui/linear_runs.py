@@ -23,7 +23,7 @@ def _check_steps(steps: int) -> None:
         raise ValueError(f"iterations must be from 1 to {MAX_STEPS:,}, got {steps:,}")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="10MB", show_spinner=False)
 def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -> Dataset:
     """A 2D set from the registry, plus the points the user added by clicking."""
     if n > MAX_POINTS:
@@ -54,7 +54,7 @@ def _train(d: Dataset, loss, optimizer, hyper: tuple, steps, batch, reg, seed, s
     )
 
 
-@st.cache_data(max_entries=64, show_spinner="Training…")
+@st.cache_data(max_entries=64, max_size="20MB", show_spinner="Training…")
 def train_2d(
     data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:
@@ -68,7 +68,7 @@ def trend_window(run: LinearRun) -> int:
     return int(np.clip(per_epoch, 5, 50))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, max_size="20MB", show_spinner=False)
 def classifier_stage(
     data: tuple,
     loss: str,
@@ -104,7 +104,7 @@ def digits_split(seed: int = 0) -> tuple[Dataset, Dataset]:
     return train_test_split(load_digits(), test_fraction=0.2, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner="Training on the digits…")
+@st.cache_data(max_entries=32, max_size="20MB", show_spinner="Training on the digits…")
 def train_digits(
     loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:
@@ -132,13 +132,13 @@ def loss_fn(loss: str, bug: str | None):
     return BUGS[bug].apply(LOSSES[loss]) if bug else LOSSES[loss]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, max_size="10MB", show_spinner=False)
 def grad_check(loss: str, bug: str | None, reg: float, method: str, h: float, num_checks: int, seed: int) -> GradCheck:
     X, y, W = gradcheck_problem(seed)
     return check_loss(loss_fn(loss, bug), W, X, y, reg, num_checks=num_checks, h=h, method=method, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner="Sweeping h over every entry of W…")
+@st.cache_data(max_entries=32, max_size="10MB", show_spinner="Sweeping h over every entry of W…")
 def h_sweeps(loss: str, bug: str | None, reg: float, seed: int, hs: tuple[float, ...]) -> dict[str, HSweep]:
     X, y, W = gradcheck_problem(seed)
     fn = loss_fn(loss, bug)

@@ -2,10 +2,14 @@
 
 A race surface is named by a ``SurfaceKey``, ``surface_for``'s arguments as one tuple: the registry
 name, κ for the long valley, and the formula and domain half-width for the custom surface.
+
+Memory: every cache here and in linear_runs is bounded by its pickled size (``max_size``: least recently
+used entries go first), and the bounds add up to 250 MB (tests/ui/test_cache_budget.py holds them to it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
@@ -33,7 +37,7 @@ def surface_for(name: str, condition: float = 10.0, formula: str = "", extent: f
     return quadratic(condition) if name == "quadratic" else SURFACES[name]
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=128, max_size="80MB", show_spinner=False)
 def race(
     surface: SurfaceKey,
     choices: tuple[tuple[str, tuple], ...],
@@ -56,13 +60,14 @@ def race(
         try:
             runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **dict(hyper))
             if noise > 0 and seeds > 0:
-                fans[name] = run(s, name, np.tile(start, (seeds, 1)), steps, noise=noise, seed=seed + 1, **dict(hyper))
+                fan = run(s, name, np.tile(start, (seeds, 1)), steps, noise=noise, seed=seed + 1, **dict(hyper))
+                fans[name] = dataclasses.replace(fan, states=())  # nothing reads a fan's optimizer states
         except ValueError as e:
             errors[name] = str(e)
     return runs, fans, errors
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, max_size="40MB", show_spinner=False)
 def race_stage(
     surface: SurfaceKey,
     choices: tuple[tuple[str, tuple], ...],
@@ -83,12 +88,12 @@ def race_stage(
     return stage_spec(panels, steps, projection=projection)
 
 
-@st.cache_data(max_entries=16, show_spinner="Running every start of the grid…")
+@st.cache_data(max_entries=16, max_size="20MB", show_spinner="Running every start of the grid…")
 def basins(surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
     return basin_map(surface_for(*surface), optimizer, n=n, steps=steps, **dict(hyper))
 
 
-@st.cache_data(max_entries=32, show_spinner="Sweeping the learning rate…")
+@st.cache_data(max_entries=32, max_size="10MB", show_spinner="Sweeping the learning rate…")
 def sweeps(
     surface: SurfaceKey, choices: tuple[tuple[str, tuple], ...], start: tuple, steps: int, lrs: tuple
 ) -> tuple[dict[str, Sweep], dict[str, str]]:

@@ -12,6 +12,7 @@ fragment the stage is drawn in, not the page.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +37,13 @@ def plotly_file() -> str:
 
 
 PLOTLY_JS = plotly_file()
-_component = st.components.v2.component("gdviz.stage", js="stage.js", css="stage.css", isolate_styles=False)
+
+
+@functools.cache
+def _component():
+    """The stage's component, declared on first use: Streamlit resolves its files from the package's manifest,
+    which only a running server (or an AppTest) has read."""
+    return st.components.v2.component("gdviz.stage", js="stage.js", css="stage.css", isolate_styles=False)
 
 
 def show_stage(
@@ -65,7 +72,7 @@ def show_stage(
                 on_click(str(click.get("panel", "")), float(x), float(y))
 
     steps = spec["T"]
-    _component(
+    _component()(
         data={"spec": spec | {"plotly": PLOTLY_JS}, "open_at": int(min(max(open_at, 0), steps))},
         key=key,
         on_step_change=stepped,

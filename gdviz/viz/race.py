@@ -300,12 +300,21 @@ def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "sk
     return trace | (dict(hovertemplate=hover) if hover != "skip" else dict(hoverinfo="skip"))
 
 
+FAN_POINTS = 400  # points a fan's path keeps on the map, whatever the run's length
+
+
+def _thinned(n: int) -> np.ndarray:
+    """Indices of at most FAN_POINTS of ``n`` points, evenly spread, the first and the last kept."""
+    return np.unique(np.linspace(0, n - 1, min(n, FAN_POINTS)).round().astype(int))
+
+
 def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> stage.Panel:
     data, moving = [], []
     for name, fan in fans.items():
-        gap = np.full((1, fan.points.shape[1]), np.nan)  # one NaN between paths: k paths, one trace
-        xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel().astype(np.float32)
-        ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel().astype(np.float32)
+        points = fan.points[_thinned(len(fan.points))]  # a fan shows a spread, not each step
+        gap = np.full((1, points.shape[1]), np.nan)  # one NaN between paths: k paths, one trace
+        xs = np.vstack([points[:, :, 0], gap]).T.ravel().astype(np.float32)
+        ys = np.vstack([points[:, :, 1], gap]).T.ravel().astype(np.float32)
         title = f"{OPTIMIZERS[name].title}: {fan.points.shape[1]} other noise seeds"
         data.append(_line(xs, ys, title, name, width=1, opacity=0.35))
     for i, name in enumerate(names):
