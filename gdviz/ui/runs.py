@@ -9,13 +9,16 @@ used entries go first), and the bounds add up to 250 MB (tests/ui/test_cache_bud
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import threading
 
 import numpy as np
 import streamlit as st
 
 from ..basins import BasinMap, basin_map
+from ..cost import run_seconds
 from ..custom import custom_surface
 from ..explain import arrow_track
 from ..surfaces import SURFACES, Surface, quadratic
@@ -37,6 +40,21 @@ def surface_for(name: str, condition: float = 10.0, formula: str = "", extent: f
     return quadratic(condition) if name == "quadratic" else SURFACES[name]
 
 
+HEAVY_SECONDS = 0.5  # work estimated above this takes turns with other heavy work, server-wide
+_heavy_turn = threading.BoundedSemaphore(1)  # deliberately shared by every session: the server's one queue
+
+
+@contextlib.contextmanager
+def taking_turns(seconds: float):
+    """Around a computation estimated at ``seconds``: heavy ones run one at a time (the others wait their
+    turn), so five visitors' heavy runs never starve a light one of the shared CPU; light ones just run."""
+    if seconds < HEAVY_SECONDS:
+        yield
+        return
+    with _heavy_turn:
+        yield
+
+
 @st.cache_data(max_entries=128, max_size="80MB", show_spinner=False)
 def race(
     surface: SurfaceKey,
@@ -56,14 +74,16 @@ def race(
     """
     s = surface_for(*surface)
     runs, fans, errors = {}, {}, {}
-    for name, hyper in choices:
-        try:
-            runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **dict(hyper))
-            if noise > 0 and seeds > 0:
-                fan = run(s, name, np.tile(start, (seeds, 1)), steps, noise=noise, seed=seed + 1, **dict(hyper))
-                fans[name] = dataclasses.replace(fan, states=())  # nothing reads a fan's optimizer states
-        except ValueError as e:
-            errors[name] = str(e)
+    fan = seeds if noise > 0 else 0
+    with taking_turns(run_seconds(s, steps, 1, len(choices)) + (run_seconds(s, steps, fan, len(choices)) if fan else 0)):
+        for name, hyper in choices:
+            try:
+                runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **dict(hyper))
+                if fan:
+                    batch = run(s, name, np.tile(start, (fan, 1)), steps, noise=noise, seed=seed + 1, **dict(hyper))
+                    fans[name] = dataclasses.replace(batch, states=())  # nothing reads a fan's optimizer states
+            except ValueError as e:
+                errors[name] = str(e)
     return runs, fans, errors
 
 
@@ -90,7 +110,9 @@ def race_stage(
 
 @st.cache_data(max_entries=16, max_size="20MB", show_spinner="Running every start of the grid…")
 def basins(surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
-    return basin_map(surface_for(*surface), optimizer, n=n, steps=steps, **dict(hyper))
+    s = surface_for(*surface)
+    with taking_turns(run_seconds(s, steps, n * n)):
+        return basin_map(s, optimizer, n=n, steps=steps, **dict(hyper))
 
 
 @st.cache_data(max_entries=32, max_size="10MB", show_spinner="Sweeping the learning rate…")
@@ -100,9 +122,10 @@ def sweeps(
     """One vectorized sweep per optimizer over ``lrs``; its own lr setting is replaced by the sweep's."""
     s = surface_for(*surface)
     out, errors = {}, {}
-    for name, hyper in choices:
-        try:
-            out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, **{k: v for k, v in hyper if k != "lr"})
-        except ValueError as e:
-            errors[name] = str(e)
+    with taking_turns(run_seconds(s, steps, len(lrs), len(choices))):
+        for name, hyper in choices:
+            try:
+                out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, **{k: v for k, v in hyper if k != "lr"})
+            except ValueError as e:
+                errors[name] = str(e)
     return out, errors
