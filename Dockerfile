@@ -1,6 +1,13 @@
 # gdviz, self-hosted: `docker build -t gdviz .` then `docker run -p 8501:8501 gdviz`.
-# The runtime only (requirements.txt): no test tools, no browser. Settings come from .streamlit/config.toml.
-FROM python:3.12-slim
+# The runtime only (requirements.txt, every package pinned): no test tools, no browser. Settings come from
+# .streamlit/config.toml.
+#
+# The base image is a build argument so that it is pinned by digest where the image is built (the default, the tag
+# alone, moves with every Python patch release and Debian update). Look the digest up, then build with it:
+#   docker buildx imagetools inspect python:3.12-slim     # the "Digest: sha256:..." line
+#   docker build --build-arg PYTHON_IMAGE=python:3.12-slim@sha256:<digest> -t gdviz .
+ARG PYTHON_IMAGE=python:3.12-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
