@@ -32,6 +32,7 @@ PUBLIC = {  # what a public deployment needs; an unknown key would only log a wa
         "enableXsrfProtection": True,
         "enableCORS": True,
         "enableExpensiveMemoryStats": False,  # /_stcore/metrics can't be turned off: keep it cheap to ask
+        "maxCacheDataSize": "250mb",  # every cached entry together, whatever a class asks for (README: Memory)
     },
 }
 
