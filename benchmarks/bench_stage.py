@@ -75,7 +75,10 @@ INSTRUMENT = """() => {
   const raw = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (cb) => raw((t) => { const a = performance.now();
     try { cb(t); } finally { window.__cbms += performance.now() - a; } });
-  const loop = () => { window.__raf += 1; raw(loop); }; raw(loop); }"""
+  const loop = () => { window.__raf += 1; raw(loop); }; raw(loop);
+  const r = document.querySelector('[data-testid="gdviz-stage"]'); window.__seen = [];
+  new MutationObserver(() => { if (window.__seen.length < 12) window.__seen.push(Number(r.dataset.step)); })
+    .observe(r, {attributes: true, attributeFilter: ['data-step']}); }"""
 
 # Before any page script: when each websocket message arrives (Streamlit's protocol is one websocket).
 WS_CLOCK = """(() => { const W = window.WebSocket; window.__ws = [];
@@ -89,6 +92,10 @@ WS_CLOCK = """(() => { const W = window.WebSocket; window.__ws = [];
 LOAF = """window.__loaf = []; new PerformanceObserver((list) => { for (const f of list.getEntries())
   for (const s of f.scripts) window.__loaf.push({url: s.sourceURL, type: s.invokerType, invoker: s.invoker,
     ms: s.duration}); }).observe({type: 'long-animation-frame', buffered: true});"""
+
+# The step on screen, forgetting the steps seen so far (INSTRUMENT's observer records the next ones).
+STEP_NOW = """() => { window.__seen = [];
+  return Number(document.querySelector('[data-testid="gdviz-stage"]').dataset.step); }"""
 
 # Scrub to a step (the stage's own input handler: go(k), which pauses).
 SCRUB = """(k) => { const r = document.querySelector('[data-testid="gdviz-stage"]');
@@ -252,6 +259,7 @@ def play_window(page, speed: str, seconds: float, T: int) -> dict:
     page.evaluate(INSTRUMENT)
     page.focus(STAGE)
     time.sleep(0.3)
+    start = page.evaluate(STEP_NOW)
     page.keyboard.press("Space")
     time.sleep(0.15)  # the first frames: past the play button's relabel
     a, cpu_a = page.evaluate(SAMPLE), browser_cpu()
@@ -269,6 +277,7 @@ def play_window(page, speed: str, seconds: float, T: int) -> dict:
         "cpu_ms": (cpu_b - cpu_a) * 1e3 / max(n, 1),  # chromium's CPU (every process, every thread) per redraw
         "steps": (a["step"], b["step"]),
         "ok": a["playing"] and b["playing"] and b["step"] < T,
+        "first_steps": [start] + page.evaluate("() => window.__seen.slice(0, 4)"),
     }
 
 
@@ -535,6 +544,11 @@ def report(out: dict, quick: bool) -> bool:
         for speed in ("normal", "fast"):
             m = r[speed]
             flag = "" if m["ok"] else "  (run ended in the window!)"
+            first = m["first_steps"]
+            if any(k < first[0] for k in first[1:]):  # the stage's clock must never run backwards
+                shown = " → ".join(map(str, first))
+                flag += f"  (Play from step {first[0]}: {shown}, a step back)"
+                out.setdefault("stage_faults", []).append(f"playback {r['w']}×{r['h']} {mode} {speed}: {shown}")
             print(f"   {r['w']}×{r['h']:<7}{mode:<11}{r['plot']:>9}{speed.title():>8}{m['redraws']:>11.1f}"
                   f"{m['raf']:>7.1f}{m['js_ms']:>7.1f}{m['cpu_ms']:>8.1f}{1e3 / max(m['cpu_ms'], 1e-3):>8.1f}"
                   f"{m['steps'][0]:>5}→{m['steps'][1]:<5}{flag}")
@@ -660,11 +674,14 @@ def main() -> int:
     for (kind, text, url), n in sorted(console.seen.items()):
         print(f"   {n:>3} × {kind}: {text} @ {url}")
     stage_errors = sum(n for (kind, *_), n in console.seen.items() if kind in ("STAGE", "page error"))
+    for fault in out.get("stage_faults", []):
+        print(f"STAGE FAULT: the step went backwards when Play was pressed ({fault})")
     for e in out.get("errors", []):
         print(f"MEASUREMENT FAILED: {e}")
     print(f"\nthe stage's own console errors: {stage_errors}; whole run {time.perf_counter() - t_start:.0f} s")
-    print("all budgets met" if ok and not out.get("errors") else "BUDGET BROKEN or measurement failed")
-    return 0 if ok and not out.get("errors") and not stage_errors else 1
+    clean = ok and not out.get("errors") and not stage_errors and not out.get("stage_faults")
+    print("all budgets met" if clean else "BUDGET BROKEN, a stage fault, or a measurement failed")
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":
