@@ -1,13 +1,12 @@
 """Backprop, step by step: a formula's graph, its forward pass, then its gradients flowing back."""
 
-import re
-
 import streamlit as st
 
 from gdviz.circuits import CIRCUITS, check_gradients
 from gdviz.ui.backprop_controls import CIRCUIT, expression_controls, jump
 from gdviz.ui.exports import backprop_downloads
 from gdviz.ui.frame import ensure_frame
+from gdviz.ui.literal import md_escape, quoted
 from gdviz.ui.sidebar import projecting
 from gdviz.ui.stepper import step_buttons
 from gdviz.viz.graph import GRAD, VALUE, graph_dot
@@ -19,9 +18,9 @@ with st.sidebar:
 
 nodes, steps = expr.graph(values), expr.steps(values)
 st.markdown(
-    f"f = `{expr.text}`. Forward values in <span style='color:{VALUE}'>**blue**</span>, gradients ∂f/∂node in "
-    f"<span style='color:{GRAD}'>**vermillion**</span>: the forward pass computes every node left to right, then "
-    "the backward pass sends ∂f/∂f = 1 back through every edge by the chain rule.",
+    f"f = {quoted(expr.text, limit=None)}. Forward values in <span style='color:{VALUE}'>**blue**</span>, gradients "
+    f"∂f/∂node in <span style='color:{GRAD}'>**vermillion**</span>: the forward pass computes every node left to "
+    "right, then the backward pass sends ∂f/∂f = 1 back through every edge by the chain rule.",
     unsafe_allow_html=True,
 )
 if st.session_state.get(CIRCUIT) in CIRCUITS:
@@ -38,7 +37,7 @@ c1, c2 = st.columns(2)
 c1.button("Jump to the backward pass", key="bp.jump", on_click=jump, args=(forward,))
 c2.button("Jump to the end", key="bp.end", on_click=jump, args=(len(steps) - 1,))
 step = steps[at]
-st.markdown("**" + re.sub(r"([!-/:-@[-`{-~])", r"\\\1", step.text) + "**")  # f = d**2 is not Markdown bold
+st.markdown(f"**{md_escape(step.text)}**")  # f = d**2 is not Markdown bold
 if step.gate:
     st.caption("Pattern: " + step.gate.replace("; ", ". ") + ".")
 

@@ -13,6 +13,7 @@ from gdviz.ui.linear_runs import notebook_data
 from gdviz.ui.search_views import (
     BUDGETS,
     GO,
+    LABELS,
     RAN_NAMES,
     RAN_WITH,
     RESULTS,
@@ -20,6 +21,7 @@ from gdviz.ui.search_views import (
     requested,
     result_rows,
     run_strategies,
+    settings_problem,
     timing_table,
 )
 from gdviz.ui.widgets import defaults
@@ -40,9 +42,9 @@ with st.sidebar:
     loss = st.radio("Loss", list(LOSS_TITLES), format_func=LOSS_TITLES.get, key="rs.loss", horizontal=True)
     names = st.multiselect("Strategies", list(TITLES), format_func=TITLES.get, key="rs.names")
     budget = st.select_slider("Loss evaluations each", BUDGETS, key="rs.budget")
-    scale = st.number_input("Scale of a random W", min_value=0.0, format="%g", key="rs.scale")
-    step_size = st.number_input("Local search: step size", min_value=0.0, format="%g", key="rs.step")
-    lr = st.number_input("Gradient: learning rate", min_value=0.0, format="%g", key="rs.lr")
+    scale = st.number_input(LABELS["scale"], min_value=0.0, format="%g", key="rs.scale")
+    step_size = st.number_input(LABELS["step_size"], min_value=0.0, format="%g", key="rs.step")
+    lr = st.number_input(LABELS["lr"], min_value=0.0, format="%g", key="rs.lr")
     seed = st.number_input("Seed", min_value=0, step=1, key="rs.seed")
 
 data = notebook_data()
@@ -51,12 +53,21 @@ st.caption(
     f"{data.title}: {data.X.shape[0]:,} × {data.X.shape[1]:,} in {data.X.dtype} ({data.X.nbytes / 2**20:.0f} MB, "
     "made once and shared by every visitor). The labels are random: nothing here generalizes."
 )
+problem = settings_problem(names, settings)
+if problem:
+    st.error(problem)
 c1, c2 = st.columns(2)
 c1.button(
-    "▶ Run the search", type="primary", key="rs.run", disabled=not names, width="stretch", on_click=request, args=(GO,)
+    "▶ Run the search",
+    type="primary",
+    key="rs.run",
+    disabled=not names or bool(problem),
+    width="stretch",
+    on_click=request,
+    args=(GO,),
 )
 c2.button("■ Stop", key="rs.stop", width="stretch", help="keeps what was found so far")
-if requested(GO):
+if requested(GO) and not problem:
     run_strategies(data.X, data.y, names, settings)
 
 results = st.session_state.get(RESULTS, {})

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ..circuits import CIRCUITS
 from ..expression import Expression, ExpressionError, parse_expression
+from .literal import quoted
 
 TEXT, GOOD, CIRCUIT = "bp.text", "bp.good", "bp.circuit"
 
@@ -56,8 +57,9 @@ def expression_controls() -> tuple[Expression, dict[str, float], str | None]:
         expr = parse_expression(text)
         st.session_state[GOOD] = text
     except ExpressionError as e:
-        error = str(e)
-        st.error(f"{error}. Still showing the last formula that worked.")
+        error = str(e)  # the parser's words quote the typed text: shown as text, bounded by its 500 characters
+        why = quoted(error, limit=None)
+        st.error(f"This formula cannot be used: {why}. Still showing the last formula that worked.")
         expr = parse_expression(st.session_state.get(GOOD, CIRCUITS["add_multiply"].text))
     values = {}
     st.session_state["bp.variables"] = expr.variables  # the link writes these inputs' values

@@ -9,7 +9,6 @@ the page's callback for a new surface (it moves the start); examples call it aft
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -17,6 +16,7 @@ import streamlit as st
 
 from ..expression import ExpressionError
 from ..surfaces import Surface
+from .literal import md_escape, quoted  # noqa: F401 (race_views imports md_escape from here)
 from .runs import CUSTOM, surface_for
 
 DEFAULT_FORMULA = "sin(x) * cos(y) + 0.1 * (x**2 + y**2)"
@@ -39,11 +39,6 @@ class CustomChoice(NamedTuple):
     formula: str  # the formula the race uses
     extent: float  # its domain is [-extent, extent]²
     error: str  # why the typed formula or extent cannot be used; "" when they are the ones in use
-
-
-def md_escape(text: str) -> str:
-    """``text`` shown literally in Streamlit markdown (x**2 is not bold, $ starts no formula)."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$])", r"\\\1", text)
 
 
 def custom_surface_for(formula: str, extent: float) -> Surface:
@@ -95,9 +90,9 @@ def custom_controls(on_change: Callable[[], None]) -> CustomChoice:
     except ValueError as e:
         what = "formula" if isinstance(e, ExpressionError) else "domain"
         good, w = last_good()
-        slot.error(
-            f"**This {what} cannot be used:** {md_escape(str(e))}.  \n"
-            f"The race keeps the last one that worked: f(x, y) = {md_escape(good)} on [−{w:g}, {w:g}]²."
+        slot.error(  # the parser's words quote the typed text; both are bounded by its 500 characters
+            f"**This {what} cannot be used:** {quoted(str(e), limit=None)}.  \n"
+            f"The race keeps the last one that worked: f(x, y) = {quoted(good, limit=None)} on [−{w:g}, {w:g}]²."
         )
         return CustomChoice(good, w, str(e))
     st.session_state[GOOD] = (formula, float(extent))

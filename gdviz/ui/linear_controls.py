@@ -15,6 +15,7 @@ from ..linear.losses import TITLES
 from ..optimizers import OPTIMIZERS
 from .widgets import defaults, hyper_widgets
 
+DEFAULT_DATA = "blobs"
 BATCHES = (0, 256, 128, 64, 32, 1)  # 0 is the full batch (vanilla GD): a selectbox reads None as "no choice"
 # learning rates that train a linear classifier in a few hundred steps (torch's defaults are for deep nets)
 LINEAR_START: dict[str, dict] = {
@@ -90,13 +91,30 @@ class DataSettings(NamedTuple):
         return (self.name, self.n, self.noise, self.seed, self.added)
 
 
+def classes_text(name: str) -> str:
+    """What classes data set ``name`` has, in words: "classes 0 and 1", "classes 0, 1 and 2"."""
+    *rest, last = range(DATASETS_2D[name].classes)
+    return f"classes {', '.join(map(str, rest))} and {last}"
+
+
+def _fitting_points(prefix: str, name: str) -> tuple:
+    """The added points of classes data set ``name`` has; the others (clicked on a set with more) are removed."""
+    added = tuple(st.session_state.get(f"{prefix}.added", ()))
+    spec = DATASETS_2D[name]
+    fit = tuple(p for p in added if p[2] < spec.classes)
+    if len(fit) < len(added):
+        st.session_state[f"{prefix}.added"] = list(fit)
+        n = len(added) - len(fit)
+        st.info(f"{n} added point{'s' * (n > 1)} removed: {spec.title} has {classes_text(name)} only.")
+    return fit
+
+
 def data_controls(prefix: str = "lc") -> DataSettings:
-    _defaults(prefix, data="blobs", n=300, noise=0.25, data_seed=0)
+    _defaults(prefix, data=DEFAULT_DATA, n=300, noise=0.25, data_seed=0)
     st.subheader("Data")
     name = st.selectbox("Data set", list(DATASETS_2D), format_func=lambda n: DATASETS_2D[n].title, key=f"{prefix}.data")
     c1, c2 = st.columns(2)
     n = c1.number_input("Points", min_value=0, step=50, format="%d", key=f"{prefix}.n", help="1 to 2,000")
     noise = c2.number_input("Noise", min_value=0.0, step=0.05, format="%g", key=f"{prefix}.noise")
     seed = st.number_input("Data seed", min_value=0, step=1, format="%d", key=f"{prefix}.data_seed")
-    added = tuple(st.session_state.get(f"{prefix}.added", ()))
-    return DataSettings(name, int(n), float(noise), int(seed), added)
+    return DataSettings(name, int(n), float(noise), int(seed), _fitting_points(prefix, name))

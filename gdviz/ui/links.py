@@ -2,7 +2,8 @@
 
 ``LINKS`` maps a page's url path to a function returning its fields (``GLOBAL`` ones, the projection
 switch, come first on every page) and, where a page needs it, ``AFTER`` a hook run once a link's
-values are in session state (a typed surface's start, a formula the link gets wrong).
+values are in session state (a typed surface's start, a formula the link gets wrong, points of a class the
+data set lacks). Their notes quote the link's text through ``literal.quoted``, as every note does.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from ..linear.losses import TITLES as LOSSES
 from ..linear.search import TITLES as STRATEGIES
 from ..optimizers import OPTIMIZERS
 from ..surfaces import SURFACES
-from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, md_escape
-from .linear_controls import BATCHES
+from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, last_good
+from .linear_controls import BATCHES, DEFAULT_DATA, classes_text
 from .linear_runs import HS
-from .race_controls import VIEWS
+from .literal import quoted
+from .race_controls import VIEWS, set_start
 from .runs import CUSTOM
 from .search_views import BUDGETS
 from .sidebar import PROJECTION
@@ -85,7 +87,8 @@ def race() -> list[Field]:
 
 def _race_after(values: dict) -> list[str]:
     """A link to a new surface without a start starts at the surface's own; a custom formula it carries that
-    works becomes the last good one (so nothing puts the default back over it), one that fails is named."""
+    works becomes the last good one (so nothing puts the default back over it), one that fails is named and
+    stays in its box, to be fixed, while the race runs on the last good one (from that one's start)."""
     if "surface" in values and "start_x" not in values:
         st.session_state.pop("start_x", None)
         st.session_state.pop("start_y", None)
@@ -94,8 +97,11 @@ def _race_after(values: dict) -> list[str]:
     formula, extent = st.session_state["formula"], st.session_state.get("extent", DEFAULT_EXTENT)
     try:
         custom_surface_for(formula, extent)
-    except ValueError as e:
-        return [f"`f={md_escape(formula)}` cannot be used ({md_escape(str(e))}): the sidebar says more"]
+    except ValueError:
+        if "start_x" not in st.session_state:  # else the page would put the last good formula over the link's
+            set_start(*custom_surface_for(*last_good()).start)
+        why = "so the race keeps the last one that worked: the sidebar says why"
+        return [f"{quoted('f=' + formula)} is not a surface the race can use, {why}"]
     st.session_state[GOOD] = (formula, float(extent))
     return []
 
@@ -111,6 +117,10 @@ def _training(prefix: str) -> list[Field]:
         number("seed", p + "seed", 0, SEED_MAX, integer=True),
         *_hyper(prefix, lambda state, opt: state.get(p + "optimizer") == opt),
     ]
+
+
+def _show_points(points) -> str:
+    return ";".join(f"{x:g}:{y:g}:{c}" for x, y, c in points)
 
 
 def _points(param: str, key: str) -> Field:
@@ -133,9 +143,20 @@ def _points(param: str, key: str) -> Field:
 
     def show(state: Mapping) -> str | None:
         points = state.get(key)
-        return ";".join(f"{x:g}:{y:g}:{c}" for x, y, c in points) if points else None
+        return _show_points(points) if points else None
 
     return Field(param, (key,), read, show)
+
+
+def _linear_after(values: dict) -> list[str]:
+    """Points a link adds must be of classes the data set has (moons has two): otherwise it adds none."""
+    name = st.session_state.get("lc.data", DEFAULT_DATA)
+    points = values.get("lc.added", ())
+    if all(c < DATASETS_2D[name].classes for _, _, c in points):
+        return []
+    st.session_state.pop("lc.added", None)
+    why = f"{DATASETS_2D[name].title} has {classes_text(name)} only"
+    return [f"{quoted('pts=' + _show_points(points))} cannot be used ({why}), so no points are added"]
 
 
 def linear() -> list[Field]:
@@ -172,9 +193,9 @@ def random_search() -> list[Field]:
         choice("loss", "rs.loss", list(LOSSES)),
         choices("names", "rs.names", list(STRATEGIES)),
         choice("budget", "rs.budget", BUDGETS),
-        number("scale", "rs.scale", 0, BIG),
-        number("step", "rs.step", 0, BIG),
-        number("lr", "rs.lr", 0, BIG),
+        number("scale", "rs.scale", 0, BIG, above=True),  # the search refuses 0
+        number("step", "rs.step", 0, BIG, above=True),
+        number("lr", "rs.lr", 0, BIG, above=True),
         number("seed", "rs.seed", 0, SEED_MAX, integer=True),
     ]
 
@@ -192,7 +213,7 @@ def _values(param: str) -> Field:
             try:
                 v = float(number_text)
             except ValueError:
-                raise ValueError(f"the value of {name} is not a number") from None
+                raise ValueError(f"the value of {quoted(name)} is not a number") from None
             if not abs(v) <= BIG:
                 raise ValueError(f"each value must be from {-BIG:,g} to {BIG:,g}")
             values[prefix + name] = v
@@ -225,7 +246,11 @@ LINKS: dict[str, Callable[[], list[Field]]] = {
     "random_search": random_search,
     "backprop": backprop,
 }
-AFTER: dict[str, Callable[[dict], list[str]]] = {"race": _race_after, "backprop": _backprop_after}
+AFTER: dict[str, Callable[[dict], list[str]]] = {
+    "race": _race_after,
+    "linear": _linear_after,
+    "backprop": _backprop_after,
+}
 
 
 def fields_of(url_path: str) -> list[Field]:

@@ -16,6 +16,8 @@ BUDGETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)  # loss evaluations each 
 
 RESULTS, RAN_WITH, RAN_NAMES, TIMINGS = "rs.results", "rs.ran_with", "rs.ran_names", "rs.timings"
 GO, TIME = "rs.go", "rs.time_requested"
+LABELS = {"scale": "Scale of a random W", "step_size": "Local search: step size", "lr": "Gradient: learning rate"}
+USES = {"random": ("scale",), "local": ("scale", "step_size"), "gradient": ("scale", "lr")}  # what each must have > 0
 
 
 def request(flag: str) -> None:
@@ -25,6 +27,16 @@ def request(flag: str) -> None:
 
 def requested(flag: str) -> bool:
     return bool(st.session_state.pop(flag, False))
+
+
+def settings_problem(names: list[str], settings: dict) -> str | None:
+    """Why the chosen strategies cannot run with ``settings``, in one sentence; None when they can."""
+    bad = [k for k in LABELS if any(k in USES[n] for n in names) and not settings[k] > 0]
+    if not bad:
+        return None
+    what = " and ".join(f"“{LABELS[k]}” (now {settings[k]:g})" for k in bad)
+    verb = "is" if len(bad) == 1 else "are"
+    return f"The search cannot run until {what} {verb} more than 0; your other settings are kept."
 
 
 def run_strategies(X, y, names: list[str], settings: dict) -> None:

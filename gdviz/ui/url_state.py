@@ -5,8 +5,9 @@ A page's settings are a list of ``Field``s: a URL name, the widget keys it stand
 state → URL text). When a reader arrives at a page, the frame calls ``apply_url`` before the page
 draws anything, which puts the link's values into session state, where every widget takes its
 starting value from; a value that cannot be used is dropped (the widget keeps its default) and named
-in a note. After every run, ``write_url`` writes the settings back, so the address bar always
-reproduces the view.
+in a note. A link is visitor text: notes quote its names and values only through ``literal.quoted``, cut
+short, and the reasons ``read`` gives are Markdown that quote visitor text the same way. After every
+run, ``write_url`` writes the settings back, so the address bar always reproduces the view.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
+from .literal import quoted
+
 WRITTEN = "_url_written"  # {page: the params this session last wrote there}: what a revisit brings back
 PAGE = "_url_page"  # the page of the last run: a different one means the reader arrived at this one
 NOTES = "_url_notes"
-MAX_VALUE = 500  # characters of one URL value (a formula is at most 500 too)
+MAX_VALUE = 500  # characters of one URL text value (a formula is at most 500 too)
+MAX_LINK_VALUE = 10_000  # characters of any URL value: 500 clicked points fit, a pasted book does not
+MAX_NOTES = 6  # notes shown for one link; the rest are counted
 
 
 class Field(NamedTuple):
     param: str
     keys: tuple[str, ...]  # the widget keys it sets; a value the link gets wrong sends them back to their defaults
-    read: Callable[[str], dict]  # URL text -> {widget key: value}; raises ValueError saying what is allowed
+    read: Callable[[str], dict]  # URL text -> {widget key: value}; raises ValueError saying what is allowed (Markdown)
     show: Callable[[Mapping], str | None]  # session state -> URL text; None leaves the field out of the URL
 
 
@@ -59,13 +64,17 @@ def _field(param: str, keys: tuple[str, ...], read, show_values, when) -> Field:
     return Field(param, keys, lambda raw: dict(zip(keys, read(raw), strict=True)), show)
 
 
-def number(param: str, key: str, low: float, high: float, *, integer: bool = False, when=_always) -> Field:
-    """A number from ``low`` to ``high`` (a whole one when ``integer``)."""
+def number(
+    param: str, key: str, low: float, high: float, *, integer: bool = False, above: bool = False, when=_always
+) -> Field:
+    """A number from ``low`` to ``high`` (a whole one when ``integer``; more than ``low`` when ``above``)."""
 
     def read(raw: str) -> tuple:
         v = _finite(raw)
         if integer and v != int(v):
             raise ValueError("it must be a whole number")
+        if above and not low < v <= high:
+            raise ValueError(f"it must be more than {low:,g} and at most {high:,g}")
         if not low <= v <= high:
             raise ValueError(f"it must be {_range_text(low, high)}")
         return (int(v) if integer else v,)
@@ -112,7 +121,7 @@ def choices(param: str, key: str, options: Sequence[str], *, when=_always) -> Fi
         picked = [t for t in raw.split(",") if t]
         wrong = [t for t in picked if t not in options]
         if wrong:
-            raise ValueError(f"{', '.join(wrong)} is not one of {', '.join(options)}")
+            raise ValueError(f"{quoted(', '.join(wrong))} is not one of {', '.join(options)}")
         if len(set(picked)) != len(picked):
             raise ValueError("a name appears twice")
         return (picked,)
@@ -143,20 +152,23 @@ def text(param: str, key: str, *, when=_always) -> Field:
 
 
 def read_params(fields: Sequence[Field], params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The session-state values a link sets, and a note for each value (or name) that cannot be used."""
+    """The session-state values a link sets, and a note (Markdown) for each value or name that cannot be used:
+    at most ``MAX_NOTES``, the last counting the rest."""
     known = {f.param: f for f in fields}
     values: dict[str, Any] = {}
     notes = []
     for param, raw in params.items():
-        shown = (raw if len(raw) <= 40 else raw[:40] + "…").replace("`", "'")  # notes quote it in a code span
         if param not in known:
-            param = param.replace("`", "'")
-            notes.append(f"`{param}` is not a setting of this page, so it was ignored")
+            notes.append(f"{quoted(param)} is not a setting of this page, so it was ignored")
             continue
         try:
+            if len(raw) > MAX_LINK_VALUE:
+                raise ValueError(f"it is longer than {MAX_LINK_VALUE:,} characters")
             values.update(known[param].read(raw))
         except ValueError as e:
-            notes.append(f"`{param}={shown}` cannot be used ({e}), so the default is kept")
+            notes.append(f"{quoted(f'{param}={raw}')} cannot be used ({e}), so the default is kept")
+    if len(notes) > MAX_NOTES:
+        notes[MAX_NOTES - 1 :] = [f"and {len(notes) - MAX_NOTES + 1:,} more names or values, ignored as well"]
     return values, notes
 
 

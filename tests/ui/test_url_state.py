@@ -9,7 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gdviz.ui.links import LINKS, fields_of
-from gdviz.ui.url_state import choice, choices, flag, number, numbers, read_params, text, url_params
+from gdviz.ui.url_state import (
+    MAX_LINK_VALUE,
+    MAX_NOTES,
+    choice,
+    choices,
+    flag,
+    number,
+    numbers,
+    read_params,
+    text,
+    url_params,
+)
 
 FIELDS = [
     number("steps", "steps", 1, 5000, integer=True),
@@ -19,6 +30,7 @@ FIELDS = [
     choices("opt", "opts", ["sgd", "adam", "nadam"]),
     flag("log", "log"),
     text("f", "formula"),
+    number("scale", "scale", 0, 1e6, above=True),
 ]
 
 states = st.fixed_dictionaries(
@@ -31,6 +43,7 @@ states = st.fixed_dictionaries(
         "opts": st.lists(st.sampled_from(["sgd", "adam", "nadam"]), unique=True),
         "log": st.booleans(),
         "formula": st.text(max_size=100),
+        "scale": st.floats(1e-300, 1e6),
     }
 )
 
@@ -57,10 +70,12 @@ def test_what_is_written_reads_back_to_the_same_values(state):
         ("start", "1", "2 numbers"),
         ("start", "1,2e7", "each number"),
         ("view", "basin map", "one of race, basin-map"),
-        ("opt", "sgd,lbfgs", "lbfgs is not one of"),
+        ("opt", "sgd,lbfgs", "`lbfgs` is not one of"),
         ("opt", "sgd,sgd", "twice"),
         ("log", "yes", "0 or 1"),
         ("f", "x" * 501, "longer than 500"),
+        ("scale", "0", "more than 0 and at most 1e+06"),
+        ("steps", "1" * (MAX_LINK_VALUE + 1), "longer than 10,000"),
     ],
 )
 def test_a_value_that_cannot_be_used_is_named_with_the_reason(param, raw, why):
@@ -91,3 +106,14 @@ def test_every_page_names_each_url_parameter_once(page):
     names = [f.param for f in fields_of(page)]
     assert len(names) == len(set(names))
     assert not {"embed", "embed_options"} & set(names)  # Streamlit keeps these for itself
+
+
+@pytest.mark.parametrize("params", [{"x" * 120_000: "1"}, {"steps": "9" * 120_000}, {"f": "\n# x\n" * 30_000}])
+def test_a_huge_link_gets_one_short_note(params):
+    values, notes = read_params(FIELDS, params)
+    assert values == {} and len(notes) == 1 and len(notes[0]) < 200 and "\n" not in notes[0], notes
+
+
+def test_many_wrong_names_are_counted_not_listed():
+    _, notes = read_params(FIELDS, {f"p{i}": "1" for i in range(50)})
+    assert len(notes) == MAX_NOTES and notes[-1] == f"and {50 - MAX_NOTES + 1} more names or values, ignored as well"
