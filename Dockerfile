@@ -21,10 +21,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN grep -v '^-e ' requirements.txt > /tmp/runtime.txt && pip install --no-cache-dir -r /tmp/runtime.txt
 
-# gdviz installed as itself, so Streamlit serves the stage's files; plotly.js copied beside them while the tree
-# is still writable (the app's user cannot write here)
+# gdviz installed as itself, so Streamlit serves the stage's files (its player and plotly.js)
 COPY . .
-RUN pip install --no-cache-dir --no-deps -e . && python -m gdviz.ui.stage
+RUN pip install --no-cache-dir --no-deps -e .
 
 USER gdviz
 EXPOSE 8501

@@ -94,7 +94,7 @@ def test_image_installs_the_runtime_only(docker):
     installs = [r for r in runs if "pip install" in r]
     assert installs == [
         "grep -v '^-e ' requirements.txt > /tmp/runtime.txt && pip install --no-cache-dir -r /tmp/runtime.txt",
-        "pip install --no-cache-dir --no-deps -e . && python -m gdviz.ui.stage",  # the stage's files, plotly.js
+        "pip install --no-cache-dir --no-deps -e .",  # gdviz itself: Streamlit serves the stage's files
     ]
     assert runs.index(installs[0]) < runs.index(installs[1])
     everything = " ".join(runs).lower()
@@ -160,7 +160,6 @@ def test_dockerignore_matcher_follows_dockers_rules():
         "gdviz/ui/__pycache__",
         ".ruff_cache/CACHEDIR.TAG",
         ".streamlit/secrets.toml",
-        "gdviz/ui/assets/plotly-3.1.0.min.js",  # copied in by the image's own build step
         "gdviz.egg-info/PKG-INFO",
         "gdviz/ui/.pytest_cache/v/cache/nodeids",
         # secrets and keys, at the top or inside what the image needs

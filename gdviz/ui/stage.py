@@ -1,9 +1,11 @@
 """The stage on a page: ``show_stage`` draws a run's panels (gdviz.viz.stage) in the browser-side player.
 
 The player is a Streamlit custom component (v2) whose files live in ``assets/`` and which gdviz's own
-package declares (pyproject.toml): Streamlit serves them, and plotly.js beside them, from this server,
-with no CDN. plotly.js is copied once from the installed plotly package (git-ignored; the Docker image
-copies it while it is built, ``python -m gdviz.ui.stage``).
+package declares (pyproject.toml): Streamlit serves them from this server, with no CDN. Beside them is
+plotly.js's basic bundle (scatter traces, the core of layout: all the stage draws), the same plotly.js
+version as the plotly package's, a quarter of its size (1.2 MB, 0.4 MB gzipped): the browser parses it
+on every visit, so its size is the stage's start-up time. It came from npm's plotly.js-basic-dist-min,
+with its license beside it; a test holds its version to the plotly package's.
 
 Time lives in the browser. The server hears of two things only: the step the stage rests on after
 a pause or a step (debounced; it goes into the link) and a click on a clickable panel. Both rerun the
@@ -13,30 +15,14 @@ fragment the stage is drawn in, not the page.
 from __future__ import annotations
 
 import functools
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import plotly
 import streamlit as st
-from plotly.offline import get_plotlyjs_version
-
 
 ASSETS = Path(__file__).with_name("assets")
-
-
-def plotly_file() -> str:
-    """The name of plotly.js beside the stage's files, copied there from the plotly package if missing."""
-    name = f"plotly-{get_plotlyjs_version()}.min.js"
-    target = ASSETS / name
-    if not target.exists():
-        partial = target.with_suffix(".partial")
-        shutil.copyfile(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", partial)
-        partial.replace(target)  # atomic: two processes starting at once never serve half a file
-    return name
-
-
-PLOTLY_JS = plotly_file()
+PLOTLY_VERSION = "4.1.1"  # plotly.js of the plotly package pinned in requirements.txt
+PLOTLY_JS = f"plotly-basic-{PLOTLY_VERSION}.min.js"
 
 
 @functools.cache
@@ -78,7 +64,3 @@ def show_stage(
         on_step_change=stepped,
         on_click_change=clicked,
     )
-
-
-if __name__ == "__main__":  # the Docker build: put plotly.js in place while the files are still writable
-    print(PLOTLY_JS)

@@ -15,6 +15,7 @@ const MIN_PLOT = 300; // px: the plots never get shorter than this
 const MAX_PLOT = 620; // px: outside projection mode the plots never get taller than this
 
 const stages = new WeakMap();
+const INSTANT = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
 const FULLSCREEN_ICON =
   '<svg viewBox="0 0 24 24" width="1.2em" height="1.2em" aria-hidden="true" fill="none" stroke="currentColor" ' +
   'stroke-width="2.4"><path d="M3 9V3h6M15 3h6v6M21 15v6h-6M9 21H3v-6"/></svg>';
@@ -510,7 +511,8 @@ class Stage {
   tick(now) {
     this.raf = 0;
     if (this.playing) {
-      const k = Math.min(this.T, Math.floor(this.from + ((now - this.since) / 1000) * this.rate()));
+      const elapsed = Math.max(0, now - this.since) / 1000; // a frame's timestamp may precede play()'s clock
+      const k = Math.min(this.T, Math.floor(this.from + elapsed * this.rate()));
       if (k !== this.step) {
         this.step = k;
         this.dirty = true;
@@ -535,7 +537,10 @@ class Stage {
         xs.push(x);
         ys.push(y);
       }
-      this.Plotly.restyle(p.div, { x: xs, y: ys }, p.traces);
+      // animate without redraw patches the moving traces' points in place: restyle would recompute and
+      // redraw the whole figure (axes, ticks, legend) on every frame, at 5-10 redraws a second
+      const data = xs.map((x, i) => ({ x, y: ys[i] }));
+      this.Plotly.animate(p.div, { data, traces: p.traces }, INSTANT);
     }
     this.frames = (this.frames || 0) + 1;
     this.root.dataset.frames = String(this.frames);
