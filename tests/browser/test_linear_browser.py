@@ -81,8 +81,8 @@ def test_page_opens_with_its_chart_and_no_exception(server, page, path):
     screenshot(page, f"linear-pages-{path}")
 
 
-REGIONS = f"""() => Array.from(document.querySelector('{MAP}')
-    .querySelectorAll('g.scatterlayer path.js-fill')).map(p => p.getAttribute('d'))"""
+REGIONS = f"""() => Array.from(document.querySelector('{MAP}').parentElement
+    .querySelectorAll('.gdviz-fg g.scatterlayer path.js-fill')).map(p => p.getAttribute('d'))"""  # moving: foreground
 # the data points on the map, per class (the legend's keys, lines+markers with no data, are left out)
 POINTS = f"""() => document.querySelector('{MAP}')._fullData
     .filter(t => t.mode === 'markers' && /^class \\d$/.test(t.name))

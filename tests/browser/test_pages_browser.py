@@ -19,11 +19,7 @@ def test_page_opens_without_exception(server, page, entry):
     screenshot(page, f"page-{entry.url_path or 'home'}")
 
 
-MOVING_MARKERS = """() => {
-  const gd = document.querySelector('[data-testid="gdviz-map"]');
-  const i = gd._fullData.findIndex(t => t.mode === 'markers' && t.hoverinfo === 'skip');
-  return Array.from(gd._fullData[i].x);
-}"""
+MOVING_MARKERS = """() => document.querySelector('[data-testid="gdviz-stage"]').gdvizShown(0).at(-1).x"""
 
 
 def test_race_plays_in_the_browser_and_the_landscape_stays(server, page):

@@ -15,7 +15,6 @@ const MIN_PLOT = 300; // px: the plots never get shorter than this
 const MAX_PLOT = 620; // px: outside projection mode the plots never get taller than this
 
 const stages = new WeakMap();
-const INSTANT = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
 const FULLSCREEN_ICON =
   '<svg viewBox="0 0 24 24" width="1.2em" height="1.2em" aria-hidden="true" fill="none" stroke="currentColor" ' +
   'stroke-width="2.4"><path d="M3 9V3h6M15 3h6v6M21 15v6h-6M9 21H3v-6"/></svg>';
@@ -113,33 +112,40 @@ function steps(n) {
 }
 
 // One moving trace: what it shows at step k (trail: whether paths grow or show whole).
+// mover(m)(k, trail) -> [xs, ys] shown at step k; mover(m).whole() -> {x, y} with a point for every
+// element the trace can ever show (finite stand-ins where a value is missing), to draw it once.
 function mover(m) {
+  const anywhere = (a) => a.find((v) => Number.isFinite(v)) ?? 0;
   if (m.kind === "path") {
     const y = decode(m.y);
     const x = m.x == null ? steps(y.length) : decode(m.x);
-    return (k, trail) => {
+    const show = (k, trail) => {
       const n = trail ? Math.min(k + 1, x.length) : x.length;
       return [x.subarray(0, n), y.subarray(0, n)];
     };
+    show.whole = () => ({ x: [anywhere(x), anywhere(x)], y: [anywhere(y), anywhere(y)] });
+    return show;
   }
   if (m.kind === "now") {
     const x = m.x == null ? null : decode(m.x);
     const y = decode(m.y);
     const w = m.m;
     const last = y.length / w - 1;
-    return (k) => {
+    const show = (k) => {
       const i = Math.min(k, last);
       const ys = y.subarray(i * w, (i + 1) * w);
       const xs = x ? x.subarray(i * w, (i + 1) * w) : new Float32Array(w).fill(k);
       return [xs, ys];
     };
+    show.whole = () => ({ x: new Array(w).fill(x ? anywhere(x) : 0), y: new Array(w).fill(anywhere(y)) });
+    return show;
   }
   if (m.kind === "frames") {
     const at = m.steps;
     const x = decode(m.x);
     const y = decode(m.y);
     const off = m.offsets;
-    return (k) => {
+    const show = (k) => {
       let lo = 0;
       let hi = at.length - 1;
       while (lo < hi) {
@@ -149,15 +155,77 @@ function mover(m) {
       }
       return [x.subarray(off[lo], off[lo + 1]), y.subarray(off[lo], off[lo + 1])];
     };
+    const a = [anywhere(x), anywhere(y)];
+    show.whole = () => ({ x: [a[0], a[0], a[0]], y: [a[1], a[1], a[1]] });
+    return show;
   }
   if (m.kind === "vline") {
     const y = Float64Array.from(m.y);
-    return (k) => [Float64Array.of(k, k), y];
+    const show = (k) => [Float64Array.of(k, k), y];
+    show.whole = () => ({ x: [0, 0], y: Array.from(y) });
+    return show;
   }
   throw new Error(`unknown moving trace: ${m.kind}`);
 }
 
+// painter(group, fullLayout, trace)(xs, ys): moves one trace's drawn SVG (its line, its fill, its
+// markers) to new data, in the foreground's pixels; a marker at a missing value is hidden, a line breaks.
+function painter(group, full, trace) {
+  const xa = full.xaxis;
+  const ya = full.yaxis;
+  const line = group && group.querySelector(".js-line");
+  const fill = group && group.querySelector(".js-fill");
+  const points = group ? Array.from(group.querySelectorAll("path.point")) : [];
+  const arrow = trace.marker && trace.marker.symbol === "arrow"; // its head turns along the last segment
+  const px = (v) => (Number.isFinite(v) ? xa.c2p(v) : NaN);
+  const py = (v) => (Number.isFinite(v) && (ya.type !== "log" || v > 0) ? ya.c2p(v) : NaN);
+  return (xs, ys) => {
+    const n = xs.length;
+    if (line || fill) {
+      let d = "";
+      let open = false;
+      for (let i = 0; i < n; i++) {
+        const a = px(xs[i]);
+        const b = py(ys[i]);
+        if (Number.isNaN(a) || Number.isNaN(b)) {
+          open = false;
+          continue;
+        }
+        d += `${open ? "L" : "M"}${a.toFixed(1)},${b.toFixed(1)}`;
+        open = true;
+      }
+      if (line) line.setAttribute("d", d || "M0,0");
+      if (fill) fill.setAttribute("d", d ? `${d}Z` : "M0,0");
+      if (line) line.style.display = d ? "" : "none";
+      if (fill) fill.style.display = d ? "" : "none";
+    }
+    points.forEach((el, i) => {
+      const a = i < n ? px(xs[i]) : NaN;
+      const b = i < n ? py(ys[i]) : NaN;
+      if (Number.isNaN(a) || Number.isNaN(b)) {
+        el.style.display = "none";
+        return;
+      }
+      el.style.display = "";
+      let turn = "";
+      if (arrow && i > 0) {
+        const deg = (Math.atan2(b - py(ys[i - 1]), a - px(xs[i - 1])) * 180) / Math.PI + 90;
+        if (Number.isFinite(deg)) turn = ` rotate(${deg.toFixed(1)})`;
+      }
+      el.setAttribute("transform", `translate(${a.toFixed(1)},${b.toFixed(1)})${turn}`);
+    });
+  };
+}
+
 // ---------------------------------------------------------------- the stage
+
+const CONFIG = { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false };
+
+// The background's traces: the figure's, the moving ones without data (their legend entries stay).
+function background(panel) {
+  const moving = new Set(panel.moving.map((m) => m.trace));
+  return panel.figure.data.map((t, i) => (moving.has(i) ? { ...t, x: [null], y: [null], hoverinfo: "skip" } : t));
+}
 
 // A panel's figure as the stage draws it: at the stage's height, not draggable where a click means something,
 // and without its legend where the stage shows that legend in a row of its own (the plot then starts where
@@ -276,6 +344,8 @@ class Stage {
     root.addEventListener("keydown", (e) => this.key(e));
     this.root = root;
     this.bar = bar;
+    // for tests and outside checks: what each panel's moving traces show at the step on screen
+    root.gdvizShown = (panel) => (this.panels[panel] && this.panels[panel].shown) || [];
     this.parent.appendChild(root);
     this.onResize = () => this.resize();
     window.addEventListener("resize", this.onResize);
@@ -330,16 +400,25 @@ class Stage {
     await this.draw(spec);
   }
 
+  // Each panel is two plots stacked in one box: the background (the figure: landscape, static traces,
+  // axes, title, legend; it takes the clicks) and a transparent foreground holding only the moving traces
+  // on the same plot area. A frame redraws the foreground alone: plotly redraws a whole figure for any
+  // change of data, and the background's axes, image and legend are most of that cost.
   async draw(spec) {
     const Plotly = this.Plotly;
     if (this.panels.length !== spec.panels.length) {
-      for (const p of this.panels) Plotly.purge(p.div);
+      for (const p of this.panels) {
+        Plotly.purge(p.div);
+        Plotly.purge(p.fg);
+      }
       this.plots.replaceChildren();
-      this.panels = spec.panels.map((panel) => {
-        const div = el("div", { class: "gdviz-panel" });
-        if (panel.testid) div.setAttribute("data-testid", panel.testid);
-        this.plots.appendChild(div);
-        return { div };
+      this.panels = spec.panels.map(() => {
+        const box = el("div", { class: "gdviz-panel" });
+        const div = el("div", { class: "gdviz-bg" });
+        const fg = el("div", { class: "gdviz-fg" });
+        box.append(div, fg);
+        this.plots.appendChild(box);
+        return { box, div, fg };
       });
     }
     this.plots.style.gridTemplateColumns = spec.panels.map((p) => `${p.width || 1}fr`).join(" ");
@@ -348,12 +427,10 @@ class Stage {
     await Promise.all(
       spec.panels.map(async (panel, i) => {
         const p = this.panels[i];
-        p.div.setAttribute("data-testid", panel.testid || "");
+        p.div.setAttribute("data-testid", panel.testid || ""); // the panel's plot: its figure, its clicks
         p.movers = panel.moving.map(mover);
-        p.traces = panel.moving.map((m) => m.trace);
-        const layout = panelLayout(panel, height);
-        const config = { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false };
-        await Plotly.react(p.div, panel.figure.data, layout, config);
+        await Plotly.react(p.div, background(panel), panelLayout(panel, height), CONFIG);
+        await this.drawForeground(panel, p);
         if (panel.click && !p.clickBound) {
           p.div.addEventListener("click", (e) => this.clicked(e, i));
           p.clickBound = true;
@@ -366,6 +443,45 @@ class Stage {
     this.dirty = true;
     this.render();
     this.root.dataset.ready = "true";
+  }
+
+  // The foreground: the moving traces over exactly the background's plot area (its margins as plotly
+  // settled them, its axes' domains and ranges), with nothing else drawn.
+  async drawForeground(panel, p) {
+    const full = p.div._fullLayout;
+    const size = full._size;
+    const axis = (name) => ({
+      type: full[name].type,
+      range: full[name].range.slice(),
+      domain: full[name].domain.slice(),
+      autorange: false,
+      visible: false,
+      fixedrange: true,
+    });
+    const layout = {
+      width: full.width,
+      height: full.height,
+      margin: { l: size.l, r: size.r, t: size.t, b: size.b, pad: size.p, autoexpand: false },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      showlegend: false,
+      hovermode: false,
+      dragmode: false,
+      xaxis: axis("xaxis"),
+      yaxis: axis("yaxis"),
+    };
+    // drawn once whole, so that every line and marker has its SVG element; frames then move those
+    // elements directly (plotly would rebuild the whole figure for every change of data)
+    const data = panel.moving.map((m, j) => ({
+      ...panel.figure.data[m.trace],
+      ...p.movers[j].whole(),
+      showlegend: false,
+      hoverinfo: "skip",
+    }));
+    await this.Plotly.react(p.fg, data, layout, { ...CONFIG, staticPlot: true });
+    const groups = p.fg.querySelectorAll(".scatterlayer .trace");
+    p.painters = panel.moving.map((m, j) => painter(groups[j], p.fg._fullLayout, data[j]));
+    this.dirty = true;
   }
 
   // One legend for the whole stage, in a row of its own under the plots (as wide as the stage, so a race
@@ -421,11 +537,13 @@ class Stage {
   resize() {
     if (!this.Plotly || !this.spec) return;
     const height = this.plotHeight();
-    this.spec.panels.forEach((panel, i) => {
+    this.spec.panels.forEach(async (panel, i) => {
       const layout = panelLayout(panel, height);
       const update = { height, autosize: true };
       if (layout.legend) update["legend.y"] = layout.legend.y;
-      this.Plotly.relayout(this.panels[i].div, update);
+      await this.Plotly.relayout(this.panels[i].div, update);
+      await this.drawForeground(panel, this.panels[i]);
+      this.schedule();
     });
     if (this.legend.firstChild) this.Plotly.Plots.resize(this.legend);
   }
@@ -537,10 +655,8 @@ class Stage {
         xs.push(x);
         ys.push(y);
       }
-      // animate without redraw patches the moving traces' points in place: restyle would recompute and
-      // redraw the whole figure (axes, ticks, legend) on every frame, at 5-10 redraws a second
-      const data = xs.map((x, i) => ({ x, y: ys[i] }));
-      this.Plotly.animate(p.div, { data, traces: p.traces }, INSTANT);
+      if (p.painters) p.painters.forEach((paint, i) => paint(xs[i], ys[i]));
+      p.shown = xs.map((x, i) => ({ x: Array.from(x), y: Array.from(ys[i]) })); // what a test may read
     }
     this.frames = (this.frames || 0) + 1;
     this.root.dataset.frames = String(this.frames);
@@ -566,7 +682,7 @@ class Stage {
     clearTimeout(this.reportTimer);
     window.removeEventListener("resize", this.onResize);
     document.removeEventListener("fullscreenchange", this.onResize);
-    if (this.Plotly) for (const p of this.panels) this.Plotly.purge(p.div);
+    if (this.Plotly) for (const p of this.panels) [p.div, p.fg].forEach((d) => this.Plotly.purge(d));
     this.root.remove();
   }
 }
