@@ -16,7 +16,7 @@ import streamlit as st
 
 from ..expression import ExpressionError
 from ..surfaces import Surface
-from .literal import md_escape, quoted  # noqa: F401 (race_views imports md_escape from here)
+from .literal import quoted
 from .runs import CUSTOM, surface_for
 
 DEFAULT_FORMULA = "sin(x) * cos(y) + 0.1 * (x**2 + y**2)"

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ..viz.html import figure_html
-from .custom_controls import md_escape
+from .literal import md_escape
 
 PREFIX = "gdviz"
 LOG = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from ..surfaces import Surface
 from ..sweep import log_lrs, stability_limit
 from ..trajectory import Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
-from .custom_controls import md_escape
+from .literal import md_escape, quoted
 from .exports import race_downloads
 from .figures import show_figure
 from .frame import relink
@@ -81,7 +81,7 @@ def show_surface(surface: Surface, settings: RaceSettings) -> None:
     st.caption(md_escape(surface.description))
     if settings.surface == CUSTOM and settings.formula_error:
         st.warning(
-            f"Still racing on the last formula that worked, f(x, y) = {md_escape(settings.formula)} "
+            f"Still racing on the last formula that worked, f(x, y) = {quoted(settings.formula, limit=None)} "
             f"on [−{settings.extent:g}, {settings.extent:g}]²: the one in the sidebar cannot be used (see why there)."
         )
 
