@@ -120,11 +120,14 @@ def show_race(
                 "f is not defined at some points of these paths (the formula has no value there): gaps in a curve."
             )
         if len(surface.minima):
-            show_figure(
-                distance_figure(surface, runs),
-                "How far each path is from the nearest minimum, step by step: a flat line far up means stuck.",
-                key="distance_chart",
-            )
+            # on request: a chart here would cost every click a second plotly redraw, and the first visit
+            # Streamlit's own copy of plotly.js (the stage has its own)
+            if st.toggle("Distance to the nearest minimum, step by step", key="race.distance"):
+                show_figure(
+                    distance_figure(surface, runs),
+                    "How far each path is from the nearest minimum, step by step: a flat line far up means stuck.",
+                    key="distance_chart",
+                )
         else:
             st.caption(
                 "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to "

@@ -298,3 +298,12 @@ def test_inspecting_on_the_stage_draws_arrows_and_writes_the_resting_step(open_p
     at.multiselect(key="optimizers").set_value(["sgd", "adam"]).run()  # the inspected one leaves the race
     no_exceptions(at)
     assert at.selectbox(key="race.inspect").value == "" and "arrows" not in at.query_params
+
+
+def test_the_distance_chart_is_drawn_on_request(open_page):
+    at = open_page(PAGE)
+    assert not figures(at)  # the stage alone: no second plotly redraw per click, no second plotly.js
+    at.toggle(key="race.distance").set_value(True).run()
+    no_exceptions(at)
+    (fig,) = figures(at)
+    assert {"SGD", "Momentum", "Adam"} <= {t.get("name") for t in fig["data"]}  # a distance curve per optimizer
