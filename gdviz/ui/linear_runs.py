@@ -82,20 +82,18 @@ def classifier_stage(
 ) -> dict:
     """What the stage plays for ``train_2d``'s run: iterations 0 … the last snapshot's."""
     d, run = dataset_2d(*data), train_2d(data, loss, optimizer, hyper, steps, batch, reg, seed)
-    panels = classifier_panels(
-        d.X,
-        d.y,
-        d.class_names,
-        run.snapshot_W,
-        run.snapshot_steps,
-        run.snapshot_loss,
-        run.losses,
-        box=BOX,
-        trend=smoothed(run.losses, trend_window(run)),
-        epoch_steps=run.eval_steps,
-        epoch_losses=run.eval_loss,
-    )
+    args, kwargs = classifier_inputs(d, run)
+    panels = classifier_panels(*args, **kwargs)
     return stage_spec(panels, int(run.snapshot_steps[-1]), projection=projection, trail_toggle=False)
+
+
+def classifier_inputs(d: Dataset, run: LinearRun) -> tuple[tuple, dict]:
+    """What ``classifier_panels`` (the stage) and ``classifier_figure`` (the download) draw of a run on ``d``."""
+    args = (d.X, d.y, d.class_names, run.snapshot_W, run.snapshot_steps, run.snapshot_loss, run.losses)
+    kwargs = dict(
+        box=BOX, trend=smoothed(run.losses, trend_window(run)), epoch_steps=run.eval_steps, epoch_losses=run.eval_loss
+    )
+    return args, kwargs
 
 
 @st.cache_resource(show_spinner=False)

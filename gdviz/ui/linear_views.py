@@ -21,7 +21,7 @@ from .exports import linear_downloads
 from .figures import show_figure
 from .frame import relink
 from .linear_controls import BATCHES, DataSettings, TrainSettings, batch_label
-from .linear_runs import BOX, classifier_stage, dataset_2d, train_2d, trend_window
+from .linear_runs import classifier_inputs, classifier_stage, dataset_2d, train_2d, trend_window
 from .sidebar import projecting
 from .stage import show_stage
 from .widgets import defaults, only_options
@@ -97,21 +97,8 @@ def snapshot_at(run: LinearRun, step: int) -> int:
 
 def _figure(d: Dataset, run: LinearRun, at: int) -> go.Figure:
     """The animated figure for the HTML download, opening at snapshot ``at`` (projected in projection mode)."""
-    fig = classifier_figure(
-        d.X,
-        d.y,
-        d.class_names,
-        run.snapshot_W,
-        run.snapshot_steps,
-        run.snapshot_loss,
-        run.losses,
-        box=BOX,
-        trend=smoothed(run.losses, trend_window(run)),
-        epoch_steps=run.eval_steps,
-        epoch_losses=run.eval_loss,
-        at=at,
-        pickable=False,
-    )
+    args, kwargs = classifier_inputs(d, run)
+    fig = classifier_figure(*args, **kwargs, at=at, pickable=False)
     return project(fig) if projecting() else fig
 
 
