@@ -554,10 +554,12 @@ def report(out: dict, quick: bool) -> bool:
                   f"{m['steps'][0]:>5}→{m['steps'][1]:<5}{flag}")
             label = f"redraws/s {r['w']}×{r['h']} {mode}, {speed.title()}"
             rows.append((label, m["redraws"], REDRAW_BUDGET, "≥", "/s"))
-    print("   JS ms: wall time in animation-frame callbacks per redraw (the stage's tick: moving the SVG of both\n"
-          "   panels' foregrounds). CPU ms: chromium's CPU per redraw, all its processes and threads, from /proc (far less\n"
-          "   swayed than wall time by other work). 1 core: 1000 / CPU ms, the redraws/s one idle core could\n"
-          "   afford. Normal adds 50 steps/s (it cannot redraw more often than that), Fast 200 steps/s.")
+    print(
+        "   JS ms: wall time in animation-frame callbacks per redraw (the stage's tick: moving the SVG of\n"
+        "   both panels' foregrounds). CPU ms: chromium's CPU per redraw, all its processes and threads, from\n"
+        "   /proc (far less swayed than wall time by other work). 1 core: 1000 / CPU ms, the redraws/s one idle\n"
+        "   core could afford. Normal adds 50 steps/s (it cannot redraw more often than that), Fast 200 steps/s."
+    )
 
     print("\n2. Key step latency, ArrowRight → new step drawn (+1 rAF), paused at mid-run")
     for key, label in (("keys", "8 × 500"), ("keys_default", "default race 3 × 300")):
