@@ -1,7 +1,7 @@
 // The gdviz stage: one timeline in the browser for every linked view of a run.
 //
 // Python (gdviz.ui.stage) sends a spec: Plotly figures (panels) whose "moving" traces the stage
-// restyles to the step on screen, the run's length T, and where a click means something. Playing,
+// redraws at the step on screen, the run's length T, and where a click means something. Playing,
 // stepping and scrubbing happen here and rerun nothing; the stage reports the step it rests on
 // (debounced, for the link) and a click on a clickable panel (data coordinates) to the server.
 //
