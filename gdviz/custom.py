@@ -108,6 +108,8 @@ def custom_surface(text: str, domain: Domain = DEFAULT_DOMAIN) -> Surface:
     if not np.isfinite(values).any():
         raise ExpressionError("f is not finite anywhere on the domain")
     finite = np.isfinite(values) & np.isfinite(gradxy(xs, ys)).all(axis=0)
+    if not finite.any():  # (-1)**x: a value at whole x, a slope nowhere
+        raise ExpressionError("f has no finite gradient anywhere on the domain: no optimizer could take a step")
     # 80% of the way to a corner (top right first, then anticlockwise), else the first finite grid point
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
     corners = centre + START_FRACTION * (np.array([[x1, y1], [x0, y1], [x0, y0], [x1, y0]]) - centre)

@@ -138,3 +138,10 @@ def test_an_optimizer_runs_on_a_typed_surface():
 )
 def test_latex_reads_like_the_formula(text, latex):
     assert expression_latex(parse_expression(text)) == latex
+
+
+@pytest.mark.parametrize("formula", ["(-1)**x", "(-2)**(x + y)"])
+def test_a_formula_with_no_finite_gradient_anywhere_is_refused(formula):
+    """(-1)**x has a value at whole x and a slope nowhere: every start would be refused later, so say it now."""
+    with pytest.raises(ExpressionError, match="no finite gradient anywhere"):
+        custom_surface(formula)

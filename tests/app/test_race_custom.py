@@ -221,3 +221,13 @@ def test_leaving_and_coming_back_restores_the_last_good_formula(open_page):
     assert at.text_input(key="formula").value == "x**2 + 10*y**2" and not at.error
     s = custom_surface("x**2 + 10*y**2")
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == s.start
+
+
+def test_a_link_to_a_formula_with_no_slope_anywhere_explains_and_races_on():
+    """/race?surface=custom&f=(-1)**x was accepted, and then every start was refused."""
+    from .test_links import open_link
+
+    at = open_link(PAGE, {"surface": "custom", "f": "(-1)**x"})
+    no_exceptions(at)
+    assert any("no finite gradient anywhere" in _plain(e.value) for e in at.sidebar.error)
+    assert stages(at) and not at.main.error  # the race goes on, on the last formula that worked
