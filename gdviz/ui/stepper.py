@@ -1,7 +1,6 @@
-"""◀ / ▶ stepping on the server, shared by every animated page: it sets where the chart opens.
-
-The chart's own ▶ Play runs in the browser from there; these buttons move one position at a time.
-Keys are prefixed so two steppers on one page (or two pages) never share a cursor.
+"""◀ / ▶ stepping on the server, for a page that walks through steps without playing them (backprop's
+graph, one gate at a time). Pages that play a run use the stage (gdviz.ui.stage), whose time lives in
+the browser. Keys are prefixed so two steppers on one page (or two pages) never share a cursor.
 """
 
 from __future__ import annotations
