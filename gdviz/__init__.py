@@ -1,6 +1,6 @@
 """gdviz: gradient descent, made visible. The numerical core: numpy only, no streamlit, no plotly.
 
-The public names below are the ones pages, tests and benchmarks rely on; see DESIGN.md.
+The public names below are the ones pages, tests and benchmarks rely on: keep them stable, add freely.
 """
 
 from .basins import BasinMap, basin_map

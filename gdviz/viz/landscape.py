@@ -1,6 +1,6 @@
 """A surface drawn as a filled-contour picture: a PNG placed under the axes with ``layout.images``.
 
-Plotly's Contour and Heatmap traces vanish while frames animate (see PLATFORM.md); an image under
+Plotly's Contour and Heatmap traces vanish while frames animate (a known plotly bug); an image under
 the axes stays put. Levels are quantized (log-spaced where values span orders of magnitude) and
 level boundaries are darkened, so the picture reads like a contour map.
 """
