@@ -18,7 +18,7 @@ from ..linear.regions import Box, region_polygons, zero_line
 from . import stage
 from .animation import AnimatedFigure, map_axes, play_buttons, scrubber, typed
 from .layout import headline
-from .palette import OUTLINE, class_style
+from .palette import OUTLINE, class_style, key_entry
 from .race import pick_grid
 
 
@@ -70,18 +70,9 @@ def _points(c: int, pts: np.ndarray, class_names: tuple[str, ...]) -> go.Scatter
     )
 
 
-def _legend_key(c: int, class_names: tuple[str, ...]) -> go.Scatter:
+def _legend_key(c: int, class_names: tuple[str, ...]) -> dict:
     """A legend entry with no data: class c's marker on its score-zero line's dash."""
-    s = class_style(c)
-    return go.Scatter(
-        x=[None],
-        y=[None],
-        mode="lines+markers",
-        line=dict(color=s.color, dash=s.dash, width=3),
-        marker=dict(color=s.color, symbol=s.symbol, size=9, line=dict(color=OUTLINE, width=1)),
-        name=class_names[c],
-        legendgroup=f"class{c}",
-    )
+    return key_entry(class_names[c], class_style(c), f"class{c}", width=3, size=9, outline=1)
 
 
 def _loss_traces(losses, trend, epoch_steps, epoch_losses) -> list[go.Scatter]:

@@ -77,3 +77,17 @@ CLASS_STYLES = tuple(
 
 def class_style(c: int) -> Style:
     return CLASS_STYLES[c % len(CLASS_STYLES)]
+
+
+def key_entry(label: str, s: Style, group: str, width: float, size: float, outline: float) -> dict:
+    """A legend entry with no data (a scatter trace as a dict): ``s``'s line and dash with its marker."""
+    return dict(
+        type="scatter",
+        x=[None],
+        y=[None],
+        mode="lines+markers",
+        line=dict(color=s.color, dash=s.dash, width=width),
+        marker=dict(color=s.color, symbol=s.symbol, size=size, line=dict(color=OUTLINE, width=outline)),
+        name=label,
+        legendgroup=group,
+    )

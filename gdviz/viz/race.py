@@ -20,7 +20,7 @@ from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scru
 from .landscape import layout_image
 from .layout import headline
 from .inspector import ARROW_COLORS, ARROW_DASHES, STEP_COLOR
-from .palette import OUTLINE, style
+from .palette import OUTLINE, key_entry, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
 
@@ -44,18 +44,9 @@ def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
     return title
 
 
-def legend_key(label: str, name: str) -> go.Scatter:
+def legend_key(label: str, name: str) -> dict:
     """A legend entry with no data: the optimizer's line and dash with its marker, the one its moving dot wears."""
-    s = style(name)
-    return go.Scatter(
-        x=[None],
-        y=[None],
-        mode="lines+markers",
-        line=dict(color=s.color, dash=s.dash, width=2.5),
-        marker=dict(color=s.color, symbol=s.symbol, size=11, line=dict(color=OUTLINE, width=1.5)),
-        name=label,
-        legendgroup=name,
-    )
+    return key_entry(label, style(name), name, width=2.5, size=11, outline=1.5)
 
 
 def pick_grid(domain, n: int = 60, name: str = "pick start") -> go.Scatter:
@@ -380,7 +371,7 @@ def _loss_panel(surface, names, labels, C, marker, steps, log, at, parts) -> sta
         moving.append(stage.path(len(data), None, C[:, i]))
         hover = f"{labels[name]}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>"
         data.append(_line(np.arange(at + 1), C[: at + 1, i], labels[name], name, hover=hover, legendgroup=name))
-        data.append(legend_key(labels[name], name).to_plotly_json())
+        data.append(legend_key(labels[name], name))
     for label, (_, line) in parts.items():  # the stage's legend row names the arrows on the map too
         data.append(dict(type="scatter", x=[None], y=[None], mode="lines", line=line, name=label))
     lo, hi = _loss_range({n: C[:, i] for i, n in enumerate(names)}, log)
