@@ -11,6 +11,7 @@
 const SPEEDS = [["Slow", 0.25], ["Normal", 1], ["Fast", 4]];
 const RUN_SECONDS = 10; // Normal plays a whole run in about this long, whatever its length
 const REPORT_MS = 400; // quiet time before a resting step is reported to the server
+const RESIZE_MS = 100; // quiet time before a resized window is laid out again
 const MIN_PLOT = 300; // px: the plots never get shorter than this
 const MAX_PLOT = 620; // px: outside projection mode the plots never get taller than this
 
@@ -347,7 +348,11 @@ class Stage {
     // for tests and outside checks: what each panel's moving traces show at the step on screen
     root.gdvizShown = (panel) => (this.panels[panel] && this.panels[panel].shown) || [];
     this.parent.appendChild(root);
-    this.onResize = () => this.resize();
+    this.onResize = () => {
+      // a window being dragged fires resize many times a second: lay out once it settles
+      clearTimeout(this.resizeTimer);
+      this.resizeTimer = setTimeout(() => this.resize(), RESIZE_MS);
+    };
     window.addEventListener("resize", this.onResize);
     document.addEventListener("fullscreenchange", this.onResize);
   }
@@ -680,6 +685,7 @@ class Stage {
     this.alive = false;
     cancelAnimationFrame(this.raf);
     clearTimeout(this.reportTimer);
+    clearTimeout(this.resizeTimer);
     window.removeEventListener("resize", this.onResize);
     document.removeEventListener("fullscreenchange", this.onResize);
     if (this.Plotly) for (const p of this.panels) [p.div, p.fg].forEach((d) => this.Plotly.purge(d));
