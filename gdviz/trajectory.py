@@ -2,8 +2,9 @@
 
 Many starts run together: ``start`` of shape ``(k, 2)`` is one batch stepped by one loop over
 time, never a loop over starts. Each start stops on its own (gradient-norm tolerance, loss
-threshold, or divergence) and is then frozen where it stopped, so every recorded array keeps the
-full shape ``(steps + 1, *start.shape)`` and holds no NaN: a plot of it is always drawable.
+threshold, or divergence: the first step whose gradient, point, loss or optimizer state is not
+finite, or whose point explodes) and is then frozen where it stopped, so every recorded array keeps
+the full shape ``(steps + 1, *start.shape)`` and holds no inf or NaN: a plot of it is always drawable.
 ``endpoints`` takes the same walk (one loop, ``_walk``, serves both) but keeps only where each
 start ended, for maps and sweeps over thousands of starts.
 """
@@ -34,11 +35,12 @@ class Trajectory:
 
     points (T+1, *B, 2)   positions; points[t] is θ after t steps
     grads  (T, *B, 2)     the gradient used at step t+1 (noise included), taken at points[t];
-                          an overflowing (non-finite) gradient is recorded as 0, and so is every
-                          gradient after the step at which a start stopped
+                          a non-finite gradient (the start diverged at that step) is recorded as 0,
+                          and so is every gradient after the step at which a start stopped
     steps  (T, *B, 2)     the step taken: points[t+1] = points[t] + steps[t]; 0 once stopped
     states                the optimizer state after t steps, one array per field, (T+1, ...)
-    losses (T+1, *B)      f at each point, when f is known (else None)
+    losses (T+1, *B)      f at each point, when f is known (else None); finite, except losses[0]
+                          of a start where f has no finite value (it diverged at step 0)
     stopped_at (*B,)      the number of steps each start took
     reason (*B,)          why it stopped, an index into REASONS
     """
@@ -137,9 +139,19 @@ class _End(NamedTuple):
 
     point: np.ndarray
     state: NamedTuple
+    loss: np.ndarray | None  # f at point, when f is known
     stopped_at: np.ndarray
     reason: np.ndarray
     t: int
+
+
+def _finite_state(state: NamedTuple, batch: tuple) -> np.ndarray:
+    """Per start, whether every per-start field of an optimizer state is finite; shape ``batch``."""
+    ok = np.ones(batch, dtype=bool)
+    for field in state:
+        if np.ndim(field) > len(batch):  # (*B, 2); a shared step counter is () and always finite
+            ok &= np.isfinite(field).all(axis=-1)
+    return ok
 
 
 def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, hyper: dict) -> _Problem:
@@ -172,14 +184,25 @@ def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, hyper: dict) 
     return _Problem(optimizer, resolved, opt, gradient, f, center, limit, p, opt.init(p), steps)
 
 
+def _loss(pr: _Problem, p: np.ndarray) -> np.ndarray:
+    """f at points ``(*B, 2)``, always evaluated on an array of points (a single start too), so a start
+    gets the same value alone as in a batch, to the last bit."""
+    return np.asarray(pr.f(p.reshape(-1, 2)), dtype=np.float64).reshape(p.shape[:-1])
+
+
 def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _End:
     """The stepping loop, written once for ``run`` and ``endpoints``.
 
-    After step t (0-based) it calls ``on_step(t, g, checked, step, point, state)``: the gradient
+    A start diverges at the first step whose gradient, new point, loss there (when f is known) or new
+    optimizer state is not finite, or whose point explodes; it keeps the last point and state that
+    were all finite, so nothing kept holds inf or NaN. A start where f has no finite value diverges
+    at step 0.
+
+    After step t (0-based) it calls ``on_step(t, g, checked, step, point, state, loss)``: the gradient
     taken at the previous point (noise included, possibly non-finite), the starts whose gradient
     counts (those running when it was taken), the step actually taken (0 once stopped), and the
-    point and optimizer state after it. Nothing is kept here from one step to the next but the
-    current point and state, so memory is O(starts) whatever ``on_step`` records.
+    point, optimizer state and loss (None without f) after it. Nothing is kept here from one step to
+    the next but the current point, state and loss, so memory is O(starts) whatever ``on_step`` records.
     """
     opt, p, state = pr.opt, pr.start, pr.state
     batch = p.shape[:-1]
@@ -196,8 +219,11 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
 
     t = 0
     with np.errstate(all="ignore"):
+        loss = None if pr.f is None else _loss(pr, p)
+        if loss is not None:
+            stop(~np.isfinite(loss), DIVERGED, 0)
         if loss_tol is not None:
-            stop(active & (pr.f(p) <= loss_tol), LOSS_TOL, 0)
+            stop(active & (loss <= loss_tol), LOSS_TOL, 0)
         for t in range(pr.steps):
             if not active.any():
                 break
@@ -209,20 +235,26 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 g = g + noise * rng.standard_normal(g.shape)
             step, new_state = opt.update(g, state, p)
             new_p = p + step
-            bad = ~np.isfinite(new_p).all(axis=-1) | (np.abs(new_p - pr.center).max(axis=-1) > pr.limit)
+            bad = ~(np.isfinite(g).all(axis=-1) & np.isfinite(new_p).all(axis=-1) & _finite_state(new_state, batch))
+            bad |= np.abs(new_p - pr.center).max(axis=-1) > pr.limit
+            if loss is not None:
+                new_loss = _loss(pr, new_p)
+                bad |= ~np.isfinite(new_loss)
             stop(active & bad, DIVERGED, t + 1)
             stop_now = ~active
             step = np.where(stop_now[..., None], 0.0, step)
             p = np.where(stop_now[..., None], p, new_p)
             state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
+            if loss is not None:
+                loss = np.where(stop_now, loss, new_loss)
             if on_step is not None:
-                on_step(t, g, checked, step, p, state)
+                on_step(t, g, checked, step, p, state, loss)
             if loss_tol is not None:
-                stop(active & (pr.f(p) <= loss_tol), LOSS_TOL, t + 1)
+                stop(active & (loss <= loss_tol), LOSS_TOL, t + 1)
         else:
             t = pr.steps
     reason[reason == RUNNING] = MAX_STEPS
-    return _End(p, state, stopped_at, reason, t)
+    return _End(p, state, loss, stopped_at, reason, t)
 
 
 def run(
@@ -243,8 +275,9 @@ def run(
     ``grad`` is a Surface (its ``f`` gives the losses) or a callable ``(..., 2) -> (..., 2)``, with an
     optional ``f``. ``noise`` adds Gaussian noise of that standard deviation to every gradient
     (stochastic gradient descent on a surface), drawn from ``np.random.default_rng(seed)``.
-    A start stops when ``|g| <= grad_tol`` or ``f <= loss_tol``, and is frozen when its next point
-    would be non-finite or explode; it then keeps its last point and reports why.
+    A start stops when ``|g| <= grad_tol`` or ``f <= loss_tol``, and diverges at the first step whose
+    gradient, new point, f there or new optimizer state is not finite, or whose point explodes; it then
+    keeps its last point and state (all finite) and reports why and at which step.
     ``lr`` may be an array broadcastable to the batch (e.g. ``(k, 1)`` for ``(k, 2)`` starts).
     """
     pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
@@ -253,23 +286,28 @@ def run(
     grads = np.zeros((steps, *shape))
     taken = np.zeros((steps, *shape))
     history = [np.empty((steps + 1, *np.shape(s))) for s in state0]
+    losses = None if pr.f is None else np.empty((steps + 1, *shape[:-1]))
     points[0] = pr.start
     for h, s in zip(history, state0, strict=True):
         h[0] = s
 
-    def record(t, g, checked, step, p, state):
-        grads[t] = np.where(checked[..., None] & np.isfinite(g), g, 0.0)  # overflow recorded as 0
+    def record(t, g, checked, step, p, state, loss):
+        grads[t] = np.where(checked[..., None] & np.isfinite(g), g, 0.0)  # the step it diverged at: 0
         taken[t], points[t + 1] = step, p
         for h, s in zip(history, state, strict=True):
             h[t + 1] = s
+        if losses is not None:
+            losses[t + 1] = loss
 
     end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol, on_step=record)
     # every start has stopped at step t: the rest of the record repeats the frozen end
     points[end.t + 1 :] = end.point
     for h in history:
         h[end.t + 1 :] = h[end.t]
-    with np.errstate(all="ignore"):
-        losses = pr.f(points) if pr.f is not None else None
+    if losses is not None:
+        with np.errstate(all="ignore"):
+            losses[0] = _loss(pr, pr.start)  # the walk's own first value: a start where f has none diverged at 0
+        losses[end.t + 1 :] = end.loss
 
     return Trajectory(
         optimizer=optimizer,
@@ -305,6 +343,4 @@ def endpoints(
     """
     pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
     end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol)
-    with np.errstate(all="ignore"):
-        losses = pr.f(end.point) if pr.f is not None else None
-    return Endpoints(end.point, losses, end.stopped_at, end.reason, optimizer, pr.hyper)
+    return Endpoints(end.point, end.loss, end.stopped_at, end.reason, optimizer, pr.hyper)

@@ -427,3 +427,87 @@ def test_learning_rates_may_broadcast_but_not_add_starts():
         for fn in (run, endpoints):
             with pytest.raises(ValueError, match=rf"lr of shape \({lr_shape[0]}, .*does not broadcast"):
                 fn(HIMMELBLAU, "sgd", start, 3, lr=np.full(lr_shape, 0.01))
+
+
+# --- divergence is reported at the step it happens (#16) -------------------------------------------
+
+from gdviz.custom import custom_surface  # noqa: E402
+
+BOWL_OF_EXP = custom_surface("exp(x**2+y**2)")  # f(2.4, 2.4) ≈ 1e5; one SGD step lands where f = inf
+CLIFF = custom_surface("-exp(exp(x)) + y**2")  # downhill toward +x, where f reaches -inf near x = 6.56
+
+
+def _states_at(traj, t):
+    return type(traj.states)(*(field[t] for field in traj.states))
+
+
+def _assert_no_inf_kept(traj):
+    _assert_all_finite(traj)
+    for name, field in traj.states._asdict().items():
+        assert np.isfinite(field).all(), f"non-finite values in state {name}"
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+def test_a_step_into_infinite_loss_diverges_at_that_step_not_the_next(optimizer):
+    traj = run(BOWL_OF_EXP, optimizer, (2.4, 2.4), 1000, lr=1e-3)
+    assert traj.diverged and traj.diverged_at == 1 and traj.stopped_at == 1  # it was 2, one step late
+    _assert_no_inf_kept(traj)  # losses[1] was inf, the momentum buffer held the step into it
+    np.testing.assert_array_equal(traj.points, np.broadcast_to([2.4, 2.4], traj.points.shape))
+    np.testing.assert_array_equal(traj.losses, BOWL_OF_EXP.f(np.array([[2.4, 2.4]]))[0])
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_every_optimizer_stops_at_the_first_step_that_is_not_finite(optimizer):
+    lr = 50.0 if optimizer == "adadelta" else 0.5
+    traj = run(CLIFF, optimizer, [0.0, 0.5], 400, lr=lr)
+    assert traj.diverged, traj.reason_text()
+    _assert_no_inf_kept(traj)
+    k = int(traj.diverged_at)
+    _assert_frozen_from(_batched(traj), 0, k - 1)
+    # the step at k really was the first bad one: replayed from the kept point and state, something in it is
+    # not finite (every step before it was recorded, all finite)
+    p, state = traj.points[k - 1], _states_at(traj, k - 1)
+    with np.errstate(all="ignore"):
+        g = CLIFF.grad(p)
+        step, new_state = OPTIMIZERS[optimizer](lr=lr).update(g, state, p)
+        parts = [g, p + step, CLIFF.f(p + step), *new_state]
+    assert not all(np.isfinite(a).all() for a in parts)
+
+
+def _batched(traj):
+    """A single-start Trajectory seen as a batch of one, for the batch helpers above."""
+    from dataclasses import replace
+
+    states = type(traj.states)(*(a if a.ndim == 1 else a[:, None] for a in traj.states))
+    return replace(traj, points=traj.points[:, None], steps=traj.steps[:, None], grads=traj.grads[:, None], states=states)
+
+
+@pytest.mark.filterwarnings("error")
+def test_an_overflowing_optimizer_state_is_divergence_even_when_the_point_stays_finite():
+    # g² = 1e400 overflows Adagrad's sum; the step g / √inf is 0, so the point alone would look fine
+    traj = run(lambda p: np.full_like(p, 1e200), "adagrad", [[0.0, 0.0]], 5, lr=0.1)
+    assert traj.diverged_at.tolist() == [1]
+    assert np.isfinite(traj.states.sum).all() and (traj.points == 0).all()
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_start_where_f_has_no_value_diverges_at_step_zero():
+    s = custom_surface("x**2 - log(x) + y**2")
+    traj = run(s, "adam", [[-1.0, 1.0], [1.0, 1.0]], 20, lr=0.05)
+    assert traj.diverged_at.tolist() == [0, -1] and traj.stopped_at.tolist() == [0, 20]
+    assert (traj.points[:, 0] == [-1.0, 1.0]).all() and (traj.steps[:, 0] == 0).all()
+    assert np.isnan(traj.losses[:, 0]).all() and np.isfinite(traj.losses[:, 1]).all()
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_endpoints_stop_at_the_same_first_bad_step_as_run(optimizer):
+    starts = np.concatenate([[[2.4, 2.4], [0.3, -0.2]], _starts(10, seed=12, surface=BOWL_OF_EXP)])
+    kw = dict(lr=50.0 if optimizer == "adadelta" else 0.5)
+    traj = run(BOWL_OF_EXP, optimizer, starts, 60, **kw)
+    ends = endpoints(BOWL_OF_EXP, optimizer, starts, 60, **kw)
+    assert np.isfinite(ends.final).all() and np.isfinite(ends.losses).all()
+    _assert_endpoints_match_run(ends, traj)
+    _assert_no_inf_kept(traj)
