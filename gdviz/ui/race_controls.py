@@ -62,12 +62,15 @@ def start_point() -> tuple[float, float]:
     return float(st.session_state["start_x"]), float(st.session_state["start_y"])
 
 
+START_FORMAT = "%.4g"  # short: the + and − buttons add 0.1 in binary (2.3 + 0.1 = 2.4000000000000004)
+
+
 def start_inputs() -> tuple[float, float]:
     """The start as two inputs in one row (the race's fragment draws them, so a click on the map, which reruns
     only the fragment, shows in them at once)."""
     c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
-    c1.number_input("Start x", step=0.1, format="%g", key="start_x")
-    c2.number_input("Start y", step=0.1, format="%g", key="start_y")
+    c1.number_input("Start x", step=0.1, format=START_FORMAT, key="start_x")
+    c2.number_input("Start y", step=0.1, format=START_FORMAT, key="start_y")
     c3.caption("…or click the map to start there.")
     return start_point()
 

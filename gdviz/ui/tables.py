@@ -1,14 +1,26 @@
-"""Tables of plain rows, with number formats a reader can take in at a glance."""
+"""Tables of plain rows, with number formats a reader can take in at a glance.
+
+A table is drawn as an HTML table (``st.table``), not a data grid: its cells grow to their text and its
+headers wrap, so no number is ever cut at either end, at a laptop's width or a projector's bigger type.
+Every value is written by ``gdviz.results.readable``; numbers are right-aligned so digits line up.
+"""
 
 from __future__ import annotations
 
+import numbers
+
+import pandas as pd
 import streamlit as st
 
-SCIENTIFIC = ("final loss", "distance to nearest minimum")
-FIXED = ("final x", "final y", "path length")
+from ..results import readable_rows
+
+RIGHT = {"text-align": "right", "white-space": "nowrap"}
 
 
 def results_table(rows: list[dict]) -> None:
-    config = {c: st.column_config.NumberColumn(format="%.3e") for c in SCIENTIFIC}
-    config |= {c: st.column_config.NumberColumn(format="%.4f") for c in FIXED}
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
+    if not rows:
+        return
+    numeric = [c for c in rows[0] if any(isinstance(r.get(c), numbers.Number) for r in rows)]
+    frame = pd.DataFrame(readable_rows(rows))
+    styled = frame.style.hide(axis="index").set_properties(subset=numeric, **RIGHT)
+    st.table(styled)
