@@ -47,16 +47,9 @@ BODIES = {
     "styblinski_tang": "return 0.5 * (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y)",
 }
 
-# the grammar's functions in torch; max and min go through helpers that route a tie as gdviz does
+# the grammar's functions in torch; torch.maximum / torch.minimum split a tie's gradient ½ / ½, as gdviz does
 CALLS = {name: f"torch.{name}" for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")}
-CALLS |= {"max": "maximum", "min": "minimum"}
-HELPER = """def {name}(a, b):
-    \"\"\"{op}(a, b); on a tie the whole gradient goes to a, as in gdviz (torch.{name} would split it).\"\"\"
-    return torch.where(a {compare} b, a, b)
-
-
-"""
-HELPERS = {op: HELPER.format(name=CALLS[op], op=op, compare=c) for op, c in (("max", ">="), ("min", "<="))}
+CALLS |= {"max": "torch.maximum", "min": "torch.minimum"}
 ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 9  # Python's precedence, loosest to tightest
 FLOAT_SAFE = {"const", "+", "-", "*", "neg"}  # constant arithmetic Python floats do exactly as numpy, never raising
 
@@ -112,26 +105,27 @@ def _torch(t: Term, beside_tensor: bool = False) -> tuple[str, int]:
         return f"{wrap(0, ATOM)} ** {wrap(1, ATOM)}", POW
     if t.op not in CALLS:
         raise ValueError(f"the formula uses {t.op!r}, which this snippet cannot write in torch")
+    if t.op in ("max", "min"):  # torch.maximum takes tensors only: max(x, 0) -> torch.maximum(x, torch.tensor(0))
+        args = [(text, p) if a.variables() else (f"torch.tensor({text})", ATOM) for a, (text, p) in zip(t.args, args)]
     return f"{CALLS[t.op]}({', '.join(text for text, _ in args)})", ATOM
 
 
 def torch_function(surface: Surface) -> str:
-    """The source of ``def f(x, y)`` (and any helper it calls) computing ``surface`` in torch."""
+    """The source of ``def f(x, y)`` computing ``surface`` in torch."""
     expr = surface.extras.get("expression")
     if isinstance(expr, Expression):
         text, _ = _torch(expr.term)
         body = f"return {text}" if expr.variables else f"return 0 * x + {text}"  # a tensor, so backward works
-        helpers = "".join(HELPERS[op] for op in sorted(_ops(expr.term)) if op in HELPERS)
         doc = f"f(x, y) = {expr.text.strip()}, the formula typed in gdviz"
     elif surface.name == "quadratic" and "condition" in surface.extras:
-        helpers, doc = "", f"{surface.title}: condition number κ = {surface.extras['condition']:g}"
+        doc = f"{surface.title}: condition number κ = {surface.extras['condition']:g}"
         body = f"return 0.5 * (x**2 + {_float(surface.extras['condition'])[0]} * y**2)"
     elif surface.name in BODIES and SURFACES[surface.name].fxy is surface.fxy:  # the registry's f, any domain
-        helpers, doc, body = "", surface.title, BODIES[surface.name]
+        doc, body = surface.title, BODIES[surface.name]
     else:
         raise ValueError(f"there is no torch version of the surface {surface.title!r}: use a built-in one or a formula")
     lines = "".join(f"    {line}\n" for line in body.split("\n"))
-    return f'{helpers}def f(x, y):\n    """{doc}."""\n{lines}'
+    return f'def f(x, y):\n    """{doc}."""\n{lines}'
 
 
 def snippet_filename(surface_name: str, optimizer: str) -> str:
@@ -177,7 +171,8 @@ p = torch.tensor([$start], dtype=torch.float64, requires_grad=True)
 # the optimizer, every hyperparameter written out under its torch.optim name
 optimizer = torch.optim.$cls([p], $kwargs)
 
-# gdviz stops a run whose point is not finite or flies farther than this from the plot's centre
+# gdviz stops a run at the first step whose gradient, new point, f there or optimizer state is not
+# finite, or whose point flies farther than this from the plot's centre
 center = torch.tensor([$center], dtype=torch.float64)
 limit = $limit
 $noise_block
@@ -196,14 +191,28 @@ def record(step):
         print(f"step {step:5d}   x = {x: .6f}   y = {y: .6f}   f = {value: .6g}")
 
 
+def diverged(gradient_finite):
+    """After a step: whether gdviz would call it divergence (then the path ends before it)."""
+    with torch.no_grad():
+        value = f(p[0], p[1])
+    state = [v for v in optimizer.state[p].values() if torch.is_tensor(v)]
+    finite = gradient_finite and torch.isfinite(p).all() and torch.isfinite(value)
+    return not (finite and all(torch.isfinite(v).all() for v in state)) or (p - center).abs().max() > limit
+
+
 # the loop: gradient at p, then one optimizer step
 record(0)
 for step in range(1, steps + 1):
     optimizer.zero_grad()
-    f(p[0], p[1]).backward()  # p.grad = the gradient of f at p
-$noise_step    optimizer.step()  # p moves by the optimizer's step
-    if not torch.isfinite(p).all() or (p - center).abs().max() > limit:
-        print(f"diverged at step {step}: the point flew off, so the path ends at step {step - 1}")
+    loss = f(p[0], p[1])
+    if not torch.isfinite(loss):  # only possible at the start: gdviz takes no step from there
+        print("f has no finite value at the start: the path ends at step 0")
+        break
+    loss.backward()  # p.grad = the gradient of f at p
+$noise_step    gradient_finite = bool(torch.isfinite(p.grad).all())
+    optimizer.step()  # p moves by the optimizer's step
+    if diverged(gradient_finite):
+        print(f"diverged at step {step}: the step is not finite or flew off, so the path ends at step {step - 1}")
         break
     record(step)
 ''')

@@ -64,7 +64,9 @@ NUMPY_AS_TORCH = SimpleNamespace(
     sigmoid=lambda a: 1 / (1 + np.exp(-a)),
     relu=lambda a: np.maximum(a, 0.0),
     abs=np.abs,
-    where=np.where,
+    maximum=np.maximum,
+    minimum=np.minimum,
+    tensor=np.float64,
 )
 
 
@@ -172,7 +174,7 @@ def assert_same_path(surface, optimizer, start, steps, noise=0.0, seed=0, **hype
     path, printed = torch_path(torch_snippet(surface, optimizer, hyper, start, steps, noise=noise, seed=seed))
     run = gdviz.run(surface, optimizer, start, steps, noise=noise, seed=seed, **hyper)
     n = int(run.stopped_at) + 1  # run freezes the point after a stop; the script's path ends there
-    assert len(path) == (n if run.reason_text() != "diverged" else n - 1)
+    assert len(path) == (n if run.reason_text() != "diverged" else max(n - 1, 1))  # a start without f: path[0]
     np.testing.assert_allclose(path[:, :2], run.points[: len(path)], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(path[:, 2], run.losses[: len(path)], rtol=1e-9, atol=1e-12)
     return run, printed
@@ -195,10 +197,28 @@ def test_torch_takes_gdvizs_noisy_path(optimizer):
     assert np.abs(run.points - clean.points).max() > 1e-3  # the noise moved the path: it was really compared
 
 
-def test_a_tie_in_max_sends_the_gradient_to_the_first_argument():
-    # on the diagonal, gdviz routes max's whole gradient to x; torch.maximum would give each half
+def test_a_tie_in_max_splits_the_gradient_as_torch_does():
+    # on the diagonal torch.maximum gives each argument half of max's gradient, and so does gdviz
     run, _ = assert_same_path(custom_surface("max(x, y)^2"), "sgd", (1.0, 1.0), 1, lr=0.1)
-    np.testing.assert_allclose(run.points[1], (0.8, 1.0))
+    np.testing.assert_allclose(run.points[1], (0.9, 0.9))
+
+
+def test_max_and_min_are_torchs_own_with_no_helper():
+    src = torch_function(custom_surface("max(x, y) + min(x, 2*y)"))
+    assert "torch.maximum(x, y) + torch.minimum(x, 2 * y)" in src
+    assert src.startswith("def f(x, y):")  # no tie-routing helper before it
+
+
+def test_a_step_into_infinite_loss_ends_the_path_at_the_same_step():
+    # gdviz stops at the step whose point has f = inf (#16); the script's divergence test says the same
+    run, printed = assert_same_path(custom_surface("exp(x**2+y**2)"), "sgd", (2.4, 2.4), 50, lr=1e-3)
+    assert run.diverged_at == 1 and "diverged at step 1" in printed
+
+
+def test_an_overflowing_optimizer_state_ends_the_path_at_the_same_step():
+    # at x = 5.9 the gradient is ~4e160: finite, but its square overflows Adagrad's sum (the step itself is 0)
+    run, printed = assert_same_path(custom_surface("exp(exp(x)) + y**2"), "adagrad", (5.9, 1.0), 50, lr=0.1)
+    assert run.diverged_at == 1 and "diverged at step 1" in printed
 
 
 def test_a_diverging_run_ends_where_gdviz_freezes_it():

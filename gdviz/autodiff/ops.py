@@ -3,8 +3,8 @@
 Each function follows the engine's pattern (lift, value, Node with its local gradients as a lambda) and takes Nodes or
 numbers, scalars or arrays, broadcasting like numpy. Where a function has a kink its local gradient
 takes a fixed side, the one torch takes: relu'(0) = 0, abs'(0) = 0. ``maximum``/``minimum`` route the
-whole gradient to the larger/smaller input; on a tie the first argument gets it (as Python's ``max``
-returns its first argument), so gradients stay deterministic; a nan in either gives a nan value.
+whole gradient to the larger/smaller input and split it ½ / ½ on a tie, as ``torch.maximum`` /
+``torch.minimum`` do; a nan in either gives a nan value (and, as in torch, the whole gradient to both).
 """
 
 from __future__ import annotations
@@ -81,23 +81,26 @@ def absolute(a) -> Node:
     return Node("abs", (a,), np.abs(a.value), lambda: (np.sign(a.value),))
 
 
-def _route(first) -> tuple[Value, Value]:
-    """Local gradients (1, 0) where ``first`` holds, else (0, 1)."""
-    return first * ONE, (~first) * ONE
+def _route(a, b, larger: bool) -> tuple[Value, Value]:
+    """Local gradients of max (``larger``) or min as torch gives them: 1 to the winner and 0 to the loser,
+    ½ each on a tie, and 1 to both where neither wins nor ties (a nan)."""
+    a_wins, b_wins = (a > b, a < b) if larger else (a < b, a > b)
+    share = np.where(a == b, 0.5, 1.0)
+    return share * ~b_wins, share * ~a_wins
 
 
 @quiet
 def maximum(a, b) -> Node:
-    """max(a, b); local (1, 0) where a ≥ b (ties to the first argument), else (0, 1)."""
+    """max(a, b); local (1, 0) where a > b, (0, 1) where a < b, (½, ½) on a tie, as torch.maximum."""
     a, b = lift(a), lift(b)
-    return Node("max", (a, b), np.maximum(a.value, b.value), lambda: _route(a.value >= b.value))
+    return Node("max", (a, b), np.maximum(a.value, b.value), lambda: _route(a.value, b.value, larger=True))
 
 
 @quiet
 def minimum(a, b) -> Node:
-    """min(a, b); local (1, 0) where a ≤ b (ties to the first argument), else (0, 1)."""
+    """min(a, b); local (1, 0) where a < b, (0, 1) where a > b, (½, ½) on a tie, as torch.minimum."""
     a, b = lift(a), lift(b)
-    return Node("min", (a, b), np.minimum(a.value, b.value), lambda: _route(a.value <= b.value))
+    return Node("min", (a, b), np.minimum(a.value, b.value), lambda: _route(a.value, b.value, larger=False))
 
 
 # op name -> function of that many Nodes; "pow" (x**c) also takes its constant exponent c

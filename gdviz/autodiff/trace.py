@@ -35,8 +35,8 @@ GATES = {
     "+": "add distributes: every input gets the upstream gradient unchanged",
     "-": "subtract distributes: the first input gets the upstream gradient, the second its negative",
     "*": "multiply swaps: the local gradient of one input is the other input's value",
-    "max": "max routes: the larger input gets the whole gradient, the other 0 (a tie goes to the first)",
-    "min": "min routes: the smaller input gets the whole gradient, the other 0 (a tie goes to the first)",
+    "max": "max routes: the larger input gets the whole gradient, the other 0 (a tie splits it ½ and ½, as in torch)",
+    "min": "min routes: the smaller input gets the whole gradient, the other 0 (a tie splits it ½ and ½, as in torch)",
 }
 
 

@@ -207,10 +207,10 @@ def test_a_long_chain_needs_no_recursion():
     [
         (lambda a: relu(a), 0.0),  # torch's side of the kink
         (lambda a: absolute(a), 0.0),
-        (lambda a: maximum(a, 0.0), 1.0),  # ties go to the first argument
-        (lambda a: maximum(0.0, a), 0.0),
-        (lambda a: minimum(a, 0.0), 1.0),
-        (lambda a: minimum(0.0, a), 0.0),
+        (lambda a: maximum(a, 0.0), 0.5),  # a tie splits the gradient, as torch.maximum does
+        (lambda a: maximum(0.0, a), 0.5),
+        (lambda a: minimum(a, 0.0), 0.5),
+        (lambda a: minimum(0.0, a), 0.5),
         (lambda a: pow_const(a, 0), 0.0),  # d(a**0)/da = 0, even at 0
         (lambda a: power(a, const(2.0)), 0.0),
     ],
@@ -221,11 +221,11 @@ def test_kinks_take_the_documented_side(fn, expected):
     assert a.grad == expected
 
 
-def test_max_and_min_route_the_whole_gradient():
+def test_max_and_min_route_the_whole_gradient_and_split_it_on_a_tie():
     a, b = variable(np.array([1.0, 5.0, 2.0]), "a"), variable(np.array([3.0, 4.0, 2.0]), "b")
     backward(maximum(a, b) * 10.0)
-    np.testing.assert_array_equal(a.grad, [0.0, 10.0, 10.0])
-    np.testing.assert_array_equal(b.grad, [10.0, 0.0, 0.0])
+    np.testing.assert_array_equal(a.grad, [0.0, 10.0, 5.0])
+    np.testing.assert_array_equal(b.grad, [10.0, 0.0, 5.0])
 
 
 def test_power_with_a_zero_base_has_torchs_exponent_gradient():
@@ -269,3 +269,43 @@ def test_unbroadcast_sums_the_axes_broadcasting_made(g_shape, shape, expected):
     out = unbroadcast(np.ones(g_shape), shape)
     assert np.shape(out) == shape
     np.testing.assert_array_equal(out, np.full(shape, expected))
+
+
+# what torch 2.13 gives (float64), printed by tests/fixtures/make_tie_refs.py: (op, a, b, a.grad, b.grad) after
+# torch.maximum(a, b).backward() or torch.minimum; torch.maximum(a, a) gives a.grad = 1.0 (two halves)
+TORCH_TIES = [
+    ("max", 2.0, 2.0, 0.5, 0.5),
+    ("min", 2.0, 2.0, 0.5, 0.5),
+    ("max", 3.0, 2.0, 1.0, 0.0),
+    ("min", 3.0, 2.0, 0.0, 1.0),
+    ("max", 2.0, np.nan, 1.0, 1.0),
+    ("min", np.nan, 2.0, 1.0, 1.0),
+]
+
+
+@pytest.mark.parametrize("op, a0, b0, ga, gb", TORCH_TIES)
+def test_max_and_min_give_torchs_gradients_at_ties(op, a0, b0, ga, gb):
+    a, b = variable(a0, "a"), variable(b0, "b")
+    backward({"max": maximum, "min": minimum}[op](a, b))
+    assert (a.grad, b.grad) == (ga, gb)
+
+
+def test_max_of_a_variable_with_itself_gives_it_the_whole_gradient():
+    for fn in (maximum, minimum):
+        a = variable(2.0, "a")
+        backward(fn(a, a))  # torch.maximum(a, a): ½ through each argument, 1 in all
+        assert a.grad == 1.0
+
+
+@pytest.mark.parametrize("fn", [maximum, minimum])
+def test_max_and_min_match_finite_differences_away_from_ties(fn):
+    rng = np.random.default_rng(0)
+    a0, b0 = rng.normal(size=50), rng.normal(size=50)
+    a, b = variable(a0, "a"), variable(b0, "b")
+    backward(fn(a, b) ** 2)
+    h = 1e-6
+    for var, x0, other, first in ((a, a0, b0, True), (b, b0, a0, False)):
+        def g(x):
+            return np.asarray(fn(x, other).value if first else fn(other, x).value) ** 2
+
+        np.testing.assert_allclose(var.grad, (g(x0 + h) - g(x0 - h)) / (2 * h), rtol=1e-6, atol=1e-8)
