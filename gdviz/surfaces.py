@@ -30,9 +30,10 @@ class Surface:
     latex: str
     start: tuple[float, float]
     description: str
-    lipschitz: float | None = None  # constant curvature bound L where one exists: GD is stable for lr < 2/L
+    lipschitz: float | None = None  # constant bound L on |curvature| where one exists (sweep.stability_limit)
     log_levels: bool = False  # values span orders of magnitude: contour on a log scale
     extras: dict = field(default_factory=dict)
+    stability_note: str = ""  # why no learning rate 2/L bounds plain GD here, where the general reason won't do
 
     def f(self, p) -> np.ndarray:
         """Values at points ``p`` of shape ``(..., 2)``; returns shape ``(...)``."""
@@ -52,6 +53,19 @@ class Surface:
         with np.errstate(all="ignore"):
             Z = self.fxy(*np.meshgrid(xs, ys))
         return xs, ys, np.asarray(Z, dtype=np.float64)
+
+    def hessian(self, p) -> np.ndarray:
+        """Hessians at points ``p`` of shape ``(..., 2)``, shape ``(..., 2, 2)``: centered differences of
+        the analytic gradient (step 1e-5 relative), symmetrized."""
+        p = np.asarray(p, dtype=np.float64)
+        h = 1e-5 * np.maximum(1.0, np.abs(p))
+        rows = []
+        for i in range(2):
+            e = np.zeros_like(p)
+            e[..., i] = h[..., i]
+            rows.append((self.grad(p + e) - self.grad(p - e)) / (2 * h[..., i, None]))
+        H = np.stack(rows, axis=-2)
+        return 0.5 * (H + np.swapaxes(H, -1, -2))
 
     @property
     def global_minima(self) -> np.ndarray:
@@ -233,6 +247,7 @@ SURFACES: dict[str, Surface] = {
         start=(-1.8, 0.001),
         description="Flat at the centre, downhill only along y: who escapes, and how fast?",
         lipschitz=2.0,
+        stability_note="x² − y² curves down along y, so GD moves away from the saddle at every learning rate.",
     ),
     "monkey_saddle": Surface(
         name="monkey_saddle",
@@ -244,6 +259,8 @@ SURFACES: dict[str, Surface] = {
         latex=r"f(x, y) = x^3 - 3xy^2",
         start=(0.8, 0.02),
         description="A saddle whose Hessian vanishes too: no second-order hint of the way down.",
+        stability_note="x³ − 3xy² curves down in some direction everywhere but at its centre and has no minimum, "
+        "so no learning rate makes GD settle.",
     ),
     "beale": Surface(
         name="beale",

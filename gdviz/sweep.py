@@ -2,7 +2,8 @@
 
 k learning rates run as ONE vectorized walk: k copies of ``start`` with ``lr`` of shape ``(k, 1)``,
 through ``endpoints``, so each entry equals the scalar run at that learning rate bit for bit.
-``stability_limit`` gives the classic edge 2 / L for surfaces whose curvature is bounded by a constant L.
+``stability_limit`` gives the classic edge 2 / L for surfaces whose curvature is positive and bounded by a
+constant L, and ``stability_reason`` says in words why a surface has none.
 """
 
 from __future__ import annotations
@@ -90,9 +91,34 @@ def lr_sweep(
     )
 
 
+CURVATURE_GRID = 9  # points per axis where stability_limit checks that the curvature is positive
+
+
+def _curves_up_everywhere(surface: Surface) -> bool:
+    """Whether the Hessian is positive definite all over the domain (checked on a small grid)."""
+    (x0, x1), (y0, y1) = surface.domain
+    X, Y = np.meshgrid(np.linspace(x0, x1, CURVATURE_GRID), np.linspace(y0, y1, CURVATURE_GRID))
+    with np.errstate(all="ignore"):
+        eig = np.linalg.eigvalsh(surface.hessian(np.stack([X, Y], axis=-1)))
+    return bool(np.isfinite(eig).all() and (eig > 0).all())
+
+
 def stability_limit(surface: Surface) -> float | None:
-    """2 / L, the largest learning rate at which plain GD is stable, where the surface's curvature
-    is bounded by a constant L (quadratic, booth, matyas, saddle); None where it is not."""
-    if surface.lipschitz is None:
+    """2 / L, the largest learning rate at which plain GD is stable, where the surface's curvature is
+    positive definite and bounded by a constant L (quadratic, booth, matyas); None where it is not: a
+    saddle's curvature is bounded (|curvature| ≤ 2) but negative along y, where GD moves away at every
+    learning rate. ``stability_reason`` says why in words."""
+    if surface.lipschitz is None or surface.stability_note or not _curves_up_everywhere(surface):
         return None
     return 2.0 / surface.lipschitz
+
+
+def stability_reason(surface: Surface) -> str | None:
+    """One sentence a sweep can print where ``stability_limit`` draws no line; None where it draws one."""
+    if stability_limit(surface) is not None:
+        return None
+    if surface.stability_note:
+        return surface.stability_note
+    if surface.lipschitz is not None:  # bounded curvature that is not positive everywhere
+        return "this surface curves down somewhere, and there GD moves away at every learning rate."
+    return "the curvature changes from place to place, so no single learning rate marks where plain GD turns unstable."

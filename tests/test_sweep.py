@@ -4,12 +4,15 @@ The reference for each entry of a sweep is ``run`` at that learning rate alone; 
 where GD diverges on a quadratic is the classic 2 / L.
 """
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from gdviz import OPTIMIZERS, SURFACES, log_lrs, lr_sweep, quadratic, run, stability_limit
+from gdviz.custom import custom_surface
+from gdviz.sweep import stability_reason
 from gdviz.trajectory import DIVERGED, GRAD_TOL, MAX_STEPS
 
 HIMMELBLAU = SURFACES["himmelblau"]
@@ -67,9 +70,33 @@ def test_stability_limit_values():
     assert stability_limit(quadratic(1.0)) == pytest.approx(2.0)
     assert stability_limit(SURFACES["booth"]) == pytest.approx(2 / 18)
     assert stability_limit(SURFACES["matyas"]) == pytest.approx(2.0)
-    assert stability_limit(SURFACES["saddle"]) == pytest.approx(1.0)
-    for name in ("himmelblau", "rosenbrock", "beale", "rastrigin", "monkey_saddle"):
+    for name in ("himmelblau", "rosenbrock", "beale", "rastrigin", "monkey_saddle", "saddle"):
         assert stability_limit(SURFACES[name]) is None, name
+
+
+def test_the_saddle_has_no_stability_limit_because_gd_diverges_at_every_learning_rate():
+    # |curvature| ≤ 2 on x² − y², but along y it is −2: 2/L = 1 was drawn as a limit that is not one
+    s = SURFACES["saddle"]
+    sweep = lr_sweep(s, "sgd", s.start, log_lrs(1e-3, 0.9, 12), 20000)
+    assert sweep.diverged.all(), sweep.reason
+    assert stability_limit(s) is None
+    assert stability_reason(s) == "x² − y² curves down along y, so GD moves away from the saddle at every learning rate."
+
+
+def test_a_bounded_curvature_that_is_not_positive_gives_no_limit_and_says_why():
+    s = dataclasses.replace(SURFACES["saddle"], stability_note="")  # no sentence of its own: the core's
+    assert stability_limit(s) is None and "curves down" in stability_reason(s)
+    bowl = dataclasses.replace(quadratic(4.0), lipschitz=4.0)
+    assert stability_limit(bowl) == pytest.approx(0.5) and stability_reason(bowl) is None
+
+
+@pytest.mark.parametrize("name", sorted(SURFACES))
+def test_every_surface_has_a_line_or_a_sentence(name):
+    s = SURFACES[name]
+    limit, reason = stability_limit(s), stability_reason(s)
+    assert (limit is None) != (reason is None), name
+    assert reason is None or (reason.endswith(".") and len(reason) < 140)
+    assert stability_reason(custom_surface("x**2 + y**2")).startswith("the curvature changes")
 
 
 def test_log_lrs():

@@ -12,7 +12,7 @@ from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows
 from ..surfaces import Surface
-from ..sweep import log_lrs, stability_limit
+from ..sweep import log_lrs, stability_limit, stability_reason
 from ..trajectory import Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from .literal import md_escape, quoted
@@ -234,7 +234,11 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
         sweep_figure(out, f_star, limit),
         f"The final loss of a whole run of {settings.steps} steps against its learning rate, all else equal; "
         "crosses mark runs that diverged"
-        + ("; the dashed line is 2/L, beyond which plain GD cannot be stable." if limit else "."),
+        + (
+            "; the dashed line is 2/L, beyond which plain GD cannot be stable."
+            if limit
+            else f". No 2/L line here: {stability_reason(surface)}"
+        ),
         key="sweep_chart",
     )
 
