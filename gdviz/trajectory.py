@@ -148,9 +148,9 @@ class _End(NamedTuple):
 def _finite_state(state: NamedTuple, batch: tuple) -> np.ndarray:
     """Per start, whether every per-start field of an optimizer state is finite; shape ``batch``."""
     ok = np.ones(batch, dtype=bool)
-    for field in state:
-        if np.ndim(field) > len(batch):  # (*B, 2); a shared step counter is () and always finite
-            ok &= np.isfinite(field).all(axis=-1)
+    for values in state:
+        if np.ndim(values) > len(batch):  # (*B, 2); a shared step counter is () and always finite
+            ok &= np.isfinite(values).all(axis=-1)
     return ok
 
 
