@@ -4,7 +4,8 @@
 which serves through starlette: tornado is no longer installed) and speaks the installed package's protobufs the
 way the frontend does: every rerun sends a ``rerun_script`` BackMsg carrying the FULL widget state
 (each rendered widget's id and current value, defaults included), the query string the server last
-set, the page, and the hashes of the cached messages it holds. ``await c.rerun(...)`` returns a
+set, the page, and the hashes of the cached messages it holds. A widget drawn inside an ``st.fragment``
+reruns only its fragment (the BackMsg names the fragment), as in the browser; the rest of the page stays. ``await c.rerun(...)`` returns a
 ``Run`` once the script finishes (reruns chained by callbacks or ``st.rerun`` included): the
 elements of the last script run, every exception element, and the seconds it took. Below it: the
 server side of a benchmark (start, health, stop, the resident memory of its process tree).
@@ -29,7 +30,11 @@ from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.Slider_pb2 import Slider
 from websockets.asyncio.client import connect
 
-DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+DONE = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
 
 
 def user_key(widget_id: str) -> str:
@@ -92,6 +97,8 @@ class StClient:
         self.ws = None
         self.widgets: dict[str, tuple[str, object]] = {}
         self.rendered: dict[str, tuple[str, object]] = {}  # widget id -> (kind, proto) as last drawn
+        self.fragment: dict[str, str] = {}  # widget id -> the id of the st.fragment that drew it ("" for none)
+        self.elements: dict[tuple, tuple] = {}  # delta path -> (kind, proto) on screen after the last run
         self.pages: dict[str, str] = {}  # url path ("" = default page) -> page_script_hash
         self.page_hash, self.page_path = "", ""
         self.query_string = ""
@@ -139,6 +146,10 @@ class StClient:
             _put(cs.widget_states.widgets.add(), wid, f, v)
         if click is not None:
             cs.widget_states.widgets.add(id=self.key_id(click), trigger_value=True)
+        acted = {self.key_id(k) for k in [*(set_ or {}), *([click] if click is not None else [])]}
+        fragments = {self.fragment.get(w, "") for w in acted}
+        if page is None and len(fragments) == 1 and "" not in fragments:  # the browser reruns only that fragment
+            cs.fragment_id = fragments.pop()
         cs.cached_message_hashes.extend(self._cache)
         ci = cs.context_info
         ci.timezone, ci.timezone_offset, ci.locale, ci.is_embedded, ci.color_scheme = "UTC", 0, "en-US", False, "light"
@@ -147,13 +158,13 @@ class StClient:
         t0 = time.perf_counter()
         await self.ws.send(state.SerializeToString())
         run = Run(0.0)
-        await asyncio.wait_for(self._receive(run), self.timeout)
+        await asyncio.wait_for(self._receive(run, bool(cs.fragment_id)), self.timeout)
         run.seconds = time.perf_counter() - t0
         return run
 
-    async def _receive(self, run: Run) -> None:
-        elements: dict[tuple, tuple] = {}
-        rendered: set[str] = set()
+    async def _receive(self, run: Run, fragment_run: bool) -> None:
+        elements: dict[tuple, tuple] = dict(self.elements) if fragment_run else {}  # a fragment redraws its part
+        rendered: set[str] = set(self.rendered) if fragment_run else set()
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await self.ws.recv())
@@ -186,6 +197,7 @@ class StClient:
                     run.exceptions.append(f"{el.type}: {el.message}")
                 if "id" in el.DESCRIPTOR.fields_by_name and el.id:
                     rendered.add(el.id)
+                    self.fragment[el.id] = msg.delta.fragment_id
                     self._mount(el_kind, el)
             elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
                 run.exceptions.append(f"compile: {msg.session_event.script_compilation_exception.message}")
@@ -193,6 +205,7 @@ class StClient:
                 run.exceptions.append(f"page not found: {msg.page_not_found.page_name}")
             elif kind == "script_finished" and msg.script_finished in DONE:
                 self._finish(rendered)
+                self.elements = elements
                 run.elements = [elements[p] for p in sorted(elements)]
                 return
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .janitor import keep_tidy
 from .links import AFTER, fields_of
 from .nav import PAGES
 from .sidebar import share_box, shared_sidebar
@@ -35,6 +36,7 @@ def _navigation():
 
 def app_frame() -> None:
     """app.py: draw the frame, then run the page the URL names inside it."""
+    keep_tidy()
     page = _navigation()
     fields = fields_of(page.url_path)
     apply_url(page.url_path, fields, AFTER.get(page.url_path))

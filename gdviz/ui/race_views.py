@@ -19,6 +19,7 @@ from .literal import md_escape, quoted
 from .exports import race_downloads
 from .figures import show_figure
 from .frame import relink
+from .lane import LaneFull
 from .race_controls import RaceSettings, set_start, start_inputs
 from .runs import CUSTOM, basins, race, race_stage, sweeps
 from .sidebar import projecting
@@ -56,6 +57,13 @@ def _race_view(surface: Surface, settings: RaceSettings, open_at: int, tail) -> 
         st.info("Pick at least one optimizer in the sidebar to start the race.")
     if problems or not settings.optimizers:
         return
+    try:
+        _race_or_own(surface, settings, own, open_at, tail)
+    except LaneFull as e:
+        st.warning(f"{e} Your settings are kept.")
+
+
+def _race_or_own(surface: Surface, settings: RaceSettings, own: bool, open_at: int, tail) -> None:
     if own:
         (show_basins if settings.view == "Basin map" else show_sweep)(surface, settings)
         return

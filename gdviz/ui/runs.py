@@ -9,10 +9,8 @@ used entries go first), and the bounds add up to 250 MB (tests/ui/test_cache_bud
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import threading
 
 import numpy as np
 import streamlit as st
@@ -26,6 +24,7 @@ from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
 from ..viz.race import race_panels
 from ..viz.stage import stage_spec
+from .lane import turn
 
 CUSTOM = "custom"  # the surface the student types as a formula
 SurfaceKey = tuple[str, float, str, float]  # (name, condition, formula, extent): surface_for's arguments
@@ -38,21 +37,6 @@ def surface_for(name: str, condition: float = 10.0, formula: str = "", extent: f
     if name == CUSTOM:
         return custom_surface(formula, ((-extent, extent), (-extent, extent)))
     return quadratic(condition) if name == "quadratic" else SURFACES[name]
-
-
-HEAVY_SECONDS = 0.5  # work estimated above this takes turns with other heavy work, server-wide
-_heavy_turn = threading.BoundedSemaphore(1)  # deliberately shared by every session: the server's one queue
-
-
-@contextlib.contextmanager
-def taking_turns(seconds: float):
-    """Around a computation estimated at ``seconds``: heavy ones run one at a time (the others wait their
-    turn), so five visitors' heavy runs never starve a light one of the shared CPU; light ones just run."""
-    if seconds < HEAVY_SECONDS:
-        yield
-        return
-    with _heavy_turn:
-        yield
 
 
 @st.cache_data(max_entries=128, max_size="80MB", show_spinner=False)
@@ -75,7 +59,8 @@ def race(
     s = surface_for(*surface)
     runs, fans, errors = {}, {}, {}
     fan = seeds if noise > 0 else 0
-    with taking_turns(run_seconds(s, steps, 1, len(choices)) + (run_seconds(s, steps, fan, len(choices)) if fan else 0)):
+    seconds = run_seconds(s, steps, 1, len(choices)) + (run_seconds(s, steps, fan, len(choices)) if fan else 0)
+    with turn(seconds, "This race"):
         for name, hyper in choices:
             try:
                 runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **dict(hyper))
@@ -111,7 +96,7 @@ def race_stage(
 @st.cache_data(max_entries=16, max_size="20MB", show_spinner="Running every start of the grid…")
 def basins(surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
     s = surface_for(*surface)
-    with taking_turns(run_seconds(s, steps, n * n)):
+    with turn(run_seconds(s, steps, n * n), "This basin map"):
         return basin_map(s, optimizer, n=n, steps=steps, **dict(hyper))
 
 
@@ -122,7 +107,7 @@ def sweeps(
     """One vectorized sweep per optimizer over ``lrs``; its own lr setting is replaced by the sweep's."""
     s = surface_for(*surface)
     out, errors = {}, {}
-    with taking_turns(run_seconds(s, steps, len(lrs), len(choices))):
+    with turn(run_seconds(s, steps, len(lrs), len(choices)), "This sweep"):
         for name, hyper in choices:
             try:
                 out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, **{k: v for k, v in hyper if k != "lr"})

@@ -52,3 +52,20 @@ def test_heavy_views_are_refused_in_a_sentence(known_speed, view, params, what):
     assert any(what in e.value and "would keep the shared server busy" in e.value for e in at.error), [
         e.value for e in at.error
     ]
+
+
+def test_heavy_work_refused_by_a_full_lane_gets_a_sentence_and_keeps_the_settings(monkeypatch):
+    from gdviz.ui import lane
+
+    monkeypatch.setattr(lane, "HEAVY_SECONDS", 0.0)  # every run is heavy here …
+    monkeypatch.setattr(lane, "MAX_WAITING", 0)  # … and the lane's queue is full
+    at = open_link("pages/race.py", {"opt": "sgd,adam", "steps": "317"})  # settings no other test has cached
+    no_exceptions(at)
+    (warning,) = [w.value for w in at.warning if "busy" in w.value]
+    assert "This race did not start" in warning and "Your settings are kept" in warning
+    assert not stages(at)
+    assert at.number_input(key="steps").value == 317 and at.multiselect(key="optimizers").value == ["sgd", "adam"]
+    monkeypatch.setattr(lane, "MAX_WAITING", 4)  # the lane has room again: the same settings race
+    at.run()
+    no_exceptions(at)
+    assert stages(at) and not [w for w in at.warning if "busy" in w.value]

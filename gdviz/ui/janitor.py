@@ -1,0 +1,90 @@
+"""Memory comes back when the class has gone: once no visitor has been connected for ``IDLE_SECONDS``,
+every st.cache_data entry goes, and the freed memory is handed back to the operating system.
+
+The caches are bounded (250 MB together) but keep their entries while the server lives; after a
+lesson that is up to 250 MB nobody will ask for again. One watcher thread per server process looks
+every ``EVERY`` seconds at how many sessions are connected. Streamlit itself drops a disconnected
+session ``server.disconnectedSessionTTL`` seconds after its tab closed (.streamlit/config.toml).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import streamlit as st
+
+IDLE_SECONDS = 60.0  # no session connected this long: the caches go
+EVERY = 10.0  # seconds between two looks
+
+_log = logging.getLogger(__name__)
+
+
+def connected_sessions() -> int | None:
+    """Sessions with an open websocket now; None where Streamlit's runtime cannot tell (no server: AppTest)."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return None
+    try:
+        return runtime.get_instance()._session_mgr.num_active_sessions()  # no public API says it (1.67)
+    except AttributeError:
+        return None
+
+
+def release_memory() -> None:
+    """Drop every cached data entry and give the freed heap back to the system (glibc's malloc_trim)."""
+    st.cache_data.clear()
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
+class Janitor:
+    """Calls ``release`` once after ``idle`` seconds in which ``count`` said 0 each time it was asked."""
+
+    def __init__(self, count: Callable[[], int | None], release: Callable[[], None], idle: float = IDLE_SECONDS):
+        self.count, self.release, self.idle = count, release, idle
+        self.empty_since: float | None = None
+        self.released = False
+
+    def look(self, now: float) -> None:
+        n = self.count()
+        if n is None or n > 0:
+            self.empty_since, self.released = None, False
+            return
+        self.empty_since = now if self.empty_since is None else self.empty_since
+        if not self.released and now - self.empty_since >= self.idle:
+            self.release()
+            self.released = True  # once per quiet spell: nothing is cached again until someone comes
+
+
+_started = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def keep_tidy() -> None:
+    """Start the server's watcher (once per process; every page calls this)."""
+    global _thread
+    with _started:
+        if _thread is not None or connected_sessions() is None:
+            return
+        janitor = Janitor(connected_sessions, release_memory)
+
+        def watch() -> None:
+            while True:
+                time.sleep(EVERY)
+                try:
+                    janitor.look(time.monotonic())
+                except Exception:  # a watcher must never die of one bad look
+                    _log.exception("gdviz janitor")
+
+        _thread = threading.Thread(target=watch, name="gdviz-janitor", daemon=True)
+        _thread.start()

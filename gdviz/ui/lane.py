@@ -1,0 +1,106 @@
+"""The server's one lane for heavy work: first come, first served, one at a time, and a short queue.
+
+A class shares two cores. Work estimated at ``HEAVY_SECONDS`` or more (a long race, a basin map, a
+random search at the notebook's scale) takes its turn in this lane, so five visitors' heavy settings
+never take both cores from the clicks of twenty-five others; light work never enters it. The queue is
+bounded: when ``MAX_WAITING`` runs already wait, a new one is refused at once with a sentence saying
+how long it would wait (``LaneFull``), instead of joining a line that would outlast the lesson.
+
+While a run waits, ``on_wait(place, seconds)`` is called at least every ``POLL`` seconds with its place
+in the line (1: next) and the estimated seconds of work ahead of it, so a page can show both. A page's
+script stopped while waiting (the visitor left, or clicked something else) leaves the line, and so
+frees its place for the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+
+HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in the lane
+MAX_WAITING = 4  # runs that may wait behind the running one; the next is refused
+POLL = 0.25  # seconds between two calls of a waiting run's on_wait
+
+
+class LaneFull(RuntimeError):
+    """The lane's queue is full; ``str(e)`` is the sentence to show."""
+
+
+class _Lane:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._waiting: deque[int] = deque()
+        self._estimates: dict[int, float] = {}
+        self._running: int | None = None
+        self._started = 0.0
+        self._tickets = itertools.count()
+
+    def _ahead(self, ticket: int) -> tuple[int, float]:
+        """(place in line counting the running run, estimated seconds of work before ``ticket`` starts)."""
+        before = list(itertools.takewhile(lambda t: t != ticket, self._waiting))
+        seconds = sum(self._estimates[t] for t in before)
+        if self._running is not None:
+            seconds += max(self._estimates[self._running] - (time.monotonic() - self._started), 0.0)
+        return len(before) + (self._running is not None), seconds
+
+    @contextlib.contextmanager
+    def turn(self, seconds: float, what: str, on_wait: Callable[[int, float], None] | None) -> Iterator[None]:
+        with self._cond:
+            if len(self._waiting) >= MAX_WAITING:
+                n, wait = self._ahead(-1)
+                raise LaneFull(
+                    f"The server is busy with {n} long run{'' if n == 1 else 's'} of other visitors (about "
+                    f"{wait:,.0f} s of work): {what} did not start. Try again in a minute, or ask for less work."
+                )
+            ticket = next(self._tickets)
+            self._waiting.append(ticket)
+            self._estimates[ticket] = seconds
+        try:
+            while True:
+                with self._cond:
+                    if self._running is None and self._waiting[0] == ticket:
+                        self._waiting.popleft()
+                        self._running, self._started = ticket, time.monotonic()
+                        break
+                    self._cond.wait(POLL)
+                    place, wait = self._ahead(ticket)
+                if on_wait is not None:
+                    on_wait(place, wait)  # outside the lock: it draws, and may raise when the script stops
+        except BaseException:
+            with self._cond:
+                if ticket in self._waiting:
+                    self._waiting.remove(ticket)
+                del self._estimates[ticket]
+                self._cond.notify_all()
+            raise
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._running = None
+                del self._estimates[ticket]
+                self._cond.notify_all()
+
+    def waiting(self) -> int:
+        with self._cond:
+            return len(self._waiting)
+
+
+_LANE = _Lane()  # deliberately one per server process: every session's heavy work shares it
+
+
+def turn(seconds: float, what: str = "This run", on_wait: Callable[[int, float], None] | None = None):
+    """Around work estimated at ``seconds``: heavy work runs in the lane (waiting its turn, or refused with
+    ``LaneFull`` when the queue is full); light work runs at once."""
+    if seconds < HEAVY_SECONDS:
+        return contextlib.nullcontext()
+    return _LANE.turn(seconds, what, on_wait)
+
+
+def waiting() -> int:
+    """How many heavy runs wait for their turn now."""
+    return _LANE.waiting()

@@ -1,0 +1,104 @@
+"""The server's heavy lane: one heavy run at a time in arrival order, a bounded queue, light work never waits,
+and a waiting run learns its place and leaves the line when its script stops."""
+
+import threading
+import time
+
+import pytest
+
+from gdviz.ui import lane
+
+
+class Holder:
+    """A heavy run in its own thread that holds the lane until released."""
+
+    def __init__(self, name: str, order: list, places: list | None = None):
+        self.held, self.release = threading.Event(), threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(name, order, places), daemon=True)
+        self.thread.start()
+
+    def _run(self, name, order, places):
+        try:
+            with lane.turn(10.0, name, on_wait=None if places is None else lambda p, s: places.append(p)):
+                order.append(name)
+                self.held.set()
+                self.release.wait(5)
+        except BaseException as e:  # noqa: BLE001 - reported to the test
+            self.error = e
+            self.held.set()
+
+    def finish(self):
+        self.release.set()
+        self.thread.join(5)
+        assert not self.thread.is_alive()
+
+
+def _until(condition, seconds=5.0):
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_heavy_runs_take_turns_in_arrival_order_and_light_work_runs_beside_them():
+    order: list[str] = []
+    first = Holder("first", order)
+    assert first.held.wait(5)
+    places: list[int] = []
+    second = Holder("second", order, places)
+    _until(lambda: lane.waiting() == 1)
+    third = Holder("third", order)
+    _until(lambda: lane.waiting() == 2)
+    with lane.turn(lane.HEAVY_SECONDS / 2):  # light: at once, beside the heavy one
+        order.append("light")
+    _until(lambda: places)  # the waiting run is told its place within a poll
+    assert order == ["first", "light"] and places[0] == 1  # one run ahead of it: the running one
+    first.finish()
+    assert second.held.wait(5)
+    assert order == ["first", "light", "second"]  # not third: arrival order
+    second.finish()
+    assert third.held.wait(5)
+    third.finish()
+    assert order == ["first", "light", "second", "third"]
+    assert lane.waiting() == 0
+
+
+def test_a_full_queue_refuses_at_once_with_a_sentence_and_the_line_moves_on():
+    order: list[str] = []
+    running = Holder("running", order)
+    assert running.held.wait(5)
+    waiting = [Holder(f"w{i}", order) for i in range(lane.MAX_WAITING)]
+    _until(lambda: lane.waiting() == lane.MAX_WAITING)
+    t0 = time.monotonic()
+    with pytest.raises(lane.LaneFull, match=r"busy with \d+ long runs of other visitors .*This basin map did not start"):
+        with lane.turn(3.0, "This basin map"):
+            pass
+    assert time.monotonic() - t0 < lane.POLL  # refused without waiting
+    running.finish()
+    for w in waiting:
+        assert w.held.wait(5)
+        w.finish()
+    assert order == ["running"] + [f"w{i}" for i in range(lane.MAX_WAITING)]
+
+
+def test_a_run_whose_script_stops_while_waiting_leaves_the_line():
+    order: list[str] = []
+    running = Holder("running", order)
+    assert running.held.wait(5)
+
+    class Stopped(Exception):
+        pass
+
+    def stop_when_told(place, seconds):
+        raise Stopped  # what Streamlit raises at a script's next st call once its session has gone
+
+    with pytest.raises(Stopped):
+        with lane.turn(10.0, "gone", on_wait=stop_when_told):
+            order.append("gone")
+    assert lane.waiting() == 0
+    after = Holder("after", order)
+    running.finish()
+    assert after.held.wait(5)
+    after.finish()
+    assert order == ["running", "after"]
