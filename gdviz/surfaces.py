@@ -89,6 +89,28 @@ def _minima(*points) -> np.ndarray:
     return np.array(points, dtype=np.float64).reshape(-1, 2)
 
 
+def newton_minima(surface: Surface, seeds, iterations: int = 60) -> np.ndarray:
+    """The local minima Newton's method reaches from ``seeds`` (k, 2): each seed refined on the analytic
+    gradient (Hessian by differences) to the last bit, kept where it settled inside the domain with a
+    positive definite Hessian, duplicates merged; shape (m, 2), in the order of the seeds."""
+    p = np.array(seeds, dtype=np.float64).reshape(-1, 2)
+    with np.errstate(all="ignore"):
+        for _ in range(iterations):
+            step = np.linalg.solve(surface.hessian(p), -surface.grad(p)[..., None])[..., 0]
+            p = p + np.where(np.isfinite(step), step, 0.0)
+        settled = np.linalg.norm(step, axis=-1) <= 1e-9 * np.maximum(1.0, np.abs(p).max(axis=-1))
+        curves_up = (np.linalg.eigvalsh(surface.hessian(p)) > 0).all(axis=-1)
+    (x0, x1), (y0, y1) = surface.domain
+    inside = (p[:, 0] > x0) & (p[:, 0] < x1) & (p[:, 1] > y0) & (p[:, 1] < y1)
+    p = p[settled & curves_up & inside & np.isfinite(p).all(axis=-1)]
+    width = max(hi - lo for lo, hi in surface.domain)
+    kept: list[np.ndarray] = []
+    for q in p:
+        if all(np.linalg.norm(q - k) > 1e-6 * width for k in kept):
+            kept.append(q)
+    return np.array(kept, dtype=np.float64).reshape(-1, 2)
+
+
 def quadratic(condition: float = 10.0) -> Surface:
     """The long valley ½(x² + κy²): a bowl whose Hessian has eigenvalues 1 and κ (the condition number)."""
     if not condition >= 1:
@@ -227,6 +249,19 @@ def _rastrigin_minima() -> np.ndarray:
     return p[np.argsort(np.abs(p).sum(axis=-1), kind="stable")]  # global minimum first
 
 
+ACKLEY_DOMAIN: Domain = ((-5.0, 5.0), (-5.0, 5.0))
+
+
+def _ackley_minima() -> np.ndarray:
+    """The 11 × 11 local minima, one beside each whole-number point, pulled slightly toward the centre by
+    the funnel: Newton's method from the whole numbers, lowest value (the global minimum) first."""
+    u = np.arange(-5.0, 6.0)
+    x, y = np.meshgrid(u, u)
+    probe = Surface("ackley", "Ackley", _ackley, _ackley_grad, ACKLEY_DOMAIN, _minima(), "", (0.0, 0.0), "")
+    p = newton_minima(probe, np.stack([x.ravel(), y.ravel()], axis=-1))
+    return p[np.argsort(_ackley(p[:, 0], p[:, 1]), kind="stable")]
+
+
 HIMMELBLAU_MINIMA = _minima(
     (3.0, 2.0),
     (-2.805118086952745, 3.131312518250573),
@@ -314,8 +349,8 @@ SURFACES: dict[str, Surface] = {
         title="Ackley",
         fxy=_ackley,
         gradxy=_ackley_grad,
-        domain=((-5.0, 5.0), (-5.0, 5.0)),
-        minima=_minima(0.0, 0.0),
+        domain=ACKLEY_DOMAIN,
+        minima=_ackley_minima(),
         latex=(
             r"f(x, y) = -20\,e^{-0.2\sqrt{(x^2 + y^2)/2}}"
             r" - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20"

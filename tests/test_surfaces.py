@@ -251,3 +251,42 @@ def test_lipschitz_is_the_largest_hessian_eigenvalue(name):
 def test_quadratic_hessian_has_eigenvalues_one_and_condition(k):
     eig = np.linalg.eigvalsh(_hessians(quadratic(k), _random_points(quadratic(k), 20)))
     np.testing.assert_allclose(eig, np.broadcast_to(sorted([1.0, k]), eig.shape), rtol=1e-7)
+
+
+# --- every local minimum is listed (#12) ----------------------------------------------------------
+
+from tests.fixtures.find_minima import find_minima  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(WITH_MINIMA))
+def test_minima_have_a_positive_definite_hessian(name):
+    s = WITH_MINIMA[name]
+    eig = np.linalg.eigvalsh(s.hessian(s.minima))
+    assert (eig > 0).all(), f"{name}: not curving up at {s.minima[(eig <= 0).any(axis=-1)]}"
+
+
+@pytest.mark.parametrize("name", sorted(WITH_MINIMA))
+def test_minima_are_listed_once(name):
+    s = WITH_MINIMA[name]
+    d = np.linalg.norm(s.minima[:, None] - s.minima[None], axis=-1)
+    assert np.where(np.eye(len(d), dtype=bool), np.inf, d).min() > 1e-3 * _width(s), f"{name}: listed twice"
+
+
+@pytest.mark.parametrize(("name", "count"), [("ackley", 121), ("rastrigin", 121)])
+def test_egg_cartons_list_all_their_minima(name, count):
+    # Ackley listed only its global minimum: 884 of 900 cells of a basin map said "no minimum"
+    assert len(SURFACES[name].minima) == count
+
+
+@pytest.mark.parametrize("name", sorted(SURFACES))
+def test_a_grid_search_finds_no_minimum_that_is_not_listed(name):
+    s = SURFACES[name]
+    found = find_minima(s, n=161)  # the fixture's own search, on a coarser grid than the one it printed
+    assert len(found) == len(s.minima), f"{name}: found {len(found)}, listed {len(s.minima)}"
+    if len(found):
+        d = np.linalg.norm(found[:, None] - s.minima[None], axis=-1).min(axis=1)
+        assert d.max() < 1e-6 * _width(s), f"{name}: {found[d.argmax()]} is not listed"
+
+
+def test_hessian_of_the_long_valley_is_exact_enough():
+    np.testing.assert_allclose(quadratic(10.0).hessian([[1.0, 2.0], [-3.0, 0.5]]), [np.diag([1.0, 10.0])] * 2, rtol=1e-8)
