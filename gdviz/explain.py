@@ -399,10 +399,15 @@ def arrow_track(traj: Trajectory, index=None) -> dict[str, np.ndarray]:
 def state_rows(traj: Trajectory, t: int, index=None) -> list[dict]:
     """The optimizer state after t steps (0 ≤ t ≤ steps): rows ``{name, symbol, x, y}``.
 
-    ``name`` is torch's state name; a scalar (Adam's step counter, NAdam's Πμ) has ``y`` None.
+    ``name`` is torch's state name; a scalar (Adam's step counter, NAdam's Πμ) has ``y`` None. An optimizer
+    that keeps no state (plain SGD) gets one row that says so in words, so a table never reads just "empty".
     """
     _check_index(traj, index)
     t = _check_t(traj, t, first=0)
+    if not traj.states._fields:
+        title = OPTIMIZERS[traj.optimizer].title
+        words = f"none: plain {title} keeps no state between steps (each step uses only the gradient at its point)"
+        return [{"name": words, "symbol": "—", "x": "—", "y": "—"}]
     rows = []
     for name, value in _state_at(traj, t, index)._asdict().items():
         v = np.asarray(value, dtype=np.float64)

@@ -9,6 +9,7 @@ from ..basins import DIVERGED, NO_MINIMUM, BasinMap
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..sweep import Sweep
+from .layout import LOG_AXIS
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
 FONT = dict(size=14)
@@ -109,18 +110,19 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
     return _map_layout(fig, surface, title)
 
 
+BAND = 0.2  # the top of the sweep's plot height given to the "diverged" band, one row per optimizer in it
+
+
 def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | None) -> go.Figure:
-    """Final loss against learning rate (log x); diverged runs marked on top; 2/L drawn where known."""
+    """Final loss against learning rate (log x); diverged runs marked in a band of their own above the curves,
+    one labelled row per optimizer (their final loss is not a number to plot); 2/L drawn where known."""
     fig = go.Figure()
-    top = 1.0
     for name, sw in sweeps.items():
         s = style(name)
         y = sw.final_loss - (f_star if f_star is not None else 0.0)
         ok = ~sw.diverged
         if f_star is not None:
             y = np.maximum(y, 1e-16)
-        if ok.any():
-            top = max(top, float(np.nanmax(y[ok])))
         fig.add_trace(
             go.Scatter(
                 x=sw.lrs[ok],
@@ -132,20 +134,37 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
             )
         )
     diverging = [name for name, sw in sweeps.items() if sw.diverged.any()]
-    for i, name in enumerate(diverging):
+    for name in diverging:
         s, sw = style(name), sweeps[name]
-        # one row of crosses per optimizer above the curves, so crosses at one lr do not hide each other
-        row = top * 10 * 3.0**i if f_star is not None else top * (1.1 + 0.1 * i)
         fig.add_trace(
             go.Scatter(
                 x=sw.lrs[sw.diverged],
-                y=np.full(int(sw.diverged.sum()), row),
+                y=[OPTIMIZERS[name].title] * int(sw.diverged.sum()),
+                yaxis="y2",
                 mode="markers",
                 marker=dict(symbol=diverged_symbol(name), size=11, color=s.color, line=dict(color=s.color, width=2)),
                 name=f"{OPTIMIZERS[name].title}: diverged",
                 text=[f"diverged at step {k}" for k in sw.diverged_at[sw.diverged]],
                 hovertemplate="lr %{x:.3g}: %{text}<extra></extra>",
             )
+        )
+    if diverging:  # the band: a row per optimizer, the curves' plot under it
+        rows = [OPTIMIZERS[n].title for n in diverging]
+        fig.update_layout(
+            yaxis=dict(domain=[0, 1 - BAND - 0.04]),
+            yaxis2=dict(
+                domain=[1 - BAND, 1],
+                type="category",
+                categoryorder="array",
+                categoryarray=rows[::-1],
+                range=[-0.6, len(rows) - 0.4],
+                title=dict(text="diverged"),
+                showgrid=True,
+                gridcolor="#E5E5E5",
+                anchor="x",
+                automargin=True,  # the rows' names
+                fixedrange=True,
+            ),
         )
     if limit is not None:
         fig.add_vline(
@@ -159,13 +178,9 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
         height=480,
         font=FONT,
         margin=dict(l=60, r=20, t=60, b=50),
-        xaxis=dict(type="log", title="learning rate η", exponentformat="power", minorloglabels="none"),
-        yaxis=dict(
-            type="log" if f_star is not None else "linear",
-            title="final f − f*" if f_star is not None else "final f",
-            exponentformat="power",
-            minorloglabels="none",  # the small 2s and 5s between decades are under 12 px
-        ),
+        xaxis=LOG_AXIS | dict(title="learning rate η"),
+        yaxis=(LOG_AXIS if f_star is not None else dict(exponentformat="power"))
+        | dict(title="final f − f*" if f_star is not None else "final f"),
         legend=dict(orientation="h", y=-0.2),
     )
     return fig

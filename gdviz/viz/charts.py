@@ -9,6 +9,7 @@ from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
 from .landscape import level_values
+from .layout import LOG_AXIS
 from .palette import OUTLINE, style, symbol_3d
 
 FONT = dict(size=14)
@@ -36,7 +37,7 @@ def distance_figure(surface: Surface, runs: dict[str, Trajectory]) -> go.Figure:
     fig.update_layout(
         title="Distance to the nearest minimum",
         xaxis_title="step",
-        yaxis=dict(type="log", title="distance", exponentformat="power", minorloglabels="none"),
+        yaxis=LOG_AXIS | dict(title="distance"),
         height=380,
         margin=dict(l=60, r=20, t=50, b=50),
         font=FONT,

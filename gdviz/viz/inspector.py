@@ -9,14 +9,30 @@ from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
 from .landscape import layout_image
-from .palette import OUTLINE, style
+from .palette import ARROW_COLORS, ARROW_DASHES, OUTLINE, STEP_COLOR, color_name, style
 
-# arrow colors: the plain gradient step, the parts in between, the step actually taken
-ARROW_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
-STEP_COLOR = "#D55E00"
-# and dashes, so color is not the only cue: the shaft is a dashed line, the annotation draws only the head
-ARROW_DASHES = ("dash", "dot", "dashdot", "longdash")
+# the shaft is a dashed line (palette.ARROW_DASHES), the annotation draws only the head
 HEAD = 0.1  # the annotation's own line: ≥ this part of the view's half-width (plotly draws no head on less)
+
+
+def arrow_look(i: int, count: int) -> tuple[str, str]:
+    """The color and dash of arrow ``i`` of ``count`` (the last is the step taken)."""
+    if i == count - 1:
+        return STEP_COLOR, "solid"
+    return ARROW_COLORS[i % len(ARROW_COLORS)], ARROW_DASHES[i % len(ARROW_DASHES)]
+
+
+def arrow_words(i: int, count: int) -> str:
+    """Arrow ``i`` as words a caption can use: "blue, dashed", "red-orange, solid"."""
+    color, dash = arrow_look(i, count)
+    return f"{color_name(color)}, {DASH_WORDS.get(dash, dash)}"
+
+
+DASH_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dotted", "longdash": "long-dashed"}
+CAPTION = (
+    "The parts of one step as arrows from the point before it; the thick solid "
+    f"{color_name(STEP_COLOR)} one is the step actually taken."
+)
 
 
 def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[str, np.ndarray]) -> go.Figure:
@@ -49,14 +65,14 @@ def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[st
     for i, (label, v) in enumerate(vectors.items()):
         last = i == len(vectors) - 1
         tail = 1 - min(1.0, HEAD * half / max(float(np.linalg.norm(v)), 1e-300))  # where the head's line starts
-        color = STEP_COLOR if last else ARROW_COLORS[i % len(ARROW_COLORS)]
+        color, dash = arrow_look(i, len(vectors))
         fig.add_trace(
             go.Scatter(
                 x=[p[0], p[0] + v[0]],
                 y=[p[1], p[1] + v[1]],
                 mode="lines",
-                line=dict(color=color, width=3.5 if last else 2.5, dash="solid" if last else ARROW_DASHES[i % 4]),
-                name=f"{label}: ({v[0]:.3g}, {v[1]:.3g})",
+                line=dict(color=color, width=3.5 if last else 2.5, dash=dash),
+                name=f"{label} ({arrow_words(i, len(vectors))}): ({v[0]:.3g}, {v[1]:.3g})",
                 hoverinfo="skip",
             )
         )

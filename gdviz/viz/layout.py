@@ -12,6 +12,8 @@ TITLE_SIZE, LEGEND_SIZE = 18, 14
 WRAP = 64  # characters a title line holds at 18 px in a half-width column
 PAD, GAP = 10, 8  # px above the title, and between the title and the legend
 LINE = 1.3  # a text line's height, in font sizes
+# every log axis: ticks that read 10⁻⁶ (not SI prefixes: 1µ, 10n, 1T), no small 2s and 5s between decades
+LOG_AXIS = dict(type="log", exponentformat="power", minorloglabels="none")
 
 
 def wrap(text: str, width: int) -> str:

@@ -15,6 +15,27 @@ class Style(NamedTuple):
 
 
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
+# what a visitor calls each color on screen (captions and legends name them in words)
+COLOR_NAMES = {
+    "#000000": "black",
+    "#E69F00": "orange",
+    "#56B4E9": "sky blue",
+    "#009E73": "green",
+    "#0072B2": "blue",
+    "#D55E00": "red-orange",
+    "#CC79A7": "pink",
+    "#F0E442": "yellow",
+}
+
+# the step inspector's arrows: the plain gradient step and the parts in between (with a dash each, so
+# color is not the only cue), then the step taken, solid and thicker
+ARROW_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+ARROW_DASHES = ("dash", "dot", "dashdot", "longdash")
+STEP_COLOR = "#D55E00"
+
+
+def color_name(color: str) -> str:
+    return COLOR_NAMES.get(color.upper(), color)
 
 OPTIMIZER_STYLES: dict[str, Style] = {
     "sgd": Style("#000000", "circle", "solid"),

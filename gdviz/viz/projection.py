@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .animation import AnimatedFigure
-from .layout import GAP, LINE, PAD, is_headline, title_height, title_pad, wrap
+from .layout import GAP, LINE, LOG_AXIS, PAD, is_headline, title_height, title_pad, wrap
 
 SCALE, BASE, TITLE = 1.5, 20, 26  # fonts: ×1.5, and never under 20 px (titles 26 px)
 WIDTH, MARKER, OUTLINE_WIDTH, HEIGHT = 2.0, 1.6, 1.5, 1.3  # lines, markers, marker outlines, fixed heights
@@ -138,8 +138,8 @@ def _axis(axis: dict, base: float, flat: bool = True) -> None:
     axis["zerolinecolor"] = GRID  # a dark zero line would pass for an axis
     if flat:  # 3D axes have no margins to push
         axis["automargin"] = True
-    if axis.get("type") == "log":  # the small 2s and 5s between decades are too small to read from afar
-        axis["minorloglabels"] = "none"
+    if axis.get("type") == "log":  # powers of ten; the small 2s and 5s between decades are too small from afar
+        axis.update(LOG_AXIS)
     if axis.get("visible") is not False and axis.get("showticklabels") is not False:
         axis.update(showline=True, linecolor=AXIS, linewidth=2, ticks=axis.get("ticks") or "outside", tickcolor=AXIS)
 

@@ -8,6 +8,9 @@ line), so the payload grows linearly with the number of steps, not quadratically
 
 from __future__ import annotations
 
+import warnings
+from typing import NamedTuple
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -18,8 +21,8 @@ from ..trajectory import Trajectory
 from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
-from .layout import headline
-from .inspector import ARROW_COLORS, ARROW_DASHES, STEP_COLOR
+from .layout import LOG_AXIS, headline
+from .inspector import arrow_look, arrow_words
 from .palette import OUTLINE, key_entry, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -175,7 +178,8 @@ def race_figure(
     colors = [style(n).color for n in names]
     symbols = [style(n).symbol for n in names]
     marker = dict(color=colors, symbol=symbols, size=13, line=dict(color=OUTLINE, width=1.5))
-    lo, hi = _loss_range(curves, log_loss and has_gap)
+    view = loss_view(curves, log_loss and has_gap, {n: bool(runs[n].diverged) for n in names})
+    lo, hi = view.lo, view.hi
     P = np.stack([runs[n].points for n in names], axis=1).astype(np.float32)  # (T+1, k, 2)
     C = np.stack([curves[n] for n in names], axis=1).astype(np.float32)  # (T+1, k)
     base = len(fig.data)
@@ -215,24 +219,83 @@ def race_figure(
     fig.update_xaxes(title_text="step", range=[0, max(steps, 1)], row=1, col=2)
     y_title = "f − f* (gap to the global minimum)" if has_gap else "f(x, y)"
     if log_loss and has_gap:
-        fig.update_yaxes(
-            type="log", title_text=y_title, range=[np.log10(lo), np.log10(hi)], minorloglabels="none", row=1, col=2
-        )
+        fig.update_yaxes(LOG_AXIS, title_text=y_title, range=[np.log10(lo), np.log10(hi)], row=1, col=2)
     else:
-        fig.update_yaxes(title_text=y_title, range=[lo, hi], row=1, col=2)
+        fig.update_yaxes(title_text=y_title, range=[lo, hi], exponentformat="power", row=1, col=2)
+    for note in off_notes(view, runs, steps, axes="2"):
+        fig.add_annotation(note)
     return fig
 
 
-def _loss_range(curves: dict[str, np.ndarray], log: bool) -> tuple[float, float]:
-    values = np.concatenate([c for c in curves.values()]) if curves else np.array([1.0])
-    values = values[np.isfinite(values)]  # a typed formula may have no value at some points
-    if not len(values):
-        return (GAP_FLOOR, 1.0) if log else (0.0, 1.0)
+class LossView(NamedTuple):
+    """The loss chart's y range, and the runs it leaves off: name -> (step it leaves at, "top" or "bottom")."""
+
+    lo: float
+    hi: float
+    off: dict[str, tuple[int, str]]
+
+
+OUTLIER = 10.0  # a run that moves this many times farther from the start than any other leaves the chart
+
+
+def loss_view(curves: dict[str, np.ndarray], log: bool, diverged: dict[str, bool] | None = None) -> LossView:
+    """A y range that shows the runs that stay in reach: one diverged or escaping run (the saddle's Momentum
+    at −19,400) would flatten every other curve. A run that diverged, or whose distance from the start
+    (in decades on a log axis) is over ``OUTLIER`` times any other's, is left off unless no run remains;
+    it leaves the chart through the top or the bottom, at the step ``off`` names."""
+    diverged = diverged or {}
+    finite = {n: c[np.isfinite(c)] for n, c in curves.items()}  # a typed formula may have no value at some points
+    finite = {n: (np.log10(np.maximum(c, GAP_FLOOR)) if log else c) for n, c in finite.items() if len(c)}
+    if not finite:
+        return LossView(GAP_FLOOR, 1.0, {}) if log else LossView(0.0, 1.0, {})
+    kept = [n for n in finite if not diverged.get(n)] or list(finite)
+    start = float(np.median([finite[n][0] for n in kept]))
+    if log:  # every descent stays (it stops at the floor): only a climb can run away
+        reach = {n: float(max(finite[n].max() - start, 0.0)) for n in kept}
+    else:
+        reach = {n: float(np.abs(finite[n] - start).max()) for n in kept}
+    order = sorted(kept, key=reach.get, reverse=True)
+    while len(order) > 1 and reach[order[0]] > OUTLIER * max(reach[order[1]], 1.0 if log else 1e-12):
+        order.pop(0)
+    values = np.concatenate([finite[n] for n in order])
     lo, hi = float(values.min()), float(values.max())
     if log:
-        return max(lo, GAP_FLOOR) / 2, hi * 2
-    pad = 0.05 * (hi - lo) or 1.0
-    return lo - pad, hi + pad
+        lo, hi = lo - np.log10(2), hi + np.log10(2)
+    else:
+        pad = 0.05 * (hi - lo) or 1.0
+        lo, hi = lo - pad, hi + pad
+    off = {}
+    for n, c in finite.items():
+        out = np.flatnonzero((c < lo) | (c > hi))
+        if n not in order and len(out):
+            off[n] = (int(out[0]), "top" if c[out[0]] > hi else "bottom")
+    return LossView(10**lo, 10**hi, off) if log else LossView(lo, hi, off)
+
+
+def off_notes(view: LossView, runs: dict[str, Trajectory], steps: int, axes: str = "") -> list[dict]:
+    """One note per run the loss chart (on axes x``axes``, y``axes``) leaves off, at the edge it leaves
+    through and the step it does: "Momentum ↓ off the chart from step 57", "SGD ↑ diverged at step 12"."""
+    notes = []
+    for i, (name, (k, side)) in enumerate(view.off.items()):
+        arrow = "↑" if side == "top" else "↓"
+        run = runs[name]
+        what = f"diverged at step {run.diverged_at}" if run.diverged_at >= 0 else f"off the chart from step {k}"
+        notes.append(
+            dict(
+                text=f"{OPTIMIZERS[name].title} {arrow} {what}",
+                x=k,
+                xref=f"x{axes}",
+                xanchor="left" if k < steps / 2 else "right",
+                y=1 if side == "top" else 0,
+                yref=f"y{axes} domain",
+                yanchor="top" if side == "top" else "bottom",
+                yshift=(-1 if side == "top" else 1) * 22 * i,
+                showarrow=False,
+                bgcolor="rgba(255,255,255,0.85)",
+                font=dict(size=14, color="#111111"),
+            )
+        )
+    return notes
 
 
 def race_panels(
@@ -266,10 +329,24 @@ def race_panels(
     )
     start = runs[names[0]].points[0] if names else None
     parts = _arrow_parts(runs[inspected].points, arrows) if arrows and inspected in runs else {}
+    window = max(3, steps // SMOOTH) if fans else 0  # noisy gradients: a bold running median over the raw loss
     return [
         _map_panel(surface, names, labels, start, P, marker, fans or {}, at, parts),
-        _loss_panel(surface, names, labels, C, marker, steps, log_loss and len(surface.minima) > 0, at, parts),
+        _loss_panel(surface, runs, labels, C, marker, steps, log_loss and len(surface.minima) > 0, at, parts, window),
     ]
+
+
+SMOOTH = 25  # a noisy race's loss is read through a running median of steps // SMOOTH steps
+
+
+def running_median(c: np.ndarray, window: int) -> np.ndarray:
+    """The median of the last ``window`` values at each step (fewer at the start): what step t has seen so far."""
+    c = np.asarray(c, dtype=np.float64)
+    padded = np.concatenate([np.full(window - 1, np.nan), c])
+    frames = np.lib.stride_tricks.sliding_window_view(padded, window)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window (f undefined there) stays NaN
+        return np.nanmedian(frames, axis=1)
 
 
 def _arrow_parts(points: np.ndarray, track: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, dict]]:
@@ -278,9 +355,9 @@ def _arrow_parts(points: np.ndarray, track: dict[str, np.ndarray]) -> dict[str, 
     parts = {}
     for i, (label, v) in enumerate(track.items()):
         last = i == len(track) - 1
-        color = STEP_COLOR if last else ARROW_COLORS[i % len(ARROW_COLORS)]
-        dash = "solid" if last else ARROW_DASHES[i % len(ARROW_DASHES)]
-        parts[label] = (np.stack([before, before + v], axis=1), dict(color=color, dash=dash, width=4 if last else 3))
+        color, dash = arrow_look(i, len(track))
+        seg = np.stack([before, before + v], axis=1)
+        parts[f"{label} ({arrow_words(i, len(track))})"] = (seg, dict(color=color, dash=dash, width=4 if last else 3))
     return parts
 
 
@@ -365,8 +442,14 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> sta
     return stage.Panel(fig, moving, width=0.5, testid="gdviz-map", click="start")
 
 
-def _loss_panel(surface, names, labels, C, marker, steps, log, at, parts) -> stage.Panel:
-    data, moving = [], []
+def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=0) -> stage.Panel:
+    data, moving, names = [], [], list(runs)
+    if window:  # the raw noisy curves thin and faint behind, their running medians bold (the markers ride on those)
+        for i, name in enumerate(names):
+            moving.append(stage.path(len(data), None, C[:, i]))
+            raw = _line(np.arange(at + 1), C[: at + 1, i], f"{labels[name]} (each step)", name, width=1, opacity=0.3)
+            data.append(raw)
+        C = np.stack([running_median(C[:, i], window) for i in range(len(names))], axis=1).astype(np.float32)
     for i, name in enumerate(names):
         moving.append(stage.path(len(data), None, C[:, i]))
         hover = f"{labels[name]}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>"
@@ -374,7 +457,8 @@ def _loss_panel(surface, names, labels, C, marker, steps, log, at, parts) -> sta
         data.append(legend_key(labels[name], name))
     for label, (_, line) in parts.items():  # the stage's legend row names the arrows on the map too
         data.append(dict(type="scatter", x=[None], y=[None], mode="lines", line=line, name=label))
-    lo, hi = _loss_range({n: C[:, i] for i, n in enumerate(names)}, log)
+    view = loss_view({n: C[:, i] for i, n in enumerate(names)}, log, {n: bool(runs[n].diverged) for n in names})
+    lo, hi = view.lo, view.hi
     moving.append(stage.vline(len(data), lo, hi))
     data.append(_line([at, at], [lo, hi], "now", width=1.5))
     moving.append(stage.now(len(data), None, C))
@@ -383,17 +467,19 @@ def _loss_panel(surface, names, labels, C, marker, steps, log, at, parts) -> sta
         | dict(showlegend=False)
     )
     y_title = "f − f*" if len(surface.minima) else "f(x, y)"
-    yaxis = dict(title=dict(text=y_title), gridcolor="#E5E5E5")
+    yaxis = dict(title=dict(text=y_title), gridcolor="#E5E5E5", exponentformat="power")
     if log:
-        yaxis |= dict(type="log", range=[np.log10(lo), np.log10(hi)], minorloglabels="none")
+        yaxis |= LOG_AXIS | dict(range=[np.log10(lo), np.log10(hi)])
     else:
         yaxis |= dict(range=[lo, hi])
-    layout = headline("The loss at each step", 560) | dict(
+    title = f"The loss at each step (bold: median of the last {window})" if window else "The loss at each step"
+    layout = headline(title, 560) | dict(
         height=560,
         plot_bgcolor="white",
         font=dict(size=14),
         xaxis=dict(title=dict(text="step"), range=[0, max(steps, 1)], gridcolor="#E5E5E5", zeroline=False),
         yaxis=yaxis,
+        annotations=off_notes(view, runs, steps),
     )
     layout["margin"] |= dict(l=70, r=10, b=56)
     return stage.Panel(go.Figure(dict(data=data, layout=layout), _validate=False), moving, width=0.5, legend_row=True)

@@ -24,11 +24,14 @@ from gdviz.linear.losses import softmax_loss_vectorized
 from gdviz.linear.metrics import confusion_matrix
 from gdviz.linear.search import TITLES, compare_search
 from gdviz.linear.train import predict, smoothed
-from gdviz.presets import STARTING_HYPER
-from gdviz.viz import basins, charts, classifier, inspector, linear_charts, race
+from gdviz.presets import PRESETS, STARTING_HYPER
+from gdviz.viz import basins, charts, classifier, inspector, linear_charts, palette, race
 from gdviz.viz.palette import class_style, style
+from gdviz.viz.projection import BASE as PROJECTED_MIN
+from gdviz.viz.projection import project
 
 RACERS = ("sgd", "momentum", "adam")
+RACER_TITLES = {gdviz.OPTIMIZERS[n].title for n in RACERS}
 MIN_FONT = 12
 
 
@@ -341,3 +344,112 @@ def test_each_class_wears_its_marker_and_dash(case):
         line = next(t for t in fig["data"] if t.get("name") == f"score of {cname} = 0")
         assert line["line"]["dash"] == s.dash
     assert len({class_style(c)[1:] for c in range(d.classes)}) == d.classes
+
+
+# --- powers of ten, projected sizes, ranges that one runaway run does not flatten --------------------
+
+
+def _log_axes(layout: dict):
+    for key, value in layout.items():
+        if re.fullmatch(r"[xy]axis\d*", key) and value.get("type") == "log":
+            yield key, value
+        elif re.fullmatch(r"scene\d*", key):
+            for letter in "xyz":
+                if (value.get(f"{letter}axis") or {}).get("type") == "log":
+                    yield f"{key}.{letter}axis", value[f"{letter}axis"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_log_axes_read_powers_of_ten_not_si_prefixes(case):
+    """plotly's default writes 100µ, 10n, 1p, 1T beside 10⁻¹⁶; every log axis says exponentformat="power"."""
+    for fig in (_figure(case), _projected(case)):
+        bad = [key for key, axis in _log_axes(fig["layout"]) if axis.get("exponentformat") != "power"]
+        assert not bad, f"{case}: log axes with SI prefixes: {bad}"
+
+
+@functools.cache
+def _projected(case: str) -> dict:
+    return project(go.Figure(_figure(case)), width=550).to_dict()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_projected_fonts_are_at_least_the_projection_base(case):
+    fig = _projected(case)
+    sizes = _font_sizes({"data": fig["data"], "layout": fig["layout"]})
+    # gl3d draws a scene's tick labels about 1.5× their nominal size (projection grows them less for it)
+    drawn = ((p, s * (1.5 if re.search(r"scene\d*\.[xyz]axis\.tickfont", p) else 1)) for p, s in sizes)
+    small = [(p, s) for p, s in drawn if s < PROJECTED_MIN]
+    assert not small, f"{case}: projected fonts under {PROJECTED_MIN} px: {small}"
+
+
+def _saddle_runs():
+    p, s = PRESETS["saddle"], gdviz.SURFACES["saddle"]
+    return s, {n: gdviz.run(s, n, p.start, p.steps, **(STARTING_HYPER.get(n, {}) | h)) for n, h in p.optimizers.items()}
+
+
+def test_one_runaway_run_leaves_the_loss_chart_instead_of_flattening_it():
+    s, runs = _saddle_runs()  # Momentum runs off to f ≈ −19,400 in 120 steps; the others stay within ±15
+    assert runs["momentum"].losses.min() < -1e4
+    stage_loss = go.Figure(race.race_panels(s, runs)[1].figure.to_dict()).to_dict()
+    for fig in (stage_loss, race.race_figure(s, runs).to_dict()):
+        axis = next(a for k, a in fig["layout"].items() if k.startswith("yaxis") and _text(a.get("title")) == "f(x, y)")
+        lo, hi = axis["range"]
+        others = np.concatenate([r.losses for n, r in runs.items() if n != "momentum"])
+        assert lo <= others.min() and hi >= others.max() and lo > -100, (lo, hi)
+        notes = [a["text"] for a in fig["layout"].get("annotations", ())]
+        assert any(t.startswith("Momentum ↓ off the chart from step") for t in notes), notes
+
+
+def test_a_diverged_run_does_not_set_the_log_axis():
+    s, runs = _race()
+    runs = dict(runs, sgd=gdviz.run(s, "sgd", s.start, 40, lr=1.0))  # diverges
+    assert runs["sgd"].diverged
+    fig = go.Figure(race.race_panels(s, runs)[1].figure.to_dict()).to_dict()
+    _, hi = fig["layout"]["yaxis"]["range"]
+    kept = np.concatenate([race.loss_curve(s, runs[n]) for n in ("momentum", "adam")])
+    assert 10**hi <= 4 * kept.max(), "the diverged run's last finite loss set the top"
+    notes = [a["text"] for a in fig["layout"]["annotations"]]
+    assert any(f"SGD ↑ diverged at step {runs['sgd'].diverged_at}" == t for t in notes) or not any(
+        (race.loss_curve(s, runs["sgd"]) > 10**hi).tolist()
+    ), notes
+
+
+def test_loss_view_keeps_every_run_when_none_runs_away():
+    curves = {"a": np.array([4.0, 2.0, 1.0]), "b": np.array([4.0, 3.0, -1.0])}
+    view = race.loss_view(curves, log=False)
+    assert view.lo < -1 and view.hi > 4 and not view.off
+
+
+def test_sweep_diverged_runs_sit_in_a_labelled_band_of_their_own():
+    fig = _figure("sweep")
+    crosses = [t for t in fig["data"] if t.get("name", "").endswith(": diverged")]
+    assert crosses, "the quadratic's sweep up to lr 1 diverges for some optimizer"
+    band = fig["layout"]["yaxis2"]
+    assert band["title"]["text"] == "diverged" and band["type"] == "category"
+    assert band["domain"][0] > fig["layout"]["yaxis"]["domain"][1], "the band sits above the curves, apart"
+    for t in crosses:
+        assert t["yaxis"] == "y2" and set(t["y"]) == {t["name"].removesuffix(": diverged")}, "one row per optimizer"
+
+
+def test_a_noisy_race_reads_its_loss_through_a_bold_running_median():
+    s, runs = _race()
+    fans = {"sgd": gdviz.run(s, "sgd", np.array([s.start, s.start]) + 0.1, 40, lr=0.01)}
+    fig = go.Figure(race.race_panels(s, runs, fans=fans, at=40)[1].figure.to_dict()).to_dict()
+    assert "median" in fig["layout"]["title"]["text"]
+    faint = [t for t in fig["data"] if str(t.get("name", "")).endswith("(each step)")]
+    bold = [t for t in fig["data"] if t.get("name") in RACER_TITLES and t.get("mode") == "lines"]
+    assert len(faint) == len(bold) == len(RACERS)
+    assert all(t["line"]["width"] < b["line"]["width"] and t["opacity"] < 0.5 for t, b in zip(faint, bold))
+    np.testing.assert_allclose(race.running_median(np.array([5.0, 1, 3, 2, 8]), 3), [5, 3, 3, 2, 3])
+
+
+def test_the_inspector_names_the_colors_it_draws():
+    fig = _figure("inspector")
+    arrows = [t for t in fig["data"] if t["mode"] == "lines" and "path" not in t["name"]]
+    assert arrows
+    for t in arrows:
+        said = re.search(r"\(([a-z -]+), [a-z-]+\): \(", t["name"])
+        assert said and palette.COLOR_NAMES[t["line"]["color"].upper()] == said.group(1), t["name"]
+    step = fig["data"][-1]
+    assert step["line"]["color"] == palette.STEP_COLOR and "red-orange, solid" in step["name"]
+    assert "red-orange" in inspector.CAPTION and " red " not in inspector.CAPTION
