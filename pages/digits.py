@@ -3,14 +3,19 @@
 import streamlit as st
 
 from gdviz.linear.data import add_bias
-from gdviz.linear.metrics import confusion_matrix
+from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
 from gdviz.linear.train import predict, smoothed
+from gdviz.results import readable
 from gdviz.ui.exports import digits_downloads
 from gdviz.ui.figures import show_figure
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_controls import training_controls
 from gdviz.ui.linear_runs import digits_split, train_digits
-from gdviz.viz.linear_charts import confusion_figure, loss_figure, templates_figure
+from gdviz.ui.linear_views import plateau_note, side_by_side
+from gdviz.ui.sidebar import projecting
+from gdviz.viz.linear_charts import confusion_figure, digits_figure, loss_figure, templates_figure
+
+SAMPLES, SHOWN_WRONG = 10, 40  # training digits shown per class; wrong test digits shown at most
 
 ensure_frame()
 st.title("Digits")
@@ -33,15 +38,40 @@ if run.diverged:
         f"Training diverged at step {run.diverged_at}: lower the learning rate. The results are from the step before."
     )
 
-X_test = add_bias(test.X)
-predicted = predict(run.W, X_test)
+predicted = predict(run.W, add_bias(test.X))
+test_accuracy = float((predicted == test.y).mean())
 c1, c2, c3 = st.columns(3)
 c1.metric("Training accuracy", f"{run.final_acc:.1%}")
-test_accuracy = float((predicted == test.y).mean())
-c2.metric("Test accuracy (held out)", f"{test_accuracy:.1%}")
+c2.metric("Test accuracy", f"{test_accuracy:.1%}", help="on the 20 % of the digits held out from training")
 c3.metric(
-    "Loss, all training data", f"{run.final_loss:.4f}", help=f"{run.iterations} iterations, {run.epochs:.1f} epochs"
+    "Loss, training data",
+    readable(run.final_loss),
+    help=f"after {run.iterations} iterations, {run.epochs:.1f} epochs; reg · ΣW² included",
 )
+plateau_note(run, train)
+half = not projecting()
+
+left, right = side_by_side()
+with left:
+    picked = first_of_each(train.y, SAMPLES, train.classes)
+    show_figure(
+        digits_figure(
+            train.X[picked.ravel()].reshape(-1, 8, 8),
+            "What the digits look like: a row per class",
+            cols=picked.shape[1],
+            row_names=list(train.class_names),
+        ),
+        f"The first {picked.shape[1]} training digits of each class, as the classifier gets them: 64 pixels, dark = ink.",
+        key="samples_chart",
+        half=half,
+    )
+with right:
+    show_figure(
+        loss_figure(run.losses, smoothed(run.losses, 20), run.eval_steps, run.eval_loss),
+        "Each iteration's batch loss (thin), its running mean over 20 iterations, and the loss on all the data.",
+        key="loss_chart",
+        half=half,
+    )
 
 templates = show_figure(
     templates_figure(run.W, train.class_names),
@@ -51,18 +81,31 @@ templates = show_figure(
 )
 M = confusion_matrix(test.y, predicted, test.classes)
 digits_downloads(run, M, test, test_accuracy, templates)
-left, right = st.columns(2)
+
+left, right = side_by_side()
 with left:
     show_figure(
         confusion_figure(M, test.class_names),
         "Each row is a true digit and each column the guess: the diagonal is right, the rest are the mistakes.",
         key="confusion_chart",
-        half=True,
+        half=half,
     )
 with right:
-    show_figure(
-        loss_figure(run.losses, smoothed(run.losses, 20), run.eval_steps, run.eval_loss),
-        "Each iteration's batch loss (thin), its running mean over 20 iterations, and the loss on all the data.",
-        key="loss_chart",
-        half=True,
-    )
+    wrong = mistakes(test.y, predicted)
+    shown = wrong[:SHOWN_WRONG]
+    if not len(wrong):
+        st.success(f"Every one of the {len(test.y)} test digits is classified right.")
+    else:
+        names = test.class_names
+        show_figure(
+            digits_figure(
+                test.X[shown].reshape(-1, 8, 8),
+                f"Test digits it gets wrong: {len(wrong)} of {len(test.y)}",
+                cols=8,
+                captions=[f"{names[test.y[i]]} → {names[predicted[i]]}" for i in shown],
+            ),
+            "Under each digit: its true class → the class the classifier gave it"
+            + (f" (the first {len(shown)} of {len(wrong)} shown)." if len(shown) < len(wrong) else "."),
+            key="wrong_chart",
+            half=half,
+        )

@@ -87,6 +87,16 @@ def softmax_loss_vectorized(W, X, y, reg):
     return float(loss), dW
 
 
+def penalty(W, reg) -> float:
+    """The regularization term every loss here adds to its mean data loss: ``reg · ΣW²``."""
+    return float(reg * np.sum(W * W, dtype=np.float64))
+
+
+def loss_parts(W, X, y, loss: str, reg) -> tuple[float, float]:
+    """The two terms of the loss of W on (X, y): the mean data loss and the penalty ``reg · ΣW²``."""
+    return float(np.mean(per_example(W, X, y, loss)[1], dtype=np.float64)), penalty(W, reg)
+
+
 def per_example(W, X, y, loss: str) -> tuple[np.ndarray, np.ndarray]:
     """Scores ``(N, C)`` and each example's data loss ``(N,)`` (no regularization): the demo's table."""
     rows = np.arange(X.shape[0])

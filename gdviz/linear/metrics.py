@@ -1,4 +1,4 @@
-"""How well a classifier does, as numbers a page shows: the confusion matrix and per-class accuracy."""
+"""How well a classifier does, as numbers a page shows: the confusion matrix, per-class accuracy, examples to look at."""
 
 from __future__ import annotations
 
@@ -15,3 +15,16 @@ def per_class_accuracy(M: np.ndarray) -> np.ndarray:
     """Diagonal over row sums (NaN for a class with no examples)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.diag(M) / M.sum(axis=1)
+
+
+def first_of_each(y: np.ndarray, k: int, classes: int) -> np.ndarray:
+    """Indices of the first ``k`` examples of each class, shape ``(classes, k)``: a row of samples per class
+    (k is cut to the smallest class's count)."""
+    members = [np.flatnonzero(np.asarray(y) == c) for c in range(classes)]
+    k = min(k, *(len(m) for m in members))
+    return np.stack([m[:k] for m in members])
+
+
+def mistakes(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """Indices of the examples predicted wrong, in order; shape ``(n_wrong,)``."""
+    return np.flatnonzero(np.asarray(y_true) != np.asarray(y_pred))

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..optimizers import OPTIMIZERS
 from .data import check_data
-from .losses import LOSSES, per_example
+from .losses import LOSSES, penalty, per_example
 
 REASONS = ("steps", "tolerance", "diverged")
 EXPLODE = 1e6  # a loss above EXPLODE × max(1, initial loss) has diverged
@@ -40,6 +40,7 @@ class LinearRun:
     diverged_at               the update whose result diverged (W is kept from just before), else None
     reason                    "steps", "tolerance" or "diverged"
     batch_size                examples per update (N for full batch); epochs = examples seen / N
+    examples                  N, the rows of X trained on
     """
 
     W: np.ndarray
@@ -64,6 +65,7 @@ class LinearRun:
     seed: int
     steps: int
     tol: float | None
+    examples: int
 
     @property
     def final_loss(self) -> float:
@@ -76,6 +78,12 @@ class LinearRun:
     @property
     def diverged(self) -> bool:
         return self.reason == "diverged"
+
+    def epochs_at(self, t: int) -> float:
+        """Passes over the data that the first ``t`` updates made (examples seen / N)."""
+        N, t = self.examples, int(t)
+        seen = t * N if self.full_batch else _examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
+        return seen / N
 
 
 def predict(W, X) -> np.ndarray:
@@ -200,7 +208,7 @@ def train_linear(
     def score(t, W) -> tuple[float, float]:
         if t not in scored:
             scores, data_loss = per_example(W, X, y, loss)
-            value = np.mean(data_loss, dtype=np.float64) + reg * np.sum(W * W, dtype=np.float64)
+            value = np.mean(data_loss, dtype=np.float64) + penalty(W, reg)
             scored[t] = float(value), float(np.mean(np.argmax(scores, axis=1) == y))
         return scored[t]
 
@@ -268,6 +276,7 @@ def train_linear(
         seed=seed,
         steps=steps,
         tol=tol,
+        examples=N,
     )
 
 

@@ -32,7 +32,7 @@ LINEAR_START: dict[str, dict] = {
 
 
 def batch_label(b: int | None) -> str:
-    return "full batch (vanilla GD)" if not b else "1 (SGD)" if b == 1 else f"{b} (mini-batch)"
+    return "full (vanilla GD)" if not b else "1 (SGD)" if b == 1 else f"{b} (mini-batch)"
 
 
 class TrainSettings(NamedTuple):

@@ -8,12 +8,15 @@ iteration the stage rests on, ``lc.click_class`` the class a click adds.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from ..linear.data import Dataset, add_bias
-from ..linear.losses import TITLES, per_example
+from ..linear.losses import TITLES, loss_parts, per_example
 from ..linear.train import LinearRun, smoothed
+from ..results import readable
 from ..viz.classifier import classifier_figure
 from ..viz.linear_charts import batch_figure
 from ..viz.projection import project
@@ -67,14 +70,10 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
         "training moves them (left; a click adds a point), and the loss of each batch, its running mean and the loss "
         "on all the data (right). Space plays and pauses, the arrow keys step, Home and End jump, F fills the screen."
     )
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(f"{TITLES[ts.loss]} loss, all data", f"{run.final_loss:.4f}")
-    c2.metric("Accuracy", f"{run.final_acc:.1%}")
-    c3.metric("Iterations", f"{run.iterations:,}", help=f"stopped by: {run.reason}")
-    c4.metric("Epochs", f"{run.epochs:.1f}", help=f"batch size {batch_label(ts.batch)}")
     # a shorter run than the one the stage rested on: the stage holds its last step, and so does the link
     st.session_state["lc_cursor"] = min(st.session_state.get("lc_cursor", 0), int(run.snapshot_steps[-1]))
     at = snapshot_at(run, st.session_state["lc_cursor"])
+    step_cards(run, at)
     linear_downloads(d, data._asdict(), run, lambda: _figure(d, run, at))
 
     batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])
@@ -83,11 +82,30 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
         per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
         show_batches(data.key(), ts, per)
     with table:
-        st.caption(
-            f"At iteration {int(run.snapshot_steps[at])}: the snapshot the map shows where the stage rests "
-            "(pause or step it to move the table)."
-        )
+        st.caption(f"The scores and the data loss of every point at step {int(run.snapshot_steps[at])} (as the cards above).")
         st.dataframe(example_table(d, run, at), hide_index=True, width="stretch", height=420)
+
+
+def step_cards(run: LinearRun, at: int) -> None:
+    """The numbers of snapshot ``at`` (the one the map shows where the stage rests), and which step that is."""
+    k, T = int(run.snapshot_steps[at]), int(run.snapshot_steps[-1])
+    rests = int(st.session_state.get("lc_cursor", k))
+    where = "where the stage rests" if rests == k else f"the last snapshot before step {rests:,}, where the stage rests"
+    st.markdown(
+        f"**At step {k:,}** of {T:,}, {where}: pause or step the stage to move these numbers and the table "
+        "(while it plays they stay put)."
+    )
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        "Loss, all data",
+        readable(run.snapshot_loss[at]),
+        help=f"{TITLES[run.loss]} loss on all the points, reg · ΣW² included. At the end (step {T:,}): "
+        f"{readable(run.final_loss)}.",
+    )
+    c2.metric("Accuracy", f"{run.snapshot_acc[at]:.1%}", help=f"At the end (step {T:,}): {run.final_acc:.1%}.")
+    batch = batch_label(0 if run.full_batch else run.batch_size)
+    c3.metric("Epochs", readable(run.epochs_at(k)), help=f"passes over the data by step {k:,}; batch size {batch}")
+    c4.metric("Iterations run", f"{run.iterations:,}", help=f"the whole run; stopped by: {run.reason}")
 
 
 def snapshot_at(run: LinearRun, step: int) -> int:
@@ -145,11 +163,45 @@ def show_batches(data: tuple, ts: TrainSettings, per: str) -> None:
         st.info(note)
 
 
-def example_table(d: Dataset, run: LinearRun, at: int) -> dict[str, np.ndarray]:
-    """The CS231n demo's table: each point, its class, its scores and its loss at the chosen snapshot."""
+def example_table(d: Dataset, run: LinearRun, at: int) -> Styler:
+    """The CS231n demo's table: each point, its class, its scores and its data loss at the chosen snapshot.
+    Cells show 4 significant digits (powers of ten for tiny values, never a bare 0 for a nonzero score);
+    underneath they stay full numbers, so a column sorts by value."""
     scores, losses = per_example(run.snapshot_W[at], add_bias(d.X), d.y, run.loss)
-    table = {"x₁": d.X[:, 0].round(3), "x₂": d.X[:, 1].round(3), "class": [d.class_names[c] for c in d.y]}
+    table = {"x₁": d.X[:, 0], "x₂": d.X[:, 1], "class": [d.class_names[c] for c in d.y]}
     for c in range(scores.shape[1]):
-        table[f"score {d.class_names[c]}"] = scores[:, c].round(3)
-    table["loss"] = losses.round(4)
-    return table
+        table[f"score {d.class_names[c]}"] = scores[:, c].astype(np.float64)
+    table["loss"] = losses.astype(np.float64)
+    frame = pd.DataFrame(table)
+    return frame.style.format(readable, subset=[c for c in frame.columns if c != "class"])
+
+
+# ---------------------------------------------------------------- the Digits page
+
+
+def side_by_side() -> tuple:
+    """Two half-width columns; stacked full width in projection mode, where a half column is too narrow for a
+    10 × 10 matrix or a row of digits in the projector's type."""
+    return (st.container(), st.container()) if projecting() else tuple(st.columns(2))
+
+
+def plateau_note(run: LinearRun, train: Dataset) -> None:
+    """Why the loss levels off where it does: its two terms, from the final weights, in numbers."""
+    data, reg_term = loss_parts(run.W, add_bias(train.X), train.y, run.loss, run.reg)
+    total = data + reg_term
+    if run.reg == 0:
+        st.markdown(f"The loss ends at {readable(total, 3)}, all of it data loss (reg is 0: no penalty on W).")
+        return
+    meaning = (
+        f"a data loss of {readable(data, 3)} means the right digit gets exp(−{readable(data, 3)}) ≈ {np.exp(-data):.0%} "
+        "of the probability on (geometric) average: most digits come out right, but not by a wide margin"
+        if run.loss == "softmax"
+        else f"a data loss of {readable(data, 3)} is the margins short of 1 that the penalty keeps from growing"
+    )
+    st.markdown(
+        f"**Why the loss levels off near {readable(total, 3)}:** loss {readable(total, 3)} = data loss "
+        f"{readable(data, 3)} + regularization {readable(reg_term, 3)} (reg {readable(run.reg)} × ΣW², "
+        f"ΣW² = {readable(float(np.sum(run.W * run.W)), 3)}). Larger weights would fit the training digits better, but "
+        f"the penalty grows with them: descent stops where the two balance, and {meaning}. Lower reg to lower the "
+        "plateau; the test accuracy tells whether that helps."
+    )

@@ -1,5 +1,6 @@
-"""Static charts for the linear-classifier pages: batch sizes side by side, digit templates, the
-confusion matrix, the gradient check's h sweep and the search strategies' race. Arrays in, figures out."""
+"""Static charts for the linear-classifier pages: batch sizes side by side, digit templates, digits as
+pictures, the confusion matrix, the gradient check's h sweep and the search strategies' race. Arrays in,
+figures out."""
 
 from __future__ import annotations
 
@@ -111,7 +112,10 @@ def templates_figure(W: np.ndarray, class_names: tuple[str, ...], side: int = 8)
 
 
 def confusion_figure(M: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
-    """Counts of true class (rows) against predicted class (columns), each cell written out."""
+    """Counts of true class (rows) against predicted class (columns), each cell written out.
+
+    Cells stay square (both axes constrained to their domain, so the plot shrinks instead of stretching one way)
+    and every class is labelled on both axes."""
     names = [str(n) for n in class_names]
     fig = go.Figure(
         go.Heatmap(
@@ -123,12 +127,100 @@ def confusion_figure(M: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
             texttemplate="%{text}",
             textfont=dict(size=14),
             showscale=False,
+            xgap=1,
+            ygap=1,
             hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
         )
     )
-    fig.update_xaxes(title_text="predicted class", side="bottom", type="category")
-    fig.update_yaxes(title_text="true class", autorange="reversed", type="category", scaleanchor="x")
-    return _base(fig, "Confusion matrix (test set)", height=560, legend=False)
+    cells = dict(type="category", constrain="domain", showgrid=False, dtick=1)  # every class named, cells square
+    fig.update_xaxes(title_text="predicted class", side="bottom", **cells)
+    fig.update_yaxes(title_text="true class", autorange="reversed", scaleanchor="x", **cells)
+    return _base(fig, "Confusion matrix (test set)", height=520, legend=False)
+
+
+INK = [[0.0, "#FFFFFF"], [1.0, "#111111"]]  # the digits' ink, dark on white as on paper
+
+
+def _mosaic(images: np.ndarray, cols: int, gap: int, below: int) -> np.ndarray:
+    """``images (n, h, w)`` tiled into one array, ``cols`` to a row, NaN (drawn blank) between them:
+    ``gap`` pixels between tiles and ``below`` more under each row (room for captions)."""
+    n, h, w = images.shape
+    rows = -(-n // cols)
+    out = np.full((rows * (h + gap + below), cols * (w + gap)), np.nan)
+    for i, image in enumerate(images):
+        r, c = divmod(i, cols)
+        out[r * (h + gap + below) : r * (h + gap + below) + h, c * (w + gap) : c * (w + gap) + w] = image
+    return out
+
+
+def digits_figure(
+    images: np.ndarray,
+    title: str,
+    *,
+    cols: int,
+    captions: list[str] | None = None,
+    row_names: list[str] | None = None,
+    rows_title: str = "class",
+    columns_title: str = "example",
+    width: int = 440,
+) -> go.Figure:
+    """Pictures ``images (n, h, w)`` (pixels in [0, 1], 1 = ink) in a grid of ``cols`` columns, as one heatmap.
+
+    ``captions`` (one per picture) are written under each; ``row_names`` label each row on the left (axis titles ``rows_title``, and ``columns_title``
+    over the numbered columns). The
+    height is chosen so that the pixels are square in a chart about ``width`` pixels wide."""
+    images = np.asarray(images, dtype=np.float64)
+    n, h, w = images.shape
+    gap, below = 1, (4 if captions else 0)
+    z = _mosaic(images, cols, gap, below)
+    rows = -(-n // cols)
+    fig = go.Figure(
+        go.Heatmap(z=z, zmin=0, zmax=1, colorscale=INK, showscale=False, hoverinfo="skip", xgap=0, ygap=0)
+    )
+    step = h + gap + below
+    for i, text in enumerate(captions or ()):
+        r, c = divmod(i, cols)
+        fig.add_annotation(
+            x=c * (w + gap) + (w - 1) / 2,
+            y=r * step + h - 0.5,
+            text=text,
+            showarrow=False,
+            yanchor="top",
+            font=dict(size=14, color="#222222"),
+        )
+    left = 70 if row_names else 20
+    fig.update_xaxes(range=[-0.5, z.shape[1] - 0.5], constrain="domain", showgrid=False, zeroline=False, ticks="")
+    if row_names:  # a table of pictures: its columns numbered too
+        columns = min(cols, n)
+        fig.update_xaxes(
+            tickvals=[c * (w + gap) + (w - 1) / 2 for c in range(columns)],
+            ticktext=[str(c + 1) for c in range(columns)],
+            title_text=columns_title,
+        )
+    else:
+        fig.update_xaxes(visible=False)
+    fig.update_yaxes(
+        autorange="reversed",
+        scaleanchor="x",
+        constrain="domain",
+        showgrid=False,
+        zeroline=False,
+        showticklabels=bool(row_names),
+        tickvals=[r * step + (h - 1) / 2 for r in range(rows)] if row_names else None,
+        ticktext=row_names,
+        ticks="",
+        title_text=rows_title if row_names else None,
+    )
+    top = round(title_height(18) + 8)
+    height = round(top + 20 + (width - left - 20) / z.shape[1] * z.shape[0])
+    fig.update_layout(headline(title, height, legend=False))
+    fig.update_layout(
+        height=height,
+        font=dict(size=14),
+        plot_bgcolor="white",
+        margin=dict(l=left, r=20, t=top, b=20),
+    )
+    return fig
 
 
 def h_sweep_figure(

@@ -96,10 +96,43 @@ def _table(at: AppTest):
 
 
 def _table_at(at: AppTest) -> int:
-    """The iteration the per-point table's caption names."""
-    found = [int(m.group(1)) for c in at.caption if (m := re.match(r"At iteration (\d+):", c.value))]
+    """The iteration the per-point table's caption names; the cards above it name the same one."""
+    found = [int(m.group(1)) for c in at.caption if (m := re.search(r"every point at step (\d+)", c.value))]
     assert len(found) == 1, [c.value for c in at.caption]
+    assert _cards_at(at) == found[0]
     return found[0]
+
+
+def _cards_at(at: AppTest) -> int:
+    """The step the cards say they show ("At step k of T, …")."""
+    found = [int(m.group(1).replace(",", "")) for md in at.markdown if (m := re.match(r"\*\*At step ([\d,]+)\*\*", md.value))]
+    assert len(found) == 1, [md.value for md in at.markdown]
+    return found[0]
+
+
+def _cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _shown(at: AppTest):
+    """The per-point table as the reader sees it: the text of every cell (the table's Styler display values)."""
+    import pyarrow as pa
+
+    table = next(df for df in at.dataframe if "loss" in df.value.columns)
+    return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+
+
+SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹−", "-0123456789-")
+
+
+def _number(text: str) -> float:
+    """A number as gdviz.results.readable writes it (1,234 / −0.0108 / 3.14 × 10⁻⁸ / 10⁻⁶) back to a float."""
+    text = text.translate(SUPERSCRIPT).replace(",", "")
+    power = re.fullmatch(r"(-?)(?:([\d.]+) × )?10(-?\d+)", text)
+    if not power:
+        return float(text)
+    sign, mantissa, exponent = power.groups()
+    return (-1 if sign else 1) * float(mantissa or 1) * 10.0 ** int(exponent)
 
 
 def _param(at: AppTest, name: str):
@@ -118,10 +151,9 @@ def test_default_run_shows_metrics_staged_regions_and_the_point_table(open_page)
     at = open_page(LINEAR)
     no_exceptions(at)
     assert not at.error
-    metrics = {m.label: m.value for m in at.metric}
-    assert float(metrics["Softmax (cross-entropy) loss, all data"]) < 0.2
-    assert float(metrics["Accuracy"].rstrip("%")) > 95  # blobs are separable
-    assert metrics["Iterations"] == "300"
+    metrics = _cards(at)
+    assert float(metrics["Loss, all data"]) == pytest.approx(np.log(C), abs=0.01)  # step 0: W ≈ 0, loss ln C
+    assert metrics["Iterations run"] == "300" and metrics["Epochs"] == "0"
     stage = _stage(at)
     assert stage["open_at"] == 0 and stage["spec"]["T"] == 300  # the timeline is the iterations
     assert not any(c.proto.id.endswith("-lc_chart") for c in at.get("plotly_chart"))  # the old chart is gone
@@ -158,7 +190,7 @@ def test_default_run_shows_metrics_staged_regions_and_the_point_table(open_page)
     now = decode(next(m for m in ls["moving"] if m["kind"] == "now")["y"]).ravel()
     assert len(now) == 301
     assert set(np.flatnonzero(np.diff(now)) + 1) <= set(SNAPSHOTS.tolist())  # it moves only at a snapshot
-    assert now[-1] == pytest.approx(float(metrics["Softmax (cross-entropy) loss, all data"]), abs=5e-5)
+    assert now[0] == pytest.approx(float(metrics["Loss, all data"]), rel=1e-3)  # the cards are at step 0 too
     low, high = next(m for m in ls["moving"] if m["kind"] == "vline")["y"]
     batch = decode(ls["figure"]["data"][names.index("loss per iteration (its batch)")]["y"])
     assert low == 0 and high >= max(batch.max(), now.max())
@@ -172,8 +204,18 @@ def test_default_run_shows_metrics_staged_regions_and_the_point_table(open_page)
 def test_the_step_the_stage_rests_on_moves_the_table_and_the_link(open_page):
     at = open_page(LINEAR)
     start = _table(at)["score class 0"].to_numpy()
+    before = _cards(at)
     _send(at, step=121)  # between snapshots: the table shows the last one before it, as the map does
     no_exceptions(at)
+    # the cards follow the step too: the loss of the snapshot the map shows (the loss panel's marker there)
+    _, ls = _panels(at)
+    now = decode(next(m for m in ls["moving"] if m["kind"] == "now")["y"]).ravel()
+    cards = _cards(at)
+    assert float(cards["Loss, all data"]) == pytest.approx(now[121], rel=1e-3)
+    assert float(cards["Loss, all data"]) < float(before["Loss, all data"])
+    assert cards["Epochs"] == "120" and cards["Iterations run"] == "300"  # full batch: an epoch per step
+    assert float(cards["Accuracy"].rstrip("%")) > float(before["Accuracy"].rstrip("%"))
+    assert any("the last snapshot before step 121" in md.value for md in at.markdown)
     assert at.session_state["lc_cursor"] == 121 and _table_at(at) == 120
     assert _stage(at)["open_at"] == 121  # a stage drawn afresh opens where this one rests
     assert _param(at, "at") == "121"
@@ -181,12 +223,30 @@ def test_the_step_the_stage_rests_on_moves_the_table_and_the_link(open_page):
     assert not np.array_equal(start, middle)
     _send(at, step=300)
     assert _table_at(at) == 300 and _param(at, "at") == "300"
+    assert float(_cards(at)["Loss, all data"]) < 0.2 and float(_cards(at)["Accuracy"].rstrip("%")) > 95
     _send(at, step=5_000)  # beyond the run: not a step of this stage, ignored
     assert at.session_state["lc_cursor"] == 300
     _send(at, step=0)
     assert _table_at(at) == 0 and np.array_equal(_table(at)["score class 0"].to_numpy(), start)
     assert _param(at, "at") in (None, "0")
     no_exceptions(at)
+
+
+def test_the_table_writes_numbers_with_their_significant_digits(open_page):
+    """At step 0 the scores are about 0.001 (W0 = 0.001 · N(0, 1)): rounded to 0.001 they read 0 or 0.001."""
+    at = open_page(LINEAR)
+    raw, shown = _table(at), _shown(at)
+    scores = [c for c in raw.columns if c.startswith("score ")]
+    values = raw[scores].to_numpy().ravel()
+    texts = shown[scores].to_numpy().ravel()
+    assert (np.abs(values) < 1e-3).sum() > 100  # plenty of tiny scores to write
+    for value, text in zip(values, texts, strict=True):
+        assert text != "0" or value == 0, (value, text)
+        assert _number(text) == pytest.approx(value, rel=1e-3), (value, text)  # 4 significant digits
+    assert any("× 10⁻" in t for t in texts)  # tiny ones as powers of ten
+    losses = shown["loss"].to_numpy()
+    assert all(_number(t) == pytest.approx(v, rel=1e-3) for t, v in zip(losses, raw["loss"], strict=True))
+    assert raw["loss"].dtype.kind == "f"  # underneath, numbers: the column sorts by value
 
 
 def test_a_shorter_run_keeps_the_step_within_it(open_page):
@@ -228,9 +288,10 @@ def test_the_stage_is_readable_and_projection_enlarges_it(projection):
 
 def test_svm_adam_and_batch_sizes_all_train(open_page):
     at = open_page(LINEAR)
+    _send(at, step=300)  # the cards show the end of each run from here on
     at.radio(key="lc.loss").set_value("svm").run()
     no_exceptions(at)
-    assert any(m.label.startswith("Multiclass hinge") for m in at.metric)
+    assert any(m.proto.help.startswith("Multiclass hinge") for m in at.metric if m.label == "Loss, all data")
     at.selectbox(key="lc.optimizer").set_value("adam").run()
     no_exceptions(at)
     assert at.number_input(key="lc.adam.lr").value == 0.05
@@ -239,8 +300,8 @@ def test_svm_adam_and_batch_sizes_all_train(open_page):
         at.selectbox(key="lc.batch").set_value(batch).run()
         no_exceptions(at)
         assert not at.error, _errors(at)
-        metrics = {m.label: m.value for m in at.metric}
-        assert float(metrics["Epochs"]) == pytest.approx(epochs, abs=0.05)
+        metrics = _cards(at)
+        assert _cards_at(at) == 300 and float(metrics["Epochs"]) == pytest.approx(epochs, abs=0.05)
         assert float(metrics["Accuracy"].rstrip("%")) > 90
         assert len(_movers(_panels(at)[0], "toself")) == C
 
@@ -248,14 +309,14 @@ def test_svm_adam_and_batch_sizes_all_train(open_page):
 def test_batch_chart_has_a_thick_curve_per_feasible_batch_and_notes_the_rest(open_page):
     at = open_page(LINEAR)
     thick = [t["name"] for t in _chart(at, "batch_chart")["data"] if t.get("line", {}).get("width") == 3]
-    every = ["full batch (vanilla GD)", "256 (mini-batch)", "128 (mini-batch)", "64 (mini-batch)"]
+    every = ["full (vanilla GD)", "256 (mini-batch)", "128 (mini-batch)", "64 (mini-batch)"]
     assert thick == every + ["32 (mini-batch)", "1 (SGD)"]
     assert not at.info
     at.number_input(key="lc.n").set_value(100).run()
     no_exceptions(at)
     fig = _chart(at, "batch_chart")
     thick = [t["name"] for t in fig["data"] if t.get("line", {}).get("width") == 3]
-    assert thick == ["full batch (vanilla GD)", "64 (mini-batch)", "32 (mini-batch)", "1 (SGD)"]
+    assert thick == ["full (vanilla GD)", "64 (mini-batch)", "32 (mini-batch)", "1 (SGD)"]
     assert all(len(decode(t["y"])) == 300 for t in fig["data"])
     notes = [i.value for i in at.info]
     assert len(notes) == 2
@@ -265,7 +326,7 @@ def test_batch_chart_has_a_thick_curve_per_feasible_batch_and_notes_the_rest(ope
     at.segmented_control(key="lc.per").set_value("epoch").run()
     fig = _chart(at, "batch_chart")
     ends = {t["name"]: decode(t["x"])[-1] for t in fig["data"] if t.get("line", {}).get("width") == 3}
-    assert ends["full batch (vanilla GD)"] == pytest.approx(300) and ends["1 (SGD)"] == pytest.approx(3)
+    assert ends["full (vanilla GD)"] == pytest.approx(300) and ends["1 (SGD)"] == pytest.approx(3)
 
 
 @pytest.mark.parametrize(
@@ -366,7 +427,7 @@ def test_digits_train_and_test_accuracy_templates_and_confusion_matrix(open_page
     at = open_page(DIGITS)
     no_exceptions(at)
     assert not at.error
-    train_acc, test_acc = _percent(at, "Training accuracy"), _percent(at, "Test accuracy (held out)")
+    train_acc, test_acc = _percent(at, "Training accuracy"), _percent(at, "Test accuracy")
     assert train_acc > 0.85 and test_acc > 0.85
     templates = _chart(at, "templates_chart")["data"]
     assert len(templates) == 10 and all(t["type"] == "heatmap" for t in templates)
@@ -378,6 +439,55 @@ def test_digits_train_and_test_accuracy_templates_and_confusion_matrix(open_page
     assert M.shape == (10, 10) and M.sum() == n_test
     assert np.trace(M) / n_test == pytest.approx(test_acc, abs=0.0005)  # the metric is rounded to 0.1 %
     assert (M.sum(axis=1) > 0).all()  # every digit is in the test set
+
+
+def test_digits_explain_the_plateau_show_samples_and_the_digits_it_gets_wrong(open_page):
+    at = open_page(DIGITS)
+    no_exceptions(at)
+    # the plateau in numbers: loss = data loss + regularization, each from the final W, and they add up
+    note = next(md.value for md in at.markdown if md.value.startswith("**Why the loss levels off"))
+    total, data, penalty = (
+        float(x) for x in re.search(r"loss ([\d.]+) = data loss ([\d.]+) \+ regularization ([\d.]+)", note).groups()
+    )
+    assert total == pytest.approx(data + penalty, abs=0.0015)
+    card = float(next(m.value for m in at.metric if m.label == "Loss, training data"))
+    assert total == pytest.approx(card, abs=0.0006)
+    assert 0.2 < penalty / total < 0.8  # reg 0.01 holds a good part of the plateau: the sentence is about it
+    at.number_input(key="digits.reg").set_value(0.0).run()
+    no_exceptions(at)
+    assert any("all of it data loss (reg is 0" in md.value for md in at.markdown)
+    at.number_input(key="digits.reg").set_value(0.01).run()
+    # a row of samples per class: ten rows of ten 8×8 digits, labelled 0…9 on the left
+    samples = _chart(at, "samples_chart")
+    z = decode(samples["data"][0]["z"])
+    assert z.shape == (10 * 9, 10 * 9) and np.isnan(z).any()  # tiles of 8 pixels and a blank pixel between
+    assert samples["layout"]["yaxis"]["ticktext"] == [str(c) for c in range(10)]
+    train, test = train_test_split(load_digits(), test_fraction=0.2, seed=0)
+    for c in range(10):  # row c holds digits of class c, as in the data
+        first = train.X[np.flatnonzero(train.y == c)[0]].reshape(8, 8)
+        np.testing.assert_allclose(z[9 * c : 9 * c + 8, :8], first)
+    # the wrong test digits, each captioned true → guess; together they are the confusion matrix's off-diagonal
+    M = decode(_chart(at, "confusion_chart")["data"][0]["z"]).astype(np.int64)
+    wrong = _chart(at, "wrong_chart")
+    captions = [a["text"] for a in wrong["layout"]["annotations"]]
+    n_wrong = int(M.sum() - np.trace(M))
+    assert 0 < n_wrong <= 40 and len(captions) == n_wrong
+    pairs = np.zeros_like(M)
+    for text in captions:
+        true, guess = (int(v) for v in text.split(" → "))
+        assert true != guess
+        pairs[true, guess] += 1
+    np.testing.assert_array_equal(pairs, M - np.diag(np.diag(M)))
+    assert f"{n_wrong} of {len(test.y)}" in wrong["layout"]["title"]["text"]
+    assert all(a["font"]["size"] >= 12 for a in wrong["layout"]["annotations"])
+
+
+def test_digits_confusion_matrix_keeps_square_cells_and_readable_numbers(open_page):
+    fig = _chart(open_page(DIGITS), "confusion_chart")
+    x, y = fig["layout"]["xaxis"], fig["layout"]["yaxis"]
+    assert y["scaleanchor"] == "x" and x["constrain"] == y["constrain"] == "domain"  # square cells, never squashed
+    assert x["dtick"] == y["dtick"] == 1  # every class labelled
+    assert fig["data"][0]["textfont"]["size"] >= 12
 
 
 def test_digits_diverging_learning_rate_is_reported(open_page):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from gdviz.linear.gradcheck import numerical_gradient, rel_error
-from gdviz.linear.losses import LOSSES, NAIVE, TITLES, per_example
+from gdviz.linear.losses import LOSSES, NAIVE, TITLES, loss_parts, penalty, per_example
 
 REFS = np.load(Path(__file__).parents[1] / "fixtures" / "linear_refs.npz")
 CASES = sorted({int(key.split("/")[0]) for key in REFS.files})
@@ -138,3 +138,13 @@ def test_known_values_at_zero_weights():
 
 def test_registries_share_names():
     assert list(LOSSES) == list(NAIVE) == list(TITLES) == ["svm", "softmax"]
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_loss_parts_are_the_data_loss_and_the_penalty_and_add_up_to_the_loss(loss):
+    W, X, y = problem(40, 17, 10, seed=2, scale=0.5)
+    data, reg_term = loss_parts(W, X, y, loss, 0.3)
+    assert reg_term == pytest.approx(0.3 * np.sum(W**2)) == penalty(W, 0.3)
+    assert data == pytest.approx(LOSSES[loss](W, X, y, 0.0)[0], rel=1e-12)
+    assert data + reg_term == pytest.approx(LOSSES[loss](W, X, y, 0.3)[0], rel=1e-12)
+    assert loss_parts(W, X, y, loss, 0.0)[1] == 0.0

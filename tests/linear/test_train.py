@@ -267,3 +267,20 @@ def test_settings_errors(change, message):
 def test_data_errors(Xe, ye, message):
     with pytest.raises(ValueError, match=message):
         train_linear(Xe, ye, loss="svm", optimizer="sgd", steps=5)
+
+
+# --- epochs by a step (the linear page's cards) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [None, 32, 1])
+def test_epochs_at_a_step_count_the_examples_seen_so_far(batch_size):
+    """The last step's count is the run's own epochs; a mini-batch epoch ends with a partial batch."""
+    steps = 2 * N + 7
+    run = _train(steps=steps, batch_size=batch_size, lr=0.01)
+    assert run.examples == N
+    assert run.epochs_at(0) == 0 and run.epochs_at(run.iterations) == pytest.approx(run.epochs)
+    per_epoch = -(-N // (batch_size or N))
+    assert run.epochs_at(per_epoch) == pytest.approx(1.0)  # one pass: every example once, the partial batch too
+    if batch_size == 32:
+        assert run.epochs_at(1) == pytest.approx(32 / N)
+        assert run.epochs_at(per_epoch + 1) == pytest.approx(1 + 32 / N)
