@@ -1,5 +1,8 @@
 """Optimizers as pure functions, with torch.optim's names, hyperparameters and update rules.
 
+Defaults are torch's too, but for momentum: Momentum and Nesterov start at μ = 0.9, where
+torch.optim.SGD defaults to 0 (then it is plain SGD, which "sgd" already is).
+
 A factory takes hyperparameters and returns ``Optimizer(init, update)``:
 
     state = init(params)
@@ -325,7 +328,15 @@ def _eps(default: float) -> HyperParam:
     return HyperParam("eps", default, 1e-12, 1e-1, log=True, symbols=("ε",), help="keeps the division finite")
 
 
-_MOMENTUM = HyperParam("momentum", 0.9, 0.0, 0.999, symbols=("μ",), help="fraction of the velocity kept each step")
+# torch.optim.SGD's momentum defaults to 0 (plain SGD); here 0.9, the usual choice, so the method shows
+_MOMENTUM = HyperParam(
+    "momentum",
+    0.9,
+    0.0,
+    0.999,
+    symbols=("μ",),
+    help="fraction of the velocity kept each step; 0.9 here, where torch.optim.SGD's default is 0",
+)
 
 OPTIMIZERS: dict[str, OptimizerSpec] = {
     "sgd": OptimizerSpec(
@@ -342,7 +353,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         momentum,
         (_lr(1e-3), _MOMENTUM),
         r"b_t = \mu\, b_{t-1} + g_t \qquad \theta_t = \theta_{t-1} - \eta\, b_t",
-        "Heavy ball in torch's form (torch.optim.SGD, dampening 0): lr scales the whole velocity.",
+        "Heavy ball in torch's form (torch.optim.SGD, dampening 0): lr scales the whole velocity. "
+        "Momentum starts at 0.9 here; torch.optim.SGD's default is 0.",
     ),
     "nesterov": OptimizerSpec(
         "nesterov",
@@ -350,7 +362,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         nesterov,
         (_lr(1e-3), _MOMENTUM),
         r"b_t = \mu\, b_{t-1} + g_t \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu\, b_t)",
-        "torch.optim.SGD(nesterov=True): the look-ahead rewritten to use the gradient at θ.",
+        "torch.optim.SGD(nesterov=True): the look-ahead rewritten to use the gradient at θ. "
+        "Momentum starts at 0.9 here; torch.optim.SGD's default is 0.",
     ),
     "adagrad": OptimizerSpec(
         "adagrad",

@@ -309,3 +309,31 @@ def test_bad_hyperparameters_are_refused_with_a_message(name, hyper, message):
 def test_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="unknown optimizer 'adamm'.*adam"):
         gdviz.run(SURFACES["quadratic"], "adamm", (1.0, 1.0), 5)
+
+
+# torch.optim's defaults, printed by tests/fixtures/print_torch_defaults.py (torch 2.13.0)
+TORCH_DEFAULTS = {
+    "sgd": {"lr": 0.001},
+    "momentum": {"lr": 0.001, "momentum": 0},
+    "nesterov": {"lr": 0.001, "momentum": 0},
+    "adagrad": {"lr": 0.01, "eps": 1e-10},
+    "rmsprop": {"lr": 0.01, "alpha": 0.99, "eps": 1e-08, "momentum": 0},
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06},
+    "adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0},
+    "adamw": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0.01},
+    "nadam": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "momentum_decay": 0.004},
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_default_that_differs_from_torchs_says_so_where_it_is_shown(name):
+    # Momentum and Nesterov start at μ = 0.9; torch.optim.SGD at 0: the description and the widget's help say it
+    spec = OPTIMIZERS[name]
+    assert set(spec.defaults()) == set(TORCH_DEFAULTS[name])
+    for h in spec.hyper:
+        torch_default = TORCH_DEFAULTS[name][h.name]
+        if h.default != torch_default:
+            words = f"default is {torch_default:g}"
+            assert words in spec.variant and words in h.help, f"{name}.{h.name}: {h.default} here, {torch_default} in torch"
+    differs = [h.name for h in spec.hyper if h.default != TORCH_DEFAULTS[name][h.name]]
+    assert differs == (["momentum"] if name in ("momentum", "nesterov") else [])
