@@ -180,7 +180,8 @@ class StClient:
                 self._cache[msg.hash] = (msg.SerializeToString(), self._runs)
             kind = msg.WhichOneof("type")
             if kind == "new_session":  # the start of a script run
-                elements, rendered = {}, set()
+                if not fragment_run:  # a fragment's run keeps the rest of the page
+                    elements, rendered = {}, set()
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
                 self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
             elif kind == "navigation":
