@@ -145,12 +145,15 @@ class _End(NamedTuple):
     t: int
 
 
-def _finite_state(state: NamedTuple, batch: tuple) -> np.ndarray:
-    """Per start, whether every per-start field of an optimizer state is finite; shape ``batch``."""
+def _finite(batch: tuple, *arrays) -> np.ndarray:
+    """Per start, whether every array given (each ``(*B, ...)``; shared step counters are skipped) is
+    finite; shape ``batch``. One sum first: finite, as it nearly always is, means all of them are."""
+    arrays = [a for a in arrays if np.ndim(a) > len(batch)]
+    if np.isfinite(sum(float(a.sum()) for a in arrays)):
+        return np.ones(batch, dtype=bool)
     ok = np.ones(batch, dtype=bool)
-    for values in state:
-        if np.ndim(values) > len(batch):  # (*B, 2); a shared step counter is () and always finite
-            ok &= np.isfinite(values).all(axis=-1)
+    for a in arrays:
+        ok &= np.isfinite(a).reshape(*batch, -1).all(axis=-1)
     return ok
 
 
@@ -235,11 +238,9 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 g = g + noise * rng.standard_normal(g.shape)
             step, new_state = opt.update(g, state, p)
             new_p = p + step
-            bad = ~(np.isfinite(g).all(axis=-1) & np.isfinite(new_p).all(axis=-1) & _finite_state(new_state, batch))
+            new_loss = None if loss is None else _loss(pr, new_p)
+            bad = ~_finite(batch, g, new_p, *new_state, *([] if loss is None else [new_loss[..., None]]))
             bad |= np.abs(new_p - pr.center).max(axis=-1) > pr.limit
-            if loss is not None:
-                new_loss = _loss(pr, new_p)
-                bad |= ~np.isfinite(new_loss)
             stop(active & bad, DIVERGED, t + 1)
             stop_now = ~active
             step = np.where(stop_now[..., None], 0.0, step)
