@@ -1,43 +1,41 @@
-"""Home: what gdviz is, and a door to every page."""
+"""Home: what gdviz is in one sentence, where to start, and a card with a picture for every page."""
+
+from pathlib import Path
 
 import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.nav import PAGES
 
+ROOT = Path(__file__).resolve().parents[1]  # the pictures' paths are relative to the repository
+FIRST = PAGES[1]  # the optimizer race: the page to open first
+START_CSS = """<style>
+.st-key-gdviz-start a { background: #0072B2; border-radius: 0.5rem; padding: 0.5rem 1.25rem; }
+.st-key-gdviz-start a:hover { background: #005A8C; }
+.st-key-gdviz-start a p, .st-key-gdviz-start a span { color: #FFFFFF !important; font-size: 1.2rem; font-weight: 600; }
+</style>"""  # the first step looks like the one button to press (Okabe–Ito blue, white text: 5.2 : 1 contrast)
+
 ensure_frame()
 st.title("gdviz — gradient descent, made visible")
 st.markdown(
-    """
-Watch optimizers find their way down a loss surface, step by step; train a linear classifier and see
-its borders move; check a gradient against finite differences; and follow backpropagation through a
-graph one gate at a time. Every optimizer here follows **torch.optim's update rule exactly** (checked
-against PyTorch to 1e-9), so the path you see is the path PyTorch would take from the same start.
-"""
+    "Watch optimizers find their way down a loss surface, train a classifier, check a gradient and follow "
+    "backpropagation, step by step. Every optimizer follows **torch.optim's update rule exactly**: the path you "
+    "see is the path PyTorch takes."
 )
+st.html(START_CSS)
+with st.container(key="gdviz-start"):
+    st.page_link(FIRST.path, label=f"Start here: the {FIRST.title.lower()} ▶")
 
-st.subheader("Pages")
-for p in PAGES[1:]:
-    st.page_link(p.path, label=p.title, icon=p.icon)
-    st.markdown(p.blurb)
+columns = st.columns(3)
+for i, p in enumerate(PAGES[1:]):
+    with columns[i % 3].container(border=True):
+        if (ROOT / p.picture).is_file():  # a build that leaves docs/ out (the Docker image's allow-list) shows words
+            st.image(str(ROOT / p.picture), width="stretch")
+        st.page_link(p.path, label=p.title, icon=p.icon)
+        st.caption(p.blurb)
 
-st.subheader("In a lecture hall")
-st.markdown(
-    """
-Every view is a link: the address bar holds the page's settings, so a link you share opens exactly what
-you see (**Share this view** in the sidebar copies it). **Projection mode**, also in the sidebar, makes
-type, lines and markers large enough for the back row. Under each main chart you can download the run as
-CSV or JSON, the chart as a standalone HTML page that plays offline, and on the race and classifier pages
-a short PyTorch script that takes the same path.
-"""
-)
-
-st.subheader("Where it comes from")
-st.markdown(
-    """
-gdviz grew from a teaching notebook on linear classifiers: the multiclass hinge loss, searching for
-weights at random, numerical versus analytic gradients, vanilla and mini-batch gradient descent, the
-rule that *the loss must be plotted and go down*, the classic optimizer animations, and backpropagation
-through a computational graph.
-"""
+st.caption(
+    "**In a lecture hall:** every view is a link (**Share this view** in the sidebar), **Projection mode** makes "
+    "everything large enough for the back row, and each main chart downloads as data, an offline page or a "
+    "PyTorch script."
 )

@@ -1,4 +1,6 @@
-"""The page list, as plain data: app.py builds the navigation from it, tests visit every entry.
+"""The page list, as plain data: app.py builds the navigation from it, the home page its cards, tests visit
+every entry. A page's picture is a file under docs/home/ (docs/make_home_pictures.py takes them anew), so
+showing it costs a visit nothing but the bytes.
 
 url paths equal the file names, so Streamlit's legacy ``pages/`` routing (active until a server first
 runs app.py) finds the same page for a deep link; gdviz.ui.frame then draws the frame around it.
@@ -14,7 +16,8 @@ class PageEntry(NamedTuple):
     title: str
     icon: str
     url_path: str
-    blurb: str
+    blurb: str  # a sentence or two for the page's card on the home page
+    picture: str = ""  # the card's picture, relative to the repository (app.py's folder)
 
 
 PAGES: tuple[PageEntry, ...] = (
@@ -24,48 +27,47 @@ PAGES: tuple[PageEntry, ...] = (
         "Optimizer race",
         ":material/sports_score:",
         "race",
-        "SGD, Momentum, Nesterov, Adagrad, RMSprop, Adadelta, Adam, AdamW and NAdam racing on fourteen classic "
-        "surfaces: the long valley, the saddle, Beale, Rosenbrock's banana, Himmelblau's four minima, or any "
-        "f(x, y) you type. Play the race in your browser, scrub back and forth, and compare the loss curves.",
+        "SGD, Momentum, Adam and the other torch.optim classics race down classic surfaces, or any f(x, y) you type.",
+        "docs/home/race.png",
     ),
     PageEntry(
         "pages/linear.py",
         "Linear classifier",
         ":material/scatter_plot:",
         "linear",
-        "A softmax or multiclass hinge (SVM) classifier on 2D data: watch gradient descent move the borders, "
-        "compare full-batch, mini-batch and SGD loss curves, and click to add points.",
+        "Softmax or SVM on 2D points: watch gradient descent move the borders; click to add points.",
+        "docs/home/linear.png",
     ),
     PageEntry(
         "pages/digits.py",
         "Digits",
         ":material/grid_on:",
         "digits",
-        "Train on 1,797 handwritten 8×8 digits and see what the weights learned: ten templates, the accuracy on "
-        "held-out digits, and a confusion matrix of the mistakes.",
+        "Train on 1,797 handwritten digits: the templates it learns, the digits it gets wrong.",
+        "docs/home/digits.png",
     ),
     PageEntry(
         "pages/gradient_check.py",
         "Gradient check",
         ":material/rule:",
         "gradient_check",
-        "Numerical against analytic gradients: the relative error, the U-shaped curve of error against the step h, "
-        "and a switch that plants a bug for the check to catch.",
+        "Numerical against analytic gradients, the U-shaped error curve, and a planted bug to catch.",
+        "docs/home/gradient_check.png",
     ),
     PageEntry(
         "pages/random_search.py",
         "Random search",
         ":material/casino:",
         "random_search",
-        "The notebook's random search for weights at its own scale (10,000 × 3,073), against random local search and "
-        "following the gradient on equal budgets; and loops against vectorized code, timed.",
+        "Guessing weights at random against following the gradient, on equal budgets.",
+        "docs/home/random_search.png",
     ),
     PageEntry(
         "pages/backprop.py",
-        "Backprop step by step",
+        "Backpropagation",
         ":material/account_tree:",
         "backprop",
-        "Type a formula or pick one of the lecture's circuits, then step through the forward pass and watch the "
-        "gradients flow back through the graph by the chain rule: add distributes, max routes, multiply swaps.",
+        "Step a formula's graph forward, then watch the gradients flow back by the chain rule.",
+        "docs/home/backprop.png",
     ),
 )
