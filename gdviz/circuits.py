@@ -1,8 +1,9 @@
 """The computational graphs CS231n walks through by hand, ready to step through, and their check.
 
 ``CIRCUITS`` maps a name to a ``Circuit``: the formula as typed, the input values the lecture uses
-and a sentence on what to watch. ``check_gradients(e, values)`` puts each input's gradient by
-backprop beside a centered-difference estimate (``numerical_gradient``) and their relative error.
+and a sentence on what to watch. ``chain_rule(nodes, steps, at)`` tells a step of backprop with the
+local gradient and the upstream gradient apart. ``check_gradients(e, values)`` puts each input's
+gradient by backprop beside a centered-difference estimate (``numerical_gradient``) and their relative error.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .autodiff.trace import FORMS, GraphNode, Step, fmt
 from .expression import Expression
 from .linear.gradcheck import numerical_gradient, rel_error
 
@@ -54,6 +56,47 @@ CIRCUITS: dict[str, Circuit] = {
         "x feeds two gates, so two gradients flow back into it and add up (+=): ∂f/∂x = y + 1.",
     ),
 }
+
+
+class Told(NamedTuple):
+    line: str  # the step as a formula
+    words: str  # what its parts are, for the teacher ("" when the line says it all)
+
+
+def _gate(g: GraphNode, nodes: tuple[GraphNode, ...]) -> str:
+    """The gate's own formula in its inputs' names: x + y, exp(g), a**2, max(z, w)."""
+    return FORMS.get(g.op, g.op + "({0})").format(*(nodes[i].name for i in g.inputs), label=g.label)
+
+
+def _nth(k: int, n: int) -> str:
+    return ("first", "second", "third")[k] if n <= 3 else f"number {k + 1} of the {n}"
+
+
+def chain_rule(nodes: tuple[GraphNode, ...], steps: list[Step], at: int) -> Told:
+    """``steps[at]`` told for a student. A backward step along the wire x → q reads
+    ``∂f/∂x += ∂(x + y)/∂x × ∂f/∂q = 1 × -4 = -4``: the local gradient is the derivative of the gate's own
+    formula (so it never reads ∂f/∂x again when q is the output f), the upstream gradient is ∂f/∂q; the
+    words name both. Other steps keep their own text."""
+    s = steps[at]
+    if s.phase == "forward" or s.edge is None:
+        return Told(s.text, "")
+    i, c = s.edge
+    x, q, f = nodes[i].name, nodes[c].name, nodes[-1].name
+    gate = _gate(nodes[c], nodes)
+    local = f"∂({gate})/∂{x}" if nodes[c].op in ("+", "-", "*", "/", "**", "pow", "neg") else f"∂{gate}/∂{x}"
+    line = f"backward: ∂{f}/∂{x} += {local} × ∂{f}/∂{q} = {fmt(s.local)} × {fmt(s.upstream)} = {fmt(s.product)}"
+    if any(t.edge is not None and t.edge[0] == i for t in steps[:at]):  # x feeds more than one wire
+        line += f" (so far ∂{f}/∂{x} = {fmt(s.grad)})"
+    wires = nodes[c].inputs.count(i)
+    if wires > 1:  # x * x: each of the gate's x wires has its own local gradient
+        local += f" along its {_nth(sum(t.edge == s.edge for t in steps[:at]), wires)} {x} wire"
+    upstream = "the seed" if c == nodes[-1].id else f"what reached {q} from {f}, already known"
+    words = (
+        f"local gradient {local} = {fmt(s.local)}: how the gate {q} = {gate} alone changes when {x} moves. "
+        f"Upstream gradient ∂{f}/∂{q} = {fmt(s.upstream)}: {upstream}. "
+        f"Local × upstream = {fmt(s.product)} is added to ∂{f}/∂{x}."
+    )
+    return Told(line, words)
 
 
 class GradientCheck(NamedTuple):

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gdviz.circuits import CIRCUITS, check_gradients
-from gdviz.ui.backprop_controls import CIRCUIT, expression_controls, jump
+from gdviz.circuits import CIRCUITS, chain_rule, check_gradients
+from gdviz.ui.backprop_controls import CIRCUIT, GRAPH_TEXT_CSS, expression_controls, jump
 from gdviz.ui.exports import backprop_downloads
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.literal import md_escape, quoted
@@ -36,16 +36,20 @@ at = step_buttons(
 c1, c2 = st.columns(2)
 c1.button("Jump to the backward pass", key="bp.jump", on_click=jump, args=(forward,))
 c2.button("Jump to the end", key="bp.end", on_click=jump, args=(len(steps) - 1,))
-step = steps[at]
-st.markdown(f"**{md_escape(step.text)}**")  # f = d**2 is not Markdown bold
+step, told = steps[at], chain_rule(nodes, steps, at)
+st.markdown(f"**{md_escape(told.line)}**")  # f = d**2 is not Markdown bold
+if told.words:
+    st.caption(md_escape(told.words))
 if step.gate:
     st.caption("Pattern: " + step.gate.replace("; ", ". ") + ".")
 
-st.graphviz_chart(graph_dot(nodes, steps, at, projection=projecting()), width="stretch")
+st.html(GRAPH_TEXT_CSS)
+big = projecting()  # a projector gets the graph as wide as the page; a screen its own size, or shrunk to fit
+st.graphviz_chart(graph_dot(nodes, steps, at, projection=big), width="stretch" if big else "content")
 st.caption(
-    "Gates are circles, named a, b, c … as the steps call them. On every wire: the value flowing forward (blue, "
-    "above) and the gradient sent back along it (vermillion, below). The output's wire gets the seed ∂f/∂f = 1 "
-    "first; the highlighted gate or wire is the one this step sets."
+    "Gates are circles, named a, b, c … as the steps call them. Each wire runs through its own two numbers: the "
+    "value flowing forward above the line (blue) and the gradient sent back along it below (vermillion). The "
+    "output's wire gets the seed ∂f/∂f = 1 first; the highlighted gate or wire is the one this step sets."
 )
 
 st.subheader("Check: backprop against numerical differences")

@@ -1,6 +1,6 @@
 """The lecture's circuits: each parses, its values cover its inputs, and f and every gradient equal the
 numbers worked out by hand (CS231n's own for the first three); the gradient check agrees and catches a
-wrong gradient."""
+wrong gradient; ``chain_rule`` tells every backward step with its local and upstream gradients apart."""
 
 import math
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from gdviz import parse_expression
-from gdviz.circuits import CIRCUITS, check_gradients
+from gdviz.autodiff.trace import fmt
+from gdviz.circuits import CIRCUITS, chain_rule, check_gradients
 from gdviz.expression import Expression
 
 SIG = 1 / (1 + math.exp(-1.0))  # the neuron's w·x + b is 2·(-1) + (-3)·(-2) - 3 = 1
@@ -112,3 +113,67 @@ def test_check_gradients_uses_the_given_values():
     rows = {r.name: r for r in check_gradients(e, {"x": 1.5, "y": 0.5})}
     assert rows["x"].backprop == pytest.approx(3.0) and rows["y"].backprop == pytest.approx(np.cos(0.5))
     assert all(r.rel_error < 1e-7 for r in rows.values())
+
+
+# ---------------------------------------------------------------- chain_rule
+
+TOLD = {name: (c.text, c.values) for name, c in CIRCUITS.items()}
+TOLD |= {"square": ("x * x", {"x": 3.0}), "pow": ("exp(x)**2", {"x": 0.5}), "twice_max": ("max(x, x) * x", {"x": 1.0})}
+
+
+def _told(name):
+    text, values = TOLD[name]
+    e = parse_expression(text)
+    nodes, steps = e.graph(values), e.steps(values)
+    return nodes, steps, [chain_rule(nodes, steps, at) for at in range(len(steps))]
+
+
+@pytest.mark.parametrize("name", list(TOLD))
+def test_a_backward_step_never_reads_as_circular(name):
+    """∂f/∂a += ∂f/∂a × ∂f/∂f was the page's line for the last gate: the right side repeated the left."""
+    nodes, steps, told = _told(name)
+    f = nodes[-1].name
+    for s, t in zip(steps, told, strict=True):
+        if s.edge is None:
+            assert t == (s.text, ""), "forward steps and the seed keep their own text"
+            continue
+        x, q = nodes[s.edge[0]].name, nodes[s.edge[1]].name
+        target, rest = t.line.removeprefix("backward: ").split(" += ", 1)
+        product = rest.split(" = ")[0]
+        local, upstream = product.split(" × ")
+        assert target == f"∂{f}/∂{x}" and upstream == f"∂{f}/∂{q}", t.line
+        assert target not in local and local.endswith(f"/∂{x}") and local.startswith("∂"), t.line
+        assert f" = {fmt(s.local)} × {fmt(s.upstream)} = {fmt(s.product)}" in t.line
+        # the words say which is which, with the same numbers
+        assert t.words.startswith(f"local gradient {local}") and f"= {fmt(s.local)}: how the gate {q} = " in t.words
+        assert f"Upstream gradient ∂{f}/∂{q} = {fmt(s.upstream)}: " in t.words
+        assert t.words.endswith(f"Local × upstream = {fmt(s.product)} is added to ∂{f}/∂{x}.")
+
+
+def test_the_local_gradient_is_the_gates_own_formula():
+    nodes, steps, told = _told("neuron")
+    lines = [t.line for t in told]
+    assert "backward: ∂f/∂i += ∂(1 / i)/∂i × ∂f/∂f = -0.5344 × 1 = -0.5344" in lines
+    assert "backward: ∂f/∂g += ∂exp(g)/∂g × ∂f/∂h = 0.3679 × -0.5344 = -0.1966" in lines
+    assert "backward: ∂f/∂d += ∂(-d)/∂d × ∂f/∂g = -1 × -0.1966 = 0.1966" in lines
+    assert "backward: ∂f/∂x0 += ∂(w0 * x0)/∂x0 × ∂f/∂a = 2 × 0.1966 = 0.3932" in lines
+    words = told[lines.index("backward: ∂f/∂g += ∂exp(g)/∂g × ∂f/∂h = 0.3679 × -0.5344 = -0.1966")].words
+    assert words == (
+        "local gradient ∂exp(g)/∂g = 0.3679: how the gate h = exp(g) alone changes when g moves. "
+        "Upstream gradient ∂f/∂h = -0.5344: what reached h from f, already known. "
+        "Local × upstream = -0.1966 is added to ∂f/∂g."
+    )
+
+
+def test_fan_out_says_the_sum_so_far_and_two_wires_into_one_gate_are_told_apart():
+    _, _, told = _told("fan_out")
+    assert [t.line for t in told if "so far" in t.line] == [
+        "backward: ∂f/∂x += ∂(x * y)/∂x × ∂f/∂a = -2 × 1 = -2 (so far ∂f/∂x = -1)"
+    ]
+    _, _, told = _told("square")
+    into_x = [t for t in told if t.words]
+    assert [t.words.split(" = ")[0] for t in into_x] == [
+        "local gradient ∂(x * x)/∂x along its first x wire",
+        "local gradient ∂(x * x)/∂x along its second x wire",
+    ]
+    assert into_x[1].line.endswith("= 3 × 1 = 3 (so far ∂f/∂x = 6)")

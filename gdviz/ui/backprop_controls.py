@@ -13,6 +13,12 @@ from ..expression import Expression, ExpressionError, parse_expression
 from .literal import quoted
 
 TEXT, GOOD, CIRCUIT = "bp.text", "bp.good", "bp.circuit"
+# Streamlit draws every graphviz text at a fixed 0.6rem whatever the DOT says (9.6 units of a graph laid out for
+# 22 pt: the sigmoid neuron's labels came out about 7 px); this lets the graph's own sizes through, in every mode
+GRAPH_TEXT_CSS = (
+    "<style>.stGraphVizChart svg text "
+    "{ font-size: revert-layer !important; font-family: revert-layer !important; }</style>"
+)
 
 
 def value_key(name: str) -> str:

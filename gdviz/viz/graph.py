@@ -61,36 +61,61 @@ def state_at(nodes: tuple[GraphNode, ...], steps: list[Step], at: int) -> tuple[
     return known, grads, crossed
 
 
-def _wire(value: str, grad: str) -> str:
-    """An edge's label: the value on the wire above (blue), the gradient it carried back below (vermillion)."""
-    return f'<<font color="{VALUE}">{value}</font><br/><font color="{GRAD}">{grad}</font>>'
+def _wire(value: str, grad: str, color: str) -> str:
+    """A wire's label, which the wire runs through: the value flowing forward above the line (blue), the
+    gradient sent back along it below (vermillion). The value cell's bottom border, in the wire's color, joins
+    the wire's two halves, so a number always sits on its own wire. (Not an <hr/>: its flat polygon makes the
+    browser's Graphviz transitions draw NaN paths, and the graph then stops redrawing.)"""
+    return (
+        '<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+        f'<tr><td border="1" sides="b" color="{color}"><font color="{VALUE}">{value}</font></td></tr>'
+        f'<tr><td><font color="{GRAD}">{grad}</font></td></tr></table>>'
+    )
+
+
+def _lit(color: str, width: float, pen: Pens) -> str:
+    """A highlighted wire's attributes: its color and a thick pen, with an arrowhead that a thick pen would
+    otherwise grow over the wire's label."""
+    return f'color="{color}", penwidth={width:g}, arrowsize={pen.arrow * pen.wire / width * 2:.2g}'
+
+
+def _wire_lines(key: str, tail: str, head: str, value: str, grad: str, pen: str, color: str) -> list[str]:
+    """A wire from ``tail`` to ``head`` drawn through its label node ``key``: tail to the label's left edge,
+    the label's right edge to the head's arrow. ``pen`` is extra edge attributes (a highlight)."""
+    tail_pen, head_pen = ", ".join(["arrowhead=none", *([pen] if pen else [])]), pen
+    return [
+        f"  {key} [label={_wire(value, grad, color)}, shape=plain];",
+        f"  {tail} -> {key}:w [{tail_pen}];",
+        f"  {key}:e -> {head}" + (f" [{head_pen}];" if head_pen else ";"),
+    ]
 
 
 def graph_dot(
     nodes: tuple[GraphNode, ...], steps: list[Step], at: int, font: int = 22, projection: bool = False
 ) -> str:
     """CS231n's circuit style: gates as small circles named a, b, c …, inputs as plain names, and on
-    each wire the value flowing forward (above) and the gradient sent back along it (below)."""
+    each wire the value flowing forward (above the line) and the gradient sent back along it (below)."""
     pen, width = SCREEN, 0.62
-    if projection:  # gates grow with the type so their labels still fit
+    if projection:  # gates grow with the type
         pen, font = PROJECTOR, max(PROJECTION_FONT, round(1.5 * font))
         width = round(0.62 * font / 22, 2)
+    gap = round(0.16 * font / 22, 2)
     at = max(0, min(at, len(steps) - 1))
     known, grads, crossed = state_at(nodes, steps, at)
     now, root = steps[at], nodes[-1]
     lines = [
         "digraph G {",
-        '  rankdir=LR; bgcolor="transparent"; nodesep=0.2; ranksep=0.3;',
+        f'  rankdir=LR; bgcolor="transparent"; nodesep={gap:g}; ranksep={gap:g};',  # room for an arrowhead
         f'  node [fontname="Helvetica", fontsize={font}, color="{pen.ink}", penwidth={pen.node:g}, style="filled",'
-        f' fillcolor="white", shape=circle, width={width:g}, fixedsize=true];',
+        f' fillcolor="white", shape=circle, width={width:g}, margin=0.02];',
         f'  edge [color="{pen.wire_color}", penwidth={pen.wire:g}, arrowsize={pen.arrow:g}, fontname="Helvetica",'
         f" fontsize={font - 1}];",
     ]
     for g in nodes:
         if g.op in ("input", "const"):
-            attrs = [f"label=<<b>{escape(g.label)}</b>>", "shape=plaintext", "fixedsize=false"]
+            attrs = [f"label=<<b>{escape(g.label)}</b>>", "shape=plaintext"]
         else:
-            attrs = [f'label=<<b>{escape(_label(g))}</b><br/><font point-size="{font - 4}">{escape(g.name)}</font>>']
+            attrs = [f'label=<<b>{escape(_label(g))}</b><br/>{escape(g.name)}>']
         if g.id == now.node and (now.phase == "forward" or now.edge is None or g.op not in ("input", "const")):
             hot = GRAD if now.phase == "backward" else VALUE
             attrs.append(f'fillcolor="{NOW}", penwidth={pen.lit_node:g}, color="{hot}"')
@@ -100,20 +125,18 @@ def graph_dot(
         for slot, i in enumerate(g.inputs):
             value = escape(fmt(nodes[i].value)) if i in known else " "
             grad = escape(fmt(crossed[(i, g.id, slot)])) if (i, g.id, slot) in crossed else " "
-            attrs = [f"label={_wire(value, grad)}"]
+            lit, color = "", pen.wire_color
             if (i, g.id, slot) == current:
-                attrs.append(f'color="{GRAD}", penwidth={pen.lit_backward:g}')
+                lit, color = _lit(GRAD, pen.lit_backward, pen), GRAD
             elif now.phase == "forward" and now.node == g.id:
-                attrs.append(f'color="{VALUE}", penwidth={pen.lit_forward:g}')
-            lines.append(f"  n{i} -> n{g.id} [{', '.join(attrs)}];")
+                lit, color = _lit(VALUE, pen.lit_forward, pen), VALUE
+            lines += _wire_lines(f"w{i}_{g.id}_{slot}", f"n{i}", f"n{g.id}", value, grad, lit, color)
     # the output wire: f's value, and the seed ∂f/∂f = 1 once the backward pass starts
     out_value = escape(fmt(root.value)) if root.id in known else " "
     out_grad = escape(fmt(grads[root.id])) if root.id in grads else " "
-    lines.append('  out [label="f", shape=plaintext, fixedsize=false];')
+    lines.append('  out [label="f", shape=plaintext];')
     seed = now.phase == "backward" and now.edge is None
-    lines.append(
-        f"  n{root.id} -> out [label={_wire(out_value, out_grad)}"
-        + (f', color="{GRAD}", penwidth={pen.lit_backward:g}];' if seed else "];")
-    )
+    lit, color = (_lit(GRAD, pen.lit_backward, pen), GRAD) if seed else ("", pen.wire_color)
+    lines += _wire_lines("wout", f"n{root.id}", "out", out_value, out_grad, lit, color)
     lines.append("}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from gdviz import parse_expression
-from gdviz.circuits import CIRCUITS
+from gdviz.circuits import CIRCUITS, chain_rule
 from gdviz.expression import ExpressionError
 from gdviz.viz.graph import GRAD, graph_dot
 
@@ -40,6 +40,11 @@ def _bold(at):
 
 def _pattern(at):
     return [c.value for c in at.caption if c.value.startswith("Pattern: ")]
+
+
+def _words(at):
+    """The step's local and upstream gradients in words (a backward step along a wire), unescaped."""
+    return [c.value.replace("\\", "") for c in at.caption if c.value.startswith("local gradient ")]
 
 
 def _check_table(at):
@@ -110,7 +115,9 @@ def test_stepping_walks_every_step_with_its_text_graph_and_pattern(open_page, na
     for i, step in enumerate(steps):
         no_exceptions(at)
         assert at.session_state["bp.cursor"] == i
-        assert _bold(at) == step.text, i
+        told = chain_rule(nodes, steps, i)
+        assert _bold(at) == told.line, i
+        assert _words(at) == ([told.words.replace("\\", "")] if told.words else []), i
         phase = "forward" if i < len(nodes) else "backward"
         assert any(f"**step {i + 1} of {len(steps)} ({phase} pass)**" in m.value for m in at.markdown), i
         assert _dot(at) == graph_dot(nodes, steps, i), i
@@ -122,17 +129,17 @@ def test_stepping_walks_every_step_with_its_text_graph_and_pattern(open_page, na
             assert pattern == [], i
         seen_texts.append(_bold(at))
         at.button(key="bp_step_fwd").click().run()
-    assert seen_texts == [s.text for s in steps]
+    assert seen_texts == [chain_rule(nodes, steps, i).line for i in range(len(steps))]
     # each click changes the sentence, except between two forward steps of equal constants (the neuron's
     # two 1s: constants are named by their value, so both read "forward: 1 = 1 (constant)")
     repeats = [i for i in range(1, len(steps)) if seen_texts[i] == seen_texts[i - 1]]
     assert all(steps[i].phase == "forward" and steps[i].op == steps[i - 1].op == "const" for i in repeats), repeats
     # past the end it stays at the last step
-    assert at.session_state["bp.cursor"] == len(steps) - 1 and _bold(at) == steps[-1].text
+    assert at.session_state["bp.cursor"] == len(steps) - 1 and _bold(at) == chain_rule(nodes, steps, -1).line
     assert set(GATE_NOTES[name]) <= notes, notes
     # and back: one step at a time, then the reset
     at.button(key="bp_step_back").click().run()
-    assert at.session_state["bp.cursor"] == len(steps) - 2 and _bold(at) == steps[-2].text
+    assert at.session_state["bp.cursor"] == len(steps) - 2 and _bold(at) == chain_rule(nodes, steps, -2).line
     at.button(key="bp_step_reset").click().run()
     assert at.session_state["bp.cursor"] == 0 and _bold(at) == steps[0].text
     at.button(key="bp_step_back").click().run()  # never below the first step
@@ -155,7 +162,7 @@ def test_jump_to_the_backward_pass_opens_the_seed_and_jump_to_the_end_the_last_s
     at.button(key="bp.end").click().run()
     no_exceptions(at)
     assert at.session_state["bp.cursor"] == len(steps) - 1
-    assert _bold(at) == steps[-1].text
+    assert _bold(at) == chain_rule(nodes, steps, len(steps) - 1).line
     assert _dot(at) == graph_dot(nodes, steps, len(steps) - 1)
     # every gradient is on its wire now: the lecture's ∂f/∂x0 = 0.3932 and ∂f/∂w0 = -0.1966 among them
     assert "0.3932" in _dot(at) and "-0.1966" in _dot(at)
@@ -190,10 +197,15 @@ def test_the_multiply_gate_swaps_its_inputs_values(open_page):
     first = _bold(at)
     at.button(key="bp_step_fwd").click().run()
     second = _bold(at)
+    # the local gradient is the gate's own ∂(a * z)/∂a, never ∂f/∂a again: the line is not circular
     assert {first, second} == {
-        "backward: ∂f/∂a += ∂f/∂a × ∂f/∂f = -4 × 1 = -4",
-        "backward: ∂f/∂z += ∂f/∂z × ∂f/∂f = 3 × 1 = 3",
+        "backward: ∂f/∂a += ∂(a * z)/∂a × ∂f/∂f = -4 × 1 = -4",
+        "backward: ∂f/∂z += ∂(a * z)/∂z × ∂f/∂f = 3 × 1 = 3",
     }
+    assert _words(at) == [
+        "local gradient ∂(a * z)/∂z = 3: how the gate f = a * z alone changes when z moves. Upstream gradient "
+        "∂f/∂f = 1: the seed. Local × upstream = 3 is added to ∂f/∂z."
+    ]
     at.button(key="bp_step_fwd").click().run()
     assert any("add distributes" in p for p in _pattern(at))
     assert _bold(at).endswith("= 1 × -4 = -4")  # x gets the add gate's upstream -4 unchanged
@@ -321,4 +333,4 @@ def test_the_cursor_is_clamped_when_the_formula_gets_shorter(open_page):
     no_exceptions(at)
     _, nodes, steps = _expected("x * y", _values(at, ["x", "y"]))
     assert at.session_state["bp.cursor"] == len(steps) - 1
-    assert _bold(at) == steps[-1].text
+    assert _bold(at) == chain_rule(nodes, steps, len(steps) - 1).line

@@ -1,16 +1,20 @@
 """The backprop page in a real browser: Streamlit's bundled Graphviz draws the DOT as an SVG, the step
-buttons redraw it, and the end of the backward pass carries every value and gradient on its wire."""
+buttons redraw it, the end of the backward pass carries every value and gradient on its wire, and every
+circuit's text is big enough to read at 1280×720 (Streamlit's own 0.6rem made the neuron's about 7 px)."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from gdviz import parse_expression
-from gdviz.circuits import CIRCUITS
+from gdviz.autodiff.trace import fmt
+from gdviz.circuits import CIRCUITS, chain_rule
 
 from .conftest import screenshot, settle
 
 GRAPH = '[data-testid="stGraphVizChart"]'
+MAIN = '[data-testid="stMain"]'
 
 
 def _svg(page) -> str:
@@ -63,11 +67,12 @@ def test_the_end_of_the_backward_pass_shows_every_gradient(server, page):
     page.set_viewport_size({"width": 1400, "height": 1400})
     _open(server, page)
     c = CIRCUITS["add_multiply"]
-    steps = parse_expression(c.text).steps(c.values)
+    e = parse_expression(c.text)
+    nodes, steps = e.graph(c.values), e.steps(c.values)
     before = _svg(page)
     page.get_by_role("button", name="Jump to the end").click()
     expect(page.get_by_text(f"step {len(steps)} of {len(steps)} (backward pass)")).to_be_visible(timeout=15_000)
-    expect(page.get_by_text(steps[-1].text, exact=True)).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(chain_rule(nodes, steps, len(steps) - 1).line, exact=True)).to_be_visible(timeout=15_000)
     settle(page)
     page.wait_for_function(
         "(before) => document.querySelector('" + GRAPH + " svg').innerHTML !== before", arg=before, timeout=15_000
@@ -98,4 +103,45 @@ def test_a_power_step_reads_as_written(server, page):
     power = steps[len(nodes) - 1].text
     assert "**" in power
     expect(page.get_by_text(power, exact=True)).to_be_visible(timeout=15_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+# each text of the graph: its content and its rendered size in CSS pixels (font size × the SVG's scale on screen)
+TEXT_SIZES = """(g) => [...document.querySelectorAll(g + ' svg text')].filter(t => t.textContent.trim()).map(t => {
+    const m = t.getScreenCTM();
+    return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)];
+})"""
+
+
+@pytest.mark.parametrize("projection", [False, True], ids=["normal", "projection"])
+def test_every_circuit_is_legible_at_1280x720(server, page, projection):
+    """At the end of each preset circuit (every value and gradient shown) no text of the graph is under 12 px on
+    a 1280×720 screen, the 2D sigmoid neuron's eleven gates included, and the graph stays inside the page."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server}/backprop" + ("?projection=1" if projection else ""))
+    expect(page.locator(f"{GRAPH} svg text").first).to_be_attached(timeout=30_000)
+    settle(page)
+    page.wait_for_timeout(1000)  # let the first run's widgets register before a click
+    smallest = {}
+    for name, c in CIRCUITS.items():
+        e = parse_expression(c.text)
+        nodes, steps = e.graph(c.values), e.steps(c.values)
+        page.get_by_role("button", name=c.title, exact=True).click()
+        expect(page.get_by_text(c.watch)).to_be_visible(timeout=15_000)
+        settle(page)
+        before = _svg(page)
+        page.get_by_role("button", name="Jump to the end").click()
+        last = chain_rule(nodes, steps, len(steps) - 1).line
+        expect(page.get_by_text(last, exact=True)).to_be_visible(timeout=15_000)
+        settle(page)
+        page.wait_for_function(
+            "(before) => document.querySelector('" + GRAPH + " svg').innerHTML !== before", arg=before, timeout=15_000
+        )
+        sizes = page.evaluate(TEXT_SIZES, GRAPH)
+        # the graph of the last step: f's value and the gradient the last step sent back are on their wires
+        assert {fmt(nodes[-1].value), fmt(steps[-1].product)} <= {t for t, _ in sizes}, (name, sizes)
+        smallest[name] = min(px for _, px in sizes)
+        graph, main = page.locator(f"{GRAPH} svg").first.bounding_box(), page.locator(MAIN).bounding_box()
+        assert graph["x"] >= main["x"] and graph["x"] + graph["width"] <= main["x"] + main["width"] + 1, name
+    assert min(smallest.values()) >= 12, smallest
     assert page.locator('[data-testid="stException"]').count() == 0

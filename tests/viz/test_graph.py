@@ -1,6 +1,7 @@
 """The backprop graph: ``state_at`` reveals values forward and gradients backward, and ``graph_dot`` draws
 exactly that: the current gate or wire highlighted, every wire's value and gradient shown only once its
-step has happened, DOT that a parser accepts, and HTML in labels escaped."""
+step has happened, on the wire itself (the wire runs through its label), DOT that a parser accepts, no text
+smaller than the rest, and HTML in labels escaped."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from gdviz import parse_expression
 from gdviz.autodiff.trace import GraphNode, Step, fmt
 from gdviz.circuits import CIRCUITS
-from gdviz.viz.graph import GRAD, NOW, VALUE, graph_dot, state_at
+from gdviz.viz.graph import GRAD, NOW, PROJECTION_FONT, VALUE, graph_dot, state_at
 
 CASES = {name: (c.text, c.values) for name, c in CIRCUITS.items()}
 CASES |= {
@@ -22,8 +23,12 @@ CASES |= {
 }
 
 NODE = re.compile(r"^  (n\d+|out) \[(.*)\];$")
-EDGE = re.compile(r"^  (n\d+) -> (n\d+|out) \[(.*)\];$")
-WIRE = re.compile(rf'label=<<font color="{VALUE}">(.*?)</font><br/><font color="{GRAD}">(.*?)</font>>')
+LABEL = re.compile(r"^  (w\w+) \[label=(<.*>), shape=plain\];$")  # a wire's numbers
+TAIL = re.compile(r"^  (n\d+) -> (w\w+):w \[arrowhead=none(?:, )?(.*)\];$")  # the wire up to its label's left edge
+HEAD = re.compile(r"^  (w\w+):e -> (n\d+|out)(?: \[(.*)\])?;$")  # from the label's right edge on, with the arrow
+WIRE = re.compile(  # the value above the rule that continues the wire, the gradient below it
+    rf'sides="b" color="#\w+"><font color="{VALUE}">(.*?)</font></td></tr><tr><td><font color="{GRAD}">(.*?)</font>'
+)
 
 
 def _graph(name):
@@ -33,14 +38,20 @@ def _graph(name):
 
 
 def _parse(dot: str):
-    """``(nodes, edges)``: ``{name: attrs}`` and ``[(tail, head, attrs)]`` in the order drawn; fails on any
-    line that is neither, outside the header."""
+    """``(nodes, edges)``: ``{name: attrs}`` and ``[(tail, head, attrs)]`` in the order drawn, ``attrs`` being
+    the wire's label then its pen (a highlight, or nothing). A wire is three lines: its label node, the edge
+    from the tail into the label's left side (no arrowhead), the edge from the label's right side to the head;
+    both edges carry the same pen. Fails on any other line, outside the header."""
     lines = dot.splitlines()
     assert lines[0] == "digraph G {" and lines[-1] == "}"
-    nodes, edges = {}, []
-    for line in lines[1:-1]:
-        if m := EDGE.match(line):
-            edges.append(m.groups())
+    nodes, edges, body = {}, [], iter(lines[1:-1])
+    for line in body:
+        if m := LABEL.match(line):
+            key, label = m.groups()
+            tail, head = TAIL.match(next(body)), HEAD.match(next(body))
+            assert tail and head and tail[2] == head[1] == key, (line, tail, head)
+            assert tail[3] == (head[3] or ""), "both halves of a wire are drawn with one pen"
+            edges.append((tail[1], head[2], label + (f", {tail[3]}" if tail[3] else "")))
         elif m := NODE.match(line):
             assert m[1] not in nodes, f"node declared twice: {line}"
             nodes[m[1]] = m[2]
@@ -193,8 +204,8 @@ def test_gates_show_their_symbol_and_step_name_and_inputs_their_name():
     by_label = {g.label: g for g in nodes}
     assert "<b>x</b>" in drawn[f"n{by_label['x'].id}"] and "shape=plaintext" in drawn[f"n{by_label['x'].id}"]
     add, mul = by_label["+"], by_label["*"]
-    assert "<b>+</b>" in drawn[f"n{add.id}"] and f">{add.name}</font>" in drawn[f"n{add.id}"]
-    assert "<b>×</b>" in drawn[f"n{mul.id}"] and ">f</font>" in drawn[f"n{mul.id}"]  # the output is named f
+    assert f"label=<<b>+</b><br/>{add.name}>" in drawn[f"n{add.id}"]
+    assert "label=<<b>×</b><br/>f>" in drawn[f"n{mul.id}"]  # the output is named f
 
 
 # ---------------------------------------------------------------- graph_dot: what each step shows
@@ -205,8 +216,14 @@ def _highlights(dot):
     lit_nodes = {k: a for k, a in drawn.items() if f'fillcolor="{NOW}"' in a}
     fwd = [(t, h) for t, h, a in edges if f'color="{VALUE}", penwidth=3.5' in a]
     back = [(t, h) for t, h, a in edges if f'color="{GRAD}", penwidth=4' in a]
-    plain = [WIRE.sub("", a) for *_, a in edges]
-    assert all(a in ("", f', color="{VALUE}", penwidth=3.5', f', color="{GRAD}", penwidth=4') for a in plain), plain
+    pens = [a.split(">, ")[-1] if ">, " in a else "" for *_, a in edges]
+    lit = (rf'color="{VALUE}", penwidth=3\.5, arrowsize=[\d.]+', rf'color="{GRAD}", penwidth=4, arrowsize=[\d.]+')
+    assert all(p == "" or any(re.fullmatch(x, p) for x in lit) for p in pens), pens
+    # a lit wire's label is ruled in the wire's color, a plain one in the wire color
+    for *_, a in edges:
+        rule = re.search(r'sides="b" color="(#\w+)"', a)[1]
+        lit_in = next((c for c in (VALUE, GRAD) if f'color="{c}", penwidth' in a), "#8A8A8A")
+        assert rule == lit_in
     return lit_nodes, fwd, back
 
 
@@ -297,7 +314,45 @@ def test_html_special_characters_in_labels_are_escaped(at):
         assert raw not in dot, raw
     assert "<b>1&lt;2</b>" in drawn["n0"]
     assert "<b>a&amp;b</b>" in drawn["n1"]
-    assert "<b>&lt;&amp;&gt;</b>" in drawn["n2"] and "f&quot;&lt;&amp;&gt;</font>" in drawn["n2"]
+    assert "<b>&lt;&amp;&gt;</b><br/>f&quot;&lt;&amp;&gt;>" in drawn["n2"]
     assert len(edges) == 3
     for attrs in [*drawn.values(), *(a for *_, a in edges)]:
         _html_labels_balance(attrs)
+
+
+# ---------------------------------------------------------------- graph_dot: numbers on their wires, type size
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_numbers_sit_on_their_own_wire_never_between_wires(name):
+    """A Graphviz edge label floats beside its edge, where a student cannot tell which wire it belongs to (the
+    2D neuron's looked like labels of the wire below): each wire runs through a label node of its own instead,
+    value above the line, gradient below."""
+    nodes, steps = _graph(name)
+    dot = graph_dot(nodes, steps, len(steps) - 1)
+    assert " -> " in dot and not re.search(r" -> [^\n]*label=", dot), "no edge carries a floating label"
+    drawn, edges = _parse(dot)  # every label node is entered by its tail and left toward its head, once
+    keys = re.findall(r"^  (w\w+) \[", dot, flags=re.M)
+    assert len(keys) == len(set(keys)) == len(edges) == len(_wires(nodes))
+    for key in keys:
+        assert dot.count(f"-> {key}:w ") == 1 and dot.count(f"  {key}:e -> ") == 1
+
+
+@pytest.mark.parametrize("projection", [False, True])
+@pytest.mark.parametrize("name", list(CASES))
+def test_no_text_in_the_graph_is_smaller_than_its_type(name, projection):
+    """The gate names were drawn 4 points smaller than the rest: the smallest text sets the graph's readability."""
+    nodes, steps = _graph(name)
+    dot = graph_dot(nodes, steps, len(steps) - 1, projection=projection)
+    font = int(re.search(r"node \[[^\]]*fontsize=(\d+)", dot)[1])
+    assert font == 22 or (projection and font >= PROJECTION_FONT)
+    sizes = [int(v) for v in re.findall(r'(?:point-size="|fontsize=)(\d+)', dot)]
+    assert min(sizes, default=font) >= font - 1, sizes  # the edge default (no edge text left) is font - 1
+    assert "point-size" not in dot
+
+
+def test_no_label_has_a_flat_rule():
+    """An <hr/> in a label is a polygon of no height: the browser's Graphviz tweens it into NaN paths and the
+    graph stops redrawing from the next step on (seen in chromium); the rule is a cell's bottom border."""
+    nodes, steps = _graph("add_multiply")
+    assert all("<hr" not in graph_dot(nodes, steps, at).lower() for at in range(len(steps)))
