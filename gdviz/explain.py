@@ -406,8 +406,7 @@ def state_rows(traj: Trajectory, t: int, index=None) -> list[dict]:
     t = _check_t(traj, t, first=0)
     if not traj.states._fields:
         title = OPTIMIZERS[traj.optimizer].title
-        words = f"none: plain {title} keeps no state between steps (each step uses only the gradient at its point)"
-        return [{"name": words, "symbol": "—", "x": "—", "y": "—"}]
+        return [{"name": f"none: plain {title} keeps no state between steps", "symbol": "—", "x": "—", "y": "—"}]
     rows = []
     for name, value in _state_at(traj, t, index)._asdict().items():
         v = np.asarray(value, dtype=np.float64)

@@ -273,23 +273,24 @@ def loss_view(curves: dict[str, np.ndarray], log: bool, diverged: dict[str, bool
 
 
 def off_notes(view: LossView, runs: dict[str, Trajectory], steps: int, axes: str = "") -> list[dict]:
-    """One note per run the loss chart (on axes x``axes``, y``axes``) leaves off, at the edge it leaves
-    through and the step it does: "Momentum ↓ off the chart from step 57", "SGD ↑ diverged at step 12"."""
+    """One note per run the loss chart (on axes x``axes``, y``axes``) leaves off, inside the plot at the edge it
+    leaves through, ending at the step it does: "Momentum ↓<br>off the chart from step 57"; a diverged run's
+    "SGD ↑<br>diverged at step 12"."""
     notes = []
     for i, (name, (k, side)) in enumerate(view.off.items()):
-        arrow = "↑" if side == "top" else "↓"
-        run = runs[name]
-        what = f"diverged at step {run.diverged_at}" if run.diverged_at >= 0 else f"off the chart from step {k}"
+        run, top = runs[name], side == "top"
+        what = f"diverged<br>at step {run.diverged_at}" if run.diverged_at >= 0 else f"off the chart<br>from step {k}"
         notes.append(
             dict(
-                text=f"{OPTIMIZERS[name].title} {arrow} {what}",
+                text=f"{OPTIMIZERS[name].title} {'↑' if top else '↓'}<br>{what}",  # short lines: a narrow plot
                 x=k,
                 xref=f"x{axes}",
-                xanchor="left" if k < steps / 2 else "right",
-                y=1 if side == "top" else 0,
+                xanchor="left" if k < steps / 2 else "right",  # on the side with more room, clear of the y ticks
+                y=1 if top else 0,
                 yref=f"y{axes} domain",
-                yanchor="top" if side == "top" else "bottom",
-                yshift=(-1 if side == "top" else 1) * 22 * i,
+                yanchor="top" if top else "bottom",
+                yshift=(-1 if top else 1) * (4 + 64 * i),  # off the axis line; several notes stack
+                align="left" if k < steps / 2 else "right",
                 showarrow=False,
                 bgcolor="rgba(255,255,255,0.85)",
                 font=dict(size=14, color="#111111"),
@@ -368,6 +369,7 @@ def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "sk
     return trace | (dict(hovertemplate=hover) if hover != "skip" else dict(hoverinfo="skip"))
 
 
+MARGIN_B = 46  # px under a stage panel's plot: its tick labels and axis title, no more (projected: automargin fits them)
 FAN_POINTS = 400  # points a fan's path keeps on the map, whatever the run's length
 
 
@@ -437,7 +439,7 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> sta
         xaxis=axis | dict(range=[x0, x1], title=dict(text="x")),
         yaxis=axis | dict(range=[y0, y1], title=dict(text="y"), scaleanchor="x", scaleratio=1),
     )
-    layout["margin"] |= dict(l=60, r=10, b=56)
+    layout["margin"] |= dict(l=60, r=10, b=MARGIN_B)
     fig = go.Figure(dict(data=data, layout=layout), _validate=False)
     return stage.Panel(fig, moving, width=0.5, testid="gdviz-map", click="start")
 
@@ -472,7 +474,7 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
         yaxis |= LOG_AXIS | dict(range=[np.log10(lo), np.log10(hi)])
     else:
         yaxis |= dict(range=[lo, hi])
-    title = f"The loss at each step (bold: median of the last {window})" if window else "The loss at each step"
+    title = f"The loss (bold: median of {window} steps)" if window else "The loss at each step"
     layout = headline(title, 560) | dict(
         height=560,
         plot_bgcolor="white",
@@ -481,5 +483,5 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
         yaxis=yaxis,
         annotations=off_notes(view, runs, steps),
     )
-    layout["margin"] |= dict(l=70, r=10, b=56)
+    layout["margin"] |= dict(l=70, r=10, b=MARGIN_B)
     return stage.Panel(go.Figure(dict(data=data, layout=layout), _validate=False), moving, width=0.5, legend_row=True)

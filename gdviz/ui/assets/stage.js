@@ -220,6 +220,17 @@ function painter(group, full, trace) {
 
 // ---------------------------------------------------------------- the stage
 
+// The step between scrubber labels: a round number (1, 2, 2.5 or 5 × 10^k, whole) giving at most MAX_TICKS gaps.
+const MAX_TICKS = 8;
+function tickStep(T) {
+  for (let power = 1; ; power *= 10) {
+    for (const f of [1, 2, 2.5, 5]) {
+      const every = f * power;
+      if (Number.isInteger(every) && T / every <= MAX_TICKS) return every;
+    }
+  }
+}
+
 const CONFIG = { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false };
 
 // The background's traces: the figure's, the moving ones without data (their legend entries stay).
@@ -309,7 +320,10 @@ class Stage {
     button("▶|", "Last step (End)", () => this.go(this.T));
     this.scrub = el("input", { type: "range", min: "0", max: "1", value: "0", step: "1", "aria-label": "Step" });
     this.scrub.addEventListener("input", () => this.go(Number(this.scrub.value)));
-    scrubRow.appendChild(this.scrub);
+    const track = el("div", { class: "gdviz-track" });
+    this.ticks = el("div", { class: "gdviz-ticks", "data-testid": "gdviz-ticks", "aria-hidden": "true" });
+    track.append(this.scrub, this.ticks);
+    scrubRow.appendChild(track);
     this.readout = el("span", { class: "gdviz-step", "data-testid": "gdviz-step", "aria-live": "off" });
     scrubRow.appendChild(this.readout);
     this.speedPicker = el("select", { "aria-label": "Speed", title: "Speed" });
@@ -384,6 +398,7 @@ class Stage {
     this.root.classList.toggle("gdviz-projection", !!spec.projection);
     this.trailLabel.style.display = spec.trailToggle ? "" : "none";
     this.scrub.max = String(this.T);
+    this.drawTicks();
     if (first) {
       this.trail = spec.trail !== false;
       this.trailBox.checked = this.trail;
@@ -527,6 +542,18 @@ class Stage {
     await this.Plotly.react(this.legend, entries, layout, config);
     const tall = Math.ceil((this.legend._fullLayout.legend || {})._height || 0) + 6;
     if (Math.abs(tall - layout.height) > 1) await this.Plotly.relayout(this.legend, { height: tall });
+  }
+
+  // Labels under the scrubber at round steps (0, 10, 20 … or 0, 25, 50 …), placed where the thumb stands at them.
+  drawTicks() {
+    const every = tickStep(this.T);
+    const spans = [];
+    for (let k = 0; k <= this.T; k += every) {
+      const span = el("span", {}, String(k));
+      span.style.left = `calc(var(--gdviz-thumb) / 2 + (100% - var(--gdviz-thumb)) * ${this.T ? k / this.T : 0})`;
+      spans.push(span);
+    }
+    this.ticks.replaceChildren(...spans);
   }
 
   plotHeight() {
