@@ -6,13 +6,17 @@ arity. ``^`` means ``**``, as on a calculator: the text is rewritten before pars
 x² + 1 (not Python's XOR). The text is parsed with ``ast.parse(mode="eval")`` and every node checked
 against that whitelist; Python evaluates nothing, the engine computes in float64. Anything else, or
 anything past the limits below (length before parsing, size and depth on the tree), raises
-``ExpressionError`` saying what is wrong and where: columns count from 1 in the text as typed.
+``ExpressionError`` saying what is wrong and where: columns count from 1 in the text as typed. Text that
+is not Python at all (a trailing ``+``, a parenthesis never closed, ``2 x``) is read token by token for
+the usual slips, which get a sentence of their own, never Python's "invalid syntax".
 An ``Expression`` evaluates, differentiates (reverse mode, exact) and records its graph and steps.
 """
 
 from __future__ import annotations
 
 import ast
+import difflib
+import keyword
 import math
 import re
 from dataclasses import dataclass
@@ -47,6 +51,8 @@ BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"
 HINTS = {"×": "*", "·": "*", "−": "-", "÷": "/", "²": "**2", "³": "**3", "π": "pi", "√": "sqrt(...)"}
 CHARACTERS = {";": "statements (;) are", "\\": "backslashes are", "#": "comments (#) are"}
 NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(?>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[A-Za-z_]")
+NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+TOKEN = re.compile(rf"\s*(?:(?P<operand>{NUMBER}|[A-Za-z_]\w*)|(?P<op>\*\*|[-+*/^])|(?P<punct>[(),])|(?P<other>\S))")
 OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>"}
 OPERATORS |= {ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Not: "not", ast.Invert: "~"}
 REFUSED = {
@@ -206,7 +212,7 @@ def _check_characters(text: str) -> None:
         if ch in CHARACTERS:
             raise ExpressionError(f"{CHARACTERS[ch]} not allowed (at column {i + 1}: {ch!r})")
     if not text.strip():
-        raise ExpressionError("the expression is empty")
+        raise ExpressionError("the formula is empty: type one, such as x**2 + y**2")
     if m := NUMBER_THEN_NAME.search(text):
         raise ExpressionError(f"a number runs into a name (at column {m.start() + 1}: {m[0]!r}): write 2*x, not 2x")
 
@@ -249,10 +255,21 @@ def _name(node: ast.Name, src: _Source) -> Term:
 
 def _call(node: ast.Call, src: _Source) -> Term:
     name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name and src.parsed[node.func.end_col_offset :].lstrip()[:1] != "(":  # (x)(y): a '*' is missing
+        name = None
     if name not in FUNCTIONS:
         allowed = ", ".join(FUNCTIONS)
-        what = f"unknown function {name!r}" if name else "only named functions can be called"
-        raise ExpressionError(f"{what} {src.where(node)}; the functions are {allowed}")
+        if name is None:  # 2(x + 1) and (x + 1)(x - 1) are calls to Python: a '*' is missing
+            side_by_side = _diagnose(src.text) if not isinstance(node.func, ast.Attribute | ast.Subscript) else None
+            raise ExpressionError(
+                side_by_side or f"only named functions can be called {src.where(node)}; the functions are {allowed}"
+            )
+        close = difflib.get_close_matches(name, FUNCTIONS, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise ExpressionError(
+            f"unknown function {name!r} {src.where(node)}: {hint}the functions are {allowed}; "
+            f"to multiply by {name}, write {name}*(…)"
+        )
     if node.keywords:
         raise ExpressionError(f"keyword arguments are not allowed {src.where(node.keywords[0])}")
     args = tuple(_convert(a, src) for a in node.args)
@@ -294,8 +311,63 @@ def _convert(node: ast.AST, src: _Source) -> Term:
         return Term(BINOPS[type(node.op)], (left, right), src.segment(node))
     if isinstance(node, ast.BinOp | ast.UnaryOp):
         raise ExpressionError(f"the operator {OPERATORS.get(type(node.op), '?')!r} is not allowed {src.where(node)}")
+    if isinstance(node, ast.Tuple) and not node.elts:  # ( ): Python's empty tuple
+        column = src.column(node.col_offset) + 1
+        raise ExpressionError(f"the parentheses at column {column} hold nothing: put a number or a formula inside")
     what = REFUSED.get(type(node), f"{type(node).__name__} expressions are")
     raise ExpressionError(f"{what} not allowed {src.where(node)}")
+
+
+def _side_by_side(text: str, left: str, right: str, column: int) -> str:
+    """Two operands with nothing between them (2 x, (x + 1)(x - 1)): a '*' is missing before ``right``,
+    which starts at ``column`` (0-based) of ``text``."""
+    fixed = text[:column].rstrip() + "*" + text[column:]
+    show = lambda t: t if len(t) <= 20 else "…" + t[-19:]  # noqa: E731
+    fix = fixed.strip() if len(fixed.strip()) <= 40 else f"{show(left)}*{right}"
+    return f"a '*' is missing between {show(left)!r} and {right!r} (at column {column + 1}): write {fix}"
+
+
+def _diagnose(text: str) -> str | None:
+    """The usual slip in ``text`` (as typed), in words and at its column: an operator with nothing after or
+    before it, a parenthesis unbalanced, two operands side by side, a function without parentheses, '=',
+    a Python keyword. None when it is none of them."""
+    tokens = [(m.lastgroup, m[m.lastgroup], m.start(m.lastgroup)) for m in TOKEN.finditer(text)]
+    opened, match = [], {}  # match: a ')' column -> its '(' column
+    for kind, v, c in tokens:
+        if v == "=":
+            return f"'=' is not part of a formula (at column {c + 1}): type only what f equals, as in x**2 + y**2"
+        if kind == "other":
+            return None
+        if kind == "operand" and keyword.iskeyword(v):
+            return f"{v!r} is a Python word, not part of a formula (at column {c + 1})"
+        if v == "(":
+            opened.append(c)
+        elif v == ")" and not opened:
+            return f"the ')' at column {c + 1} closes nothing: no '(' before it is still open"
+        elif v == ")":
+            match[c] = opened.pop()
+    for (pk, pv, pc), (k, v, c) in zip([("start", "", 0), *tokens], tokens, strict=False):
+        if (pk == "operand" or pv == ")") and (k == "operand" or v == "("):
+            name = pk == "operand" and not pv[0].isdigit() and pv[0] != "."
+            if name and v == "(":
+                continue  # a call: the grammar checks the function
+            if name and pv in FUNCTIONS:
+                return f"{pv} is a function: its argument goes in parentheses, as in {pv}({v}) (at column {c + 1})"
+            start = pc if pk == "operand" else match[pc]
+            called = re.search(r"[A-Za-z_]\w*\s*$", text[:start])  # exp(x) (y): the left operand is exp(x)
+            return _side_by_side(text, text[called.start() if called else start : pc + len(pv)], v, c)
+        if (pk in ("op", "start") or pv in ("(", ",")) and ((k == "op" and v not in "+-") or v in "),"):
+            if pv == "(" and v == ")":
+                return f"the parentheses at column {pc + 1} hold nothing: put a number or a formula inside"
+            if pk == "start":
+                return f"the formula starts with {v!r}: something is missing before it (at column {c + 1})"
+            return f"{pv!r} is followed by {v!r}: something is missing between them (at column {c + 1})"
+    kind, v, c = tokens[-1]
+    if kind == "op" or v in ("(", ","):
+        return f"the formula ends after {v!r}: something is missing after it (at column {c + 1})"
+    if opened:
+        return f"the '(' at column {opened[-1] + 1} is never closed: a ')' is missing"
+    return None
 
 
 def parse_expression(text: str) -> Expression:
@@ -307,7 +379,9 @@ def parse_expression(text: str) -> Expression:
     except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
         offset = getattr(err, "offset", None) or 1
         message = getattr(err, "msg", None) or type(err).__name__
-        raise ExpressionError(f"{message} (at column {src.column(offset - 1) + 1})") from None
+        why = _diagnose(text) or f"this is not a formula gdviz can read: Python says {message!r}"
+        where = "" if "at column" in why else f" (at column {src.column(offset - 1) + 1})"
+        raise ExpressionError(why + where) from None
     _check_size(tree, src)
     term = _convert(tree.body, src)
     return Expression(text, term, term.variables())

@@ -292,8 +292,8 @@ HOSTILE = {
     "non-ASCII": ("x × y", "non-ASCII character '×' (U+00D7) is not allowed (at column 3); write '*' instead"),
     "control character": ("x\x07+ y", "control character '\\x07' (U+0007) is not allowed (at column 2)"),
     "newline": ("x\n+ y", "control character"),
-    "empty": ("", "the expression is empty"),
-    "blank": ("   ", "the expression is empty"),
+    "empty": ("", "the formula is empty"),
+    "blank": ("   ", "the formula is empty"),
     "f-string": ("f'{x}'", "f-strings are not allowed"),
     "walrus": ("(x := 1)", "assignments (:=) are not allowed"),
     "starred": ("max(*x, y)", "starred arguments are not allowed"),
@@ -325,6 +325,59 @@ def test_hostile_input_is_refused_with_what_and_where(name):
     with pytest.raises(ExpressionError) as err:
         parse_expression(text)
     assert message in str(err.value)
+
+
+# the usual slips: each message says what is wrong in words, at the column where it is (counted in the text as typed),
+# and is never Python's "invalid syntax"
+SLIPS = {
+    "trailing operator": ("x^2 + ", "the formula ends after '+': something is missing after it (at column 5)"),
+    "trailing power": ("x ** ", "the formula ends after '**': something is missing after it (at column 3)"),
+    "trailing caret": ("y + x^", "the formula ends after '^': something is missing after it (at column 6)"),
+    "leading operator": ("* x", "the formula starts with '*': something is missing before it (at column 1)"),
+    "two operators": ("x +* y", "'+' is followed by '*': something is missing between them (at column 4)"),
+    "operator then parenthesis": ("(x -)", "'-' is followed by ')': something is missing between them (at column 5)"),
+    "missing argument": ("max(,x)", "'(' is followed by ',': something is missing between them (at column 5)"),
+    "never closed": ("(x + 1", "the '(' at column 1 is never closed: a ')' is missing"),
+    "call never closed": ("exp(x) + sin(y", "the '(' at column 13 is never closed: a ')' is missing"),
+    "closes nothing": ("x + 1)", "the ')' at column 6 closes nothing: no '(' before it is still open"),
+    "empty parentheses": ("x * ( )", "the parentheses at column 5 hold nothing"),
+    "unknown function": ("foo(x)", "unknown function 'foo' (at column 1: 'foo(x)'): the functions are exp,"),
+    "misspelt function": ("sine(x)", "unknown function 'sine' (at column 1: 'sine(x)'): did you mean sin?"),
+    "variable called": ("x(y + 1)", "to multiply by x, write x*(…)"),
+    "function without parentheses": ("sin x", "sin is a function: its argument goes in parentheses, as in sin(x)"),
+    "bare function": ("exp + 1", "exp is a function: call it, as in exp(x)"),
+    "number runs into a name": ("2x", "a number runs into a name (at column 1: '2x'): write 2*x, not 2x"),
+    "number, space, name": ("2 x", "a '*' is missing between '2' and 'x' (at column 3): write 2*x"),
+    "names side by side": ("x y", "a '*' is missing between 'x' and 'y' (at column 3): write x*y"),
+    "number before a parenthesis": ("2(x + 1)", "a '*' is missing between '2' and '(' (at column 2): write 2*(x + 1)"),
+    "parentheses side by side": ("(x+1)(x-1)", "between '(x+1)' and '(' (at column 6): write (x+1)*(x-1)"),
+    "call then parenthesis": ("exp(x) (y)", "between 'exp(x)' and '(' (at column 8): write exp(x)*(y)"),
+    "parenthesis then name": ("(x+1)y", "a '*' is missing between '(x+1)' and 'y' (at column 6): write (x+1)*y"),
+    "equation": ("f = x**2", "'=' is not part of a formula (at column 3): type only what f equals"),
+    "keyword": ("x for y", "'for' is a Python word, not part of a formula (at column 3)"),
+    "empty": ("", "the formula is empty: type one, such as x**2 + y**2"),
+}
+
+
+@pytest.mark.parametrize("name", SLIPS)
+def test_the_usual_slips_are_told_in_words_where_they_are(name):
+    text, message = SLIPS[name]
+    with pytest.raises(ExpressionError) as err:
+        parse_expression(text)
+    assert message in str(err.value)
+    assert "invalid syntax" not in str(err.value)
+
+
+def test_caret_is_power_as_on_a_calculator_and_its_slips_quote_it_as_typed():
+    values = {"x": 3.0, "y": 2.0}
+    assert parse_expression("x^2 + y^3").evaluate(values) == parse_expression("x**2 + y**3").evaluate(values) == 17.0
+    with pytest.raises(ExpressionError, match=r"'\^' is followed by '\*': .* \(at column 3\)"):
+        parse_expression("x^*2")  # the parser saw x***2; the message shows what was typed
+
+
+def test_other_syntax_errors_still_name_python_s_reason_and_a_column_inside_the_text():
+    with pytest.raises(ExpressionError, match=r"^this is not a formula gdviz can read: Python says .*\(at column 3\)$"):
+        parse_expression("x..2")
 
 
 def test_columns_count_from_one_in_the_text_as_typed():
