@@ -30,6 +30,8 @@ class BasinMap:
     final_loss (n, n)   f at the final point; NaN where diverged (the frozen point means nothing)
     stopped_at (n, n)   steps taken; diverged (n, n) bool
     minima (m, 2)       the surface's listed minima, which ``label`` indexes
+    cause (n, n)        where a start diverged, what went wrong: an index into trajectory.CAUSES (0 if
+                        it did not), e.g. "f has no value there" for a start where a formula has none
     """
 
     surface: str
@@ -45,6 +47,7 @@ class BasinMap:
     stopped_at: np.ndarray
     diverged: np.ndarray
     minima: np.ndarray
+    cause: np.ndarray | None = None
 
     def counts(self) -> dict[int, int]:
         """Cells per label, every minimum listed (0 if none reached it), then -1 and -2."""
@@ -94,4 +97,5 @@ def basin_map(
         stopped_at=end.stopped_at.reshape(n, n),
         diverged=end.diverged.reshape(n, n),
         minima=surface.minima,
+        cause=end.cause.reshape(n, n),
     )

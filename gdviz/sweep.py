@@ -25,6 +25,7 @@ class Sweep:
     final (k, 2)       where each run ended; final_loss (k,) f there (the frozen point's if diverged)
     diverged (k,)      bool; diverged_at (k,) the step it diverged at, -1 if not
     stopped_at (k,)    steps taken; reason (k,) why it stopped, an index into REASONS
+    cause (k,)         where a run diverged, what went wrong: an index into CAUSES (0 if it did not)
     """
 
     surface: str
@@ -39,6 +40,7 @@ class Sweep:
     diverged_at: np.ndarray
     stopped_at: np.ndarray
     reason: np.ndarray
+    cause: np.ndarray | None = None
 
 
 def log_lrs(low: float, high: float, n: int) -> np.ndarray:
@@ -88,6 +90,7 @@ def lr_sweep(
         diverged_at=end.diverged_at,
         stopped_at=end.stopped_at,
         reason=end.reason,
+        cause=end.cause,
     )
 
 

@@ -23,6 +23,15 @@ from .surfaces import Surface
 # why a start stopped; stored as small integers in Trajectory.reason
 RUNNING, MAX_STEPS, GRAD_TOL, LOSS_TOL, DIVERGED = 0, 1, 2, 3, 4
 REASONS = ("running", "max steps", "gradient below tolerance", "loss below threshold", "diverged")
+# what went wrong at the step a start diverged; stored in Trajectory.cause (0 where it did not diverge)
+NOT_DIVERGED, FLEW_OFF, NO_GRADIENT, NO_VALUE, STATE_OVERFLOW = 0, 1, 2, 3, 4
+CAUSES = (
+    "",
+    "the point flew off",
+    "no finite gradient",
+    "f has no value there",
+    "the optimizer's state overflowed",
+)
 
 # a point farther than this many domain widths from the domain's centre has exploded
 EXPLODE_WIDTHS = 1e3
@@ -43,6 +52,8 @@ class Trajectory:
                           of a start where f has no finite value (it diverged at step 0)
     stopped_at (*B,)      the number of steps each start took
     reason (*B,)          why it stopped, an index into REASONS
+    cause (*B,)           where it diverged, what went wrong at that step: an index into CAUSES (0 if
+                          it did not; None in a Trajectory built by hand)
     """
 
     optimizer: str
@@ -54,6 +65,7 @@ class Trajectory:
     losses: np.ndarray | None
     stopped_at: np.ndarray
     reason: np.ndarray
+    cause: np.ndarray | None = None
 
     @property
     def diverged_at(self) -> np.ndarray:
@@ -81,6 +93,10 @@ class Trajectory:
     def reason_text(self) -> np.ndarray:
         return np.asarray(REASONS, dtype=object)[self.reason]
 
+    def cause_text(self) -> np.ndarray:
+        """What went wrong where a start diverged ("f has no value there" ...), "" where it did not."""
+        return np.asarray(CAUSES, dtype=object)[self.cause]
+
 
 @dataclass(frozen=True)
 class Endpoints:
@@ -90,6 +106,7 @@ class Endpoints:
     losses (*B,)       f at the last point, when f is known (else None)
     stopped_at (*B,)   the number of steps each start took
     reason (*B,)       why it stopped, an index into REASONS
+    cause (*B,)        what went wrong where it diverged, an index into CAUSES (0 if it did not)
     """
 
     final: np.ndarray
@@ -98,6 +115,7 @@ class Endpoints:
     reason: np.ndarray
     optimizer: str = ""
     hyper: dict = field(default_factory=dict)
+    cause: np.ndarray | None = None
 
     @property
     def diverged_at(self) -> np.ndarray:
@@ -142,6 +160,7 @@ class _End(NamedTuple):
     loss: np.ndarray | None  # f at point, when f is known
     stopped_at: np.ndarray
     reason: np.ndarray
+    cause: np.ndarray
     t: int
 
 
@@ -212,6 +231,7 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
     rng = np.random.default_rng(seed)
     active = np.ones(batch, dtype=bool)
     reason = np.full(batch, RUNNING)
+    cause = np.full(batch, NOT_DIVERGED)
     stopped_at = np.full(batch, pr.steps)
 
     def stop(mask, why, t):
@@ -224,6 +244,7 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
     with np.errstate(all="ignore"):
         loss = None if pr.f is None else _loss(pr, p)
         if loss is not None:
+            cause[~np.isfinite(loss)] = NO_VALUE
             stop(~np.isfinite(loss), DIVERGED, 0)
         if loss_tol is not None:
             stop(active & (loss <= loss_tol), LOSS_TOL, 0)
@@ -239,9 +260,17 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
             step, new_state = opt.update(g, state, p)
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)
-            bad = ~_finite(batch, g, new_p, *new_state, *([] if loss is None else [new_loss[..., None]]))
-            bad |= np.abs(new_p - pr.center).max(axis=-1) > pr.limit
-            stop(active & bad, DIVERGED, t + 1)
+            value = [] if loss is None else [new_loss[..., None]]
+            flew = np.abs(new_p - pr.center).max(axis=-1) > pr.limit
+            bad = active & (flew | ~_finite(batch, g, new_p, *new_state, *value))
+            if bad.any():  # say what went wrong, in this order when several did
+                why = np.select(
+                    [~_finite(batch, g), flew | ~_finite(batch, new_p), ~_finite(batch, *value)],
+                    [NO_GRADIENT, FLEW_OFF, NO_VALUE],
+                    STATE_OVERFLOW,
+                )
+                cause[bad] = why[bad]
+            stop(bad, DIVERGED, t + 1)
             stop_now = ~active
             step = np.where(stop_now[..., None], 0.0, step)
             p = np.where(stop_now[..., None], p, new_p)
@@ -255,7 +284,7 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
         else:
             t = pr.steps
     reason[reason == RUNNING] = MAX_STEPS
-    return _End(p, state, loss, stopped_at, reason, t)
+    return _End(p, state, loss, stopped_at, reason, cause, t)
 
 
 def run(
@@ -320,6 +349,7 @@ def run(
         losses=losses,
         stopped_at=end.stopped_at,
         reason=end.reason,
+        cause=end.cause,
     )
 
 
@@ -344,4 +374,4 @@ def endpoints(
     """
     pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
     end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol)
-    return Endpoints(end.point, end.loss, end.stopped_at, end.reason, optimizer, pr.hyper)
+    return Endpoints(end.point, end.loss, end.stopped_at, end.reason, optimizer, pr.hyper, end.cause)

@@ -98,3 +98,13 @@ def test_a_basin_map_on_ackley_labels_nearly_every_cell_with_a_minimum():
     m = basin_map(SURFACES["ackley"], "sgd", n=30, steps=500)
     assert m.counts()[NO_MINIMUM] <= 9 and m.counts()[DIVERGED] == 0, m.counts()
     assert len(np.unique(m.label[m.label >= 0])) == 121  # every dimple of the egg carton catches some start
+
+
+def test_a_cell_that_starts_where_f_has_no_value_says_so():
+    from gdviz.custom import custom_surface
+    from gdviz.trajectory import CAUSES, NO_VALUE
+
+    m = basin_map(custom_surface("log(x) + y**2"), "adam", n=10, steps=30, lr=0.1)
+    left = m.xs < 0
+    assert m.diverged[:, left].all() and (m.stopped_at[:, left] == 0).all()
+    assert (m.cause[:, left] == NO_VALUE).all() and CAUSES[NO_VALUE] == "f has no value there"

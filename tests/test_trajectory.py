@@ -321,6 +321,7 @@ def _assert_endpoints_match_run(ends, traj):
     np.testing.assert_array_equal(ends.reason, traj.reason)
     np.testing.assert_array_equal(ends.diverged_at, traj.diverged_at)
     np.testing.assert_array_equal(ends.diverged, traj.diverged)
+    np.testing.assert_array_equal(ends.cause, traj.cause)
     if traj.losses is None:
         assert ends.losses is None
     else:
@@ -511,3 +512,19 @@ def test_endpoints_stop_at_the_same_first_bad_step_as_run(optimizer):
     assert np.isfinite(ends.final).all() and np.isfinite(ends.losses).all()
     _assert_endpoints_match_run(ends, traj)
     _assert_no_inf_kept(traj)
+
+
+@pytest.mark.filterwarnings("error")
+def test_each_divergence_says_what_went_wrong():
+    sqrt = custom_surface("sqrt(x) + y**2")  # Adam steps past x = 0, where sqrt has no value
+    cases = [
+        (run(BOWL_OF_EXP, "sgd", (2.4, 2.4), 10, lr=1e-3), "f has no value there"),
+        (run(sqrt, "adam", (1.0, 1.0), 200, lr=0.1), "f has no value there"),
+        (run(HIMMELBLAU, "sgd", (1.0, 1.0), 100, lr=1.0), "the point flew off"),
+        (run(lambda p: np.full_like(p, 1e200), "adagrad", [0.0, 0.0], 5, lr=0.1), "the optimizer's state overflowed"),
+        (run(lambda p: np.where(p > 1.0, np.nan, -1.0), "adam", [0.0, 0.0], 100, lr=0.1), "no finite gradient"),
+    ]
+    for traj, words in cases:
+        assert traj.diverged and traj.cause_text() == words, (traj.cause_text(), words)
+    fine = run(HIMMELBLAU, "adam", _starts(4), 20, lr=0.01)
+    assert (fine.cause == 0).all() and (fine.cause_text() == "").all()
