@@ -3,8 +3,10 @@ every st.cache_data entry goes, and the freed memory is handed back to the opera
 
 The caches are bounded (250 MB together) but keep their entries while the server lives; after a
 lesson that is up to 250 MB nobody will ask for again. One watcher thread per server process looks
-every ``EVERY`` seconds at how many sessions are connected. Streamlit itself drops a disconnected
-session ``server.disconnectedSessionTTL`` seconds after its tab closed (.streamlit/config.toml).
+every ``EVERY`` seconds at how many sessions are connected, and has Streamlit forget the sessions whose
+tab closed more than ``server.disconnectedSessionTTL`` seconds ago (.streamlit/config.toml): Streamlit
+keeps them in a time-to-live cache that drops an expired entry only when another is written, so after
+the last tab of a lesson closed, thirty sessions' settings and results would stay until the next visit.
 """
 
 from __future__ import annotations
@@ -35,6 +37,21 @@ def connected_sessions() -> int | None:
         return runtime.get_instance()._session_mgr.num_active_sessions()  # no public API says it (1.67)
     except AttributeError:
         return None
+
+
+def reap_closed_sessions() -> None:
+    """Have Streamlit drop the closed sessions whose reconnection time is over (on its own event loop, which
+    owns that storage). Nothing happens where the runtime is not the one this was written against (1.67)."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    rt = runtime.get_instance()
+    storage = getattr(getattr(rt, "_session_mgr", None), "_session_storage", None)
+    expire = getattr(getattr(storage, "_cache", None), "expire", None)
+    loop = getattr(getattr(rt, "_async_objs", None), "eventloop", None)
+    if expire is not None and loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(expire)
 
 
 def release_memory() -> None:
@@ -82,6 +99,7 @@ def keep_tidy() -> None:
             while True:
                 time.sleep(EVERY)
                 try:
+                    reap_closed_sessions()
                     janitor.look(time.monotonic())
                 except Exception:  # a watcher must never die of one bad look
                     _log.exception("gdviz janitor")

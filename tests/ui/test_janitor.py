@@ -45,3 +45,7 @@ def test_release_memory_empties_the_data_caches():
     square(3)
     assert calls == [3, 3]  # computed again after the release
     assert janitor.connected_sessions() is None  # no server here: the watcher never starts
+
+
+def test_reaping_closed_sessions_without_a_server_does_nothing():
+    janitor.reap_closed_sessions()  # no runtime here: nothing to reap, and no error
