@@ -1,6 +1,8 @@
 """The linear-classifier pages in a real browser: each opens with its chart and no exception box; the
-classifier plays on the stage (regions move, the points stay); a click on the map adds a point and keeps
-the step; a search can be stopped."""
+classifier plays on the stage (regions move, the points stay) and its cards follow the step it rests on; a click
+on the map adds a point and keeps the step; a search can be stopped. Sizes where they matter, at 1280 × 720 and
+1920 × 1080, normal and projected: the digits' confusion matrix keeps square cells its numbers fit in, no label
+is cut off, and the home page's first step is on screen as it opens."""
 
 import re
 
@@ -17,7 +19,7 @@ MAP = '[data-testid="gdviz-map"]'
 # what each page's main chart must hold once drawn (a CSS selector inside the first .js-plotly-plot, and how many)
 MAIN_CHART = {
     "linear": ("g.scatterlayer path.js-fill", 1),  # class regions on the stage's map (a class may own none at first)
-    "digits": ("g.heatmaplayer image", 10),  # the ten 8×8 templates
+    "digits": ("g.heatmaplayer image", 1),  # the sample digits: one picture of 8×8 tiles, a row per class
     "gradient_check": ("g.scatterlayer g.trace", 2),  # forward and centered h-sweeps
     "random_search": ("g.scatterlayer g.trace", 3),  # three strategies, after Run
 }
@@ -151,6 +153,8 @@ def test_the_stage_plays_and_a_click_after_a_pause_adds_a_point_and_keeps_the_st
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('at') === '{k}'", timeout=15_000)
     settle(page)
     assert _step(page) == k  # the report reran the fragment; the stage kept its step
+    # the cards follow the step it rests on, and say so: the last snapshot (every third iteration) at or before it
+    expect(page.get_by_text(f"At step {k - k % 3}", exact=True)).to_be_visible()
 
     # a click near the map's lower-left corner (an empty spot of the blobs) adds a class-1 point there
     area = page.locator(MAP).locator(".nsewdrag").first.bounding_box()
@@ -168,7 +172,7 @@ def test_the_stage_plays_and_a_click_after_a_pause_adds_a_point_and_keeps_the_st
     screenshot(page, f"linear-stage-after-click-{screen}")
     # the per-point table is at the last snapshot (every third iteration) at or before the step
     page.get_by_role("tab", name="Scores and loss of every point").click()
-    expect(page.get_by_text(f"At iteration {k - k % 3}:").first).to_be_visible()
+    expect(page.get_by_text(f"of every point at step {k - k % 3} ").first).to_be_visible()
     _no_exception(page)
     page.get_by_role("button", name="Remove the 1 added point").click()
     expect(page.get_by_role("button", name="Remove the 1 added point")).to_have_count(0, timeout=15_000)
@@ -216,3 +220,72 @@ def test_stopping_a_long_search_keeps_the_work_done(server, page):
     page.set_viewport_size(TALL)
     page.wait_for_timeout(1000)
     screenshot(page, "random-search-stopped")
+
+
+SIZES = [(screen, projection) for screen in SCREENS for projection in (False, True)]
+SIZE_IDS = [f"{screen}-{'projection' if projection else 'normal'}" for screen, projection in SIZES]
+
+# the confusion matrix's plot area and cells, and each written count's box (px) and font size
+CONFUSION = """() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .find(g => (g.layout.title.text || '').includes('Confusion matrix'));
+  const x = gd._fullLayout.xaxis, y = gd._fullLayout.yaxis;
+  const cells = Array.from(gd.querySelectorAll('g.heatmaplayer text')).map(t => {
+    const b = t.getBBox();
+    return [b.width, b.height, parseFloat(getComputedStyle(t).fontSize)];
+  });
+  return {width: x._length / 10, height: y._length / 10, cells};
+}"""
+# labels a browser may cut with an ellipsis: the cards', the sidebar's select boxes' and the menu's
+CUT = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMetricLabel"], [data-testid="stSidebar"] [data-testid="stSelectbox"], [data-testid="stSidebarNav"] a'))
+  .filter(el => [el, ...el.querySelectorAll('*')]
+    .some(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible'))
+  .map(el => el.innerText.trim())"""
+
+
+def _open_sized(page, server, path: str, screen: str, projection: bool) -> None:
+    page.set_viewport_size(SCREENS[screen])
+    page.goto(f"{server}/{path}" + ("?projection=1" if projection else ""))
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=60_000)
+    settle(page, timeout=60_000)
+
+
+@pytest.mark.parametrize(("screen", "projection"), SIZES, ids=SIZE_IDS)
+def test_the_confusion_matrix_keeps_square_cells_its_numbers_fit(server, page, screen, projection):
+    _open_sized(page, server, "digits", screen, projection)
+    expect(page.locator(".js-plotly-plot g.heatmaplayer text")).to_have_count(100, timeout=30_000)
+    m = page.evaluate(CONFUSION)
+    assert m["width"] == pytest.approx(m["height"], abs=1.5), m  # square cells
+    assert m["width"] >= 28, m  # room for two digits
+    for width, height, size in m["cells"]:
+        assert size >= (20 if projection else 12), size
+        assert width <= m["width"] - 2 and height <= m["height"], (width, height, m["width"], m["height"])
+    assert page.evaluate(CUT) == []
+    _no_exception(page)
+
+
+@pytest.mark.parametrize(("screen", "projection"), SIZES, ids=SIZE_IDS)
+def test_no_label_of_the_linear_page_is_cut_off(server, page, screen, projection):
+    _open_sized(page, server, "linear", screen, projection)
+    expect(page.locator('[data-testid="stMetricLabel"]')).to_have_count(4, timeout=30_000)
+    assert page.evaluate(CUT) == []
+
+
+@pytest.mark.parametrize(("screen", "projection"), SIZES, ids=SIZE_IDS)
+def test_home_shows_its_first_step_on_screen_and_a_picture_per_page(server, page, screen, projection):
+    _open_sized(page, server, "", screen, projection)
+    start = page.get_by_role("link", name="Start here: the optimizer race ▶")
+    expect(start).to_be_visible()
+    box = start.bounding_box()
+    assert box["y"] + box["height"] <= SCREENS[screen]["height"], box  # no scrolling to find it
+    pictures = page.locator('[data-testid="stImage"] img')
+    expect(pictures).to_have_count(6)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('[data-testid="stImage"] img'))
+            .every(img => img.complete && img.naturalWidth === 480)"""
+    )
+    assert page.evaluate(CUT) == []
+    screenshot(page, f"home-{screen}{'-projection' if projection else ''}")
+    start.click()
+    expect(page.get_by_role("heading", name="Optimizer race")).to_be_visible(timeout=30_000)
