@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from gdviz.linear.gradcheck import BUGS, METHODS
+from gdviz.linear.gradcheck import BUGS, METHODS, PASS, h_verdict
 from gdviz.linear.losses import TITLES
 from gdviz.ui.exports import gradcheck_downloads
 from gdviz.ui.figures import show_figure
@@ -12,7 +12,9 @@ from gdviz.ui.linear_runs import GRADCHECK_N, HS, grad_check, h_sweeps
 from gdviz.ui.widgets import defaults, only_options
 from gdviz.viz.linear_charts import h_sweep_figure
 
-PASS = 1e-7  # CS231n's rule of thumb: below 1e-7 the gradient is right
+NO_BUG = "no bug"
+# Streamlit shows a None value as the box's placeholder, faded as if nothing were chosen: "no bug" is a choice
+NO_BUG_CSS = "<style>.st-key-gc-bug input::placeholder { color: inherit; opacity: 1; }</style>"
 
 ensure_frame()
 st.title("Gradient check")
@@ -29,8 +31,13 @@ with st.sidebar:
     loss = st.radio("Loss", list(TITLES), format_func=TITLES.get, key="gc.loss", horizontal=True)
     bugs = [None] + [b for b, bug in BUGS.items() if loss in bug.losses]
     only_options("gc.bug", bugs)  # a bug planted in the other loss, or a link's, is no bug here
-    bug = st.selectbox(
-        "Plant a bug", bugs, format_func=lambda b: "no bug" if b is None else BUGS[b].title, key="gc.bug"
+    st.html(NO_BUG_CSS)
+    bug = st.selectbox(  # None is "no bug": Streamlit shows a None value as the placeholder, so that says it too
+        "Plant a bug",
+        bugs,
+        format_func=lambda b: NO_BUG if b is None else BUGS[b].title,
+        key="gc.bug",
+        placeholder=NO_BUG,
     )
     reg = st.number_input("Regularization strength (reg)", min_value=0.0, step=0.05, format="%g", key="gc.reg")
     method = st.radio(
@@ -71,14 +78,12 @@ st.dataframe(
 )
 sweeps = h_sweeps(loss, bug, reg, int(seed), HS)
 errors = {m: s.median_error for m, s in sweeps.items()}
-best = {m: HS[int(np.argmin(e))] for m, e in errors.items()}
 fig = show_figure(
     h_sweep_figure(np.array(HS), errors, BUGS[bug].title if bug else "", "median relative error over all of W"),
     "The median relative error over all 650 entries of W for each step h (smaller h to the right): large h misses "
-    "the curvature (truncation error, ∝ h forward, ∝ h² centered), tiny h keeps only rounding noise (∝ 1/h); "
-    f"best here h = {best['forward']:.0e} forward, {best['centered']:.0e} centered."
-    + (" The hinge is piecewise linear: no truncation error until a step crosses a kink." if loss == "svm" else "")
-    + (" With a bug, no h brings the error down: the fault is in the code, not the step." if bug else ""),
+    "the curvature (truncation error, ∝ h forward, ∝ h² centered), tiny h keeps only rounding noise (∝ 1/h). "
+    + h_verdict(HS, errors, planted=bool(bug))
+    + (" The hinge is piecewise linear: no truncation error until a step crosses a kink." if loss == "svm" else ""),
     key="h_chart",
 )
 settings = dict(loss=loss, bug=bug, reg=reg, method=method, h=h, num_checks=num, seed=int(seed), examples=GRADCHECK_N)

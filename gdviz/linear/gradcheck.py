@@ -16,6 +16,7 @@ import numpy as np
 
 METHODS = ("forward", "centered")
 FLOOR = 1e-8  # CS231n's floor under |a| + |b|: two exact zeros agree
+PASS = 1e-7  # CS231n's rule of thumb: a relative error below this, the gradient is right
 
 
 def _differences(f, x, hs, method, indices=None):
@@ -201,3 +202,21 @@ BUGS: dict[str, Bug] = {
         ("softmax",),
     ),
 }
+
+
+def h_verdict(hs, errors: dict[str, np.ndarray], planted: bool) -> str:
+    """What the bottom of each error-against-h curve says, in a sentence. ``errors[method]`` is shaped like
+    ``hs``. A right gradient: the best h of each method. A planted bug: no h is "best"; either the lowest
+    error stays above ``PASS`` (the fault is the code's, not the step's) or these settings hide the bug."""
+    hs = np.asarray(hs, dtype=np.float64)
+    low = {m: (float(hs[int(np.nanargmin(e))]), float(np.nanmin(e))) for m, e in errors.items()}
+    if not planted:
+        return "Best here: " + ", ".join(f"h = {h:.0e} {m}" for m, (h, _) in low.items()) + "."
+    method, (h, lowest) = min(low.items(), key=lambda item: item[1][1])
+    where = f"{lowest:.1e} ({method}, h = {h:.0e})"
+    if lowest >= PASS:
+        return (
+            f"With the bug planted no h makes the error small: its lowest, {where}, stays above {PASS:.0e}. "
+            "The fault is in the code, not in the step."
+        )
+    return f"With the bug planted the error still falls to {where}, below {PASS:.0e}: these settings hide the bug."

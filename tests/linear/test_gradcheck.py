@@ -11,10 +11,12 @@ import pytest
 
 from gdviz.linear.gradcheck import (
     BUGS,
+    PASS,
     GradCheck,
     check_loss,
     grad_check_sparse,
     h_sweep,
+    h_verdict,
     max_rel_error,
     numerical_gradient,
     rel_error,
@@ -249,3 +251,43 @@ def test_bug_registry_is_complete():
     for bug in BUGS.values():
         assert bug.title and bug.description and set(bug.losses) <= set(LOSSES)
     assert all(any(loss in bug.losses for bug in BUGS.values()) for loss in LOSSES)
+
+
+# ---------------------------------------------------------------- the h sweep in words
+
+HS = np.array([1e-1, 1e-3, 1e-5, 1e-7, 1e-9])
+
+
+def test_a_right_gradient_names_each_methods_best_h():
+    errors = {"forward": 10.0 ** -np.array([2, 4, 6, 8, 6]), "centered": 10.0 ** -np.array([3, 7, 10, 8, 6])}
+    assert h_verdict(HS, errors, planted=False) == "Best here: h = 1e-07 forward, h = 1e-05 centered."
+
+
+def test_a_planted_bug_has_no_best_h():
+    """With a bug no h is good: the sentence says how low the error gets and that it stays above PASS."""
+    errors = {"forward": np.array([0.5, 0.3, 0.3, 0.31, 0.4]), "centered": np.array([0.4, 0.2, 0.21, 0.3, 0.5])}
+    told = h_verdict(HS, errors, planted=True)
+    assert "best" not in told.lower()
+    assert told == (
+        "With the bug planted no h makes the error small: its lowest, 2.0e-01 (centered, h = 1e-03), stays above "
+        f"{PASS:.0e}. The fault is in the code, not in the step."
+    )
+
+
+def test_a_planted_bug_the_settings_hide_is_said_to_be_hidden():
+    """reg_factor at reg = 0 changes nothing: the error falls as for a right gradient, and the sentence says why."""
+    errors = {"forward": 10.0 ** -np.array([2, 4, 6, 8, 6]), "centered": 10.0 ** -np.array([3, 7, 10, 8, 6])}
+    told = h_verdict(HS, errors, planted=True)
+    assert "best" not in told.lower() and told.endswith("below 1e-07: these settings hide the bug.")
+    assert "1.0e-10 (centered, h = 1e-05)" in told
+
+
+@pytest.mark.parametrize("reg, hidden", [(0.1, False), (0.0, True)])
+def test_the_verdict_on_a_real_sweep_with_the_reg_factor_bug(reg, hidden):
+    W, X, y = smooth_problem()
+    fn = BUGS["reg_factor"].apply(LOSSES["softmax"])
+    _, dW = fn(W, X, y, reg)
+    f = lambda w: fn(w, X, y, reg)[0]  # noqa: E731
+    errors = {m: h_sweep(f, W.copy(), dW, HS, m).median_error for m in ("forward", "centered")}
+    told = h_verdict(HS, errors, planted=True)
+    assert ("hide the bug" in told) == hidden and ("no h makes the error small" in told) == (not hidden)
