@@ -23,9 +23,17 @@ from gdviz.ui.search_views import (
     run_strategies,
     settings_problem,
     timing_table,
+    told_apart,
 )
 from gdviz.ui.widgets import defaults
 from gdviz.viz.linear_charts import search_figure
+
+# a chosen strategy's chip shows its whole name, on lines of its own if it must (projected, they read "Rando…")
+WHOLE_NAMES_CSS = """<style>
+.st-key-rs-names span[title] { white-space: normal; overflow: visible; text-overflow: clip; }
+.st-key-rs-names *:has(> span[title]) { height: auto; max-width: 100%; }
+.st-key-rs-names div { max-height: none; }
+</style>"""
 
 ensure_frame()
 st.title("Random search")
@@ -40,6 +48,7 @@ defaults({"rs.scale": 1e-4, "rs.step": 1e-4, "rs.lr": 1e-2})
 with st.sidebar:
     st.subheader("Search")
     loss = st.radio("Loss", list(LOSS_TITLES), format_func=LOSS_TITLES.get, key="rs.loss", horizontal=True)
+    st.html(WHOLE_NAMES_CSS)
     names = st.multiselect("Strategies", list(TITLES), format_func=TITLES.get, key="rs.names")
     budget = st.select_slider("Loss evaluations each", BUDGETS, key="rs.budget")
     scale = st.number_input(LABELS["scale"], min_value=0.0, format="%g", key="rs.scale")
@@ -88,7 +97,7 @@ else:
     chance = C - 1 if ran["loss"] == "svm" else math.log(C)  # the loss of W = 0
     curves = {TITLES[n]: (r.evaluations, r.best_loss) for n, r in results.items()}
     fig = show_figure(
-        search_figure(curves, chance=chance),
+        told_apart(search_figure(curves, chance=chance)),
         "The best loss found so far against the loss evaluations spent (one loss-and-gradient counts as 2, its "
         "matrix product costs about as much as the loss's); the dotted line is the loss of W = 0.",
         key="search_chart",
