@@ -18,8 +18,8 @@ SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def readable(value, digits: int = DIGITS) -> str:
-    """``value`` as a reader takes it in: 1,234 / −9,660 / 0.0108 / 3.14 × 10⁻⁸ / 10⁻⁶; "—" for None or NaN,
-    "∞" for an infinity, never a negative zero. Whole numbers (steps, counts) keep every digit."""
+    """``value`` as a reader takes it in: 1,234 / −9,660 / 0.0108 / 3.14 × 10⁻⁸ / 10⁻⁶; "—" for None or
+    NaN, "∞" for an infinity, never a negative zero. Whole numbers (steps, counts) keep every digit."""
     if value is None or isinstance(value, str):
         return MISSING if value is None else value
     if isinstance(value, (bool, np.bool_)):

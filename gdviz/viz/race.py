@@ -22,7 +22,7 @@ from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
 from .layout import LOG_AXIS, headline
-from .inspector import arrow_look, arrow_words
+from .inspector import arrow_look
 from .palette import OUTLINE, key_entry, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -286,6 +286,7 @@ def off_notes(view: LossView, runs: dict[str, Trajectory], steps: int, axes: str
                 x=k,
                 xref=f"x{axes}",
                 xanchor="left" if k < steps / 2 else "right",  # on the side with more room, clear of the y ticks
+                xshift=8 if k < steps / 2 else -8,  # beside the curve leaving there, not over it
                 y=1 if top else 0,
                 yref=f"y{axes} domain",
                 yanchor="top" if top else "bottom",
@@ -357,8 +358,7 @@ def _arrow_parts(points: np.ndarray, track: dict[str, np.ndarray]) -> dict[str, 
     for i, (label, v) in enumerate(track.items()):
         last = i == len(track) - 1
         color, dash = arrow_look(i, len(track))
-        seg = np.stack([before, before + v], axis=1)
-        parts[f"{label} ({arrow_words(i, len(track))})"] = (seg, dict(color=color, dash=dash, width=4 if last else 3))
+        parts[label] = (np.stack([before, before + v], axis=1), dict(color=color, dash=dash, width=4 if last else 3))
     return parts
 
 
@@ -369,7 +369,7 @@ def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "sk
     return trace | (dict(hovertemplate=hover) if hover != "skip" else dict(hoverinfo="skip"))
 
 
-MARGIN_B = 46  # px under a stage panel's plot: its tick labels and axis title, no more (projected: automargin fits them)
+MARGIN_B = 46  # px under a stage panel's plot: its tick labels and axis title (projected, automargin fits them)
 FAN_POINTS = 400  # points a fan's path keeps on the map, whatever the run's length
 
 

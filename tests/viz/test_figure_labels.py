@@ -138,6 +138,11 @@ def _digit_charts(which):
     d, X, y, run = _digits()
     if which == "templates":
         return linear_charts.templates_figure(run.W, d.class_names)
+    if which in ("grid", "table"):
+        images = d.X[:6].reshape(6, 8, 8)
+        if which == "grid":
+            return linear_charts.digits_figure(images, "Six digits", cols=3, captions=[str(k) for k in y[:6]])
+        return linear_charts.digits_figure(images, "Two rows", cols=3, row_names=["first", "second"])
     if which == "confusion":
         return linear_charts.confusion_figure(confusion_matrix(y, predict(run.W, X), d.classes), d.class_names)
     return linear_charts.loss_figure(run.losses, smoothed(run.losses, 5), run.eval_steps, run.eval_loss)
@@ -171,6 +176,8 @@ CASES = {
     "loss": (linear_charts.loss_figure, lambda: _digit_charts("loss")),
     "h_sweep": (linear_charts.h_sweep_figure, _h_sweep),
     "search": (linear_charts.search_figure, _search),
+    "digits_grid": (linear_charts.digits_figure, lambda: _digit_charts("grid")),
+    "digits_table": (linear_charts.digits_figure, lambda: _digit_charts("table")),
 }
 FIGURES = {name: make for name, (_, make) in CASES.items()}
 OPTIMIZER_CASES = {
