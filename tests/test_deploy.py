@@ -203,16 +203,17 @@ def test_dockerignore_keeps_local_state_out(ignore, path):
 
 
 def test_dockerignore_lets_in_only_the_app(ignore):
-    """An allow-list: of the repository's files, only app.py, pages/, gdviz/ and four files reach the image."""
+    """An allow-list: of the repository's files, only app.py, pages/, gdviz/, home's pictures and four files reach the image."""
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     sent = {p for p in tracked.split() if not dockerignored(p, ignore)}
     app = {"app.py", "requirements.txt", "pyproject.toml", ".streamlit/config.toml"}
-    assert {p for p in sent if not p.startswith(("gdviz/", "pages/"))} == app
+    assert {p for p in sent if not p.startswith(("gdviz/", "pages/", "docs/home/"))} == app
+    assert {p for p in sent if p.startswith("docs/")} == {p for p in tracked.split() if p.startswith("docs/home/")}
 
 
 def test_dockerignore_keeps_everything_the_app_needs(ignore):
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    needed = [p for p in tracked.split() if p.startswith(("gdviz/", "pages/"))]
+    needed = [p for p in tracked.split() if p.startswith(("gdviz/", "pages/", "docs/home/"))]
     needed += ["app.py", "requirements.txt", "pyproject.toml", ".streamlit/config.toml", "gdviz/data/digits.npz"]
     assert len(needed) > 20
     assert [p for p in needed if dockerignored(p, ignore)] == []
