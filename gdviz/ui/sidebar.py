@@ -42,9 +42,8 @@ def shared_sidebar() -> DeltaGenerator:
         share = st.container()
         st.caption(
             "**gdviz** — gradient descent, made visible. Every optimizer follows torch.optim's update "
-            "rule exactly, so a path you see here is the path PyTorch takes, to about 1e-9 — except in a "
-            "chaotic run (SGD on Rastrigin at lr 0.05, say), where last-bit rounding grows until the paths "
-            "part: a start moved by one last bit moves PyTorch's own path as far."
+            "rule exactly: a path here is PyTorch's to about 1e-9, unless the run is chaotic (SGD on "
+            "Rastrigin at lr 0.05), where last-bit rounding grows until the paths part, as PyTorch's own would."
         )
     st.html(PAGE_CSS + (PROJECTION_CSS if projecting() else ""))
     return share

@@ -28,6 +28,7 @@ LINE = np.array([0x5B, 0x6B, 0x7D], dtype=np.float64)
 GAP = np.array([0xFF, 0xFF, 0xFF], dtype=np.float64)  # where f has no finite value: white, hatched with LINE
 HATCH = 6  # pixels between the hatch's diagonal lines
 DECADES = 1e4  # finite values spread this many times wider than their middle 80 %: levels on a log scale
+CROWDED = 1 / 3  # one evenly spaced level holding more of the map than this: levels by quantiles instead
 
 
 def _spans_decades(v: np.ndarray) -> bool:
@@ -89,8 +90,9 @@ def levels(surface: Surface, Z: np.ndarray, n_levels: int = 24) -> np.ndarray:
     """Level index of each grid value, 0 … n_levels − 1, and −1 where f has no finite value (a gap).
 
     Levels are evenly spaced from the lowest value to the 99th percentile (the top 1% clipped into the
-    last level); where that leaves fewer than half of them in use (values bunched at a few heights), they
-    are spaced by quantiles of the distinct values instead, so the map keeps as many levels as it has values.
+    last level); where one of them would hold over a third of the map (values bunched at a few heights:
+    a plain with a spike, a wall of overflow), they are spaced by quantiles of the distinct values
+    instead, so the map keeps as many levels as it has values. Every built-in surface keeps even spacing.
     """
     V = level_values(surface, Z)
     finite = np.isfinite(V)
@@ -102,7 +104,7 @@ def levels(surface: Surface, Z: np.ndarray, n_levels: int = 24) -> np.ndarray:
         scaled = (np.where(finite, V, lo) - lo) / max(hi - lo, 1e-300)
     L = np.clip((scaled * n_levels).astype(int), 0, n_levels - 1)
     distinct = np.unique(v)
-    if len(np.unique(L[finite])) < min(n_levels // 2, len(distinct)):
+    if np.bincount(L[finite]).max() > CROWDED * len(v) and len(distinct) > 1:
         edges = np.unique(np.quantile(distinct, np.linspace(0, 1, n_levels + 1)[1:-1], method="lower"))
         L = np.searchsorted(edges, np.where(finite, V, lo), side="right")
     return np.where(finite, L, -1)

@@ -83,3 +83,11 @@ def test_the_height_is_named_for_its_scale():
     s = custom_surface("exp(exp(exp(x)))")
     assert level_label(s, s.grid(50)[2]) == "f on a signed log₁₀ scale"
     assert level_label(SURFACES["rastrigin"], SURFACES["rastrigin"].grid(50)[2]) == "f(x, y)"
+
+
+@pytest.mark.parametrize("text", ["exp(exp(exp(x)))", "exp(x**2+y**2)", "1/(x**2+y**2)"])
+def test_no_level_covers_most_of_the_map(text):
+    # exp(exp(exp(x))): evenly spaced levels painted 85 % of the finite map one flat color
+    s = custom_surface(text)
+    L = levels(s, s.grid(320)[2])
+    assert np.bincount(L[L >= 0]).max() < 0.34 * (L >= 0).sum()
