@@ -35,7 +35,7 @@ with st.sidebar:
     bug = st.selectbox(  # None is "no bug": Streamlit shows a None value as the placeholder, so that says it too
         "Plant a bug",
         bugs,
-        format_func=lambda b: NO_BUG if b is None else BUGS[b].title,
+        format_func=lambda b: NO_BUG if b is None else BUGS[b].short,  # the warning below gives its title
         key="gc.bug",
         placeholder=NO_BUG,
     )

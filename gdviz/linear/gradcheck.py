@@ -152,6 +152,7 @@ class Bug(NamedTuple):
     description: str
     apply: Callable
     losses: tuple[str, ...]  # the losses whose code can contain this mistake
+    short: str = ""  # the title in a few words, for a narrow menu (a projected sidebar shows about 17 characters)
 
 
 def _bugged(edit):
@@ -180,12 +181,14 @@ BUGS: dict[str, Bug] = {
         "dW adds reg * W instead of 2 * reg * W, the derivative of reg * sum(W**2); invisible at reg = 0.",
         _bugged(lambda loss, dW, W, X, y, reg: (loss, dW - reg * W)),
         ("svm", "softmax"),
+        "Half the reg term",
     ),
     "no_average": Bug(
         "Forgot to average the gradient over N",
         "The loss is divided by N but the data part of dW is not: the gradient is N times too long.",
         _bugged(lambda loss, dW, W, X, y, reg: (loss, (dW - 2 * reg * W) * X.shape[0] + 2 * reg * W)),
         ("svm", "softmax"),
+        "No average over N",
     ),
     "correct_class_margin": Bug(
         "Margin counted for the correct class",
@@ -194,12 +197,14 @@ BUGS: dict[str, Bug] = {
         # the naive loop's version of this mistake is invisible: a constant +1 whose dW terms cancel
         _bugged(lambda loss, dW, W, X, y, reg: (loss + 1.0, dW - _onehot_sum(W, X, y))),
         ("svm",),
+        "Own class's margin",
     ),
     "forgot_minus_one": Bug(
         "Forgot the −1 for the correct class",
         "dW uses the probabilities p where it needs p − 1 at each example's correct class.",
         _bugged(lambda loss, dW, W, X, y, reg: (loss, dW + _onehot_sum(W, X, y))),
         ("softmax",),
+        "p, not p − 1",
     ),
 }
 

@@ -38,6 +38,8 @@ def test_with_a_bug_planted_no_h_is_called_best(open_page, bug):
     at = open_page(GRADCHECK)
     at.selectbox(key="gc.bug").set_value(bug).run()
     no_exceptions(at)
+    assert at.selectbox(key="gc.bug").options[1:] == [BUGS[b].short for b, x in BUGS.items() if "softmax" in x.losses]
+    assert any(f"Planted: {BUGS[bug].title}." in w.value for w in at.warning)  # the whole title, in the main area
     caption = _h_caption(at)
     assert "best" not in caption.lower(), caption
     assert "With the bug planted no h makes the error small" in caption

@@ -291,3 +291,9 @@ def test_the_verdict_on_a_real_sweep_with_the_reg_factor_bug(reg, hidden):
     errors = {m: h_sweep(f, W.copy(), dW, HS, m).median_error for m in ("forward", "centered")}
     told = h_verdict(HS, errors, planted=True)
     assert ("hide the bug" in told) == hidden and ("no h makes the error small" in told) == (not hidden)
+
+
+def test_every_bug_has_a_short_name_a_projected_menu_shows_whole():
+    """The menu of bugs is an input that cannot wrap: a projected sidebar showed "Forgot the −1 for the…"."""
+    for bug in BUGS.values():
+        assert bug.short and len(bug.short) <= 18 and len(bug.short) < len(bug.title), bug.title
