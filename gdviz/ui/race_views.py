@@ -13,7 +13,8 @@ from ..optimizers import OPTIMIZERS
 from ..results import race_rows
 from ..surfaces import Surface
 from ..sweep import log_lrs, stability_limit, stability_reason
-from ..trajectory import Trajectory
+from ..trajectory import NO_VALUE, Trajectory
+from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from .literal import md_escape, quoted
 from .exports import race_downloads
@@ -123,9 +124,10 @@ def show_race(
         race_downloads(
             surface, settings, runs, fans, lambda: race_figure(surface, runs, log_loss=settings.log_loss, fans=fans)
         )
-        if not all(np.isfinite(r.losses).all() for r in runs.values()):
+        if any(r.diverged_at >= 0 and int(np.ravel(r.cause)[0]) == NO_VALUE for r in runs.values()):
             st.caption(
-                "f is not defined at some points of these paths (the formula has no value there): gaps in a curve."
+                "f is not defined where some paths were heading (the formula has no value there): each stops at "
+                "its last point where f has one, and its legend entry says at which step."
             )
         if len(surface.minima):
             # on request: a chart here would cost every click a second plotly redraw, and the first visit
@@ -269,7 +271,7 @@ def show_inspector(surface: Surface, runs: dict[str, Trajectory]) -> None:
     with left:
         show_figure(
             inspector_figure(surface, run, t, arrows(run, t)),
-            "The parts of one step as arrows from the point before it; the red one is the step actually taken.",
+            INSPECTOR_CAPTION,
             key="inspector_chart",
             half=True,
         )

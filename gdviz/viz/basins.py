@@ -9,6 +9,7 @@ from ..basins import DIVERGED, NO_MINIMUM, BasinMap
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..sweep import Sweep
+from ..trajectory import NO_VALUE
 from .layout import LOG_AXIS
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
@@ -41,9 +42,10 @@ def _minima_trace(minima: np.ndarray) -> go.Scatter:
 
 
 def _unscored_trace(bm: BasinMap, undefined: np.ndarray) -> go.Heatmap:
-    """The cells a final-loss map cannot color, in grey: diverged (dark) and f undefined where it ended (light)."""
-    z = np.where(bm.diverged, 0.0, np.where(undefined, 1.0, np.nan))
-    text = np.where(bm.diverged, "diverged", "f undefined where it ended").astype(object)
+    """The cells a final-loss map cannot color, in grey: diverged (dark) and where f has no value (light)."""
+    flew = bm.diverged & ~undefined
+    z = np.where(flew, 0.0, np.where(undefined, 1.0, np.nan))
+    text = np.where(flew, "diverged", "f has no value there").astype(object)
     return go.Heatmap(
         x=bm.xs,
         y=bm.ys,
@@ -102,9 +104,9 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
             colorbar=dict(title="log₁₀ final gap"),
             hovertemplate="start (%{x:.3g}, %{y:.3g})<br>log₁₀ gap %{z:.3g}<extra></extra>",
         )
-        undefined = ~finite & ~bm.diverged
+        undefined = (bm.diverged & (bm.cause == NO_VALUE)) | (~finite & ~bm.diverged)  # a run stops where f has none
         fig = go.Figure([heat, _unscored_trace(bm, undefined)] + ([_minima_trace(bm.minima)] if m else []))
-        keys = (("dark grey: diverged", bm.diverged.any()), ("light grey: f undefined at the end", undefined.any()))
+        keys = (("dark grey: diverged", (bm.diverged & ~undefined).any()), ("light grey: f has no value", undefined.any()))
         title += "<br>(colored by final loss" + "".join(f"; {k}" for k, shown in keys if shown) + ")"
     fig.update_layout(showlegend=False)
     return _map_layout(fig, surface, title)

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
-from ..trajectory import Trajectory
+from ..trajectory import FLEW_OFF, NO_GRADIENT, NO_VALUE, STATE_OVERFLOW, Trajectory
 from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
@@ -36,15 +36,17 @@ def loss_curve(surface: Surface, run: Trajectory) -> np.ndarray:
 
 
 def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
+    """The optimizer's title, and where its run diverged, what went wrong (CAUSES) at which step."""
     title = OPTIMIZERS[name].title if name in OPTIMIZERS else name
-    if run.diverged_at >= 0:
-        # a surface unbounded below (a saddle) is escaped, not diverged from
-        verb = "diverged at step" if len(surface.minima) else "left the plot at step"
-        with np.errstate(all="ignore"):
-            if not np.isfinite(surface.grad(run.final)).all():  # frozen where a typed formula has no slope
-                verb = "no finite gradient at step"
-        return f"{title} — {verb} {int(run.diverged_at)}"
-    return title
+    if run.diverged_at < 0:
+        return title
+    cause = int(np.ravel(run.cause)[0])
+    if cause == FLEW_OFF:  # a surface unbounded below (a saddle) is escaped, not diverged from
+        verb = "diverged" if len(surface.minima) else "left the plot"
+    else:
+        verb = {NO_GRADIENT: "no finite gradient", NO_VALUE: "f has no value", STATE_OVERFLOW: "state overflowed"}
+        verb = verb.get(cause, "diverged")
+    return f"{title} — {verb} at step {int(run.diverged_at)}"
 
 
 def legend_key(label: str, name: str) -> dict:

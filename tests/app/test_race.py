@@ -65,7 +65,7 @@ def test_diverging_learning_rate_is_reported_and_axes_keep_the_domain(open_page)
     assert np.isfinite(decode(path["x"])).all()
     (x0, x1), _ = SURFACES["himmelblau"].domain
     assert fig["layout"]["xaxis"]["range"] == [x0, x1]
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table.loc[table["optimizer"] == "SGD", "stopped because"].item() == "diverged"
 
 

@@ -62,7 +62,7 @@ def test_a_custom_formula_races_the_default_optimizers_as_gdviz_run_does(open_pa
     assert np.isfinite(loss["layout"]["yaxis"]["range"]).all()
     assert not any(t.get("name") == "minimum" for t in fig["data"])
     assert fig["layout"]["xaxis"]["range"] == [-FORMULAS[formula], FORMULAS[formula]]
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert "distance to nearest minimum" not in table.columns and len(table) == 3
     assert any("lists no minima" in c.value for c in at.caption)
     assert at.toggle(key="log_loss").disabled
@@ -78,20 +78,23 @@ def test_every_optimizer_races_on_a_custom_surface(open_page):
         np.testing.assert_array_equal(paths[name], points, err_msg=name)
 
 
-def test_a_partly_undefined_formula_leaves_gaps_and_says_so(open_page):
+def test_a_partly_undefined_formula_stops_where_f_has_no_value_and_says_so(open_page):
     at = _custom(open_page, "log(x)")
     no_exceptions(at)
-    assert any("f is not defined at some points" in c.value for c in at.caption)
-    table = at.dataframe[0].value
-    assert table["final loss"].isna().any()  # Adam ends where log(x) has no value
+    assert any("f is not defined where some paths were heading" in c.value for c in at.caption)
+    names = [t["name"] for t in race_map(at)["data"] if t.get("legendgroup") == "adam" and t.get("mode") == "lines"]
+    assert names and "f has no value at step" in names[0]  # Adam heads for x ≤ 0, where log(x) has none
+    table = at.table[0].value.set_index("optimizer")
+    assert table.loc["Adam", "stopped because"] == "diverged"
+    assert (table["final loss"] != "—").all()  # each stopped at its last point where f has a value
 
 
-def test_a_path_frozen_where_the_gradient_has_no_value_says_so(open_page):
-    at = _custom(open_page, "sqrt(x)")  # Adam steps past x = 0, where sqrt has no slope
+def test_a_path_where_the_gradient_has_no_value_stops_and_says_so(open_page):
+    at = _custom(open_page, "sqrt(x)")  # Adam steps past x = 0, where sqrt has neither a value nor a slope
     no_exceptions(at)
     names = [t["name"] for t in race_map(at)["data"] if t.get("legendgroup") == "adam" and t.get("mode") == "lines"]
-    assert names and "no finite gradient at step" in names[0]
-    assert at.dataframe[0].value.set_index("optimizer").loc["Adam", "stopped because"] == "diverged"
+    assert names and "f has no value at step" in names[0]
+    assert at.table[0].value.set_index("optimizer").loc["Adam", "stopped because"] == "diverged"
 
 
 @pytest.mark.parametrize("formula", ["sin(x) * cos(y) + 0.1 * (x**2 + y**2)", "log(x)", "x - y"])
@@ -118,8 +121,8 @@ def test_each_view_runs_on_a_custom_surface(open_page, view, formula):
         heat = fig["data"][0]
         assert heat["type"] == "heatmap" and decode(heat["z"]).shape == (50, 50)
         assert "colored by final loss" in fig["layout"]["title"]["text"]
-        if formula == "log(x)":  # starts left of 0 end where f has no value: light grey, and said so
-            assert "f undefined" in fig["layout"]["title"]["text"]
+        if formula == "log(x)":  # starts left of 0 have no value from the start: light grey, and said so
+            assert "f has no value" in fig["layout"]["title"]["text"]
             assert (decode(fig["data"][1]["z"]) == 1).any()
     else:
         assert fig["layout"]["yaxis"]["title"]["text"] == "final f"
