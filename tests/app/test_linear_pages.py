@@ -429,10 +429,14 @@ def test_digits_train_and_test_accuracy_templates_and_confusion_matrix(open_page
     assert not at.error
     train_acc, test_acc = _percent(at, "Training accuracy"), _percent(at, "Test accuracy")
     assert train_acc > 0.85 and test_acc > 0.85
-    templates = _chart(at, "templates_chart")["data"]
-    assert len(templates) == 10 and all(t["type"] == "heatmap" for t in templates)
-    assert all(decode(t["z"]).shape == (8, 8) for t in templates)
-    assert len({decode(t["z"]).tobytes() for t in templates}) == 10  # ten different templates
+    chart = _chart(at, "templates_chart")
+    (heat,) = chart["data"]  # ten 8 × 8 pictures, five to a row, 1 blank pixel apart and 4 under each for its name
+    z = decode(heat["z"]).astype(float)
+    assert heat["type"] == "heatmap" and z.shape == (2 * 13, 5 * 9)
+    tiles = [z[r * 13 : r * 13 + 8, c * 9 : c * 9 + 8] for r in range(2) for c in range(5)]
+    assert all(np.isfinite(t).all() for t in tiles) and np.isnan(z).sum() == z.size - 10 * 64
+    assert len({t.tobytes() for t in tiles}) == 10  # ten different templates
+    assert [a["text"] for a in chart["layout"]["annotations"]] == [f"class {d}" for d in range(10)]
     M = decode(_chart(at, "confusion_chart")["data"][0]["z"]).astype(np.int64)
     n_test = len(train_test_split(load_digits(), test_fraction=0.2, seed=0)[1].y)
     assert n_test == 359  # 20 % of each digit's examples, rounded per digit: 359 of 1,797
