@@ -270,13 +270,16 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                     STATE_OVERFLOW,
                 )
                 cause[bad] = why[bad]
-            stop(bad, DIVERGED, t + 1)
-            stop_now = ~active
-            step = np.where(stop_now[..., None], 0.0, step)
-            p = np.where(stop_now[..., None], p, new_p)
-            state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
-            if loss is not None:
-                loss = np.where(stop_now, loss, new_loss)
+                stop(bad, DIVERGED, t + 1)
+            if active.all():  # the usual step: every start moves on (a single start's run, step after step)
+                p, state, loss = new_p, new_state, new_loss
+            else:
+                stop_now = ~active
+                step = np.where(stop_now[..., None], 0.0, step)
+                p = np.where(stop_now[..., None], p, new_p)
+                state = type(state)(*(_field_mask(active, n, o) for n, o in zip(new_state, state, strict=True)))
+                if loss is not None:
+                    loss = np.where(stop_now, loss, new_loss)
             if on_step is not None:
                 on_step(t, g, checked, step, p, state, loss)
             if loss_tol is not None:
