@@ -1,19 +1,28 @@
 """The random-search page's long work: strategies run chunk by chunk with a progress bar each.
 
 Results go to session state as they arrive, so a click on Stop (any rerun ends the running script)
-keeps what was found so far, and a rerun redraws the results without searching again. ``told_apart``
+keeps what was found so far, and a rerun redraws the results without searching again. A search is the
+server's heaviest work: it takes its turn in the heavy lane (gdviz.ui.lane), showing its place in the
+line while it waits, and a finished search is kept server-wide (``SHARED``), so a class following the
+teacher's link with the same settings gets it at once instead of searching thirty times. ``told_apart``
 marks the search chart's curves so that two lying on one another (random and local search, both at the
 loss of W = 0) are still told apart.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+import time
+from collections import OrderedDict
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ..linear.search import STRATEGIES, TITLES, SearchRun
+from ..linear.search import STRATEGIES, TITLES, SearchRun, batch_loss
 from ..linear.timing import loss_timings
+from .lane import LaneFull, turn
 from ..viz.linear_charts import SYMBOLS
 
 BUDGETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)  # loss evaluations each strategy may spend
@@ -43,11 +52,79 @@ def settings_problem(names: list[str], settings: dict) -> str | None:
     return f"The search cannot run until {what} {verb} more than 0; your other settings are kept."
 
 
+TIMING_SECONDS = 1.5  # the four forms of the loss timed on the notebook's data: heavy work, in the lane
+SHARED_RUNS = 24  # finished strategy runs kept server-wide (each a W of 3,073 × 10 and its curve: ~0.2 MB)
+_shared: OrderedDict[tuple, SearchRun] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def _shared_key(name: str, settings: dict) -> tuple:
+    return (name, *sorted(settings.items()))
+
+
+def _finished(name: str, settings: dict) -> SearchRun | None:
+    with _shared_lock:
+        found = _shared.get(_shared_key(name, settings))
+        if found is not None:
+            _shared.move_to_end(_shared_key(name, settings))
+        return found
+
+
+def _keep(name: str, settings: dict, run: SearchRun) -> None:
+    with _shared_lock:
+        _shared[_shared_key(name, settings)] = run
+        while len(_shared) > SHARED_RUNS:
+            _shared.popitem(last=False)
+
+
+@functools.lru_cache(maxsize=4)
+def _seconds_per_evaluation(loss: str, shape: tuple) -> float:
+    """One candidate's loss on the notebook's data, measured once per process (the search's unit of work)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((shape[0], shape[1])).astype(np.float32)
+    W = 1e-4 * rng.standard_normal((1, shape[1], 10)).astype(np.float32)
+    y = rng.integers(0, 10, shape[0])
+    t0 = time.perf_counter()
+    batch_loss(W, X, y, loss)
+    return time.perf_counter() - t0
+
+
 def run_strategies(X, y, names: list[str], settings: dict) -> None:
-    """Run each chosen strategy on the same budget, updating a progress bar after every chunk."""
+    """Run each chosen strategy on the same budget, updating a progress bar after every chunk; strategies this
+    server already ran with these settings come from ``SHARED`` at once, the rest take a turn in the lane."""
     results: dict[str, SearchRun] = {}
     st.session_state[RESULTS], st.session_state[RAN_WITH] = results, dict(settings)
     st.session_state[RAN_NAMES] = list(names)
+    todo = []
+    for name in names:
+        found = _finished(name, settings)
+        if found is None:
+            todo.append(name)
+        else:
+            results[name] = found
+    if len(todo) < len(names):
+        st.caption("Searched on this server already with these settings: those results are shared, not searched again.")
+    if not todo:
+        return
+    seconds = settings["budget"] * len(todo) * _seconds_per_evaluation(settings["loss"], X.shape)
+    place = st.empty()
+
+    def waiting(ahead: int, work: float) -> None:
+        place.info(
+            f"Waiting for the server: {ahead} long run{'' if ahead == 1 else 's'} ahead of yours (about {work:,.0f} s "
+            "of work). Your search starts on its own; Stop leaves the line."
+        )
+
+    try:
+        with turn(seconds, "Your search", on_wait=waiting):
+            place.empty()
+            _search(X, y, todo, settings, results)
+    except LaneFull as e:
+        place.empty()
+        st.warning(f"{e} Your settings are kept.")
+
+
+def _search(X, y, names: list[str], settings: dict, results: dict[str, SearchRun]) -> None:
     common = {k: settings[k] for k in ("budget", "loss", "reg", "seed", "scale")}
     extra = {"random": {}, "local": {"step_size": settings["step_size"]}, "gradient": {"lr": settings["lr"]}}
     for name in names:
@@ -59,6 +136,8 @@ def run_strategies(X, y, names: list[str], settings: dict) -> None:
                 text=f"{TITLES[name]}: {int(run.evaluations[-1]):,} of {run.budget:,} evaluations, "
                 f"best loss {run.final_loss:.4f}",
             )
+        if results[name].done:
+            _keep(name, settings, results[name])
 
 
 def result_rows(results: dict[str, SearchRun]) -> dict[str, list]:
@@ -76,8 +155,11 @@ def timing_table(X, y, loss: str) -> dict[str, list] | None:
     st.button("Time the loss: loops, vectorized, batched", key="rs.time", on_click=request, args=(TIME,))
     if requested(TIME):
         W = 1e-4 * np.random.default_rng(0).standard_normal((X.shape[1], int(y.max()) + 1)).astype(X.dtype)
-        with st.spinner("Timing…"):
-            st.session_state[TIMINGS] = (loss, loss_timings(X, y, W, loss))
+        try:
+            with st.spinner("Timing…"), turn(TIMING_SECONDS, "The timing"):
+                st.session_state[TIMINGS] = (loss, loss_timings(X, y, W, loss))
+        except LaneFull as e:
+            st.warning(str(e))
     if TIMINGS not in st.session_state:
         return None
     timed_loss, rows = st.session_state[TIMINGS]

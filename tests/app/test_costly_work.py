@@ -6,7 +6,9 @@ import pytest
 
 from gdviz import OPTIMIZERS, cost
 
-from .conftest import no_exceptions, stages
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT, no_exceptions, stages
 from .test_links import open_link
 
 ALL = ",".join(OPTIMIZERS)
@@ -69,3 +71,35 @@ def test_heavy_work_refused_by_a_full_lane_gets_a_sentence_and_keeps_the_setting
     at.run()
     no_exceptions(at)
     assert stages(at) and not [w for w in at.warning if "busy" in w.value]
+
+
+def _search(budget: int, seed: int) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/random_search.py").run()
+    at.select_slider(key="rs.budget").set_value(budget).run()
+    at.number_input(key="rs.seed").set_value(seed).run()
+    return at.button(key="rs.run").click().run()
+
+
+def test_a_class_with_the_teachers_settings_shares_one_search():
+    first = _search(50, 4242)
+    no_exceptions(first)
+    assert not [c for c in first.caption if "Searched on this server already" in c.value]  # searched
+    second = _search(50, 4242)  # another visitor, the same link
+    no_exceptions(second)
+    assert [c for c in second.caption if "Searched on this server already" in c.value]
+    assert second.dataframe[0].value.equals(first.dataframe[0].value)
+    other = _search(50, 4243)  # another seed is another search
+    assert not [c for c in other.caption if "Searched on this server already" in c.value]
+
+
+def test_a_search_refused_by_a_full_lane_says_so_and_keeps_the_settings(monkeypatch):
+    from gdviz.ui import lane
+
+    monkeypatch.setattr(lane, "MAX_WAITING", 0)  # the lane's queue is full
+    at = _search(50, 777)
+    no_exceptions(at)
+    (warning,) = [w.value for w in at.warning if "busy" in w.value]
+    assert "Your search did not start" in warning and "Your settings are kept" in warning
+    assert at.number_input(key="rs.seed").value == 777 and not at.dataframe
