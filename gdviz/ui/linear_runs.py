@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -12,6 +14,7 @@ from ..linear.losses import LOSSES
 from ..linear.train import LinearRun, smoothed, train_linear
 from ..viz.classifier import classifier_panels
 from ..viz.stage import stage_spec
+from .lane import turn
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
 MAX_POINTS = 2_000  # beyond this the animated figure passes 1 MB and a picture shows nothing more
@@ -140,5 +143,8 @@ def grad_check(loss: str, bug: str | None, reg: float, method: str, h: float, nu
 def h_sweeps(loss: str, bug: str | None, reg: float, seed: int, hs: tuple[float, ...]) -> dict[str, HSweep]:
     X, y, W = gradcheck_problem(seed)
     fn = loss_fn(loss, bug)
+    t0 = time.perf_counter()
     _, dW = fn(W, X, y, reg)
-    return {m: h_sweep(lambda w: fn(w, X, y, reg)[0], W, dW, np.asarray(hs), m) for m in ("forward", "centered")}
+    evaluations = W.size * len(hs) * 3  # forward: 1 per entry and h; centered: 2
+    with turn(evaluations * (time.perf_counter() - t0), "The sweep over h"):  # a few seconds once per setting
+        return {m: h_sweep(lambda w: fn(w, X, y, reg)[0], W, dW, np.asarray(hs), m) for m in ("forward", "centered")}

@@ -103,3 +103,17 @@ def test_a_search_refused_by_a_full_lane_says_so_and_keeps_the_settings(monkeypa
     (warning,) = [w.value for w in at.warning if "busy" in w.value]
     assert "Your search did not start" in warning and "Your settings are kept" in warning
     assert at.number_input(key="rs.seed").value == 777 and not at.dataframe
+
+
+def test_the_h_sweep_refused_by_a_full_lane_keeps_the_check(monkeypatch):
+    from gdviz.ui import lane
+
+    monkeypatch.setattr(lane, "HEAVY_SECONDS", 0.0)  # every sweep is heavy here …
+    monkeypatch.setattr(lane, "MAX_WAITING", 0)  # … and the lane's queue is full
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/gradient_check.py").run()
+    at.number_input(key="gc.seed").set_value(9173).run()
+    no_exceptions(at)
+    assert [w for w in at.warning if "The sweep over h did not start" in w.value]
+    assert at.dataframe and not at.get("plotly_chart")  # the check's table stands; the curve waits
