@@ -79,7 +79,7 @@ def templates_figure(W: np.ndarray, class_names: tuple[str, ...], side: int = 8)
         "What each class's weights look for (bias left out)",
         cols=min(C, 5),
         captions=[f"class {n}" for n in class_names],
-        width=900,
+        width=680,  # a full-width chart is about 550–900 px wide: height for the narrow end, no blank under the tiles
         trace=dict(
             zmin=-vmax,
             zmax=vmax,
