@@ -107,11 +107,20 @@ def choice(param: str, key: str, options: Sequence, *, spell=slug, when=_always)
     by_text = {spell(o): o for o in options}
 
     def read(raw: str) -> tuple:
-        if raw not in by_text:
-            raise ValueError(f"it must be one of {', '.join(by_text)}")
-        return (by_text[raw],)
+        for text in (raw, _respelled(spell, raw)):  # "3D" and "Basin map", as on the buttons, work too
+            if text in by_text:
+                return (by_text[text],)
+        raise ValueError(f"it must be one of {', '.join(by_text)}")
 
     return _field(param, (key,), read, lambda vs: spell(vs[0]), when)
+
+
+def _respelled(spell, raw: str) -> str | None:
+    """``raw`` as ``spell`` would write it (a label typed as shown: "Basin map" -> basin-map), None if it cannot."""
+    try:
+        return spell(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def choices(param: str, key: str, options: Sequence[str], *, when=_always) -> Field:

@@ -69,7 +69,7 @@ def test_what_is_written_reads_back_to_the_same_values(state):
         ("lr", "1e400", "not a finite number"),
         ("start", "1", "2 numbers"),
         ("start", "1,2e7", "each number"),
-        ("view", "basin map", "one of race, basin-map"),
+        ("view", "basin-maps", "one of race, basin-map"),
         ("opt", "sgd,lbfgs", "`lbfgs` is not one of"),
         ("opt", "sgd,sgd", "twice"),
         ("log", "yes", "0 or 1"),
@@ -117,3 +117,14 @@ def test_a_huge_link_gets_one_short_note(params):
 def test_many_wrong_names_are_counted_not_listed():
     _, notes = read_params(FIELDS, {f"p{i}": "1" for i in range(50)})
     assert len(notes) == MAX_NOTES and notes[-1] == f"and {50 - MAX_NOTES + 1} more names or values, ignored as well"
+
+
+@pytest.mark.parametrize("raw", ["basin-map", "Basin map", "BASIN-MAP", "basin map"])
+def test_a_choice_is_read_as_written_in_links_or_as_its_label(raw):
+    values, notes = read_params(FIELDS, {"view": raw})
+    assert values == {"view": "Basin map"} and notes == []
+
+
+def test_a_choice_that_is_none_of_the_options_is_named():
+    values, notes = read_params(FIELDS, {"view": "Basin maps"})
+    assert values == {} and len(notes) == 1 and "race, basin-map" in notes[0]
