@@ -65,13 +65,20 @@ def start_point() -> tuple[float, float]:
 START_FORMAT = "%.4g"  # short: the + and − buttons add 0.1 in binary (2.3 + 0.1 = 2.4000000000000004)
 
 
-def start_inputs() -> tuple[float, float]:
+START_NOTES = {  # what the start means in each view, beside its inputs
+    "Race": "…or click the map to start there.",
+    "Basin map": "A basin map starts from every cell; this start is the race's.",
+}
+
+
+def start_inputs(view: str = "Race") -> tuple[float, float]:
     """The start as two inputs in one row (the race's fragment draws them, so a click on the map, which reruns
-    only the fragment, shows in them at once)."""
+    only the fragment, shows in them at once), and what the start means in ``view``."""
     c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
     c1.number_input("Start x", step=0.1, format=START_FORMAT, key="start_x")
     c2.number_input("Start y", step=0.1, format=START_FORMAT, key="start_y")
-    c3.caption("…or click the map to start there.")
+    if view in START_NOTES:
+        c3.caption(START_NOTES[view])
     return start_point()
 
 

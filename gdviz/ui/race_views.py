@@ -42,7 +42,7 @@ def race_main(surface: Surface, settings: RaceSettings, open_at: int) -> None:
     """Everything under the title that a click, the start or a resting step changes: those rerun only this."""
     head, start_row, tail = st.container(), st.container(), st.container()  # the start sits right under the stage
     with start_row:
-        settings = settings._replace(start=start_inputs())
+        settings = settings._replace(start=start_inputs(settings.view))
     with head:
         _race_view(surface, settings, open_at, tail)
     relink("race")

@@ -307,3 +307,15 @@ def test_the_distance_chart_is_drawn_on_request(open_page):
     no_exceptions(at)
     (fig,) = figures(at)
     assert {"SGD", "Momentum", "Adam"} <= {t.get("name") for t in fig["data"]}  # a distance curve per optimizer
+
+
+@pytest.mark.parametrize(
+    "view, note",
+    [("Race", "click the map to start there"), ("3D", None), ("Basin map", "starts from every cell")],
+)
+def test_the_start_says_what_it_means_in_each_view(open_page, view, note):
+    at = open_page("pages/race.py")
+    at.segmented_control(key="view").set_value(view).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert ("click the map" in captions) == (view == "Race")
+    assert note is None or note in captions
