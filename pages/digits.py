@@ -48,11 +48,18 @@ c3.metric(
     readable(run.final_loss),
     help=f"after {run.iterations} iterations, {run.epochs:.1f} epochs; reg · ΣW² included",
 )
-plateau_note(run, train)
 half = not projecting()
 
 left, right = side_by_side()
-with left:
+with left:  # the lesson first: the loss, plotted, and why it levels off where it does
+    show_figure(
+        loss_figure(run.losses, smoothed(run.losses, 20), run.eval_steps, run.eval_loss),
+        "Each iteration's batch loss (thin), its running mean over 20 iterations, and the loss on all the data.",
+        key="loss_chart",
+        half=half,
+    )
+    plateau_note(run, train)
+with right:
     picked = first_of_each(train.y, SAMPLES, train.classes)
     show_figure(
         digits_figure(
@@ -63,13 +70,6 @@ with left:
         ),
         f"The first {picked.shape[1]} training digits of each class, as the classifier gets them: 64 pixels, dark = ink.",
         key="samples_chart",
-        half=half,
-    )
-with right:
-    show_figure(
-        loss_figure(run.losses, smoothed(run.losses, 20), run.eval_steps, run.eval_loss),
-        "Each iteration's batch loss (thin), its running mean over 20 iterations, and the loss on all the data.",
-        key="loss_chart",
         half=half,
     )
 
