@@ -33,7 +33,7 @@ at = step_buttons(
     cursor="bp.cursor",
     label=lambda i: f"step {i + 1} of {len(steps)} ({'forward' if i < forward else 'backward'} pass)",
 )
-c1, c2 = st.columns(2)
+c1, c2, _ = st.columns([1.2, 1, 2.5])  # side by side under the step buttons, not spread over the page
 c1.button("Jump to the backward pass", key="bp.jump", on_click=jump, args=(forward,))
 c2.button("Jump to the end", key="bp.end", on_click=jump, args=(len(steps) - 1,))
 step, told = steps[at], chain_rule(nodes, steps, at)

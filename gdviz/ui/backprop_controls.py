@@ -17,7 +17,9 @@ TEXT, GOOD, CIRCUIT = "bp.text", "bp.good", "bp.circuit"
 # 22 pt: the sigmoid neuron's labels came out about 7 px); this lets the graph's own sizes through, in every mode
 GRAPH_TEXT_CSS = (
     "<style>.stGraphVizChart svg text "
-    "{ font-size: revert-layer !important; font-family: revert-layer !important; }</style>"
+    "{ font-size: revert-layer !important; font-family: revert-layer !important; }"
+    # a graph stretched to a projected page's width keeps to 45 % of the screen's height: whole under the step buttons
+    ".stGraphVizChart svg { max-height: 45vh; }</style>"
 )
 
 
