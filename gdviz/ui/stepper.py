@@ -23,5 +23,5 @@ def step_buttons(last: int, prefix: str = "step", cursor: str = "cursor", label=
     c1.button("◀ Step back", on_click=_step_by, args=(cursor, -1, last), key=f"{prefix}_back", width="stretch")
     c2.button("Step forward ▶", on_click=_step_by, args=(cursor, 1, last), key=f"{prefix}_fwd", width="stretch")
     c3.button("⟲ Reset", on_click=_step_by, args=(cursor, -last, last), key=f"{prefix}_reset", width="stretch")
-    c4.markdown(f"**{label(st.session_state[cursor])}**")
+    c4.markdown(f"showing **{label(st.session_state[cursor])}**")
     return st.session_state[cursor]
