@@ -19,20 +19,21 @@ ensure_frame()
 st.title("gdviz — gradient descent, made visible")
 st.markdown(
     "Watch optimizers find their way down a loss surface, train a classifier, check a gradient and follow "
-    "backpropagation, step by step. Every optimizer follows **torch.optim's update rule exactly**: the path you "
-    "see is the path PyTorch takes."
+    "backpropagation, step by step. Every optimizer follows **torch.optim's update rule exactly**, with torch's "
+    "names."
 )
 st.html(START_CSS)
 with st.container(key="gdviz-start"):
     st.page_link(FIRST.path, label=f"Start here: the {FIRST.title.lower()} ▶")
 
-columns = st.columns(3)
-for i, p in enumerate(PAGES[1:]):
-    with columns[i % 3].container(border=True):
-        if (ROOT / p.picture).is_file():  # a build that leaves docs/ out (the Docker image's allow-list) shows words
-            st.image(str(ROOT / p.picture), width="stretch")
-        st.page_link(p.path, label=p.title, icon=p.icon)
-        st.caption(p.blurb)
+cards = PAGES[1:]
+for row in range(0, len(cards), 3):  # a row of columns per three cards: each row's tops line up
+    for column, p in zip(st.columns(3), cards[row : row + 3]):
+        with column.container(border=True, height="stretch"):
+            if (ROOT / p.picture).is_file():  # a build that leaves docs/ out shows words only
+                st.image(str(ROOT / p.picture), width="stretch")
+            st.page_link(p.path, label=p.title, icon=p.icon)
+            st.caption(p.blurb)
 
 st.caption(
     "**In a lecture hall:** every view is a link (**Share this view** in the sidebar), **Projection mode** makes "
