@@ -18,11 +18,14 @@ PROJECTION_CSS = """<style>
 html { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { line-height: 1.45; }
 [data-testid="stCaptionContainer"] { color: #1a1a1a; font-size: 0.95rem; }
-[data-testid="stMain"]:has(.gdviz-stage) h1 { font-size: 1.5rem !important; }
+[data-testid="stMain"]:has(.gdviz-stage) h1, [data-testid="stColumn"] h1 { font-size: 1.5rem !important; }
 [data-testid="stMain"]:has(.gdviz-stage) [data-testid="stButtonGroup"] button p { font-size: 0.8rem; }
 .stGraphVizChart svg text { font-size: revert-layer !important; font-family: revert-layer !important; }
+[data-testid="stTable"] :is(th, td) { font-size: 0.95rem; white-space: normal; overflow-wrap: break-word; }
 </style>"""  # the graphviz rule lets the graph's own (projection) sizes through Streamlit's fixed 0.6rem;
-# on a page with a stage, the title and the view picker make room for it on a 720-pixel projector
+# on a page with a stage, the title and the view picker make room for it on a 720-pixel projector, and a title
+# sharing its row with controls (the race's, beside the view picker) keeps its words whole in a third of 720 px;
+# an st.table's cells (0.875rem: 19 px here) grow to 21 px and wrap between words rather than run out of the table
 
 
 def projecting() -> bool:

@@ -7,10 +7,11 @@ import plotly.graph_objects as go
 
 from ..basins import DIVERGED, NO_MINIMUM, BasinMap
 from ..optimizers import OPTIMIZERS
+from ..results import readable
 from ..surfaces import Surface
 from ..sweep import Sweep
 from ..trajectory import NO_VALUE
-from .layout import LOG_AXIS
+from .layout import LOG_AXIS, edge_note, quiet_place
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
 FONT = dict(size=14)
@@ -113,18 +114,79 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
 
 
 BAND = 0.2  # the top of the sweep's plot height given to the "diverged" band, one row per optimizer in it
+TAIL, WIDEN = 0.05, 0.1  # the curves' y range: the 5–95 % quantiles of the final losses, widened 10 % each way
+SWEEP_PLOT = (700, 330)  # px: the sweep's curves plot at 1280×720 projected (where a note is biggest against it)
+
+
+def sweep_range(values: np.ndarray, log: bool = False) -> tuple[float, float] | None:
+    """The y range (axis units: decades on a ``log`` axis) the bulk of the finite ``values`` sets: the TAIL and
+    1 − TAIL quantiles widened by WIDEN of their span each way, never past the values themselves; None when
+    every value fits in it (plotly's own range then). One run escaping a saddle to −4 × 10⁶ would flatten the rest.
+    On a log axis of gaps every descent stays (it stops at the floor, 10⁻¹⁶): only a climb is cut."""
+    v = values[np.isfinite(values)]
+    if len(v) == 0:
+        return None
+    q0, q1 = np.quantile(v, [TAIL, 1 - TAIL])
+    pad = WIDEN * (q1 - q0) or 1.0
+    lo, hi = float(v.min()) if log else max(float(v.min()), q0 - pad), min(float(v.max()), q1 + pad)
+    if lo <= v.min() and hi >= v.max():
+        return None
+    margin = 0.04 * (hi - lo) or 1.0  # the edge markers sit on the frame, the last points inside it
+    return lo - margin, hi + margin
+
+
+def _off_chart(fig: go.Figure, sweeps: dict[str, Sweep], ys: dict[str, np.ndarray], span, log: bool, ref: str) -> None:
+    """Points below or above the y range ``span``: a hollow marker of the optimizer's own at the edge (its hover
+    gives the value) and one note per optimizer and edge saying how many and how far (``layout.edge_note``)."""
+    lo, hi = span
+    lrs = np.concatenate([sw.lrs for sw in sweeps.values()])
+    x0, x1 = np.log10(lrs.min()), np.log10(lrs.max())
+    frac = lambda lr: (np.log10(lr) - x0) / ((x1 - x0) or 1.0)  # noqa: E731 (the plot's x in fractions)
+    points = [(frac(sweeps[n].lrs[~sweeps[n].diverged]), (y - lo) / (hi - lo)) for n, y in ys.items()]
+    rows = {True: 0, False: 0}
+    for name, y in ys.items():
+        sw, s = sweeps[name], style(name)
+        lrs = sw.lrs[~sw.diverged]
+        for top, out in ((True, y > hi), (False, y < lo)):
+            if not out.any():
+                continue
+            edge = hi if top else lo
+            symbol = s.symbol if s.symbol.endswith("-open") else f"{s.symbol}-open"
+            real = 10 ** y[out] if log else y[out]
+            fig.add_trace(
+                go.Scatter(
+                    x=lrs[out],
+                    y=np.full(int(out.sum()), 10**edge if log else edge),
+                    mode="markers",
+                    marker=dict(symbol=symbol, size=11, color=s.color, line=dict(color=s.color, width=2)),
+                    cliponaxis=False,
+                    name=f"{OPTIMIZERS[name].title}: off the chart",
+                    showlegend=False,
+                    customdata=real,
+                    hovertemplate="lr %{x:.3g}: final f %{customdata:.4g}, off the chart<extra></extra>",
+                )
+            )
+            far = real.max() if top else real.min()
+            n = int(out.sum())
+            text = f"{OPTIMIZERS[name].title} {'↑' if top else '↓'}<br>{n} off the chart<br>(to {readable(far, 3)})"
+            lines = text.split("<br>")
+            _, place = quiet_place(points, float(frac(lrs[out][0])), top, (max(map(len, lines)), 3), SWEEP_PLOT)
+            fig.add_annotation(edge_note(text, x0 + place.x * (x1 - x0), "x", ref, top, place.left, rows[top]))
+            rows[top] += 1
+
 
 
 def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | None) -> go.Figure:
     """Final loss against learning rate (log x); diverged runs marked in a band of their own above the curves,
     one labelled row per optimizer (their final loss is not a number to plot); 2/L drawn where known."""
-    fig = go.Figure()
+    fig, log, ys = go.Figure(), f_star is not None, {}
     for name, sw in sweeps.items():
         s = style(name)
         y = sw.final_loss - (f_star if f_star is not None else 0.0)
         ok = ~sw.diverged
         if f_star is not None:
             y = np.maximum(y, 1e-16)
+        ys[name] = np.log10(y[ok]) if log else y[ok]
         fig.add_trace(
             go.Scatter(
                 x=sw.lrs[ok],
@@ -168,6 +230,9 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
                 fixedrange=True,
             ),
         )
+    span = sweep_range(np.concatenate(list(ys.values())), log) if ys else None
+    if span is not None:
+        _off_chart(fig, sweeps, ys, span, log, "y")
     if limit is not None:
         fig.add_vline(
             x=limit,
@@ -185,4 +250,6 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
         | dict(title="final f − f*" if f_star is not None else "final f"),
         legend=dict(orientation="h", y=-0.2),
     )
+    if span is not None:
+        fig.update_layout(yaxis_range=list(span))  # axis units: decades on a log axis
     return fig

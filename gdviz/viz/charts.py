@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from ..optimizers import OPTIMIZERS
 from ..surfaces import Surface
 from ..trajectory import Trajectory
-from .landscape import level_values
+from .landscape import level_label, level_values
 from .layout import LOG_AXIS
 from .palette import OUTLINE, style, symbol_3d
 
@@ -76,7 +76,6 @@ def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90)
                 name=OPTIMIZERS[name].title,
             )
         )
-    z_title = "log₁₀(f − min f)" if surface.log_levels else "f(x, y)"
     fig.update_layout(
         title="The landscape in 3D, with each path lying on it",
         height=620,
@@ -85,7 +84,7 @@ def surface3d_figure(surface: Surface, runs: dict[str, Trajectory], n: int = 90)
         scene=dict(
             xaxis_title="x",
             yaxis_title="y",
-            zaxis_title=z_title,
+            zaxis_title=level_label(surface, Z),  # the scale the heights are drawn on
             aspectmode="manual",
             aspectratio=dict(x=1, y=(y1 - y0) / (x1 - x0), z=0.6),
         ),

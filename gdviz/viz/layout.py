@@ -4,9 +4,16 @@ Plotly places a title and a legend above the plot independently, so a legend tha
 (a narrow column, a projector's bigger font) draws over the title. ``headline`` pins both in container
 coordinates instead: the title at the top, the legend just below it. Plotly then reserves the legend's
 own height (and its offset) above the plot, however many rows it takes: nothing overlaps.
+
+Notes at a plot's edge (what leaves the chart there) are built here too: ``edge_note`` draws one, and
+``quiet_place`` finds where along the edge it covers no curve.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
 
 TITLE_SIZE, LEGEND_SIZE = 18, 14
 WRAP = 64  # characters a title line holds at 18 px in a half-width column
@@ -16,19 +23,89 @@ LINE = 1.3  # a text line's height, in font sizes
 LOG_AXIS = dict(type="log", exponentformat="power", minorloglabels="none")
 
 
-def wrap(text: str, width: int) -> str:
-    """``text`` broken into lines of at most ``width`` characters at spaces (existing breaks kept)."""
+def wrap(text: str, width: int, most: int | None = None) -> str:
+    """``text`` broken into lines of at most ``width`` characters at spaces (existing breaks kept); a word
+    longer than a line (a typed formula: exp(exp(exp(x)))) is cut across lines. ``most`` lines at most: the
+    last one kept ends in "…". Only "<br>" is added: the text stays plain (visitor text too)."""
     lines = []
     for part in text.split("<br>"):
         line = ""
         for word in part.split(" "):
+            while len(word) > width:  # no space to break at: cut the word
+                room = width - len(line) - 1 if line else width
+                if room < 1:
+                    lines.append(line)
+                    line, room = "", width
+                head, word = word[:room], word[room:]
+                lines.append(f"{line} {head}" if line else head)
+                line = ""
             if line and len(line) + 1 + len(word) > width:
                 lines.append(line)
                 line = word
             else:
                 line = f"{line} {word}" if line else word
         lines.append(line)
+    if most is not None and len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
     return "<br>".join(lines)
+
+
+def edge_note(text: str, x: float, xref: str, yref: str, top: bool, left: bool, row: int = 0) -> dict:
+    """A note inside a plot (axes ``xref``, ``yref``) at its top or bottom edge, starting (``left``) or ending
+    at ``x``: what leaves the chart there, and where. Notes of one edge stack (``row`` 0, 1, …)."""
+    return dict(
+        text=text,
+        x=x,
+        xref=xref,
+        xanchor="left" if left else "right",
+        xshift=8 if left else -8,  # clear of the y ticks, or of the curve leaving at x
+        y=1 if top else 0,
+        yref=f"{yref} domain",
+        yanchor="top" if top else "bottom",
+        yshift=(-1 if top else 1) * (4 + NOTE_ROW * row),  # off the axis line
+        align="left" if left else "right",
+        showarrow=False,
+        bgcolor="rgba(255,255,255,0.85)",
+        font=dict(size=14, color="#111111"),
+    )
+
+
+NOTE_ROW = 64  # px between stacked edge notes (three short lines, projected)
+STAGE_PLOT = (255, 205)  # px: a stage panel's plot at 1280×720 projected, where a note is biggest against it
+NOTE_PX, CHAR_EM = 21, 0.55  # a note's type projected (14 px × 1.5), and a character's width in ems
+
+
+class Place(NamedTuple):
+    """Where edge notes go: ``x`` as a fraction of the plot's width, whether they start there (``left``), how far
+    from their edge no curve passes under them (``free``) and their ``height``, both fractions of the plot's,
+    and how many curve points they would cover."""
+
+    x: float
+    left: bool
+    free: float
+    height: float
+    covered: int
+
+
+def quiet_place(points, at: float, top: bool, size, plot=STAGE_PLOT) -> tuple[Place, Place]:
+    """Where edge notes of ``size`` (characters wide, lines tall) cover none of ``points`` (a list of (x, y)
+    arrays in fractions of the plot; only those inside it are drawn): beside ``at`` on its roomier side, else
+    in the left or the right corner of the top or bottom edge; where all three cover some, the one with the
+    most free room at its edge (``Place.free`` under ``Place.height``: the range must grow to make room)
+    and ``fewest``, the one covering the fewest points (where the range cannot grow)."""
+    w = (size[0] * CHAR_EM * NOTE_PX + 12) / plot[0]  # its padding and shift included
+    h = (size[1] * LINE * NOTE_PX + 8) / plot[1]
+    places = [(at, True, at, at + w) if at < 0.5 else (at, False, at - w, at), (0, True, 0, w), (1, False, 1 - w, 1)]
+
+    def place(x: float, left: bool, x0: float, x1: float) -> Place:
+        near = [(1 - y if top else y)[(x >= x0) & (x <= x1) & (y >= 0) & (y <= 1)] for x, y in points]
+        near = np.concatenate(near) if near else np.empty(0)
+        return Place(x, left, float(near.min()) if len(near) else 1.0, h, int(np.count_nonzero(near <= h)))
+
+    room = [place(*p) for p in places]
+    fewest = min(room, key=lambda p: p.covered)
+    return (fewest if fewest.covered == 0 else max(room, key=lambda p: p.free)), fewest
 
 
 def title_pad(size: float, lines: int = 1) -> dict:

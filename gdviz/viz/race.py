@@ -21,7 +21,7 @@ from ..trajectory import FLEW_OFF, NO_GRADIENT, NO_VALUE, STATE_OVERFLOW, Trajec
 from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .landscape import layout_image
-from .layout import LOG_AXIS, headline
+from .layout import LOG_AXIS, Place, edge_note, headline, quiet_place, wrap
 from .inspector import arrow_look
 from .palette import OUTLINE, key_entry, style
 
@@ -181,6 +181,7 @@ def race_figure(
     symbols = [style(n).symbol for n in names]
     marker = dict(color=colors, symbol=symbols, size=13, line=dict(color=OUTLINE, width=1.5))
     view = loss_view(curves, log_loss and has_gap, {n: bool(runs[n].diverged) for n in names})
+    view, notes = off_notes(view, runs, steps, axes="2", curves=curves, log=log_loss and has_gap)
     lo, hi = view.lo, view.hi
     P = np.stack([runs[n].points for n in names], axis=1).astype(np.float32)  # (T+1, k, 2)
     C = np.stack([curves[n] for n in names], axis=1).astype(np.float32)  # (T+1, k)
@@ -224,7 +225,7 @@ def race_figure(
         fig.update_yaxes(LOG_AXIS, title_text=y_title, range=[np.log10(lo), np.log10(hi)], row=1, col=2)
     else:
         fig.update_yaxes(title_text=y_title, range=[lo, hi], exponentformat="power", row=1, col=2)
-    for note in off_notes(view, runs, steps, axes="2"):
+    for note in notes:
         fig.add_annotation(note)
     return fig
 
@@ -274,32 +275,62 @@ def loss_view(curves: dict[str, np.ndarray], log: bool, diverged: dict[str, bool
     return LossView(10**lo, 10**hi, off) if log else LossView(lo, hi, off)
 
 
-def off_notes(view: LossView, runs: dict[str, Trajectory], steps: int, axes: str = "") -> list[dict]:
+def off_notes(
+    view: LossView, runs: dict[str, Trajectory], steps: int, axes: str = "", curves: dict | None = None, log=False
+) -> tuple[LossView, list[dict]]:
     """One note per run the loss chart (on axes x``axes``, y``axes``) leaves off, inside the plot at the edge it
-    leaves through, ending at the step it does: "Momentum ↓<br>off the chart from step 57"; a diverged run's
-    "SGD ↑<br>diverged at step 12"."""
-    notes = []
-    for i, (name, (k, side)) in enumerate(view.off.items()):
-        run, top = runs[name], side == "top"
+    leaves through: "Momentum ↓<br>off the chart from step 57"; a diverged run's "SGD ↑<br>diverged at step 12".
+    The notes of an edge go where they cover none of the ``curves`` drawn (as the chart plots them, on a ``log``
+    axis or not): beside the step the first leaves at, else in a corner (``layout.quiet_place``); where every
+    place would cover one, the range grows at that edge by the notes' height. Returns the view and the notes."""
+    texts = {}
+    for name, (k, side) in view.off.items():
+        run = runs[name]
         what = f"diverged<br>at step {run.diverged_at}" if run.diverged_at >= 0 else f"off the chart<br>from step {k}"
-        notes.append(
-            dict(
-                text=f"{OPTIMIZERS[name].title} {'↑' if top else '↓'}<br>{what}",  # short lines: a narrow plot
-                x=k,
-                xref=f"x{axes}",
-                xanchor="left" if k < steps / 2 else "right",  # on the side with more room, clear of the y ticks
-                xshift=8 if k < steps / 2 else -8,  # beside the curve leaving there, not over it
-                y=1 if top else 0,
-                yref=f"y{axes} domain",
-                yanchor="top" if top else "bottom",
-                yshift=(-1 if top else 1) * (4 + 64 * i),  # off the axis line; several notes stack
-                align="left" if k < steps / 2 else "right",
-                showarrow=False,
-                bgcolor="rgba(255,255,255,0.85)",
-                font=dict(size=14, color="#111111"),
-            )
-        )
-    return notes
+        texts[name] = f"{OPTIMIZERS[name].title} {'↑' if side == 'top' else '↓'}<br>{what}"  # short lines: a narrow plot
+    span, notes = max(steps, 1), []
+    for top in (True, False):
+        names = [n for n, (_, side) in view.off.items() if (side == "top") == top]
+        if not names:
+            continue
+        lines = [line for n in names for line in texts[n].split("<br>")]
+        size, at = (max(map(len, lines)), len(lines)), view.off[names[0]][0] / span
+        roomiest, place = quiet_place(_fractions(view, curves or {}, span, log), at, top, size)
+        if place.covered and (roomier := _room(view, log, top, roomiest)) is not None:
+            view, (place, _) = roomier, quiet_place(_fractions(roomier, curves or {}, span, log), at, top, size)
+        x, ref = place.x * span, f"x{axes}"
+        notes += [edge_note(texts[n], x, ref, f"y{axes}", top, place.left, i) for i, n in enumerate(names)]
+    return view, notes
+
+
+def _fractions(view: LossView, curves: dict, span: int, log: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each curve's points as fractions of the loss plot (step, height in the view's range)."""
+    lo, hi = (np.log10(view.lo), np.log10(view.hi)) if log else (view.lo, view.hi)
+    points = []
+    for c in curves.values():
+        c = np.asarray(c, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            v = np.log10(np.maximum(c, GAP_FLOOR)) if log else c
+        points.append((np.arange(len(c)) / span, (v - lo) / ((hi - lo) or 1.0)))
+    return points
+
+
+ROOM = 1.35  # the loss range may grow this many times wider to leave its notes a free place (else they cover some)
+
+
+def _room(view: LossView, log: bool, top: bool, place: Place) -> LossView | None:
+    """``view`` with its range grown at the top or bottom edge just enough that ``place`` is free for its notes:
+    the curve point nearest that edge under them (``place.free`` from it) moves to ``place.height`` from it;
+    None where that would make the range more than ROOM times wider (the curves would shrink too much)."""
+    lo, hi = old = (np.log10(view.lo), np.log10(view.hi)) if log else (view.lo, view.hi)
+    h = min(place.height + 0.02, 0.6)
+    if top:
+        hi = (hi - place.free * (hi - lo) - h * lo) / (1 - h)
+    else:
+        lo = (lo + place.free * (hi - lo) - h * hi) / (1 - h)
+    if hi - lo > ROOM * (old[1] - old[0]):
+        return None
+    return view._replace(lo=10**lo, hi=10**hi) if log else view._replace(lo=lo, hi=hi)
 
 
 def race_panels(
@@ -372,6 +403,7 @@ def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "sk
 
 
 MARGIN_B = 46  # px under a stage panel's plot: its tick labels and axis title (projected, automargin fits them)
+MAP_TITLE = 28  # characters a map title line holds: a half-width panel at 1280×720, projected (26 px)
 FAN_POINTS = 400  # points a fan's path keeps on the map, whatever the run's length
 
 
@@ -432,7 +464,8 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> sta
     data.append(dict(type="scatter", x=P[at, :, 0], y=P[at, :, 1], mode="markers", marker=marker, hoverinfo="skip"))
     (x0, x1), (y0, y1) = surface.domain
     axis = dict(showgrid=False, zeroline=False, constrain="domain")
-    layout = headline(f"{surface.title}: the paths", 560, legend=False) | dict(
+    title = wrap(f"{surface.title}: the paths", MAP_TITLE, most=3)  # a typed formula may be long, and unbroken
+    layout = headline(title, 560, legend=False) | dict(
         images=[layout_image(surface)],
         height=560,
         plot_bgcolor="white",
@@ -461,7 +494,9 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
         data.append(legend_key(labels[name], name))
     for label, (_, line) in parts.items():  # the stage's legend row names the arrows on the map too
         data.append(dict(type="scatter", x=[None], y=[None], mode="lines", line=line, name=label))
-    view = loss_view({n: C[:, i] for i, n in enumerate(names)}, log, {n: bool(runs[n].diverged) for n in names})
+    shown = {n: C[:, i] for i, n in enumerate(names)}
+    view = loss_view(shown, log, {n: bool(runs[n].diverged) for n in names})
+    view, notes = off_notes(view, runs, steps, curves=shown, log=log)
     lo, hi = view.lo, view.hi
     moving.append(stage.vline(len(data), lo, hi))
     data.append(_line([at, at], [lo, hi], "now", width=1.5))
@@ -483,7 +518,7 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
         font=dict(size=14),
         xaxis=dict(title=dict(text="step"), range=[0, max(steps, 1)], gridcolor="#E5E5E5", zeroline=False),
         yaxis=yaxis,
-        annotations=off_notes(view, runs, steps),
+        annotations=notes,
     )
     layout["margin"] |= dict(l=70, r=10, b=MARGIN_B)
     return stage.Panel(go.Figure(dict(data=data, layout=layout), _validate=False), moving, width=0.5, legend_row=True)

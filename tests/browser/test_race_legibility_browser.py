@@ -110,3 +110,101 @@ def test_one_runaway_optimizer_leaves_the_chart_and_says_so(server, page):
     screenshot(page, "race-legibility-saddle")
     assert -100 < lo < -5 and hi < 10, (lo, hi)
     assert any(n.startswith("Momentum ↓") and "off the chart<br>from step" in n for n in notes), notes
+
+
+# ---------------------------------------------------------------- issue #12: the last legibility faults
+
+TITLE_FITS = """() => Array.from(document.querySelectorAll('[data-testid="gdviz-stage"] .gdviz-bg')).map((gd) => {
+  const svg = gd.querySelector('svg.main-svg').getBoundingClientRect();
+  const title = gd.querySelector('.gtitle');
+  const r = title.getBoundingClientRect();
+  return {text: title.textContent, left: r.left, right: r.right, svgLeft: svg.left, svgRight: svg.right};
+})"""
+HEADING = """() => {
+  const h1 = document.querySelector('h1');
+  const words = h1.textContent.trim().split(/\\s+/);
+  const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const re = /\\S+/g;
+    for (let m = re.exec(node.data); m; m = re.exec(node.data)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  return {words, broken};
+}"""
+NOTE_CLEAR = """() => {
+  const panel = document.querySelectorAll('[data-testid="gdviz-stage"] .gdviz-panel')[1];
+  const notes = Array.from(panel.querySelectorAll('.gdviz-bg .annotation')).map((a) => a.getBoundingClientRect());
+  const hits = [];
+  for (const path of panel.querySelectorAll('path.js-line')) {
+    if (getComputedStyle(path).stroke === 'rgb(85, 85, 85)') continue;  // the "now" cursor crosses everything
+    const ctm = path.getScreenCTM(), n = path.getTotalLength();
+    for (let d = 0; d <= n; d += 2) {
+      const p = new DOMPoint(path.getPointAtLength(d).x, path.getPointAtLength(d).y).matrixTransform(ctm);
+      for (const r of notes) {
+        if (p.x > r.left && p.x < r.right && p.y > r.top && p.y < r.bottom) hits.push(getComputedStyle(path).stroke);
+      }
+    }
+  }
+  return {notes: notes.length, hits};
+}"""
+
+
+@pytest.mark.parametrize("projection", [False, True], ids=["normal", "projection"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_a_long_typed_formula_wraps_in_the_map_title(server, page, size, projection):
+    _open(page, f"{server}/race?surface=custom&f=exp(exp(exp(x)))", size, projection)
+    seen = page.evaluate(TITLE_FITS)
+    screenshot(page, f"race-custom-title-{size[0]}-{'projection' if projection else 'normal'}")
+    assert "exp(exp(exp(x)))" in seen[0]["text"].replace(" ", ""), seen[0]
+    for panel in seen:
+        assert panel["left"] >= panel["svgLeft"] - 1 and panel["right"] <= panel["svgRight"] + 1, panel
+
+
+@pytest.mark.parametrize("projection", [False, True], ids=["normal", "projection"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_page_heading_breaks_between_words_on_every_view(server, page, size, projection):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{server}/race?surface=himmelblau&view=3d" + ("&projection=1" if projection else ""))
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=60_000)
+    settle(page)
+    seen = page.evaluate(HEADING)
+    screenshot(page, f"race-3d-heading-{size[0]}-{'projection' if projection else 'normal'}")
+    assert seen["words"] == ["Optimizer", "race"] and not seen["broken"], seen
+
+
+def test_the_projected_off_chart_note_covers_no_curve(server, page):
+    """The saddle preset at its last step, projected at 1280×720: Momentum's note sat on RMSprop's curve."""
+    _open(page, f"{server}/race?projection=1", (1280, 720), True)
+    page.get_by_role("button", name="Saddle point: who escapes?").click()
+    expect(page.locator('[data-testid="gdviz-step"]')).to_have_text(re.compile(r"of 120$"), timeout=30_000)
+    settle(page)
+    page.get_by_role("button", name="Last step (End)").click()
+    expect(page.locator('[data-testid="gdviz-step"]')).to_have_text(re.compile(r"^step 120 of 120$"))
+    page.wait_for_function(f"() => ({NOTE_CLEAR})().notes > 0", timeout=30_000)
+    seen = page.evaluate(NOTE_CLEAR)
+    screenshot(page, "race-saddle-note-projection")
+    assert not seen["hits"], f"the off-chart note covers curves colored {sorted(set(seen['hits']))}"
+
+
+SWEEP = """() => {
+  const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  return [gd._fullLayout.yaxis.range, (gd._fullLayout.annotations || []).map((a) => a.text)];
+}"""
+
+
+@pytest.mark.parametrize("projection", [False, True], ids=["normal", "projection"])
+def test_the_saddle_sweep_keeps_its_curves_in_reach(server, page, projection):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server}/race?surface=saddle&view=learning-rate-sweep" + ("&projection=1" if projection else ""))
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible(timeout=90_000)
+    settle(page)
+    (lo, hi), notes = page.evaluate(SWEEP)
+    screenshot(page, f"race-saddle-sweep-{'projection' if projection else 'normal'}")
+    assert -1e6 < lo < hi < 1e4, (lo, hi)  # one run at −4 × 10⁶ no longer sets the bottom
+    assert any("↓<br>" in n and "off the chart" in n for n in notes), notes

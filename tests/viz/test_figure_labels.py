@@ -17,6 +17,7 @@ import pytest
 
 import gdviz
 import gdviz.viz
+from gdviz.custom import custom_surface
 from gdviz.explain import arrow_track, arrows
 from gdviz.linear.data import add_bias, blobs, load_digits
 from gdviz.linear.gradcheck import h_sweep
@@ -26,6 +27,7 @@ from gdviz.linear.search import TITLES, compare_search
 from gdviz.linear.train import predict, smoothed
 from gdviz.presets import PRESETS, STARTING_HYPER
 from gdviz.viz import basins, charts, classifier, inspector, linear_charts, palette, race
+from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, STAGE_PLOT
 from gdviz.viz.palette import class_style, style
 from gdviz.viz.projection import BASE as PROJECTED_MIN
 from gdviz.viz.projection import project
@@ -458,3 +460,62 @@ def test_the_inspector_names_the_colors_it_draws():
     step = fig["data"][-1]
     assert step["line"]["color"] == palette.STEP_COLOR and "red-orange, solid" in step["name"]
     assert "red-orange" in inspector.CAPTION and " red " not in inspector.CAPTION
+
+
+# ---------------------------------------------------------------- issue #12: ranges, titles and notes that read
+
+
+def _saddle_sweeps():
+    s = gdviz.SURFACES["saddle"]
+    lrs = gdviz.log_lrs(1e-4, 1.0, 60)
+    return {n: gdviz.lr_sweep(s, n, np.array(s.start), lrs, 120) for n in RACERS}
+
+
+def test_a_sweep_without_a_known_minimum_is_not_flattened_by_one_far_point():
+    sweeps = _saddle_sweeps()  # momentum ends one run near −1.1 × 10⁶ on the saddle: the linear axis went there
+    lows = {n: sw.final_loss[~sw.diverged].min() for n, sw in sweeps.items()}
+    assert min(lows.values()) < -5e5
+    fig = basins.sweep_figure(sweeps, None, None)
+    lo, hi = fig.layout.yaxis.range
+    finals = np.concatenate([sw.final_loss[~sw.diverged] for sw in sweeps.values()])
+    q05, q95 = np.quantile(finals, [0.05, 0.95])
+    assert lo <= q05 and hi >= q95 and lo > -2e5, (lo, hi)  # the bulk, widened a little
+    off = [t for t in fig.data if (t.name or "").endswith(": off the chart")]
+    assert off and all(np.allclose(t.y, lo) for t in off), "points below the range sit on its edge"
+    assert sum(len(t.x) for t in off) == int((finals < lo).sum())
+    notes = [a.text for a in fig.layout.annotations if "off the chart" in a.text]
+    assert any(n.startswith("Momentum ↓<br>") and "(to −1.11 × 10⁶)" in n for n in notes), notes
+
+
+def test_a_sweep_whose_points_all_fit_keeps_plotly_s_own_range():
+    fig = _figure("sweep")  # the quadratic, log axis: descents to the floor are never cut
+    assert "range" not in fig["layout"]["yaxis"] and not [t for t in fig["data"] if "off the chart" in t["name"]]
+
+
+def test_a_long_typed_formula_wraps_in_the_map_title_as_plain_text():
+    s = custom_surface("exp(exp(exp(x)))+" + "x*" * 40 + "y")
+    runs = {n: gdviz.run(s, n, s.start, 20, lr=0.01) for n in RACERS}
+    with np.errstate(all="ignore"):
+        title = race.race_panels(s, runs)[0].figure.layout.title.text
+    lines = title.split("<br>")
+    assert 2 <= len(lines) <= 3 and all(len(line) <= race.MAP_TITLE for line in lines), lines
+    assert lines[0].startswith("Custom: f(x, y) =") and lines[-1].endswith("…")
+    assert not re.search(r"<(?!br>)", title), "nothing but line breaks is added to the visitor's text"
+    short = race.race_panels(gdviz.SURFACES["saddle"], _saddle_runs()[1])[0].figure.layout.title.text
+    assert short == "Saddle point: the paths"
+
+
+def test_the_off_chart_note_covers_no_curve_of_the_saddle_race():
+    s, runs = _saddle_runs()
+    fig = go.Figure(race.race_panels(s, runs)[1].figure.to_dict())
+    (note,) = fig.layout.annotations
+    lo, hi = fig.layout.yaxis.range
+    width, height = STAGE_PLOT
+    w = (max(map(len, note.text.split("<br>"))) * CHAR_EM * NOTE_PX + 12) / width  # as projected at 1280×720
+    h = (3 * LINE * NOTE_PX + 8) / height
+    x0 = note.x / 120 if note.xanchor == "left" else note.x / 120 - w
+    for name, run in runs.items():
+        f = (run.losses - lo) / (hi - lo)
+        t = np.arange(len(f)) / 120
+        under = (t >= x0) & (t <= x0 + w) & (f >= 0) & (f <= h)
+        assert not under.any(), f"the note covers {name} at steps {np.flatnonzero(under)}"

@@ -91,3 +91,12 @@ def test_no_level_covers_most_of_the_map(text):
     s = custom_surface(text)
     L = levels(s, s.grid(320)[2])
     assert np.bincount(L[L >= 0]).max() < 0.34 * (L >= 0).sum()
+
+
+def test_the_3d_view_names_the_scale_its_heights_are_drawn_on():
+    s = custom_surface("exp(exp(exp(x)))")  # drawn on a signed log scale: its z axis said "f(x, y)"
+    fig = _quietly(surface3d_figure, s, {"adam": run(s, "adam", s.start, 30, lr=0.1)})
+    assert fig.layout.scene.zaxis.title.text == level_label(s, s.grid(90)[2]) == "f on a signed log₁₀ scale"
+    plain = SURFACES["saddle"]
+    assert surface3d_figure(plain, {}).layout.scene.zaxis.title.text == "f(x, y)"
+    assert surface3d_figure(SURFACES["rosenbrock"], {}).layout.scene.zaxis.title.text == "log₁₀(f − min f)"
