@@ -4,9 +4,7 @@ Results go to session state as they arrive, so a click on Stop (any rerun ends t
 keeps what was found so far, and a rerun redraws the results without searching again. A search is the
 server's heaviest work: it takes its turn in the heavy lane (gdviz.ui.lane), showing its place in the
 line while it waits, and a finished search is kept server-wide (``SHARED``), so a class following the
-teacher's link with the same settings gets it at once instead of searching thirty times. ``told_apart``
-marks the search chart's curves so that two lying on one another (random and local search, both at the
-loss of W = 0) are still told apart.
+teacher's link with the same settings gets it at once instead of searching thirty times.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ import streamlit as st
 from ..linear.search import STRATEGIES, TITLES, SearchRun, batch_loss
 from ..linear.timing import loss_timings
 from .lane import LaneFull, turn
-from ..viz.linear_charts import SYMBOLS
 
 BUDGETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)  # loss evaluations each strategy may spend
 
@@ -173,51 +170,7 @@ def timing_table(X, y, loss: str) -> dict[str, list] | None:
     }
 
 
-MARKS = 8  # markers along each curve
-CLOSE = 0.04  # curves ending within this fraction of the chart's height of each other are a group
-
-
 def told_apart(fig: go.Figure) -> go.Figure:
-    """The search chart with each curve told apart from the others even where they coincide: its own marker
-    symbol, MARKS of them at evaluations staggered curve by curve (so one curve's never hide another's), and
-    a label with its best loss in its color, under the curve; labels of curves ending close together are
-    stacked. Curves ending in the upper half are labelled at mid-width (the plot's upper right belongs to the
-    note on the loss of W = 0), those that came down at their end."""
-    traces = [t for t in fig.data if len(t.x)]
-    if not traces:
-        return fig
-    ys = np.concatenate([np.asarray(t.y, dtype=float) for t in traces])
-    span = float(np.ptp(ys)) or 1.0
-    finals = [float(np.asarray(t.y)[-1]) for t in traces]
-    for i, t in enumerate(traces):
-        n = len(t.x)
-        at = (np.arange(MARKS) + (i + 1) / (len(traces) + 1)) * n / MARKS  # curve i's markers, shifted i steps
-        sizes = np.zeros(n)
-        sizes[np.unique(np.clip(at.astype(int), 0, n - 1))] = 11
-        t.update(mode="lines+markers", marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=sizes, color=t.line.color))
-    order = sorted(range(len(traces)), key=lambda i: -finals[i])
-    groups, group = [], [order[0]]
-    for i in order[1:]:
-        if finals[group[-1]] - finals[i] < CLOSE * span:
-            group.append(i)
-        else:
-            groups.append(group)
-            group = [i]
-    groups.append(group)
-    middle = float(ys.min()) + span / 2
-    for group in groups:
-        low = finals[group[0]] < middle  # a curve that came down: its label under its end, clear of the curve
-        for k, i in enumerate(group):  # stacked under the curves, the highest curve's label first
-            t = traces[i]
-            fig.add_annotation(
-                x=t.x[-1] if low else t.x[len(t.x) // 2],
-                y=finals[i],
-                text=f"{t.name}: best {finals[i]:.5g}",
-                showarrow=False,
-                xanchor="right" if low else "center",
-                yanchor="top",
-                yshift=-(6 + 22 * k),
-                font=dict(color=t.line.color, size=14),
-                bgcolor="rgba(255,255,255,0.85)",
-            )
+    """``fig`` as it is: ``search_figure`` tells the curves apart itself now (kept while pages/random_search.py
+    still calls this)."""
     return fig

@@ -272,7 +272,8 @@ def h_sweep_figure(
 
 
 def search_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], chance: float | None = None) -> go.Figure:
-    """Best loss found so far against loss evaluations spent, one curve per strategy."""
+    """Best loss found so far against loss evaluations spent, one curve per strategy, each told apart from the
+    others even where they coincide (random and local search, both at the loss of W = 0): see ``_told_apart``."""
     fig = go.Figure()
     for i, (name, (evals, best)) in enumerate(curves.items()):
         color, dash, _ = _look(i)
@@ -296,7 +297,57 @@ def search_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], chance: floa
     fig.update_xaxes(title_text="loss evaluations spent")
     fig.update_yaxes(title_text="best loss so far")
     fig.update_layout(showlegend=True)  # one curve left after a Stop still says whose it is
-    return _base(fig, "Three ways to look for good weights, on equal budgets")
+    return _told_apart(_base(fig, "Three ways to look for good weights, on equal budgets"))
+
+
+MARKS = 8  # markers along each curve
+CLOSE = 0.04  # curves ending within this fraction of the chart's height of each other are a group
+
+
+def _told_apart(fig: go.Figure) -> go.Figure:
+    """The search chart with each curve told apart from the others even where they coincide: its own marker
+    symbol, MARKS of them at evaluations staggered curve by curve (so one curve's never hide another's), and
+    a label with its best loss in its color, under the curve; labels of curves ending close together are
+    stacked. Curves ending in the upper half are labelled at mid-width (the plot's upper right belongs to the
+    note on the loss of W = 0), those that came down at their end."""
+    traces = [t for t in fig.data if len(t.x)]
+    if not traces:
+        return fig
+    ys = np.concatenate([np.asarray(t.y, dtype=float) for t in traces])
+    span = float(np.ptp(ys)) or 1.0
+    finals = [float(np.asarray(t.y)[-1]) for t in traces]
+    for i, t in enumerate(traces):
+        n = len(t.x)
+        at = (np.arange(MARKS) + (i + 1) / (len(traces) + 1)) * n / MARKS  # curve i's markers, shifted i steps
+        sizes = np.zeros(n)
+        sizes[np.unique(np.clip(at.astype(int), 0, n - 1))] = 11
+        t.update(mode="lines+markers", marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=sizes, color=t.line.color))
+    order = sorted(range(len(traces)), key=lambda i: -finals[i])
+    groups, group = [], [order[0]]
+    for i in order[1:]:
+        if finals[group[-1]] - finals[i] < CLOSE * span:
+            group.append(i)
+        else:
+            groups.append(group)
+            group = [i]
+    groups.append(group)
+    middle = float(ys.min()) + span / 2
+    for group in groups:
+        low = finals[group[0]] < middle  # a curve that came down: its label under its end, clear of the curve
+        for k, i in enumerate(group):  # stacked under the curves, the highest curve's label first
+            t = traces[i]
+            fig.add_annotation(
+                x=t.x[-1] if low else t.x[len(t.x) // 2],
+                y=finals[i],
+                text=f"{t.name}: best {finals[i]:.5g}",
+                showarrow=False,
+                xanchor="right" if low else "center",
+                yanchor="top",
+                yshift=-(6 + 22 * k),
+                font=dict(color=t.line.color, size=14),
+                bgcolor="rgba(255,255,255,0.85)",
+            )
+    return fig
 
 
 def loss_figure(losses: np.ndarray, trend: np.ndarray, eval_steps: np.ndarray, eval_loss: np.ndarray) -> go.Figure:

@@ -7,7 +7,6 @@ import pytest
 
 from gdviz.linear.gradcheck import BUGS
 from gdviz.ui.backprop_controls import GRAPH_TEXT_CSS
-from gdviz.ui.search_views import told_apart
 from gdviz.viz.linear_charts import SYMBOLS, search_figure
 
 from .conftest import no_exceptions
@@ -69,7 +68,7 @@ def _curves(n=200):
 
 
 def test_curves_lying_on_one_another_are_told_apart():
-    fig = told_apart(search_figure(_curves(), chance=9.0))
+    fig = search_figure(_curves(), chance=9.0)  # the builder tells them apart: the page only calls it
     traces = fig.data
     assert [t.name for t in traces] == list(_curves())  # the curves themselves are untouched
     assert len({t.marker.symbol for t in traces}) == 3 and {t.marker.symbol for t in traces} <= set(SYMBOLS)
@@ -86,10 +85,10 @@ def test_curves_lying_on_one_another_are_told_apart():
 
 def test_a_lone_curve_is_labelled_at_its_end_and_a_stopped_run_keeps_its_labels():
     curves = _curves()
-    fig = told_apart(search_figure({"Following the gradient": curves["Following the gradient"]}, chance=9.0))
+    fig = search_figure({"Following the gradient": curves["Following the gradient"]}, chance=9.0)
     (label,) = [a for a in fig.layout.annotations if ": best " in (a.text or "")]
     assert label.x == 200 and label.xanchor == "right"
-    assert told_apart(search_figure({}, chance=9.0)).data == ()
+    assert search_figure({}, chance=9.0).data == ()
 
 
 # ---------------------------------------------------------------- backprop: the graph's own type sizes
