@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from gdviz.presets import PRESETS
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.race_controls import race_settings, view_picker
 from gdviz.ui.race_views import race_main, show_surface
@@ -22,6 +21,3 @@ if settings.condition < 1:
 surface = surface_for(*settings.surface_key())
 race_main(surface, settings, open_at=st.session_state.get("cursor", 0))
 show_surface(surface, settings)
-if "preset_note" in st.session_state:
-    preset = PRESETS[st.session_state["preset_note"]]
-    st.info(f"**{preset.title}** — {preset.watch}")

@@ -23,7 +23,6 @@ from gdviz.ui.search_views import (
     run_strategies,
     settings_problem,
     timing_table,
-    told_apart,
 )
 from gdviz.ui.widgets import defaults
 from gdviz.viz.linear_charts import search_figure
@@ -97,7 +96,7 @@ else:
     chance = C - 1 if ran["loss"] == "svm" else math.log(C)  # the loss of W = 0
     curves = {TITLES[n]: (r.evaluations, r.best_loss) for n, r in results.items()}
     fig = show_figure(
-        told_apart(search_figure(curves, chance=chance)),
+        search_figure(curves, chance=chance),
         "The best loss found so far against the loss evaluations spent (one loss-and-gradient counts as 2, its "
         "matrix product costs about as much as the loss's); the dotted line is the loss of W = 0.",
         key="search_chart",

@@ -119,9 +119,12 @@ def apply_preset(name: str) -> None:
 
 
 def preset_buttons() -> None:
+    """The classic races, and under the one chosen what to watch in it (where the teacher's eyes are)."""
     st.subheader("Classic races")
     for name, p in PRESETS.items():
         st.button(p.title, key=f"preset.{name}", on_click=apply_preset, args=(name,), width="stretch")
+        if st.session_state.get("preset_note") == name:
+            st.info(f"**What to watch:** {p.watch}")
 
 
 def _view_changed() -> None:

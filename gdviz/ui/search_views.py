@@ -3,7 +3,7 @@
 Results go to session state as they arrive, so a click on Stop (any rerun ends the running script)
 keeps what was found so far, and a rerun redraws the results without searching again. A search is the
 server's heaviest work: it takes its turn in the heavy lane (gdviz.ui.lane), showing its place in the
-line while it waits, and a finished search is kept server-wide (``SHARED``), so a class following the
+line while it waits, and a finished search is kept server-wide (``SHARED_RUNS`` strategy runs), so a class following the
 teacher's link with the same settings gets it at once instead of searching thirty times.
 """
 
@@ -15,7 +15,6 @@ import time
 from collections import OrderedDict
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from ..linear.search import STRATEGIES, TITLES, SearchRun, batch_loss
@@ -168,9 +167,3 @@ def timing_table(X, y, loss: str) -> dict[str, list] | None:
         "measured": [r.how for r in rows],
         "loss": [timed_loss] * len(rows),
     }
-
-
-def told_apart(fig: go.Figure) -> go.Figure:
-    """``fig`` as it is: ``search_figure`` tells the curves apart itself now (kept while pages/random_search.py
-    still calls this)."""
-    return fig

@@ -120,7 +120,7 @@ def test_each_preset_sets_up_its_race(open_page, preset):
     assert at.selectbox(key="surface").value == p.surface
     assert at.multiselect(key="optimizers").value == list(p.optimizers)
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == p.start
-    assert any(p.watch in i.value for i in at.info)
+    assert any(p.watch in i.value for i in at.sidebar.info)  # under the button the teacher just pressed
     names = _legend_names(_race_stage(at))
     diverged = [n.split(" — ")[0] for n in names if "diverged" in n]
     assert diverged == (["SGD"] if preset == "too_large" else []), diverged
