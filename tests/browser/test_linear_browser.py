@@ -19,7 +19,7 @@ MAP = '[data-testid="gdviz-map"]'
 # what each page's main chart must hold once drawn (a CSS selector inside the first .js-plotly-plot, and how many)
 MAIN_CHART = {
     "linear": ("g.scatterlayer path.js-fill", 1),  # class regions on the stage's map (a class may own none at first)
-    "digits": ("g.heatmaplayer image", 1),  # the sample digits: one picture of 8×8 tiles, a row per class
+    "digits": ("g.scatterlayer g.trace", 3),  # the loss, plotted first: batch loss, running mean, loss on all data
     "gradient_check": ("g.scatterlayer g.trace", 2),  # forward and centered h-sweeps
     "random_search": ("g.scatterlayer g.trace", 3),  # three strategies, after Run
 }
