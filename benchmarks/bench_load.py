@@ -437,6 +437,8 @@ def report_heavy(args, heavy: Tally, light: Tally) -> bool:
     )
     print(f"the light visitor beside them: {len(xs)} interactions, p50 {pct(xs, 0.5):.0f} ms, "
           f"p95 {pct(xs, 0.95):.0f} ms  budget ≤ 1000 ms; errors {errors}  budget 0")
+    for line in (heavy.samples + light.samples)[:5]:
+        print(f"  {line}")
     ok = pct(xs, 0.95) <= 1000 and errors == 0
     print("heavy scenario: budgets met" if ok else "heavy scenario: BUDGET BROKEN")
     return ok

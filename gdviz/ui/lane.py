@@ -1,10 +1,13 @@
-"""The server's one lane for heavy work: first come, first served, one at a time, and a short queue.
+"""The server's lanes for heavy work: first come, first served, one at a time each, and a short queue.
 
-A class shares two cores. Work estimated at ``HEAVY_SECONDS`` or more (a long race, a basin map, a
-random search at the notebook's scale) takes its turn in this lane, so five visitors' heavy settings
-never take both cores from the clicks of twenty-five others; light work never enters it. The queue is
-bounded: when ``MAX_WAITING`` runs already wait, a new one is refused at once with a sentence saying
-how long it would wait (``LaneFull``), instead of joining a line that would outlast the lesson.
+A class shares two cores. Work estimated at ``HEAVY_SECONDS`` or more takes its turn in a lane, so five
+visitors' heavy settings never take both cores from the clicks of twenty-five others; light work never
+enters one. There are two lanes: work of up to ``LONG_SECONDS`` (a long race, a basin map, a sweep,
+the gradient check's sweep over h: the page refuses more than a few seconds) and the explicitly started
+long runs (a random search at the notebook's scale, a minute or more), so a basin map never waits
+behind a minute of search. Each queue is bounded: when ``MAX_WAITING`` runs already wait, a new one is
+refused at once with a sentence saying how long it would wait (``LaneFull``), instead of joining a line
+that would outlast the lesson.
 
 While a run waits, ``on_wait(place, seconds)`` is called at least every ``POLL`` seconds with its place
 in the line (1: next) and the estimated seconds of work ahead of it, so a page can show both. A page's
@@ -21,7 +24,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 
-HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in the lane
+HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in a lane
+LONG_SECONDS = 5.0  # work estimated above this goes to the lane of long runs
 MAX_WAITING = 4  # runs that may wait behind the running one; the next is refused
 POLL = 0.25  # seconds between two calls of a waiting run's on_wait
 
@@ -90,17 +94,17 @@ class _Lane:
             return len(self._waiting)
 
 
-_LANE = _Lane()  # deliberately one per server process: every session's heavy work shares it
+_SHORT, _LONG = _Lane(), _Lane()  # deliberately one pair per server process: every session's heavy work shares them
 
 
 def turn(seconds: float, what: str = "This run", on_wait: Callable[[int, float], None] | None = None):
-    """Around work estimated at ``seconds``: heavy work runs in the lane (waiting its turn, or refused with
+    """Around work estimated at ``seconds``: heavy work runs in its lane (waiting its turn, or refused with
     ``LaneFull`` when the queue is full); light work runs at once."""
     if seconds < HEAVY_SECONDS:
         return contextlib.nullcontext()
-    return _LANE.turn(seconds, what, on_wait)
+    return (_LONG if seconds > LONG_SECONDS else _SHORT).turn(seconds, what, on_wait)
 
 
 def waiting() -> int:
-    """How many heavy runs wait for their turn now."""
-    return _LANE.waiting()
+    """How many heavy runs wait for their turn now, in both lanes."""
+    return _SHORT.waiting() + _LONG.waiting()

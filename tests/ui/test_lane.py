@@ -20,7 +20,7 @@ class Holder:
 
     def _run(self, name, order, places):
         try:
-            with lane.turn(10.0, name, on_wait=None if places is None else lambda p, s: places.append(p)):
+            with lane.turn(3.0, name, on_wait=None if places is None else lambda p, s: places.append(p)):
                 order.append(name)
                 self.held.set()
                 self.release.wait(5)
@@ -94,7 +94,7 @@ def test_a_run_whose_script_stops_while_waiting_leaves_the_line():
         raise Stopped  # what Streamlit raises at a script's next st call once its session has gone
 
     with pytest.raises(Stopped):
-        with lane.turn(10.0, "gone", on_wait=stop_when_told):
+        with lane.turn(3.0, "gone", on_wait=stop_when_told):
             order.append("gone")
     assert lane.waiting() == 0
     after = Holder("after", order)
@@ -102,3 +102,22 @@ def test_a_run_whose_script_stops_while_waiting_leaves_the_line():
     assert after.held.wait(5)
     after.finish()
     assert order == ["running", "after"]
+
+
+def test_a_few_seconds_of_work_never_waits_behind_a_long_run():
+    order: list[str] = []
+    done = threading.Event()
+
+    def long_run():
+        with lane.turn(60.0, "a search"):
+            order.append("search")
+            done.wait(5)
+
+    searching = threading.Thread(target=long_run, daemon=True)
+    searching.start()
+    _until(lambda: order == ["search"])
+    with lane.turn(2.0, "a basin map"):  # heavy, but short: its own lane, free
+        order.append("basin map")
+    done.set()
+    searching.join(5)
+    assert order == ["search", "basin map"]
