@@ -2,10 +2,10 @@
 
 A class shares two cores. Work estimated at ``HEAVY_SECONDS`` or more takes its turn in a lane, so five
 visitors' heavy settings never take both cores from the clicks of twenty-five others; light work never
-enters one. There are two lanes: work of up to ``LONG_SECONDS`` (a long race, a basin map, a sweep,
-the gradient check's sweep over h: the page refuses more than a few seconds) and the explicitly started
-long runs (a random search at the notebook's scale, a minute or more), so a basin map never waits
-behind a minute of search. Each queue is bounded: when ``MAX_WAITING`` runs already wait, a new one is
+enters one. There are two lanes: bounded work (a long race, a basin map, a sweep, the gradient check's
+sweep over h: the pages refuse more than a few seconds) and the explicitly started long runs
+(``long_run=True``: a random search at the notebook's scale, a minute or more), so a basin map never
+waits behind a minute of search. Each queue is bounded: when ``MAX_WAITING`` runs already wait, a new one is
 refused at once with a sentence saying how long it would wait (``LaneFull``), instead of joining a line
 that would outlast the lesson.
 
@@ -25,7 +25,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in a lane
-LONG_SECONDS = 5.0  # work estimated above this goes to the lane of long runs
 MAX_WAITING = 4  # runs that may wait behind the running one; the next is refused
 POLL = 0.25  # seconds between two calls of a waiting run's on_wait
 
@@ -97,12 +96,18 @@ class _Lane:
 _SHORT, _LONG = _Lane(), _Lane()  # deliberately one pair per server process: every session's heavy work shares them
 
 
-def turn(seconds: float, what: str = "This run", on_wait: Callable[[int, float], None] | None = None):
-    """Around work estimated at ``seconds``: heavy work runs in its lane (waiting its turn, or refused with
-    ``LaneFull`` when the queue is full); light work runs at once."""
+def turn(
+    seconds: float,
+    what: str = "This run",
+    on_wait: Callable[[int, float], None] | None = None,
+    *,
+    long_run: bool = False,
+):
+    """Around work estimated at ``seconds``: heavy work runs in its lane (the long runs' with ``long_run``),
+    waiting its turn or refused with ``LaneFull`` when the queue is full; light work runs at once."""
     if seconds < HEAVY_SECONDS:
         return contextlib.nullcontext()
-    return (_LONG if seconds > LONG_SECONDS else _SHORT).turn(seconds, what, on_wait)
+    return (_LONG if long_run else _SHORT).turn(seconds, what, on_wait)
 
 
 def waiting() -> int:

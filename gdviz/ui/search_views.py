@@ -112,7 +112,7 @@ def run_strategies(X, y, names: list[str], settings: dict) -> None:
         )
 
     try:
-        with turn(seconds, "Your search", on_wait=waiting):
+        with turn(seconds, "Your search", on_wait=waiting, long_run=True):
             place.empty()
             _search(X, y, todo, settings, results)
     except LaneFull as e:

@@ -109,7 +109,7 @@ def test_a_few_seconds_of_work_never_waits_behind_a_long_run():
     done = threading.Event()
 
     def long_run():
-        with lane.turn(60.0, "a search"):
+        with lane.turn(60.0, "a search", long_run=True):
             order.append("search")
             done.wait(5)
 
