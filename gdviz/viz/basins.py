@@ -11,7 +11,7 @@ from ..results import readable
 from ..surfaces import Surface
 from ..sweep import Sweep
 from ..trajectory import NO_VALUE
-from .layout import LOG_AXIS, edge_note, quiet_place
+from .layout import LOG_AXIS, POWER_TICKS, edge_note, quiet_place
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
 FONT = dict(size=14)
@@ -245,8 +245,8 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
         height=480,
         font=FONT,
         margin=dict(l=60, r=20, t=60, b=50),
-        xaxis=LOG_AXIS | dict(title="learning rate η"),
-        yaxis=(LOG_AXIS if f_star is not None else dict(exponentformat="power"))
+        xaxis=LOG_AXIS | POWER_TICKS | dict(title="learning rate η"),
+        yaxis=(LOG_AXIS | POWER_TICKS if f_star is not None else dict(exponentformat="power"))
         | dict(title="final f − f*" if f_star is not None else "final f"),
         legend=dict(orientation="h", y=-0.2),
     )

@@ -21,6 +21,7 @@ PAD, GAP = 10, 8  # px above the title, and between the title and the legend
 LINE = 1.3  # a text line's height, in font sizes
 # every log axis: ticks that read 10⁻⁶ (not SI prefixes: 1µ, 10n, 1T), no small 2s and 5s between decades
 LOG_AXIS = dict(type="log", exponentformat="power", minorloglabels="none")
+POWER_TICKS = dict(tickfont=dict(size=16))  # plotly draws an exponent at ~⅔ of its tick: 16 px ticks, 11 px exponents
 
 
 def wrap(text: str, width: int, most: int | None = None) -> str:

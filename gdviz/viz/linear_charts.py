@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .layout import headline, title_height
+from .layout import LOG_AXIS, POWER_TICKS, headline, title_height
 from .palette import OUTLINE
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -263,10 +263,8 @@ def h_sweep_figure(
         showarrow=False,
         font=dict(color="#007A5A"),
     )
-    fig.update_xaxes(
-        type="log", title_text="step h", autorange="reversed", exponentformat="power", minorloglabels="none"
-    )
-    fig.update_yaxes(type="log", title_text=ylabel, exponentformat="power", minorloglabels="none")
+    fig.update_xaxes(LOG_AXIS | POWER_TICKS, title_text="step h", autorange="reversed")
+    fig.update_yaxes(LOG_AXIS | POWER_TICKS, title_text=ylabel)
     title = "Truncation error falls as h shrinks, round-off error rises"
     return _base(fig, title + (f" — with the bug: {planted}" if planted else ""))
 

@@ -376,6 +376,13 @@ def test_log_axes_read_powers_of_ten_not_si_prefixes(case):
         assert not bad, f"{case}: log axes with SI prefixes: {bad}"
 
 
+@pytest.mark.parametrize("case", ["sweep", "h_sweep"])
+def test_a_chart_whose_values_are_all_powers_of_ten_has_exponents_of_11_px(case):
+    """Plotly draws an exponent at about ⅔ of its tick label: 14 px ticks gave 10.5 px exponents."""
+    axes = list(_log_axes(_figure(case)["layout"]))
+    assert axes and all(axis.get("tickfont", {}).get("size", 0) >= 16 for _, axis in axes), axes
+
+
 @functools.cache
 def _projected(case: str) -> dict:
     return project(go.Figure(_figure(case)), width=550).to_dict()
