@@ -9,7 +9,6 @@ teacher's link with the same settings gets it at once instead of searching thirt
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from collections import OrderedDict
@@ -59,11 +58,11 @@ def _shared_key(name: str, settings: dict) -> tuple:
 
 
 def _finished(name: str, settings: dict) -> SearchRun | None:
+    key = _shared_key(name, settings)
     with _shared_lock:
-        found = _shared.get(_shared_key(name, settings))
-        if found is not None:
-            _shared.move_to_end(_shared_key(name, settings))
-        return found
+        if key in _shared:
+            _shared.move_to_end(key)
+        return _shared.get(key)
 
 
 def _keep(name: str, settings: dict, run: SearchRun) -> None:
@@ -73,16 +72,18 @@ def _keep(name: str, settings: dict, run: SearchRun) -> None:
             _shared.popitem(last=False)
 
 
-@functools.lru_cache(maxsize=4)
-def _seconds_per_evaluation(loss: str, shape: tuple) -> float:
-    """One candidate's loss on the notebook's data, measured once per process (the search's unit of work)."""
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((shape[0], shape[1])).astype(np.float32)
-    W = 1e-4 * rng.standard_normal((1, shape[1], 10)).astype(np.float32)
-    y = rng.integers(0, 10, shape[0])
-    t0 = time.perf_counter()
-    batch_loss(W, X, y, loss)
-    return time.perf_counter() - t0
+_per_evaluation: dict[tuple, float] = {}  # (loss, data shape) -> seconds, measured once per process
+
+
+def _seconds_per_evaluation(X, y, loss: str) -> float:
+    """One candidate's loss on the data the search runs on, timed the first time (the search's unit of work)."""
+    key = (loss, X.shape)
+    if key not in _per_evaluation:
+        W = np.zeros((1, X.shape[1], int(y.max()) + 1), dtype=X.dtype)
+        t0 = time.perf_counter()
+        batch_loss(W, X, y, loss)
+        _per_evaluation[key] = time.perf_counter() - t0
+    return _per_evaluation[key]
 
 
 def run_strategies(X, y, names: list[str], settings: dict) -> None:
@@ -102,7 +103,7 @@ def run_strategies(X, y, names: list[str], settings: dict) -> None:
         st.caption("Searched on this server already with these settings: those results are shared, not searched again.")
     if not todo:
         return
-    seconds = settings["budget"] * len(todo) * _seconds_per_evaluation(settings["loss"], X.shape)
+    seconds = settings["budget"] * len(todo) * _seconds_per_evaluation(X, y, settings["loss"])
     place = st.empty()
 
     def waiting(ahead: int, work: float) -> None:
