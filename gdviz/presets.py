@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-STARTING_HYPER: dict[str, dict] = {
-    "sgd": {"lr": 0.01},
-    "momentum": {"lr": 0.005, "momentum": 0.9},
-    "nesterov": {"lr": 0.005, "momentum": 0.9},
-    "adagrad": {"lr": 0.5},
-    "rmsprop": {"lr": 0.05},
-    "adadelta": {"lr": 1.0},
-    "adam": {"lr": 0.1},
-    "adamw": {"lr": 0.1},
-    "nadam": {"lr": 0.1},
-}
+from .optimizers import OPTIMIZERS
+
+STARTING_HYPER: dict[str, dict] = {name: spec.start for name, spec in OPTIMIZERS.items()}  # from the records
 
 
 class Preset(NamedTuple):

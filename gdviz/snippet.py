@@ -20,10 +20,8 @@ from .optimizers import OPTIMIZERS
 from .surfaces import SURFACES, Surface
 from .trajectory import EXPLODE_WIDTHS
 
-# gdviz name -> the torch.optim class, and the arguments gdviz fixes rather than exposes
-TORCH_CLASSES = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop"}
-TORCH_CLASSES |= {"adadelta": "Adadelta", "adam": "Adam", "adamw": "AdamW", "nadam": "NAdam"}
-FIXED = {"nesterov": ", nesterov=True"}
+# gdviz name -> the torch.optim class (each record's ``torch``, with the arguments gdviz fixes)
+TORCH_CLASSES = {name: spec.torch.cls for name, spec in OPTIMIZERS.items()}
 
 # each built-in surface's f(x, y) body, as surfaces.py computes it, in torch
 BODIES = {
@@ -146,9 +144,12 @@ def torch_optimizer_args(optimizer: str, hyper: dict) -> str:
         v = resolved[h.name]
         if np.ndim(v) != 0 and h.name == "lr":
             raise ValueError("the snippet runs one learning rate, not an array of them")
-        value = f"({', '.join(_float(b)[0] for b in v)})" if isinstance(v, tuple | list) else _float(v)[0]
+        if isinstance(v, tuple | list):
+            value = f"({', '.join(_float(b)[0] for b in v)})"
+        else:
+            value = repr(v) if h.kind in ("bool", "choice") else str(int(v)) if h.kind == "int" else _float(v)[0]
         parts.append(f"{h.name}={value}")
-    return ", ".join(parts) + FIXED.get(optimizer, "")
+    return ", ".join(parts) + spec.torch.fixed
 
 
 SCRIPT = Template('''"""$title, in PyTorch: the path gdviz draws, step for step.

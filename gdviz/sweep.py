@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers import _check_lr
+from .optimizers.spec import check_lr
 from .surfaces import Surface
 from .trajectory import endpoints
 
@@ -71,7 +71,7 @@ def lr_sweep(
     lrs = np.asarray(lrs, dtype=np.float64)
     if lrs.ndim != 1 or len(lrs) == 0:
         raise ValueError(f"lrs must be a non-empty 1-D sequence, got shape {lrs.shape}")
-    _check_lr(lrs, "lrs")  # named by its index in lrs, before it becomes a column
+    check_lr(lrs, "lrs")  # named by its index in lrs, before it becomes a column
     start = np.asarray(start, dtype=np.float64)
     if start.shape != (2,):
         raise ValueError(f"start must have shape (2,), got {start.shape}")

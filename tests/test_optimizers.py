@@ -10,6 +10,7 @@ import copy
 import inspect
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -247,11 +248,39 @@ def test_spec_is_complete(name):
     for h in spec.hyper:
         assert h.low < h.high, h.name
         assert not h.log or h.low > 0, f"{h.name}: a log scale needs a positive low end"
+        assert h.kind in ("float", "int", "bool", "choice"), h.kind
+        if h.kind == "choice":
+            assert h.default in h.choices, f"{name}.{h.name} default {h.default} is not one of its choices"
+            continue
         values = h.default if isinstance(h.default, tuple) else (h.default,)
         assert all(h.low <= v <= h.high for v in values), f"{name}.{h.name} default {h.default} outside range"
         if isinstance(h.default, tuple):
             assert len(h.symbols) == len(h.default), h.name
     spec()  # the defaults build an optimizer
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_record_holds_everything_a_page_shows(name):
+    """One record per optimizer: its look, torch class, starting values and state symbols, all usable."""
+    spec = OPTIMIZERS[name]
+    assert re.fullmatch(r"#[0-9A-F]{6}", spec.look.color) and spec.look.symbol and spec.look.dash
+    assert re.fullmatch(r"[A-Z][A-Za-z]+", spec.torch.cls), spec.torch
+    for start in (spec.start, spec.linear_start):
+        assert "lr" in start and set(start) <= {h.name for h in spec.hyper}, start
+        spec(**start)  # builds
+    assert set(spec.symbols) == set(spec().init(np.zeros(2))._fields)
+    looks = [(s.look.color, s.look.symbol) for s in OPTIMIZERS.values()]
+    assert looks.count((spec.look.color, spec.look.symbol)) == 1, "two optimizers would look alike"
+
+
+def test_two_records_of_one_name_are_refused():
+    from types import SimpleNamespace
+
+    from gdviz.optimizers import _registry
+
+    family = SimpleNamespace(SPECS=(OPTIMIZERS["sgd"],))
+    with pytest.raises(ImportError, match="two optimizer records are named sgd"):
+        _registry([family, family])
 
 
 @pytest.mark.parametrize("name", list(TORCH_DEFAULTS))

@@ -17,18 +17,6 @@ from .widgets import defaults, hyper_widgets
 
 DEFAULT_DATA = "blobs"
 BATCHES = (0, 256, 128, 64, 32, 1)  # 0 is the full batch (vanilla GD): a selectbox reads None as "no choice"
-# learning rates that train a linear classifier in a few hundred steps (torch's defaults are for deep nets)
-LINEAR_START: dict[str, dict] = {
-    "sgd": {"lr": 0.5},
-    "momentum": {"lr": 0.1, "momentum": 0.9},
-    "nesterov": {"lr": 0.1, "momentum": 0.9},
-    "adagrad": {"lr": 0.5},
-    "rmsprop": {"lr": 0.01},
-    "adadelta": {"lr": 1.0},
-    "adam": {"lr": 0.05},
-    "adamw": {"lr": 0.05},
-    "nadam": {"lr": 0.05},
-}
 
 
 def batch_label(b: int | None) -> str:
@@ -63,7 +51,7 @@ def training_controls(prefix: str, steps: int = 300, batch: int = 0, reg: float 
         "Optimizer", list(OPTIMIZERS), format_func=lambda n: OPTIMIZERS[n].title, key=f"{prefix}.optimizer"
     )
     with st.expander(f"{OPTIMIZERS[optimizer].title} settings", expanded=True):
-        hyper = hyper_widgets(OPTIMIZERS[optimizer], optimizer, start=LINEAR_START.get(optimizer), prefix=prefix)
+        hyper = hyper_widgets(OPTIMIZERS[optimizer], optimizer, start=OPTIMIZERS[optimizer].linear_start, prefix=prefix)
     batch = st.selectbox("Batch size", BATCHES, format_func=batch_label, key=f"{prefix}.batch")
     reg = st.number_input(
         "Regularization strength (reg)",

@@ -49,11 +49,18 @@ def _hyper(prefix: str, chosen: Callable[[Mapping, str], bool]) -> list[Field]:
         when = lambda state, opt=opt: chosen(state, opt)  # noqa: E731 (bind opt now)
         for h in spec.hyper:
             param = f"{opt}.{h.name}"
+            key = hyper_key(opt, h.name, prefix=prefix)
             if isinstance(h.default, tuple):
                 keys = [hyper_key(opt, h.name, i, prefix) for i in range(len(h.default))]
                 fields.append(numbers(param, keys, -BIG, BIG, when=when))
+            elif h.kind == "bool":
+                fields.append(flag(param, key, when=when))
+            elif h.kind == "int":
+                fields.append(number(param, key, h.low, h.high, integer=True, when=when))
+            elif h.kind == "choice":
+                fields.append(choice(param, key, h.choices, spell=lambda c: "none" if c is None else str(c), when=when))
             else:
-                fields.append(number(param, hyper_key(opt, h.name, prefix=prefix), -BIG, BIG, when=when))
+                fields.append(number(param, key, -BIG, BIG, when=when))
     return fields
 
 

@@ -12,12 +12,12 @@ from typing import NamedTuple
 import streamlit as st
 
 from ..optimizers import OPTIMIZERS
-from ..presets import PRESETS, STARTING_HYPER
+from ..presets import PRESETS
 from ..surfaces import SURFACES, Surface
 from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
 from .runs import CUSTOM, SurfaceKey, surface_for
 from .sidebar import projecting
-from .widgets import defaults, hyper_key, hyper_widgets
+from .widgets import defaults, hyper_key, hyper_widgets, widget_value
 
 DEFAULT_SURFACE = "himmelblau"
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam"]
@@ -109,12 +109,14 @@ def apply_preset(name: str) -> None:
     set_start(*p.start)
     for opt, hyper in p.optimizers.items():
         spec = OPTIMIZERS[opt]
-        for h_name, value in {**spec.defaults(), **STARTING_HYPER.get(opt, {}), **hyper}.items():
+        values = {**spec.defaults(), **spec.start, **hyper}
+        for h in spec.hyper:
+            value = values[h.name]
             if isinstance(value, tuple):
                 for i, v in enumerate(value):
-                    st.session_state[hyper_key(opt, h_name, i)] = float(v)
+                    st.session_state[hyper_key(opt, h.name, i)] = float(v)
             else:
-                st.session_state[hyper_key(opt, h_name)] = float(value)
+                st.session_state[hyper_key(opt, h.name)] = widget_value(h, value)
     st.session_state["preset_note"] = name
 
 
@@ -188,7 +190,7 @@ def race_settings() -> RaceSettings:
         hyper = {}
         for opt in chosen:
             with st.expander(f"{OPTIMIZERS[opt].title} settings"):
-                hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=STARTING_HYPER.get(opt))
+                hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=OPTIMIZERS[opt].start)
     return RaceSettings(
         surface,
         condition,

@@ -37,6 +37,24 @@ def _number(h: HyperParam, value: float, label: str, key: str) -> float:
     return st.number_input(label, step=float(step), format="%g", key=key, help=h.help)
 
 
+def widget_value(h: HyperParam, value):
+    """A hyperparameter's value as its widget holds it: a float, or as it is for a switch, a whole
+    number or a choice."""
+    return float(value) if h.kind == "float" else value
+
+
+def _one(h: HyperParam, value, label: str, key: str):
+    """The widget of one scalar hyperparameter, by its kind."""
+    if h.kind == "float":
+        return _number(h, value, label, key)
+    st.session_state.setdefault(key, value)
+    if h.kind == "bool":
+        return st.toggle(label, key=key, help=h.help)
+    if h.kind == "int":
+        return int(st.number_input(label, min_value=int(h.low), max_value=int(h.high), step=1, key=key, help=h.help))
+    return st.selectbox(label, h.choices, format_func=lambda c: "none" if c is None else str(c), key=key, help=h.help)
+
+
 def hyper_widgets(spec: OptimizerSpec, optimizer: str, start: dict | None = None, prefix: str = "hyper") -> dict:
     """Inputs for each hyperparameter of ``spec``, starting from ``start`` where given and from the
     spec's (torch's) defaults elsewhere; returns ``{name: value}`` in torch's names."""
@@ -52,5 +70,6 @@ def hyper_widgets(spec: OptimizerSpec, optimizer: str, start: dict | None = None
                     parts.append(_number(h, d, f"{sym} ({h.name}[{i}])", hyper_key(optimizer, h.name, i, prefix)))
             values[h.name] = tuple(parts)
         else:
-            values[h.name] = _number(h, value, f"{symbols[0]} ({h.name})", hyper_key(optimizer, h.name, prefix=prefix))
+            label = f"{symbols[0]} ({h.name})" if h.symbols else h.name
+            values[h.name] = _one(h, value, label, hyper_key(optimizer, h.name, prefix=prefix))
     return values

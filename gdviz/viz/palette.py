@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..optimizers import OPTIMIZERS
+
 
 class Style(NamedTuple):
     color: str
@@ -37,17 +39,9 @@ STEP_COLOR = "#D55E00"
 def color_name(color: str) -> str:
     return COLOR_NAMES.get(color.upper(), color)
 
-OPTIMIZER_STYLES: dict[str, Style] = {
-    "sgd": Style("#000000", "circle", "solid"),
-    "momentum": Style("#E69F00", "square", "dash"),
-    "nesterov": Style("#56B4E9", "diamond", "dot"),
-    "adagrad": Style("#009E73", "triangle-up", "dashdot"),
-    "rmsprop": Style("#0072B2", "triangle-down", "longdash"),
-    "adadelta": Style("#D55E00", "cross", "longdashdot"),
-    "adam": Style("#CC79A7", "hourglass", "solid"),
-    "adamw": Style("#F0E442", "pentagon", "dash"),
-    "nadam": Style("#000000", "hexagram", "dot"),
-}
+
+# each optimizer's look lives in its record (gdviz/optimizers/)
+OPTIMIZER_STYLES: dict[str, Style] = {name: Style(*spec.look) for name, spec in OPTIMIZERS.items()}
 
 # markers are outlined so the light ones (yellow) still read on a light landscape
 OUTLINE = "#222222"
