@@ -2,7 +2,7 @@
 
 Run once, offline, from the repository root, with a Python that has scikit-learn and numpy:
 
-    /tmp/torchvenv/bin/python gdviz/data/make_digits.py
+    pip install scikit-learn && python gdviz/data/make_digits.py
 
 It stores ``images`` (1797, 8, 8) uint8 pixel values 0..16 and ``labels`` (1797,) uint8 digits 0..9,
 compressed, in scikit-learn's order; ``gdviz.linear.data.load_digits`` reads them.

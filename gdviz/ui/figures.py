@@ -1,7 +1,7 @@
 """Every figure a page shows goes through ``show_figure``: projection mode restyles it, a caption says what it shows.
 
 The figure returned is the one on screen (projected or not), so a download of "the current figure"
-is exactly what the reader sees. Graphviz graphs take ``graph_font()`` and the projection switch.
+is exactly what the reader sees. Graphviz graphs (gdviz.viz.graph.graph_dot) take a font size and the projection switch.
 """
 
 from __future__ import annotations

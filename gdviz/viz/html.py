@@ -40,7 +40,7 @@ def figure_title(fig: go.Figure, default: str = "gdviz") -> str:
 def figure_html(fig: go.Figure, title: str = "gdviz") -> str:
     """The whole page: plotly.js, the figure (data, layout, frames) and a <title>.
 
-    ``title`` is used only when the figure has none of its own (the race figure has none).
+    ``title`` is used only when the figure has none of its own.
     """
     div = pio.to_html(fig, config=CONFIG, include_plotlyjs=True, full_html=False, auto_play=False)
     return PAGE.format(title=html.escape(figure_title(fig, title)), div=div)
