@@ -20,9 +20,9 @@ from ..surfaces import Surface
 from ..trajectory import FLEW_OFF, NO_GRADIENT, NO_VALUE, STATE_OVERFLOW, Trajectory
 from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
+from .inspector import arrow_look
 from .landscape import layout_image
 from .layout import LOG_AXIS, Place, edge_note, headline, quiet_place, wrap
-from .inspector import arrow_look
 from .palette import OUTLINE, key_entry, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -85,71 +85,76 @@ def race_figure(
     """
     names = list(runs)
     steps = max((r.steps.shape[0] for r in runs.values()), default=0)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.55, 0.45],
-        horizontal_spacing=0.12,
-    )
-    has_gap = len(surface.minima) > 0
-    curves = {}
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12)
     if pickable:
         fig.add_trace(pick_grid(surface.domain), row=1, col=1)
     for name, fan in (fans or {}).items():
-        s = style(name)
-        k = fan.points.shape[1]
-        gap = np.full((1, k), np.nan)  # one NaN between paths breaks the line: k paths, one trace
-        xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel()
-        ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel()
-        fig.add_trace(
-            go.Scatter(
-                x=xs.astype(np.float32),
-                y=ys.astype(np.float32),
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=1),
-                opacity=0.35,
-                name=f"{OPTIMIZERS[name].title}: {k} other noise seeds",
-                legendgroup=name,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
-        )
-    for name in names:
-        run, s = runs[name], style(name)
-        curves[name] = loss_curve(surface, run)
+        fig.add_trace(_fan_trace(name, fan), row=1, col=1)
+    curves = {name: loss_curve(surface, run) for name, run in runs.items()}
+    for name, run in runs.items():
         label = legend_name(name, run, surface)
-        fig.add_trace(
-            go.Scatter(
-                x=run.points[:, 0],
-                y=run.points[:, 1],
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=2.5),
-                name=label,
-                legendgroup=name,
-                showlegend=False,
-                hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
+        path, curve = _path_traces(name, label, run.points, curves[name])
+        fig.add_trace(path, row=1, col=1)
         fig.add_trace(legend_key(label, name), row=1, col=1)
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(steps + 1),
-                y=curves[name],
-                mode="lines",
-                line=dict(color=s.color, dash=s.dash, width=2.5),
-                name=label,
-                legendgroup=name,
-                showlegend=False,
-                hovertemplate=f"{label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
+        fig.add_trace(curve, row=1, col=2)
+    for landmark in _landmarks(surface, runs[names[0]].points[0] if names else None):
+        fig.add_trace(landmark, row=1, col=1)
+
+    log = log_loss and len(surface.minima) > 0
+    view = loss_view(curves, log, {n: bool(runs[n].diverged) for n in names})
+    view, notes = off_notes(view, runs, steps, axes="2", curves=curves, log=log)
+    at = int(np.clip(at, 0, steps))
+    fig, ticks = _animated(fig, names, runs, curves, steps, at)
+    _race_layout(fig, surface, view, steps, log, ticks, at)
+    for note in notes:
+        fig.add_annotation(note)
+    return fig
+
+
+def _fan_trace(name: str, fan: Trajectory) -> go.Scatter:
+    """A batched run's k paths as one thin trace (one NaN between paths breaks the line)."""
+    s, k = style(name), fan.points.shape[1]
+    gap = np.full((1, k), np.nan)
+    xs = np.vstack([fan.points[:, :, 0], gap]).T.ravel()
+    ys = np.vstack([fan.points[:, :, 1], gap]).T.ravel()
+    return go.Scatter(
+        x=xs.astype(np.float32),
+        y=ys.astype(np.float32),
+        mode="lines",
+        line=dict(color=s.color, dash=s.dash, width=1),
+        opacity=0.35,
+        name=f"{OPTIMIZERS[name].title}: {k} other noise seeds",
+        legendgroup=name,
+        hoverinfo="skip",
+    )
+
+
+def _path_traces(name: str, label: str, points: np.ndarray, curve: np.ndarray) -> tuple[go.Scatter, go.Scatter]:
+    """One run's path on the map and its loss curve, in its optimizer's look (the legend entry is apart)."""
+    s = style(name)
+    common = dict(mode="lines", line=dict(color=s.color, dash=s.dash, width=2.5), name=label, legendgroup=name)
+    path = go.Scatter(
+        x=points[:, 0],
+        y=points[:, 1],
+        showlegend=False,
+        hovertemplate=f"{label}<br>x=%{{x:.4g}}<br>y=%{{y:.4g}}<extra></extra>",
+        **common,
+    )
+    loss = go.Scatter(
+        x=np.arange(len(curve)),
+        y=curve,
+        showlegend=False,
+        hovertemplate=f"{label}<br>step %{{x}}<br>%{{y:.4g}}<extra></extra>",
+        **common,
+    )
+    return path, loss
+
+
+def _landmarks(surface: Surface, start) -> list[go.Scatter]:
+    """The surface's known minima (white stars) and the race's start (a white circle), when there are any."""
+    marks = []
     if len(surface.minima):
-        fig.add_trace(
+        marks.append(
             go.Scatter(
                 x=surface.minima[:, 0],
                 y=surface.minima[:, 1],
@@ -157,13 +162,10 @@ def race_figure(
                 marker=dict(symbol="star", size=13, color="white", line=dict(color=OUTLINE, width=1.5)),
                 name="minimum",
                 hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
-            ),
-            row=1,
-            col=1,
+            )
         )
-    if names:
-        start = runs[names[0]].points[0]
-        fig.add_trace(
+    if start is not None:
+        marks.append(
             go.Scatter(
                 x=[start[0]],
                 y=[start[1]],
@@ -171,28 +173,23 @@ def race_figure(
                 marker=dict(symbol="circle", size=12, color="white", line=dict(color=OUTLINE, width=2)),
                 name="start",
                 hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>",
-            ),
-            row=1,
-            col=1,
+            )
         )
+    return marks
 
-    # the two traces the frames move: markers on the map, markers on the loss curves
-    colors = [style(n).color for n in names]
-    symbols = [style(n).symbol for n in names]
-    marker = dict(color=colors, symbol=symbols, size=13, line=dict(color=OUTLINE, width=1.5))
-    view = loss_view(curves, log_loss and has_gap, {n: bool(runs[n].diverged) for n in names})
-    view, notes = off_notes(view, runs, steps, axes="2", curves=curves, log=log_loss and has_gap)
-    lo, hi = view.lo, view.hi
+
+def _animated(fig: go.Figure, names, runs, curves, steps: int, at: int) -> tuple[AnimatedFigure, np.ndarray]:
+    """The two traces the frames move (markers on the map, markers on the loss curves), placed at step
+    ``at``, and one frame per tick of ``frame_steps``."""
+    looks = [style(n) for n in names]
+    marker = dict(
+        color=[s.color for s in looks], symbol=[s.symbol for s in looks], size=13, line=dict(color=OUTLINE, width=1.5)
+    )
     P = np.stack([runs[n].points for n in names], axis=1).astype(np.float32)  # (T+1, k, 2)
     C = np.stack([curves[n] for n in names], axis=1).astype(np.float32)  # (T+1, k)
     base = len(fig.data)
-    at = int(np.clip(at, 0, steps))
-    for row_col, (x, y) in (((1, 1), (P[at, :, 0], P[at, :, 1])), ((1, 2), (np.full(len(names), at), C[at]))):
-        fig.add_trace(
-            go.Scatter(x=x, y=y, mode="markers", marker=marker, showlegend=False, hoverinfo="skip"),
-            row=row_col[0],
-            col=row_col[1],
-        )
+    for col, (x, y) in ((1, (P[at, :, 0], P[at, :, 1])), (2, (np.full(len(names), at), C[at]))):
+        fig.add_trace(go.Scatter(x=x, y=y, mode="markers", marker=marker, showlegend=False, hoverinfo="skip"), 1, col)
     ticks = frame_steps(steps)
     frames = [
         {
@@ -205,10 +202,12 @@ def race_figure(
         }
         for t in ticks.tolist()
     ]
-    fig = AnimatedFigure(fig, frames)
+    return AnimatedFigure(fig, frames), ticks
 
-    title = f"{surface.title}: the paths (left) and the loss at each step (right)"
-    fig.update_layout(headline(title, 600))
+
+def _race_layout(fig, surface: Surface, view: LossView, steps: int, log: bool, ticks: np.ndarray, at: int) -> None:
+    """Title, the landscape behind the map, play buttons and scrubber, and both charts' axes."""
+    fig.update_layout(headline(f"{surface.title}: the paths (left) and the loss at each step (right)", 600))
     fig.update_layout(
         images=[layout_image(surface)],
         height=600,
@@ -220,14 +219,11 @@ def race_figure(
     )
     map_axes(fig, surface.domain, "x", "y")
     fig.update_xaxes(title_text="step", range=[0, max(steps, 1)], row=1, col=2)
-    y_title = "f − f* (gap to the global minimum)" if has_gap else "f(x, y)"
-    if log_loss and has_gap:
-        fig.update_yaxes(LOG_AXIS, title_text=y_title, range=[np.log10(lo), np.log10(hi)], row=1, col=2)
+    y_title = "f − f* (gap to the global minimum)" if len(surface.minima) else "f(x, y)"
+    if log:
+        fig.update_yaxes(LOG_AXIS, title_text=y_title, range=[np.log10(view.lo), np.log10(view.hi)], row=1, col=2)
     else:
-        fig.update_yaxes(title_text=y_title, range=[lo, hi], exponentformat="power", row=1, col=2)
-    for note in notes:
-        fig.add_annotation(note)
-    return fig
+        fig.update_yaxes(title_text=y_title, range=[view.lo, view.hi], exponentformat="power", row=1, col=2)
 
 
 class LossView(NamedTuple):
@@ -287,7 +283,9 @@ def off_notes(
     for name, (k, side) in view.off.items():
         run = runs[name]
         what = f"diverged<br>at step {run.diverged_at}" if run.diverged_at >= 0 else f"off the chart<br>from step {k}"
-        texts[name] = f"{OPTIMIZERS[name].title} {'↑' if side == 'top' else '↓'}<br>{what}"  # short lines: a narrow plot
+        texts[name] = (
+            f"{OPTIMIZERS[name].title} {'↑' if side == 'top' else '↓'}<br>{what}"  # short lines: a narrow plot
+        )
     span, notes = max(steps, 1), []
     for top in (True, False):
         names = [n for n, (_, side) in view.off.items() if (side == "top") == top]
