@@ -3,12 +3,14 @@
 Every loss has one signature, ``(W, X, y, reg) -> (loss, dW)``: the mean data loss over the N
 examples plus ``reg * sum(W**2)``, and its gradient ``dW`` of shape ``(D, C)``. The ``_naive`` twins
 are the loops a student writes first (the notebook's); the ``_vectorized`` ones are what to run.
-They agree to 1e-10. ``LOSSES`` maps a name to the vectorized loss.
+They agree to 1e-10. ``LOSS_SPECS`` holds one record per loss (``loss_spec(name)`` refuses an unknown
+name); ``LOSSES``, ``NAIVE`` and ``TITLES`` are views of it by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -99,17 +101,97 @@ def loss_parts(W, X, y, loss: str, reg) -> tuple[float, float]:
 
 def per_example(W, X, y, loss: str) -> tuple[np.ndarray, np.ndarray]:
     """Scores ``(N, C)`` and each example's data loss ``(N,)`` (no regularization): the demo's table."""
-    rows = np.arange(X.shape[0])
     scores = X @ W
-    if loss == "svm":
-        margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
-        margins[rows, y] = 0
-        return scores, margins.sum(axis=1)
+    return scores, loss_spec(loss).per_example(scores, y)
+
+
+def _hinge_per_example(scores, y) -> np.ndarray:
+    rows = np.arange(len(y))
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
+    margins[rows, y] = 0
+    return margins.sum(axis=1)
+
+
+def _cross_entropy_per_example(scores, y) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
-    return scores, np.log(np.exp(shifted).sum(axis=1)) - shifted[rows, y]
+    return np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(len(y)), y]
+
+
+def _hinge_batched(scores, y) -> np.ndarray:
+    """Σ over examples of the hinge loss, for scores (N, B, C) of B candidates: (B,). Overwrites ``scores``
+    (margins computed in place: no (N, B, C) temporaries)."""
+    rows = np.arange(len(y))
+    scores -= (scores[rows, :, y] - 1)[:, :, None]  # note delta = 1
+    np.maximum(scores, 0, out=scores)
+    scores[rows, :, y] = 0
+    return scores.sum(axis=2).sum(axis=0, dtype=np.float64)
+
+
+def _cross_entropy_batched(scores, y) -> np.ndarray:
+    """Σ over examples of the softmax loss, for scores (N, B, C): (B,). Overwrites ``scores``."""
+    scores -= scores.max(axis=2, keepdims=True)  # numerical stability
+    correct = scores[np.arange(len(y)), :, y]
+    np.exp(scores, out=scores)
+    return np.sum(np.log(scores.sum(axis=2)) - correct, axis=0, dtype=np.float64)
 
 
 Loss = Callable[[np.ndarray, np.ndarray, np.ndarray, float], tuple[float, np.ndarray]]
-LOSSES: dict[str, Loss] = {"svm": svm_loss_vectorized, "softmax": softmax_loss_vectorized}
-NAIVE: dict[str, Loss] = {"svm": svm_loss_naive, "softmax": softmax_loss_naive}
-TITLES = {"svm": "Multiclass hinge (SVM)", "softmax": "Softmax (cross-entropy)"}
+
+
+class LossSpec(NamedTuple):
+    """Everything gdviz knows about one loss: its title, the vectorized loss and its naive twin, each
+    example's loss from the scores (the demo's table), the summed loss of many candidates' scores at once
+    (random search), and the same loss in torch (the snippet's ``loss_fn``, reg included)."""
+
+    name: str
+    title: str
+    loss: Loss
+    naive: Loss
+    per_example: Callable[[np.ndarray, np.ndarray], np.ndarray]  # scores (N, C), y -> (N,)
+    batched: Callable[[np.ndarray, np.ndarray], np.ndarray]  # scores (N, B, C), y -> Σ_i L_i (B,)
+    torch: str
+
+
+LOSS_SPECS: dict[str, LossSpec] = {
+    "svm": LossSpec(
+        "svm",
+        "Multiclass hinge (SVM)",
+        svm_loss_vectorized,
+        svm_loss_naive,
+        _hinge_per_example,
+        _hinge_batched,
+        '''def loss_fn(W, X, y):
+    """Mean multiclass hinge loss of the scores X @ W, plus reg * sum(W**2) (torch's C * F.multi_margin_loss)."""
+    scores = X @ W
+    correct = scores[torch.arange(len(y)), y]  # each example's score for its own class
+    margins = torch.relu(scores - correct[:, None] + 1)  # max(0, s_j - s_y + 1); note delta = 1
+    margins = torch.where(F.one_hot(y, C) == 1, 0.0, margins)  # the own class j = y does not count
+    return margins.sum() / len(y) + reg * (W * W).sum()
+''',
+    ),
+    "softmax": LossSpec(
+        "softmax",
+        "Softmax (cross-entropy)",
+        softmax_loss_vectorized,
+        softmax_loss_naive,
+        _cross_entropy_per_example,
+        _cross_entropy_batched,
+        '''def loss_fn(W, X, y):
+    """Mean softmax cross-entropy of the scores X @ W, plus reg * sum(W**2)."""
+    return F.cross_entropy(X @ W, y) + reg * (W * W).sum()
+''',
+    ),
+}
+
+
+def loss_spec(name: str) -> LossSpec:
+    """The record of a loss by name; an unknown name raises a sentence listing the known ones."""
+    if name not in LOSS_SPECS:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSS_SPECS)}")
+    return LOSS_SPECS[name]
+
+
+# views of the records, by name
+LOSSES: dict[str, Loss] = {name: spec.loss for name, spec in LOSS_SPECS.items()}
+NAIVE: dict[str, Loss] = {name: spec.naive for name, spec in LOSS_SPECS.items()}
+TITLES = {name: spec.title for name, spec in LOSS_SPECS.items()}

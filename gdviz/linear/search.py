@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .losses import LOSSES
+from .losses import LOSSES, loss_spec
 from .train import _check_data
 
 CHUNK = 48  # candidates per matmul: the fastest per candidate at the notebook's scale (benchmarks/bench_linear.py)
@@ -63,22 +63,12 @@ def batch_loss(Ws, X, y, loss: str, reg: float = 0.0) -> np.ndarray:
     One matmul ``X @ [W_1 | W_2 | ... | W_B]`` reads X once for all B candidates, not once each.
     Equals ``LOSSES[loss](Ws[b], X, y, reg)[0]`` for every b (to rounding: 1e-6 relative in float32).
     """
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    spec = loss_spec(loss)
     Ws = np.asarray(Ws)
     B, D, C = Ws.shape
-    N, rows = X.shape[0], np.arange(X.shape[0])
+    N = X.shape[0]
     scores = (X @ Ws.transpose(1, 0, 2).reshape(D, B * C)).reshape(N, B, C)
-    if loss == "svm":  # margins computed in place: no (N, B, C) temporaries
-        scores -= (scores[rows, :, y] - 1)[:, :, None]  # note delta = 1
-        np.maximum(scores, 0, out=scores)
-        scores[rows, :, y] = 0
-        data = scores.sum(axis=2).sum(axis=0, dtype=np.float64)
-    else:
-        scores -= scores.max(axis=2, keepdims=True)  # numerical stability
-        correct = scores[rows, :, y]
-        np.exp(scores, out=scores)
-        data = np.sum(np.log(scores.sum(axis=2)) - correct, axis=0, dtype=np.float64)
+    data = spec.batched(scores, y)
     return data / N + reg * np.sum(Ws * Ws, axis=(1, 2), dtype=np.float64)
 
 
@@ -110,8 +100,7 @@ class _Record:
 
 
 def _check(X, y, loss: str, budget, chunk, reg, **positive) -> tuple[np.ndarray, np.ndarray]:
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    loss_spec(loss)  # an unknown name refused, in words
     if int(budget) != budget or budget < 1:
         raise ValueError(f"budget must be a whole number of loss evaluations ≥ 1, got {budget}")
     if int(chunk) != chunk or chunk < 1:

@@ -18,25 +18,11 @@ import numpy as np
 from ..optimizers import OPTIMIZERS
 from ..snippet import TORCH_CLASSES, _float, snippet_filename, torch_optimizer_args
 from .data import check_data
-from .losses import TITLES
+from .losses import TITLES, loss_spec
 from .train import EXPLODE, INIT_SCALE, _check_settings
 
 MAX_NUMBERS = 20_000  # features embedded at most: 2,000 points of a 2D set take 4,000; the digits would take 92,000
 
-LOSS_FUNCTIONS = {
-    "softmax": '''def loss_fn(W, X, y):
-    """Mean softmax cross-entropy of the scores X @ W, plus reg * sum(W**2)."""
-    return F.cross_entropy(X @ W, y) + reg * (W * W).sum()
-''',
-    "svm": '''def loss_fn(W, X, y):
-    """Mean multiclass hinge loss of the scores X @ W, plus reg * sum(W**2) (torch's C * F.multi_margin_loss)."""
-    scores = X @ W
-    correct = scores[torch.arange(len(y)), y]  # each example's score for its own class
-    margins = torch.relu(scores - correct[:, None] + 1)  # max(0, s_j - s_y + 1); note delta = 1
-    margins = torch.where(F.one_hot(y, C) == 1, 0.0, margins)  # the own class j = y does not count
-    return margins.sum() / len(y) + reg * (W * W).sum()
-''',
-}
 BATCHES = {
     True: '''def batches():
     """Full batch: every update sees all N examples."""
@@ -128,8 +114,7 @@ def linear_torch_snippet(
     """The source of a script training W (D, C) on X (N, D), y (N,) in torch as ``train_linear(X, y, loss=loss,
     optimizer=optimizer, steps=steps, batch_size=batch_size, reg=reg, seed=seed, **hyper)`` does; ``name``
     (the data set's) titles it. A last column of ones is written as the bias column. Raises ValueError, in words."""
-    if loss not in LOSS_FUNCTIONS:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_FUNCTIONS)}")
+    loss_fn = loss_spec(loss).torch  # an unknown name refused, in words
     kwargs = torch_optimizer_args(optimizer, hyper)
     X, y = np.asarray(X), np.asarray(y)
     C = check_data(X, y)
@@ -169,7 +154,7 @@ def linear_torch_snippet(
         cls=TORCH_CLASSES[optimizer],
         kwargs=kwargs,
         batch=batch,
-        loss_fn=LOSS_FUNCTIONS[loss],
+        loss_fn=loss_fn,
         batches=BATCHES[full],
         explode=_float(EXPLODE)[0],
     )

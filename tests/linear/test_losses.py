@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from gdviz.linear.gradcheck import numerical_gradient, rel_error
-from gdviz.linear.losses import LOSSES, NAIVE, TITLES, loss_parts, penalty, per_example
+from gdviz.linear.losses import LOSS_SPECS, LOSSES, NAIVE, TITLES, loss_parts, penalty, per_example
+from gdviz.linear.search import batch_loss
 
 REFS = np.load(Path(__file__).parents[1] / "fixtures" / "linear_refs.npz")
 CASES = sorted({int(key.split("/")[0]) for key in REFS.files})
@@ -137,7 +138,31 @@ def test_known_values_at_zero_weights():
 
 
 def test_registries_share_names():
-    assert list(LOSSES) == list(NAIVE) == list(TITLES) == ["svm", "softmax"]
+    assert list(LOSSES) == list(NAIVE) == list(TITLES) == list(LOSS_SPECS) == ["svm", "softmax"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda W, X, y: per_example(W, X, y, "hinge"),
+        lambda W, X, y: batch_loss(W[None], X, y, "hinge"),
+        lambda W, X, y: loss_parts(W, X, y, "hinge", 0.0),
+    ],
+)
+def test_an_unknown_loss_is_refused_not_taken_for_softmax(call):
+    """Every function that takes a loss by name refuses one it does not know (they used to send any name
+    that was not "svm" to softmax)."""
+    W, X, y = problem(6, 3, 3, seed=1, scale=1.0)
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; choose one of svm, softmax"):
+        call(W, X, y)
+
+
+@pytest.mark.parametrize("loss", list(LOSS_SPECS))
+def test_batched_loss_of_candidates_equals_each_ones_loss(loss):
+    W, X, y = problem(30, 5, 4, seed=3, scale=1.0)
+    Ws = np.stack([W, 2 * W, -W])
+    expected = [LOSSES[loss](w, X, y, 0.1)[0] for w in Ws]
+    np.testing.assert_allclose(batch_loss(Ws, X, y, loss, 0.1), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("loss", list(LOSSES))
