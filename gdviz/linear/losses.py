@@ -4,7 +4,8 @@ Every loss has one signature, ``(W, X, y, reg) -> (loss, dW)``: the mean data lo
 examples plus ``reg * sum(W**2)``, and its gradient ``dW`` of shape ``(D, C)``. The ``_naive`` twins
 are the loops a student writes first (the notebook's); the ``_vectorized`` ones are what to run.
 They agree to 1e-10. ``LOSS_SPECS`` holds one record per loss (``loss_spec(name)`` refuses an unknown
-name); ``LOSSES``, ``NAIVE`` and ``TITLES`` are views of it by name.
+name); ``LOSSES``, ``NAIVE`` and ``TITLES`` are views of it by name. A record's ``per_example`` and
+``dscores`` work on scores alone, so any model that ends in scores (a network, gdviz.network) shares them.
 """
 
 from __future__ import annotations
@@ -117,6 +118,24 @@ def _cross_entropy_per_example(scores, y) -> np.ndarray:
     return np.log(np.exp(shifted).sum(axis=1)) - shifted[np.arange(len(y)), y]
 
 
+def _hinge_dscores(scores, y) -> np.ndarray:
+    """∂L_i/∂s for each example (N, C): 1 for each wrong class whose margin is > 0, minus their count at y_i."""
+    rows = np.arange(len(y))
+    margins = scores - scores[rows, y][:, None] + 1  # note delta = 1
+    margins[rows, y] = 0
+    mask = (margins > 0).astype(scores.dtype)
+    mask[rows, y] = -mask.sum(axis=1)
+    return mask
+
+
+def _cross_entropy_dscores(scores, y) -> np.ndarray:
+    """∂L_i/∂s for each example (N, C): the softmax probabilities, minus 1 at y_i."""
+    shifted = scores - scores.max(axis=1, keepdims=True)  # numerical stability
+    probs = np.exp(shifted - np.log(np.exp(shifted).sum(axis=1))[:, None])
+    probs[np.arange(len(y)), y] -= 1
+    return probs
+
+
 def _hinge_batched(scores, y) -> np.ndarray:
     """Σ over examples of the hinge loss, for scores (N, B, C) of B candidates: (B,). Overwrites ``scores``
     (margins computed in place: no (N, B, C) temporaries)."""
@@ -140,7 +159,8 @@ Loss = Callable[[np.ndarray, np.ndarray, np.ndarray, float], tuple[float, np.nda
 
 class LossSpec(NamedTuple):
     """Everything gdviz knows about one loss: its title, the vectorized loss and its naive twin, each
-    example's loss from the scores (the demo's table), the summed loss of many candidates' scores at once
+    example's loss from the scores (the demo's table) and its gradient with respect to them (what
+    backpropagation starts from), the summed loss of many candidates' scores at once
     (random search), and the same loss in torch (the snippet's ``loss_fn``, reg included)."""
 
     name: str
@@ -148,6 +168,7 @@ class LossSpec(NamedTuple):
     loss: Loss
     naive: Loss
     per_example: Callable[[np.ndarray, np.ndarray], np.ndarray]  # scores (N, C), y -> (N,)
+    dscores: Callable[[np.ndarray, np.ndarray], np.ndarray]  # scores (N, C), y -> ∂L_i/∂s_i (N, C), no 1/N
     batched: Callable[[np.ndarray, np.ndarray], np.ndarray]  # scores (N, B, C), y -> Σ_i L_i (B,)
     torch: str
 
@@ -159,6 +180,7 @@ LOSS_SPECS: dict[str, LossSpec] = {
         svm_loss_vectorized,
         svm_loss_naive,
         _hinge_per_example,
+        _hinge_dscores,
         _hinge_batched,
         '''def loss_fn(W, X, y):
     """Mean multiclass hinge loss of the scores X @ W, plus reg * sum(W**2) (torch's C * F.multi_margin_loss)."""
@@ -175,6 +197,7 @@ LOSS_SPECS: dict[str, LossSpec] = {
         softmax_loss_vectorized,
         softmax_loss_naive,
         _cross_entropy_per_example,
+        _cross_entropy_dscores,
         _cross_entropy_batched,
         '''def loss_fn(W, X, y):
     """Mean softmax cross-entropy of the scores X @ W, plus reg * sum(W**2)."""

@@ -173,3 +173,37 @@ def test_loss_parts_are_the_data_loss_and_the_penalty_and_add_up_to_the_loss(los
     assert data == pytest.approx(LOSSES[loss](W, X, y, 0.0)[0], rel=1e-12)
     assert data + reg_term == pytest.approx(LOSSES[loss](W, X, y, 0.3)[0], rel=1e-12)
     assert loss_parts(W, X, y, loss, 0.0)[1] == 0.0
+
+
+# --- dscores: the gradient with respect to the scores, what a network backpropagates from -------------
+
+
+@pytest.mark.parametrize("loss", list(LOSS_SPECS))
+@pytest.mark.parametrize("case", ["random", "kinked"])
+def test_dscores_chained_through_X_is_the_vectorized_dW(loss, case):
+    """X.T @ dscores / N + 2·reg·W is the loss's own dW: against torch through test_against_pytorch, ties and
+    zero margins included (the hinge's kink counts a zero margin as no gradient, as the loss does)."""
+    W, X, y = problem(40, 17, 10, seed=6, scale=1.0) if case == "random" else kinked_problem(1)
+    dscores = LOSS_SPECS[loss].dscores(X @ W, y)
+    assert dscores.shape == (len(y), W.shape[1])
+    chained = X.T @ dscores / len(y) + 2 * 0.3 * W
+    np.testing.assert_allclose(chained, LOSSES[loss](W, X, y, 0.3)[1], rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("loss", list(LOSS_SPECS))
+def test_dscores_is_the_numerical_gradient_of_each_examples_loss(loss):
+    W, X, y = problem(25, 6, 4, seed=3, scale=0.5)
+    assert np.abs(margins_of(W, X, y)).min() > 1e-3  # a 1e-5 nudge of a score crosses no kink
+    scores = X @ W
+    numerical = numerical_gradient(lambda s: LOSS_SPECS[loss].per_example(s, y).sum(), scores.copy())
+    # 1e-6: the sum of 25 losses (≈ 30) rounds to ~1e-14, ~1e-9 after dividing by 2h, against entries ≈ 1e-3
+    assert rel_error(numerical, LOSS_SPECS[loss].dscores(scores, y)).max() < 1e-6
+
+
+def test_dscores_of_huge_scores_are_finite_and_rows_sum_to_zero():
+    W, X, y = problem(20, 5, 3, seed=4, scale=1.0)
+    scores = X @ W * (1e4 / np.abs(X @ W).max())  # exp would overflow at ~710
+    for spec in LOSS_SPECS.values():
+        d = spec.dscores(scores, y)
+        assert np.isfinite(d).all()
+        np.testing.assert_allclose(d.sum(axis=1), 0.0, atol=1e-12)  # a shift of all scores changes no loss
