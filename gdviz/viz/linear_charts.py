@@ -1,6 +1,10 @@
 """Static charts for the linear-classifier pages: batch sizes side by side, digit templates, digits as
 pictures, the confusion matrix, the gradient check's h sweep and the search strategies' race. Arrays in,
-figures out."""
+figures out.
+
+Every figure is built from plain dicts, unvalidated (a page rerun draws several of these: plotly's validation
+cost more than the rest of the rerun); every key is one plotly accepts, and the tests validate the figures.
+"""
 
 from __future__ import annotations
 
@@ -20,12 +24,25 @@ def _look(i: int) -> tuple[str, str, str]:
     return LOOKS[i % len(LOOKS)], DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
 
 
-def _base(fig: go.Figure, title: str, height: int = 460, legend: bool = True) -> go.Figure:
-    fig.update_layout(headline(title, height, legend=legend))
-    fig.update_layout(height=height, font=dict(size=14), plot_bgcolor="white", margin=dict(l=70, r=20, b=60))
-    fig.update_xaxes(showline=True, linecolor="#888", gridcolor="#eee")
-    fig.update_yaxes(showline=True, linecolor="#888", gridcolor="#eee")
-    return fig
+def _scale(name: str) -> list:
+    """A named colorscale spelled out, exactly as plotly's validation writes it into a figure."""
+    return [list(stop) for stop in go.Heatmap(colorscale=name).to_plotly_json()["colorscale"]]
+
+
+BLUES, RDBU = _scale("Blues"), _scale("RdBu")
+AXIS = dict(showline=True, linecolor="#888", gridcolor="#eee")
+
+
+def _layout(title: str, xaxis: dict, yaxis: dict, height: int = 460, legend: bool = True, **more) -> dict:
+    """The layout every chart here shares: a headline title (and legend), 14 px type, a white plot, lined axes;
+    ``more`` adds layout entries (those given and not empty)."""
+    layout = headline(title, height, legend=legend) | dict(height=height, font=dict(size=14), plot_bgcolor="white")
+    layout["margin"] |= dict(l=70, r=20, b=60)
+    return layout | dict(xaxis=xaxis | AXIS, yaxis=yaxis | AXIS) | {k: v for k, v in more.items() if v}
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
 def batch_figure(curves: dict[str, dict], per: str = "iteration") -> go.Figure:
@@ -34,26 +51,17 @@ def batch_figure(curves: dict[str, dict], per: str = "iteration") -> go.Figure:
     ``curves[label]`` holds ``losses`` and ``trend`` per iteration and ``iterations_per_epoch``; with
     ``per="epoch"`` the x axis counts passes over the data, so every curve has seen as many examples.
     """
-    fig = go.Figure()
+    data = []
     for i, (label, c) in enumerate(curves.items()):
         color, dash, _ = _look(i)
         x = np.arange(1, len(c["losses"]) + 1, dtype=np.float64)
         if per == "epoch":
             x = x / c["iterations_per_epoch"]
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=c["losses"],
-                mode="lines",
-                line=dict(color=color, width=1),
-                opacity=0.35,
-                legendgroup=label,
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
+        raw = dict(type="scatter", x=x, y=c["losses"], mode="lines", line=dict(color=color, width=1), opacity=0.35)
+        data.append(raw | dict(legendgroup=label, showlegend=False, hoverinfo="skip"))
+        data.append(
+            dict(
+                type="scatter",
                 x=x,
                 y=c["trend"],
                 mode="lines",
@@ -63,9 +71,9 @@ def batch_figure(curves: dict[str, dict], per: str = "iteration") -> go.Figure:
                 hovertemplate=f"{label}<br>{per} %{{x:.3g}}<br>trend %{{y:.4g}}<extra></extra>",
             )
         )
-    fig.update_xaxes(title_text="epoch (passes over the data)" if per == "epoch" else "iteration (one batch each)")
-    fig.update_yaxes(title_text="loss (thin: each batch; thick: smoothed)", rangemode="tozero")
-    return _base(fig, "Batch size: noise per iteration against work per epoch")
+    xaxis = dict(title=dict(text="epoch (passes over the data)" if per == "epoch" else "iteration (one batch each)"))
+    yaxis = dict(title=dict(text="loss (thin: each batch; thick: smoothed)"), rangemode="tozero")
+    return _figure(data, _layout("Batch size: noise per iteration against work per epoch", xaxis, yaxis))
 
 
 def templates_figure(W: np.ndarray, class_names: tuple[str, ...], side: int = 8) -> go.Figure:
@@ -83,7 +91,7 @@ def templates_figure(W: np.ndarray, class_names: tuple[str, ...], side: int = 8)
         trace=dict(
             zmin=-vmax,
             zmax=vmax,
-            colorscale="RdBu",
+            colorscale=RDBU,
             showscale=True,
             colorbar=dict(title=dict(text="weight"), len=0.8),
             hovertemplate="weight %{z:.3g}<extra></extra>",
@@ -97,25 +105,24 @@ def confusion_figure(M: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
     Cells stay square (both axes constrained to their domain, so the plot shrinks instead of stretching one way)
     and every class is labelled on both axes."""
     names = [str(n) for n in class_names]
-    fig = go.Figure(
-        go.Heatmap(
-            z=M,
-            x=names,
-            y=names,
-            colorscale="Blues",
-            text=M,
-            texttemplate="%{text}",
-            textfont=dict(size=14),
-            showscale=False,
-            xgap=1,
-            ygap=1,
-            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
-        )
+    heatmap = dict(
+        type="heatmap",
+        z=M,
+        x=names,
+        y=names,
+        colorscale=BLUES,
+        text=M,
+        texttemplate="%{text}",
+        textfont=dict(size=14),
+        showscale=False,
+        xgap=1,
+        ygap=1,
+        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
     )
     cells = dict(type="category", constrain="domain", showgrid=False, dtick=1)  # every class named, cells square
-    fig.update_xaxes(title_text="predicted class", side="bottom", **cells)
-    fig.update_yaxes(title_text="true class", autorange="reversed", scaleanchor="x", **cells)
-    return _base(fig, "Confusion matrix (test set)", height=520, legend=False)
+    xaxis = dict(title=dict(text="predicted class"), side="bottom") | cells
+    yaxis = dict(title=dict(text="true class"), autorange="reversed", scaleanchor="x") | cells
+    return _figure([heatmap], _layout("Confusion matrix (test set)", xaxis, yaxis, height=520, legend=False))
 
 
 INK = [[0.0, "#FFFFFF"], [1.0, "#111111"]]  # the digits' ink, dark on white as on paper
@@ -228,20 +235,22 @@ def _picture_grid(
         margin=dict(l=left, r=right, t=top, b=20),
         xaxis=xaxis,
         yaxis=yaxis,
-        annotations=annotations,
     )
-    return go.Figure(go.Heatmap(z=z, xgap=0, ygap=0, **trace), layout)
+    if annotations:
+        layout.update(annotations=annotations)
+    return _figure([dict(type="heatmap", z=z, xgap=0, ygap=0, **trace)], layout)
 
 
 def h_sweep_figure(
     hs: np.ndarray, errors: dict[str, np.ndarray], planted: str = "", ylabel: str = "relative error"
 ) -> go.Figure:
     """Relative error of numerical against analytic gradient as h shrinks (log–log): the U-shaped curve."""
-    fig = go.Figure()
+    data = []
     for i, (method, err) in enumerate(errors.items()):
         color, dash, symbol = _look(i)
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=hs,
                 y=np.maximum(err, 1e-17),
                 mode="lines+markers",
@@ -251,9 +260,9 @@ def h_sweep_figure(
                 hovertemplate=f"{method}<br>h = %{{x:.0e}}<br>relative error %{{y:.2e}}<extra></extra>",
             )
         )
-    fig.add_hline(y=1e-7, line=dict(color="#009E73", dash="dot", width=2))
-    # on a log axis an annotation's y is the exponent (add_hline's own annotation lands at 10^(1e-7))
-    fig.add_annotation(
+    line = _hline(1e-7, dict(color="#009E73", dash="dot", width=2))
+    # on a log axis an annotation's y is the exponent (a line's own note would land at 10^(1e-7))
+    note = dict(
         x=0,
         xref="paper",
         xanchor="left",
@@ -263,20 +272,27 @@ def h_sweep_figure(
         showarrow=False,
         font=dict(color="#007A5A"),
     )
-    fig.update_xaxes(LOG_AXIS | POWER_TICKS, title_text="step h", autorange="reversed")
-    fig.update_yaxes(LOG_AXIS | POWER_TICKS, title_text=ylabel)
+    xaxis = LOG_AXIS | POWER_TICKS | dict(title=dict(text="step h"), autorange="reversed")
+    yaxis = LOG_AXIS | POWER_TICKS | dict(title=dict(text=ylabel))
     title = "Truncation error falls as h shrinks, round-off error rises"
-    return _base(fig, title + (f" — with the bug: {planted}" if planted else ""))
+    title += f" — with the bug: {planted}" if planted else ""
+    return _figure(data, _layout(title, xaxis, yaxis, shapes=[line], annotations=[note]))
+
+
+def _hline(y: float, line: dict) -> dict:
+    """A horizontal line across the plot at ``y`` (what ``fig.add_hline`` adds)."""
+    return dict(type="line", x0=0, x1=1, xref="x domain", y0=y, y1=y, yref="y", line=line)
 
 
 def search_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], chance: float | None = None) -> go.Figure:
     """Best loss found so far against loss evaluations spent, one curve per strategy, each told apart from the
     others even where they coincide (random and local search, both at the loss of W = 0): see ``_told_apart``."""
-    fig = go.Figure()
+    data = []
     for i, (name, (evals, best)) in enumerate(curves.items()):
         color, dash, _ = _look(i)
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=evals,
                 y=best,
                 mode="lines",
@@ -285,41 +301,42 @@ def search_figure(curves: dict[str, tuple[np.ndarray, np.ndarray]], chance: floa
                 hovertemplate=f"{name}<br>%{{x}} evaluations<br>best loss %{{y:.5g}}<extra></extra>",
             )
         )
+    shapes, notes = [], []
     if chance is not None:
-        fig.add_hline(
-            y=chance,
-            line=dict(color="#AAAAAA", dash="dot", width=1.5),
-            annotation_text="loss of W = 0",
-            annotation_position="bottom right",
-        )
-    fig.update_xaxes(title_text="loss evaluations spent")
-    fig.update_yaxes(title_text="best loss so far")
-    fig.update_layout(showlegend=True)  # one curve left after a Stop still says whose it is
-    return _told_apart(_base(fig, "Three ways to look for good weights, on equal budgets"))
+        shapes.append(_hline(chance, dict(color="#AAAAAA", dash="dot", width=1.5)))
+        at = dict(x=1, xref="x domain", xanchor="right", y=chance, yref="y", yanchor="top")  # its bottom right
+        notes.append(at | dict(text="loss of W = 0", showarrow=False))
+    notes += _told_apart(data)
+    xaxis, yaxis = dict(title=dict(text="loss evaluations spent")), dict(title=dict(text="best loss so far"))
+    title = "Three ways to look for good weights, on equal budgets"
+    # showlegend: one curve left after a Stop still says whose it is
+    return _figure(data, _layout(title, xaxis, yaxis, showlegend=True, shapes=shapes, annotations=notes))
 
 
 MARKS = 8  # markers along each curve
 CLOSE = 0.04  # curves ending within this fraction of the chart's height of each other are a group
 
 
-def _told_apart(fig: go.Figure) -> go.Figure:
-    """The search chart with each curve told apart from the others even where they coincide: its own marker
-    symbol, MARKS of them at evaluations staggered curve by curve (so one curve's never hide another's), and
-    a label with its best loss in its color, under the curve; labels of curves ending close together are
-    stacked. Curves ending in the upper half are labelled at mid-width (the plot's upper right belongs to the
-    note on the loss of W = 0), those that came down at their end."""
-    traces = [t for t in fig.data if len(t.x)]
+def _told_apart(data: list[dict]) -> list[dict]:
+    """Each curve of the search chart told apart from the others even where they coincide: its own marker
+    symbol, MARKS of them at evaluations staggered curve by curve (so one curve's never hide another's), set
+    on its trace, and a label with its best loss in its color, under the curve (the notes returned); labels of
+    curves ending close together are stacked. Curves ending in the upper half are labelled at mid-width (the
+    plot's upper right belongs to the note on the loss of W = 0), those that came down at their end."""
+    traces = [t for t in data if len(t["x"])]
     if not traces:
-        return fig
-    ys = np.concatenate([np.asarray(t.y, dtype=float) for t in traces])
+        return []
+    ys = np.concatenate([np.asarray(t["y"], dtype=float) for t in traces])
     span = float(np.ptp(ys)) or 1.0
-    finals = [float(np.asarray(t.y)[-1]) for t in traces]
+    finals = [float(np.asarray(t["y"])[-1]) for t in traces]
     for i, t in enumerate(traces):
-        n = len(t.x)
+        n = len(t["x"])
         at = (np.arange(MARKS) + (i + 1) / (len(traces) + 1)) * n / MARKS  # curve i's markers, shifted i steps
         sizes = np.zeros(n)
         sizes[np.unique(np.clip(at.astype(int), 0, n - 1))] = 11
-        t.update(mode="lines+markers", marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=sizes, color=t.line.color))
+        t.update(
+            mode="lines+markers", marker=dict(symbol=SYMBOLS[i % len(SYMBOLS)], size=sizes, color=t["line"]["color"])
+        )
     order = sorted(range(len(traces)), key=lambda i: -finals[i])
     groups, group = [], [order[0]]
     for i in order[1:]:
@@ -330,53 +347,46 @@ def _told_apart(fig: go.Figure) -> go.Figure:
             group = [i]
     groups.append(group)
     middle = float(ys.min()) + span / 2
+    notes = []
     for group in groups:
         low = finals[group[0]] < middle  # a curve that came down: its label under its end, clear of the curve
         for k, i in enumerate(group):  # stacked under the curves, the highest curve's label first
             t = traces[i]
-            fig.add_annotation(
-                x=t.x[-1] if low else t.x[len(t.x) // 2],
-                y=finals[i],
-                text=f"{t.name}: best {finals[i]:.5g}",
-                showarrow=False,
-                xanchor="right" if low else "center",
-                yanchor="top",
-                yshift=-(6 + 22 * k),
-                font=dict(color=t.line.color, size=14),
-                bgcolor="rgba(255,255,255,0.85)",
+            notes.append(
+                dict(
+                    x=t["x"][-1] if low else t["x"][len(t["x"]) // 2],
+                    y=finals[i],
+                    text=f"{t['name']}: best {finals[i]:.5g}",
+                    showarrow=False,
+                    xanchor="right" if low else "center",
+                    yanchor="top",
+                    yshift=-(6 + 22 * k),
+                    font=dict(color=t["line"]["color"], size=14),
+                    bgcolor="rgba(255,255,255,0.85)",
+                )
             )
-    return fig
+    return notes
 
 
 def loss_figure(losses: np.ndarray, trend: np.ndarray, eval_steps: np.ndarray, eval_loss: np.ndarray) -> go.Figure:
     """One training run: each iteration's batch loss (thin), its running mean, the full-data loss (diamonds)."""
     t = np.arange(len(losses))
-    fig = go.Figure(
-        [
-            go.Scatter(x=t, y=losses, mode="lines", line=dict(color="#999999", width=1), name="batch loss"),
-            go.Scatter(x=t, y=trend, mode="lines", line=dict(color="#0072B2", width=3), name="running mean"),
-            go.Scatter(
-                x=eval_steps,
-                y=eval_loss,
-                mode="markers",
-                marker=dict(symbol="diamond", size=8, color="#D55E00", line=dict(color=OUTLINE, width=1)),
-                name="loss on all the training data",
-            ),
-        ]
-    )
-    fig.update_xaxes(title_text="iteration")
-    fig.update_yaxes(title_text="loss", rangemode="tozero")
-    fig = _base(fig, "The loss, plotted: it must go down", height=400)
-    # drawn in a half-width column, a legend above the plot wraps onto the title: put it in the empty upper right
-    return fig.update_layout(
-        legend=dict(
-            orientation="v",
-            x=0.98,
-            xanchor="right",
-            y=0.98,
-            yanchor="top",
-            yref="paper",
-            bgcolor="rgba(255,255,255,0.85)",
+    data = [
+        dict(type="scatter", x=t, y=losses, mode="lines", line=dict(color="#999999", width=1), name="batch loss"),
+        dict(type="scatter", x=t, y=trend, mode="lines", line=dict(color="#0072B2", width=3), name="running mean"),
+        dict(
+            type="scatter",
+            x=eval_steps,
+            y=eval_loss,
+            mode="markers",
+            marker=dict(symbol="diamond", size=8, color="#D55E00", line=dict(color=OUTLINE, width=1)),
+            name="loss on all the training data",
         ),
-        margin=dict(t=title_height(18) + 10),
-    )
+    ]
+    xaxis, yaxis = dict(title=dict(text="iteration")), dict(title=dict(text="loss"), rangemode="tozero")
+    layout = _layout("The loss, plotted: it must go down", xaxis, yaxis, height=400)
+    # drawn in a half-width column, a legend above the plot wraps onto the title: put it in the empty upper right
+    corner = dict(orientation="v", x=0.98, xanchor="right", y=0.98, yanchor="top", yref="paper")
+    layout["legend"] |= corner | dict(bgcolor="rgba(255,255,255,0.85)")
+    layout["margin"] |= dict(t=title_height(18) + 10)
+    return _figure(data, layout)
