@@ -5,7 +5,9 @@ For each of 8 optimizers, 1,000 starts drawn uniformly (seeded) over the Himmelb
 one (1000, 2) batch is timed against the same paths run one start at a time. To keep the script
 short, only a sample of the starts is run one at a time and its time per start is extrapolated to
 1,000; the sampled paths are checked to equal the batch's. Each time is the best of a few repeats
-(time.perf_counter). Prints a table and whether the budget holds; exits 1 if it does not.
+(time.perf_counter). The same is done with a learning-rate schedule on (a linear warm-up, then a
+cosine: the optimizer is rebuilt every step with that step's lr), and the scheduled batch is timed
+beside the unscheduled one. Prints both tables and whether the budget holds for each; exits 1 if not.
 
 Run: python benchmarks/bench_trajectory.py
 """
@@ -26,24 +28,22 @@ import gdviz  # noqa: E402
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "nadam")
 STARTS, STEPS, SAMPLE, REPEATS, SEED = 1000, 500, 25, 3, 0
 BUDGET = 100.0
+WARMUP_COSINE = (
+    "sequential",
+    {"schedulers": [("linear", {"start_factor": 0.1, "total_iters": 50}), ("cosine", {})], "milestones": [50]},
+)
 
 
-def main() -> int:
-    surface = gdviz.SURFACES["himmelblau"]
-    (x0, x1), (y0, y1) = surface.domain
-    rng = np.random.default_rng(SEED)
-    starts = np.stack([rng.uniform(x0, x1, STARTS), rng.uniform(y0, y1, STARTS)], axis=-1)
-    sample = np.sort(rng.choice(STARTS, SAMPLE, replace=False))
-
-    print(f"gdviz.run on Himmelblau: {len(OPTIMIZERS)} optimizers x {STARTS} starts x {STEPS} steps, defaults")
-    print(f"one at a time: {SAMPLE} sampled starts timed, extrapolated to {STARTS}; best of {REPEATS} repeats each")
-    print()
+def budget(surface, starts, sample, schedule) -> bool:
+    """The vectorized-against-one-at-a-time table for one schedule (None: none); whether the budget holds."""
     print(f"{'optimizer':<10} {'vectorized s':>13} {'one-at-a-time s':>16} {'ratio':>8}  sampled paths")
     total_vec = total_one = 0.0
     all_equal = True
     for name in OPTIMIZERS:
-        t_vec, batch = best_of(lambda name=name: gdviz.run(surface, name, starts, STEPS))
-        t_one, singles = best_of(lambda name=name: [gdviz.run(surface, name, starts[i], STEPS) for i in sample])
+        t_vec, batch = best_of(lambda name=name: gdviz.run(surface, name, starts, STEPS, schedule=schedule))
+        t_one, singles = best_of(
+            lambda name=name: [gdviz.run(surface, name, starts[i], STEPS, schedule=schedule) for i in sample]
+        )
         t_one *= STARTS / SAMPLE  # extrapolated to every start
         equal = all(
             np.array_equal(getattr(batch, a)[:, i], getattr(one, a))
@@ -59,12 +59,45 @@ def main() -> int:
         print(f"{name:<10} {t_vec:>13.3f} {t_one:>16.2f} {t_one / t_vec:>7.0f}x  {note}")
     ratio = total_one / total_vec
     print(f"{'total':<10} {total_vec:>13.3f} {total_one:>16.2f} {ratio:>7.0f}x")
-    print()
     holds = ratio >= BUDGET and all_equal
     verdict = "HOLDS" if holds else "DOES NOT HOLD"
     paths = "all equal" if all_equal else "differ"
     print(f"budget >= {BUDGET:.0f}x: {verdict} (total ratio {ratio:.0f}x; sampled paths {paths})")
-    return 0 if holds else 1
+    return holds
+
+
+def scheduled_vs_plain(surface, starts) -> None:
+    """What a schedule costs a vectorized run: the same batch with and without one, side by side."""
+    print(f"{'optimizer':<10} {'unscheduled s':>14} {'scheduled s':>12} {'ratio':>7}")
+    total_plain = total_sched = 0.0
+    for name in OPTIMIZERS:
+        t_plain, _ = best_of(lambda name=name: gdviz.run(surface, name, starts, STEPS))
+        t_sched, _ = best_of(lambda name=name: gdviz.run(surface, name, starts, STEPS, schedule=WARMUP_COSINE))
+        total_plain += t_plain
+        total_sched += t_sched
+        print(f"{name:<10} {t_plain:>14.3f} {t_sched:>12.3f} {t_sched / t_plain:>6.2f}x")
+    print(f"{'total':<10} {total_plain:>14.3f} {total_sched:>12.3f} {total_sched / total_plain:>6.2f}x")
+
+
+def main() -> int:
+    surface = gdviz.SURFACES["himmelblau"]
+    (x0, x1), (y0, y1) = surface.domain
+    rng = np.random.default_rng(SEED)
+    starts = np.stack([rng.uniform(x0, x1, STARTS), rng.uniform(y0, y1, STARTS)], axis=-1)
+    sample = np.sort(rng.choice(STARTS, SAMPLE, replace=False))
+
+    print(f"gdviz.run on Himmelblau: {len(OPTIMIZERS)} optimizers x {STARTS} starts x {STEPS} steps, defaults")
+    print(f"one at a time: {SAMPLE} sampled starts timed, extrapolated to {STARTS}; best of {REPEATS} repeats each")
+    print()
+    print("no schedule")
+    plain = budget(surface, starts, sample, None)
+    print()
+    print(f"schedule {WARMUP_COSINE}")
+    scheduled = budget(surface, starts, sample, WARMUP_COSINE)
+    print()
+    print(f"the vectorized batch with the schedule and without, {STARTS} starts x {STEPS} steps")
+    scheduled_vs_plain(surface, starts)
+    return 0 if plain and scheduled else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from .linear.gradcheck import numerical_gradient
 from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
 from .linear.train import LinearRun, train_linear
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
+from .schedules import SCHEDULES
 from .snippet import torch_snippet
 from .surfaces import SURFACES, Surface, quadratic
 from .sweep import Sweep, log_lrs, lr_sweep, stability_limit
@@ -18,6 +19,7 @@ from .trajectory import REASONS, Endpoints, Trajectory, endpoints, run
 __all__ = [
     "OPTIMIZERS",
     "REASONS",
+    "SCHEDULES",
     "SURFACES",
     "BasinMap",
     "Endpoints",

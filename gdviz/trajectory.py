@@ -7,6 +7,11 @@ finite, or whose point explodes) and is then frozen where it stopped, so every r
 the full shape ``(steps + 1, *start.shape)`` and holds no inf or NaN: a plot of it is always drawable.
 ``endpoints`` takes the same walk (one loop, ``_walk``, serves both) but keeps only where each
 start ended, for maps and sweeps over thousands of starts.
+
+``schedule=(name, kwargs)`` (see gdviz.schedules) changes the hyperparameters step by step as a torch
+training loop's scheduler does: step t uses the values the torch optimizer group holds at its t-th
+``step()``. The optimizer is then rebuilt each step from them, its state carried over; without a
+schedule it is built once, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .optimizers import OPTIMIZERS, Optimizer
+from .schedules import hyper_at, resolve_schedule, schedule_table
 from .surfaces import Surface
 
 # why a start stopped; stored as small integers in Trajectory.reason
@@ -54,6 +60,12 @@ class Trajectory:
     reason (*B,)          why it stopped, an index into REASONS
     cause (*B,)           where it diverged, what went wrong at that step: an index into CAUSES (0 if
                           it did not; None in a Trajectory built by hand)
+    lrs (T, *L)           the learning rate of each step, scheduled or constant; L = the shape of
+                          hyper["lr"]: (T,) for one learning rate, (T, k, 1) for lr of shape (k, 1) (one
+                          per start). Read-only; every step is listed, also after a start stopped (None
+                          in a Trajectory built by hand)
+    schedule              (name, kwargs) with every argument filled in, or None: schedule_table(schedule,
+                          hyper, T) gives the values it ran with
     """
 
     optimizer: str
@@ -66,6 +78,8 @@ class Trajectory:
     stopped_at: np.ndarray
     reason: np.ndarray
     cause: np.ndarray | None = None
+    lrs: np.ndarray | None = None
+    schedule: tuple | None = None
 
     @property
     def diverged_at(self) -> np.ndarray:
@@ -107,6 +121,7 @@ class Endpoints:
     stopped_at (*B,)   the number of steps each start took
     reason (*B,)       why it stopped, an index into REASONS
     cause (*B,)        what went wrong where it diverged, an index into CAUSES (0 if it did not)
+    schedule           (name, kwargs) as resolved, or None, as in Trajectory
     """
 
     final: np.ndarray
@@ -116,6 +131,7 @@ class Endpoints:
     optimizer: str = ""
     hyper: dict = field(default_factory=dict)
     cause: np.ndarray | None = None
+    schedule: tuple | None = None
 
     @property
     def diverged_at(self) -> np.ndarray:
@@ -150,6 +166,8 @@ class _Problem(NamedTuple):
     start: np.ndarray  # float64, (*B, 2)
     state: NamedTuple  # the optimizer's initial state at start
     steps: int
+    schedule: tuple | None  # resolved (name, kwargs)
+    table: dict  # schedule_table: {"lr": (steps, ...), ...}; a constant lr without a schedule
 
 
 class _End(NamedTuple):
@@ -176,7 +194,17 @@ def _finite(batch: tuple, *arrays) -> np.ndarray:
     return ok
 
 
-def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, hyper: dict) -> _Problem:
+def _check_lr_shape(what: str, lr_shape: tuple, shape: tuple) -> None:
+    """An array of learning rates runs one per start; it may not add starts."""
+    try:
+        fits = np.broadcast_shapes(lr_shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{what} of shape {lr_shape} does not broadcast against start of shape {shape}")
+
+
+def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, schedule, hyper: dict) -> _Problem:
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     steps = int(steps)
@@ -196,14 +224,11 @@ def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, hyper: dict) 
     if p.shape[-1:] != (2,):
         raise ValueError(f"start must have shape (2,) or (k, 2), got {p.shape}")
     resolved = OPTIMIZERS[optimizer].resolve(hyper)
-    lr_shape = np.shape(resolved.get("lr", 0.0))
-    try:
-        fits = np.broadcast_shapes(lr_shape, p.shape) == p.shape
-    except ValueError:
-        fits = False
-    if not fits:  # an array of learning rates runs one per start; it may not add starts
-        raise ValueError(f"lr of shape {lr_shape} does not broadcast against start of shape {p.shape}")
-    return _Problem(optimizer, resolved, opt, gradient, f, center, limit, p, opt.init(p), steps)
+    _check_lr_shape("lr", np.shape(resolved.get("lr", 0.0)), p.shape)
+    schedule = resolve_schedule(schedule, resolved, steps)
+    table = schedule_table(schedule, resolved, steps)
+    _check_lr_shape("the scheduled lr", table["lr"].shape[1:], p.shape)  # onecycle's max_lr may be an array
+    return _Problem(optimizer, resolved, opt, gradient, f, center, limit, p, opt.init(p), steps, schedule, table)
 
 
 def _loss(pr: _Problem, p: np.ndarray) -> np.ndarray:
@@ -257,6 +282,8 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
             if noise:
                 g = g + noise * rng.standard_normal(g.shape)
+            if pr.schedule is not None:  # this step's hyperparameters; the state carries over
+                opt = OPTIMIZERS[pr.optimizer](**hyper_at(pr.table, pr.hyper, t))
             step, new_state = opt.update(g, state, p)
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)
@@ -301,6 +328,7 @@ def run(
     grad_tol: float | None = None,
     loss_tol: float | None = None,
     f: Callable | None = None,
+    schedule=None,
     **hyper,
 ) -> Trajectory:
     """Optimize from ``start`` ((2,) or (k, 2)) for up to ``steps`` steps with ``OPTIMIZERS[optimizer]``.
@@ -312,8 +340,10 @@ def run(
     gradient, new point, f there or new optimizer state is not finite, or whose point explodes; it then
     keeps its last point and state (all finite) and reports why and at which step.
     ``lr`` may be an array broadcastable to the batch (e.g. ``(k, 1)`` for ``(k, 2)`` starts).
+    ``schedule``: a name or ``(name, kwargs)`` from ``SCHEDULES`` (torch.optim.lr_scheduler's rules),
+    stepped once per optimizer step; ``traj.lrs`` holds the learning rate of each step either way.
     """
-    pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
+    pr = _problem(grad, optimizer, start, steps, f, loss_tol, schedule, hyper)
     steps, shape, state0 = pr.steps, pr.start.shape, pr.state
     points = np.empty((steps + 1, *shape))
     grads = np.zeros((steps, *shape))
@@ -353,6 +383,8 @@ def run(
         stopped_at=end.stopped_at,
         reason=end.reason,
         cause=end.cause,
+        lrs=pr.table["lr"],
+        schedule=pr.schedule,
     )
 
 
@@ -367,6 +399,7 @@ def endpoints(
     grad_tol: float | None = None,
     loss_tol: float | None = None,
     f: Callable | None = None,
+    schedule=None,
     **hyper,
 ) -> Endpoints:
     """``run``'s walk with nothing recorded per step: only where each start ended and why.
@@ -375,6 +408,6 @@ def endpoints(
     ``stopped_at`` and ``reason`` equal ``run(...).final``, ``.losses[-1]`` ... bit for bit; memory
     is O(starts), not O(starts × steps), so 10,000 starts (a basin map) cost only their time.
     """
-    pr = _problem(grad, optimizer, start, steps, f, loss_tol, hyper)
+    pr = _problem(grad, optimizer, start, steps, f, loss_tol, schedule, hyper)
     end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol)
-    return Endpoints(end.point, end.loss, end.stopped_at, end.reason, optimizer, pr.hyper, end.cause)
+    return Endpoints(end.point, end.loss, end.stopped_at, end.reason, optimizer, pr.hyper, end.cause, pr.schedule)

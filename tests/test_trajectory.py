@@ -430,6 +430,26 @@ def test_learning_rates_may_broadcast_but_not_add_starts():
                 fn(HIMMELBLAU, "sgd", start, 3, lr=np.full(lr_shape, 0.01))
 
 
+def test_lrs_hold_the_learning_rate_of_each_step():
+    """Constant without a schedule: (T,) for one learning rate, (T, *lr.shape) for an array of them."""
+    starts = _starts(3)
+    one = run(HIMMELBLAU, "adam", starts, 6, lr=0.02)
+    np.testing.assert_array_equal(one.lrs, np.full(6, 0.02))
+    lrs = np.array([[1e-3], [1e-2], [0.05]])
+    per_start = run(HIMMELBLAU, "adam", starts, 6, lr=lrs)
+    np.testing.assert_array_equal(per_start.lrs, np.broadcast_to(lrs, (6, 3, 1)))
+    assert not per_start.lrs.flags.writeable
+    lrs[0, 0] = 1.0  # the record does not follow the caller's array
+    assert per_start.lrs[0, 0, 0] == 1e-3
+    assert run(HIMMELBLAU, "sgd", starts, 6, lr=np.full(2, 0.01)).lrs.shape == (6, 2)  # one per coordinate
+    assert run(HIMMELBLAU, "sgd", starts, 0).lrs.shape == (0,)
+    assert one.schedule is None and endpoints(HIMMELBLAU, "adam", starts, 6).schedule is None
+    scheduled = run(HIMMELBLAU, "adam", starts, 6, lr=np.array([[1e-3], [1e-2], [0.05]]), schedule="cosine")
+    np.testing.assert_allclose(
+        scheduled.lrs[:, :, 0], np.outer(0.5 * (1 + np.cos(np.pi * np.arange(6) / 6)), [1e-3, 1e-2, 0.05]), rtol=1e-13
+    )
+
+
 # --- divergence is reported at the step it happens (#16) -------------------------------------------
 
 from gdviz.custom import custom_surface  # noqa: E402

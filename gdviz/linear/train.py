@@ -4,7 +4,9 @@ One loop for vanilla (full-batch) and mini-batch gradient descent: each iteratio
 and gradient ``LOSSES[loss](W, X_batch, y_batch, reg)`` at ``W_t``, asks ``OPTIMIZERS[optimizer]``
 for the step, and sets ``W_{t+1} = W_t + step``. Iteration t is numbered by the updates before it,
 so ``W_t`` is W after t updates. A run stops after ``steps`` updates, when the full-batch gradient
-norm falls to ``tol``, or when it diverges (reported in the run, never raised).
+norm falls to ``tol``, or when it diverges (reported in the run, never raised). With a ``schedule``
+(gdviz.schedules) update t+1 uses the hyperparameters a torch scheduler sets before the optimizer's
+(t+1)-th step, the optimizer rebuilt with them and its state carried over.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..optimizers import OPTIMIZERS
+from ..schedules import hyper_at, resolve_schedule, schedule_table
 from .data import check_data
 from .losses import LOSSES, penalty, per_example
 
@@ -41,6 +44,9 @@ class LinearRun:
     reason                    "steps", "tolerance" or "diverged"
     batch_size                examples per update (N for full batch); epochs = examples seen / N
     examples                  N, the rows of X trained on
+    lrs (steps,)              the learning rate of each planned update, scheduled or constant (read-only;
+                              lrs[t] is update t+1's, listed for all ``steps`` even when the run stopped early)
+    schedule                  (name, kwargs) with every argument filled in, or None
     """
 
     W: np.ndarray
@@ -66,6 +72,8 @@ class LinearRun:
     steps: int
     tol: float | None
     examples: int
+    lrs: np.ndarray | None = None
+    schedule: tuple | None = None
 
     @property
     def final_loss(self) -> float:
@@ -164,6 +172,7 @@ def train_linear(
     W0=None,
     snapshots: int = 101,
     tol: float | None = None,
+    schedule=None,
     **hyper,
 ) -> LinearRun:
     """Train W (D, C) on X (N, D), y (N,) with ``OPTIMIZERS[optimizer](**hyper)`` for up to ``steps`` updates.
@@ -176,6 +185,7 @@ def train_linear(
     X's float dtype. ``tol`` stops full-batch training when ‖dW‖ ≤ tol (W_t is kept).
     Divergence: a non-finite or exploded (> 1e6 · max(1, initial loss)) loss at W_t, or a
     non-finite W_t, stops the run with ``diverged_at = t`` and keeps W_{t-1}; no warning escapes.
+    ``schedule``: a name or ``(name, kwargs)`` from ``SCHEDULES``, stepped once per update.
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
@@ -186,6 +196,8 @@ def train_linear(
     steps, batch, full = _check_settings(N, steps, batch_size, reg, snapshots, tol)
     resolved = OPTIMIZERS[optimizer].resolve(hyper)
     opt = OPTIMIZERS[optimizer](**hyper)
+    schedule = resolve_schedule(schedule, resolved, steps)
+    table = schedule_table(schedule, resolved, steps)
 
     rng_w, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     if W0 is None:
@@ -237,6 +249,8 @@ def train_linear(
                 reason, last = "tolerance", t
                 break
             losses[t] = value
+            if schedule is not None:  # this update's hyperparameters; the state carries over
+                opt = OPTIMIZERS[optimizer](**hyper_at(table, resolved, t))
             step, state = opt.update(dW, state, W)
             W_prev, W = W, (W + step).astype(X.dtype, copy=False)
             if not np.isfinite(W).all():
@@ -277,6 +291,8 @@ def train_linear(
         steps=steps,
         tol=tol,
         examples=N,
+        lrs=table["lr"],
+        schedule=schedule,
     )
 
 

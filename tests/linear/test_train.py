@@ -5,6 +5,7 @@ softmax problem (3 blobs in 2D plus the bias column, reg = 1e-2), found by L-BFG
 in torch, float64 (tests/fixtures/make_lbfgs_ref.py). Other data is made here, seeded.
 """
 
+import json
 import warnings
 from pathlib import Path
 
@@ -284,3 +285,49 @@ def test_epochs_at_a_step_count_the_examples_seen_so_far(batch_size):
     if batch_size == 32:
         assert run.epochs_at(1) == pytest.approx(32 / N)
         assert run.epochs_at(per_epoch + 1) == pytest.approx(1 + 32 / N)
+
+
+# --- schedules (tests/fixtures/schedule_refs.*, made with torch by make_schedule_refs.py) ---------------
+
+SCHEDULED = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "schedule_refs.json").read_text())["linear"]
+SCHEDULED_REF = np.load(Path(__file__).resolve().parents[1] / "fixtures" / "schedule_refs.npz")
+
+
+def test_a_scheduled_run_is_torchs():
+    """Softmax, full batch, SGD momentum with a linear warm-up then a cosine: torch's losses, W and lrs."""
+    ref = {k.split("/")[1]: SCHEDULED_REF[k] for k in SCHEDULED_REF.files if k.startswith("linear/")}
+    schedule = (SCHEDULED["schedule"], SCHEDULED["kwargs"])
+    settings = {"loss": "softmax", "optimizer": SCHEDULED["optimizer"], "steps": SCHEDULED["steps"]}
+    settings |= {"reg": SCHEDULED["reg"], "W0": ref["W0"], **SCHEDULED["hyper"]}
+    run = train_linear(ref["X"], ref["y"], schedule=schedule, **settings)
+    assert run.reason == "steps" and run.schedule[0] == "sequential"
+    np.testing.assert_allclose(run.lrs, ref["lr"], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(run.losses, ref["losses"], rtol=1e-9)
+    np.testing.assert_allclose(run.W, ref["W"], rtol=1e-9, atol=1e-12)
+    plain = train_linear(ref["X"], ref["y"], **settings)  # the schedule matters: without it, another run
+    assert np.abs(plain.losses - ref["losses"]).max() > 1e-3
+    np.testing.assert_array_equal(plain.lrs, np.full(SCHEDULED["steps"], SCHEDULED["hyper"]["lr"]))
+    assert plain.schedule is None
+
+
+@pytest.mark.parametrize("batch_size", [None, 32])
+def test_a_factor_of_one_changes_nothing_bit_for_bit(batch_size):
+    plain = _train(optimizer="adam", steps=60, batch_size=batch_size, lr=0.05)
+    same = _train(optimizer="adam", steps=60, batch_size=batch_size, lr=0.05, schedule=("constant", {"factor": 1.0}))
+    for field in ("W", "losses", "eval_loss", "snapshot_W"):
+        np.testing.assert_array_equal(getattr(plain, field), getattr(same, field))
+
+
+def test_a_schedule_keeps_float32_and_lists_every_planned_step():
+    X32, y = _blobs(dtype=np.float32)
+    run = train_linear(X32, y, loss="softmax", optimizer="momentum", steps=40, lr=0.01, schedule="onecycle")
+    assert run.W.dtype == np.float32 and run.lrs.shape == (40,) and run.lrs.argmax() == 11
+    hot = train_linear(X32, y, loss="svm", optimizer="sgd", steps=50, lr=1.0, schedule=("exponential", {"gamma": 10.0}))
+    assert hot.diverged and hot.lrs.shape == (50,)
+
+
+def test_a_bad_schedule_is_refused_before_training():
+    with pytest.raises(ValueError, match="turn cycle_momentum off, or choose one that has"):
+        _train(schedule="onecycle")  # plain SGD has no momentum to cycle
+    with pytest.raises(ValueError, match="unknown schedule 'warmup'"):
+        _train(schedule="warmup")
