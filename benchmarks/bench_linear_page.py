@@ -45,9 +45,10 @@ from gdviz.linear.losses import loss_parts  # noqa: E402
 from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes  # noqa: E402
 from gdviz.linear.snippet import linear_torch_snippet  # noqa: E402
 from gdviz.linear.train import predict, smoothed  # noqa: E402
+from gdviz.optimizers import OPTIMIZERS  # noqa: E402
 from gdviz.ui import linear_runs as runs  # noqa: E402
 from gdviz.ui import linear_views as views  # noqa: E402
-from gdviz.ui.linear_controls import BATCHES, LINEAR_START  # noqa: E402
+from gdviz.ui.linear_controls import BATCHES  # noqa: E402
 from gdviz.viz import linear_charts as charts  # noqa: E402
 from gdviz.viz.classifier import classifier_panels  # noqa: E402
 from gdviz.viz.stage import stage_spec  # noqa: E402
@@ -66,7 +67,7 @@ PAGE_DEFAULTS = {
 def train_key(page: str, change: dict) -> tuple:
     """The cached training calls' arguments after the data, as TrainSettings.key() makes them."""
     s = PAGE_DEFAULTS[page] | change
-    hyper = tuple(LINEAR_START[s["optimizer"]].items())
+    hyper = tuple(OPTIMIZERS[s["optimizer"]].linear_start.items())  # the page's starting learning rate
     return (s["loss"], s["optimizer"], hyper, s["steps"], s["batch"] or None, s["reg"], s["seed"])
 
 

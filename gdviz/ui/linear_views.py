@@ -2,7 +2,8 @@
 
 ``linear_main`` is the page's fragment: a click on the map (a new point) or a resting step of the stage
 (the per-point table) reruns only it. Its keys: ``lc.added`` the clicked points, ``lc_cursor`` the
-iteration the stage rests on, ``lc.click_class`` the class a click adds.
+iteration the stage rests on, ``lc.click_class`` the class a click adds. Inside it, ``batch_tab`` is a
+fragment too: its x axis switch (``lc.per``) reruns the batch chart alone.
 """
 
 from __future__ import annotations
@@ -78,11 +79,10 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
 
     batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])
     with batches:
-        defaults({"lc.per": "iteration"})
-        per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
-        show_batches(data.key(), ts, per)
+        batch_tab(data.key(), ts)
     with table:
-        st.caption(f"The scores and the data loss of every point at step {int(run.snapshot_steps[at])} (as the cards above).")
+        shown = int(run.snapshot_steps[at])
+        st.caption(f"The scores and the data loss of every point at step {shown} (as the cards above).")
         st.dataframe(example_table(d, run, at), hide_index=True, width="stretch", height=420)
 
 
@@ -140,6 +140,16 @@ def click_controls(d: Dataset) -> None:
         )
 
 
+@st.fragment
+def batch_tab(data: tuple, ts: TrainSettings) -> None:
+    """The batch sizes side by side and its x axis switch, a fragment of its own: the switch redraws this chart
+    alone (the stage, the cards and the table stay as they are)."""
+    defaults({"lc.per": "iteration"})
+    per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
+    show_batches(data, ts, per)
+    relink("linear")
+
+
 def show_batches(data: tuple, ts: TrainSettings, per: str) -> None:
     """The same training with every batch size, side by side."""
     curves, notes = {}, []
@@ -193,8 +203,9 @@ def plateau_note(run: LinearRun, train: Dataset) -> None:
         st.markdown(f"The loss ends at {readable(total, 3)}, all of it data loss (reg is 0: no penalty on W).")
         return
     meaning = (
-        f"a data loss of {readable(data, 3)} means the right digit gets exp(−{readable(data, 3)}) ≈ {np.exp(-data):.0%} "
-        "of the probability on (geometric) average: most digits come out right, but not by a wide margin"
+        f"a data loss of {readable(data, 3)} means the right digit gets exp(−{readable(data, 3)}) ≈ "
+        f"{np.exp(-data):.0%} of the probability on (geometric) average: most digits come out right, but not by a "
+        "wide margin"
         if run.loss == "softmax"
         else f"a data loss of {readable(data, 3)} is the margins short of 1 that the penalty keeps from growing"
     )

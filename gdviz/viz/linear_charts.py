@@ -50,6 +50,7 @@ def batch_figure(curves: dict[str, dict], per: str = "iteration") -> go.Figure:
 
     ``curves[label]`` holds ``losses`` and ``trend`` per iteration and ``iterations_per_epoch``; with
     ``per="epoch"`` the x axis counts passes over the data, so every curve has seen as many examples.
+    Sent as float32 (12 curves of up to 5,000 points: 0.7 MB instead of 1.45 MB; hover shows 4 digits).
     """
     data = []
     for i, (label, c) in enumerate(curves.items()):
@@ -57,13 +58,14 @@ def batch_figure(curves: dict[str, dict], per: str = "iteration") -> go.Figure:
         x = np.arange(1, len(c["losses"]) + 1, dtype=np.float64)
         if per == "epoch":
             x = x / c["iterations_per_epoch"]
-        raw = dict(type="scatter", x=x, y=c["losses"], mode="lines", line=dict(color=color, width=1), opacity=0.35)
+        x, losses, trend = (np.asarray(v, dtype=np.float32) for v in (x, c["losses"], c["trend"]))
+        raw = dict(type="scatter", x=x, y=losses, mode="lines", line=dict(color=color, width=1), opacity=0.35)
         data.append(raw | dict(legendgroup=label, showlegend=False, hoverinfo="skip"))
         data.append(
             dict(
                 type="scatter",
                 x=x,
-                y=c["trend"],
+                y=trend,
                 mode="lines",
                 line=dict(color=color, dash=dash, width=3),
                 name=label,
