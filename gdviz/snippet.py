@@ -17,33 +17,11 @@ import numpy as np
 
 from .expression import Expression, Term
 from .optimizers import OPTIMIZERS
-from .surfaces import SURFACES, Surface
+from .surfaces import Surface
 from .trajectory import EXPLODE_WIDTHS
 
 # gdviz name -> the torch.optim class (each record's ``torch``, with the arguments gdviz fixes)
 TORCH_CLASSES = {name: spec.torch.cls for name, spec in OPTIMIZERS.items()}
-
-# each built-in surface's f(x, y) body, as surfaces.py computes it, in torch
-BODIES = {
-    "saddle": "return x**2 - y**2",
-    "monkey_saddle": "return x**3 - 3 * x * y**2",
-    "beale": "return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2",
-    "rosenbrock": "return (1 - x) ** 2 + 100 * (y - x**2) ** 2",
-    "himmelblau": "return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2",
-    "rastrigin": "return 20 + x**2 - 10 * torch.cos(2 * math.pi * x) + y**2 - 10 * torch.cos(2 * math.pi * y)",
-    "ackley": "r = torch.sqrt(0.5 * (x**2 + y**2))\n"
-    "waves = torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)))\n"
-    "return -20 * torch.exp(-0.2 * r) - waves + math.e + 20",
-    "booth": "return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",
-    "six_hump_camel": "return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2",
-    "three_hump_camel": "return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",
-    "goldstein_price": "a, b = x + y + 1, 2 * x - 3 * y\n"
-    "P = 1 + a**2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)\n"
-    "Q = 30 + b**2 * (18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2)\n"
-    "return P * Q",
-    "matyas": "return 0.26 * (x**2 + y**2) - 0.48 * x * y",
-    "styblinski_tang": "return 0.5 * (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y)",
-}
 
 # the grammar's functions in torch; torch.maximum / torch.minimum split a tie's gradient ½ / ½, as gdviz does
 CALLS = {name: f"torch.{name}" for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")}
@@ -115,11 +93,10 @@ def torch_function(surface: Surface) -> str:
         text, _ = _torch(expr.term)
         body = f"return {text}" if expr.variables else f"return 0 * x + {text}"  # a tensor, so backward works
         doc = f"f(x, y) = {expr.text.strip()}, the formula typed in gdviz"
-    elif surface.name == "quadratic" and "condition" in surface.extras:
-        doc = f"{surface.title}: condition number κ = {surface.extras['condition']:g}"
-        body = f"return 0.5 * (x**2 + {_float(surface.extras['condition'])[0]} * y**2)"
-    elif surface.name in BODIES and SURFACES[surface.name].fxy is surface.fxy:  # the registry's f, any domain
-        doc, body = surface.title, BODIES[surface.name]
+    elif surface.torch:  # a built-in surface: its record carries its torch body
+        condition = surface.extras.get("condition")
+        doc = surface.title + (f": condition number κ = {condition:g}" if condition is not None else "")
+        body = surface.torch
     else:
         raise ValueError(f"there is no torch version of the surface {surface.title!r}: use a built-in one or a formula")
     lines = "".join(f"    {line}\n" for line in body.split("\n"))

@@ -34,6 +34,7 @@ class Surface:
     log_levels: bool = False  # values span orders of magnitude: contour on a log scale
     extras: dict = field(default_factory=dict)
     stability_note: str = ""  # why no learning rate 2/L bounds plain GD here, where the general reason won't do
+    torch: str = ""  # the body of ``def f(x, y)`` in torch, as fxy computes it (the PyTorch snippet); "" if none
 
     def f(self, p) -> np.ndarray:
         """Values at points ``p`` of shape ``(..., 2)``; returns shape ``(...)``."""
@@ -128,6 +129,7 @@ def quadratic(condition: float = 10.0) -> Surface:
         description="A narrow valley: plain GD zig-zags across it and crawls along it; momentum helps.",
         lipschitz=max(1.0, k),
         extras={"condition": k},
+        torch=f"return 0.5 * (x**2 + {k!r} * y**2)",
     )
 
 
@@ -279,6 +281,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-2.0, 2.0), (-2.0, 2.0)),
         minima=_minima(),
         latex=r"f(x, y) = x^2 - y^2",
+        torch="return x**2 - y**2",
         start=(-1.8, 0.001),
         description="Flat at the centre, downhill only along y: who escapes, and how fast?",
         lipschitz=2.0,
@@ -292,6 +295,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-1.5, 1.5), (-1.5, 1.5)),
         minima=_minima(),
         latex=r"f(x, y) = x^3 - 3xy^2",
+        torch="return x**3 - 3 * x * y**2",
         start=(0.8, 0.02),
         description="A saddle whose Hessian vanishes too: no second-order hint of the way down.",
         stability_note="x³ − 3xy² curves down in some direction everywhere but at its centre and has no minimum, "
@@ -305,6 +309,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-4.5, 4.5), (-4.5, 4.5)),
         minima=_minima(3.0, 0.5),
         latex=r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+        torch="return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2",
         start=(1.0, 1.5),
         description="Flat plateaus and steep walls: the surface of the classic optimizer animations.",
         log_levels=True,
@@ -317,6 +322,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-2.0, 2.0), (-1.0, 3.0)),
         minima=_minima(1.0, 1.0),
         latex=r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
+        torch="return (1 - x) ** 2 + 100 * (y - x**2) ** 2",
         start=(-1.2, 1.0),
         description="A curved, flat-bottomed valley: easy to fall into, slow to follow to the end.",
         log_levels=True,
@@ -329,6 +335,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-5.0, 5.0), (-5.0, 5.0)),
         minima=HIMMELBLAU_MINIMA,
         latex=r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        torch="return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2",
         start=(-0.3, -0.9),
         description="Four equal minima: which one you reach depends on where you start and how you step.",
         log_levels=True,
@@ -341,6 +348,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-5.12, 5.12), (-5.12, 5.12)),
         minima=_rastrigin_minima(),
         latex=r"f(x, y) = 20 + \sum_{u \in \{x, y\}} \left(u^2 - 10\cos 2\pi u\right)",
+        torch="return 20 + x**2 - 10 * torch.cos(2 * math.pi * x) + y**2 - 10 * torch.cos(2 * math.pi * y)",
         start=(3.3, 2.6),
         description="An egg carton of local minima around one global one: gradient methods get trapped.",
     ),
@@ -355,6 +363,9 @@ SURFACES: dict[str, Surface] = {
             r"f(x, y) = -20\,e^{-0.2\sqrt{(x^2 + y^2)/2}}"
             r" - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20"
         ),
+        torch="r = torch.sqrt(0.5 * (x**2 + y**2))\n"
+        "waves = torch.exp(0.5 * (torch.cos(2 * math.pi * x) + torch.cos(2 * math.pi * y)))\n"
+        "return -20 * torch.exp(-0.2 * r) - waves + math.e + 20",
         start=(3.2, 2.4),
         description="A bumpy funnel: many shallow traps on the way to a sharp global minimum.",
     ),
@@ -366,6 +377,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=_minima(1.0, 3.0),
         latex=r"f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
+        torch="return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",
         start=(-8.0, -6.0),
         description="A tilted quadratic bowl (condition number 9): the simplest non-trivial race.",
         lipschitz=18.0,  # Hessian [[10, 8], [8, 10]]: eigenvalues 18 and 2
@@ -385,6 +397,7 @@ SURFACES: dict[str, Surface] = {
             (-1.607104752920198, -0.5686514548841313),
         ),
         latex=r"f(x, y) = \left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (4y^2 - 4)\,y^2",
+        torch="return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2",
         start=(-1.5, -0.9),
         description="Six local minima, two of them global: a basin map shows who ends where.",
     ),
@@ -396,6 +409,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-2.5, 2.5), (-2.5, 2.5)),
         minima=_minima((0.0, 0.0), (-1.747552345830289, 0.8737761729151445), (1.747552345830289, -0.8737761729151445)),
         latex=r"f(x, y) = 2x^2 - 1.05x^4 + \tfrac{x^6}{6} + xy + y^2",
+        torch="return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2",
         start=(-2.2, 1.5),
         description="One global minimum flanked by two local ones.",
     ),
@@ -410,6 +424,10 @@ SURFACES: dict[str, Surface] = {
             r"f = \left[1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
             r"\left[30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]"
         ),
+        torch="a, b = x + y + 1, 2 * x - 3 * y\n"
+        "P = 1 + a**2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)\n"
+        "Q = 30 + b**2 * (18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2)\n"
+        "return P * Q",
         start=(-1.0, 1.2),
         description="Values spanning six orders of magnitude: a fixed learning rate is wrong everywhere.",
         log_levels=True,
@@ -422,6 +440,7 @@ SURFACES: dict[str, Surface] = {
         domain=((-10.0, 10.0), (-10.0, 10.0)),
         minima=_minima(0.0, 0.0),
         latex=r"f(x, y) = 0.26\,(x^2 + y^2) - 0.48\,xy",
+        torch="return 0.26 * (x**2 + y**2) - 0.48 * x * y",
         start=(8.0, -3.0),
         description="A flat, tilted valley (condition number 25): steepest descent is a poor guide.",
         lipschitz=1.0,
@@ -439,6 +458,7 @@ SURFACES: dict[str, Surface] = {
             (2.7468027709908367, 2.7468027709908367),
         ),
         latex=r"f(x, y) = \tfrac12 \sum_{u \in \{x, y\}} \left(u^4 - 16u^2 + 5u\right)",
+        torch="return 0.5 * (x**4 - 16 * x**2 + 5 * x + y**4 - 16 * y**2 + 5 * y)",
         start=(0.3, 0.2),
         description="Four basins of different depths around a central hill.",
     ),

@@ -13,6 +13,7 @@ import pytest
 
 import gdviz
 from gdviz import SURFACES, Surface, quadratic
+from gdviz.snippet import torch_function
 
 CONDITIONS = (1.0, 3.5, 10.0, 100.0)
 ALL = {**SURFACES, **{f"quadratic_k{k:g}": quadratic(k) for k in CONDITIONS}}
@@ -290,3 +291,11 @@ def test_a_grid_search_finds_no_minimum_that_is_not_listed(name):
 
 def test_hessian_of_the_long_valley_is_exact_enough():
     np.testing.assert_allclose(quadratic(10.0).hessian([[1.0, 2.0], [-3.0, 0.5]]), [np.diag([1.0, 10.0])] * 2, rtol=1e-8)
+
+
+@pytest.mark.parametrize("name", list(SURFACES))
+def test_every_surface_carries_its_torch_body(name):
+    """The PyTorch snippet writes f from the surface's own record: one home, so a new surface needs no other file."""
+    s = SURFACES[name]
+    assert s.torch.strip().splitlines()[-1].startswith("return ")
+    assert s.title in torch_function(s)
