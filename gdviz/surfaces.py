@@ -34,7 +34,8 @@ class Surface:
     log_levels: bool = False  # values span orders of magnitude: contour on a log scale
     extras: dict = field(default_factory=dict)
     stability_note: str = ""  # why no learning rate 2/L bounds plain GD here, where the general reason won't do
-    torch: str = ""  # the body of ``def f(x, y)`` in torch, as fxy computes it (the PyTorch snippet); "" if none
+    torch: str = ""  # the body of ``def f(x, y)`` in torch, as fxy computes it (the PyTorch snippet); "" if none:
+    # change it with fxy, or the snippet writes another f
 
     def f(self, p) -> np.ndarray:
         """Values at points ``p`` of shape ``(..., 2)``; returns shape ``(...)``."""

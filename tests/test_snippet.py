@@ -135,7 +135,7 @@ def test_file_name():
     "call, words",
     [
         (
-            lambda: torch_snippet(gdviz.Surface(**{**vars(SURFACES["saddle"]), "name": "mine"}), "sgd", {}, (1, 1), 5),
+            lambda: torch_snippet(gdviz.Surface(**{**vars(SURFACES["saddle"]), "torch": ""}), "sgd", {}, (1, 1), 5),
             "no torch",
         ),
         (lambda: torch_snippet(SURFACES["saddle"], "lbfgs", {}, (1, 1), 5), "unknown optimizer"),
@@ -151,11 +151,14 @@ def test_refusals_in_words(call, words):
         call()
 
 
-def test_a_surface_with_a_borrowed_name_is_refused():
+def test_the_torch_body_comes_with_the_surface_record():
+    """A surface's torch body lives in its record: a copy under another name keeps it (same f, same body);
+    a surface that carries none (its own fxy, no body) is refused in words."""
     saddle = SURFACES["saddle"]
-    impostor = gdviz.Surface(**{**vars(saddle), "fxy": lambda x, y: x**2 + y**2})
+    assert "return x**2 - y**2" in torch_function(gdviz.Surface(**{**vars(saddle), "name": "mine"}))
+    own = gdviz.Surface(**{**vars(saddle), "fxy": lambda x, y: x**2 + y**2, "torch": ""})
     with pytest.raises(ValueError, match="no torch version of the surface"):
-        torch_function(impostor)
+        torch_function(own)
 
 
 # --- with torch: the path itself --------------------------------------------------------------
