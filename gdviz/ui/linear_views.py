@@ -2,8 +2,9 @@
 
 ``linear_main`` is the page's fragment: a click on the map (a new point) or a resting step of the stage
 (the per-point table) reruns only it. Its keys: ``lc.added`` the clicked points, ``lc_cursor`` the
-iteration the stage rests on, ``lc.click_class`` the class a click adds. Inside it, ``batch_tab`` is a
-fragment too: its x axis switch (``lc.per``) reruns the batch chart alone.
+iteration the stage rests on, ``lc.click_class`` the class a click adds. Inside it, ``batch_tab`` and
+``click_class`` are fragments too: the batch chart's x axis switch (``lc.per``) reruns that chart alone, and
+choosing the class a click adds reruns nothing else.
 """
 
 from __future__ import annotations
@@ -124,13 +125,8 @@ def click_controls(d: Dataset) -> None:
     """The class a click adds, and a button removing every added point (while there are some)."""
     only_options("lc.click_class", range(d.classes))  # a data set with fewer classes
     c1, c2 = st.columns([3, 1])
-    c1.radio(
-        "A click on the map adds a point of class",
-        range(d.classes),
-        format_func=lambda c: d.class_names[c],
-        key="lc.click_class",
-        horizontal=True,
-    )
+    with c1:
+        click_class(d.class_names)
     if st.session_state.get("lc.added"):
         n = len(st.session_state["lc.added"])
         c2.button(
@@ -148,6 +144,19 @@ def batch_tab(data: tuple, ts: TrainSettings) -> None:
     per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
     show_batches(data, ts, per)
     relink("linear")
+
+
+@st.fragment
+def click_class(class_names: tuple[str, ...]) -> None:
+    """The class a click on the map adds, a fragment of its own: choosing one redraws nothing else (the click
+    reads it from the session)."""
+    st.radio(
+        "A click on the map adds a point of class",
+        range(len(class_names)),
+        format_func=lambda c: class_names[c],
+        key="lc.click_class",
+        horizontal=True,
+    )
 
 
 def show_batches(data: tuple, ts: TrainSettings, per: str) -> None:
