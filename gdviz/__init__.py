@@ -9,6 +9,7 @@ from .expression import Expression, ExpressionError, parse_expression
 from .linear.gradcheck import numerical_gradient
 from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
 from .linear.train import LinearRun, train_linear
+from .network import MLPRun, train_mlp
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
 from .schedules import SCHEDULES
 from .snippet import torch_snippet
@@ -27,6 +28,7 @@ __all__ = [
     "ExpressionError",
     "HyperParam",
     "LinearRun",
+    "MLPRun",
     "Optimizer",
     "OptimizerSpec",
     "Surface",
@@ -48,4 +50,5 @@ __all__ = [
     "svm_loss_vectorized",
     "torch_snippet",
     "train_linear",
+    "train_mlp",
 ]

@@ -130,8 +130,8 @@ def _hinge_dscores(scores, y) -> np.ndarray:
 
 def _cross_entropy_dscores(scores, y) -> np.ndarray:
     """∂L_i/∂s for each example (N, C): the softmax probabilities, minus 1 at y_i."""
-    shifted = scores - scores.max(axis=1, keepdims=True)  # numerical stability
-    probs = np.exp(shifted - np.log(np.exp(shifted).sum(axis=1))[:, None])
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))  # numerical stability: the largest is e⁰ = 1
+    probs /= probs.sum(axis=1, keepdims=True)
     probs[np.arange(len(y)), y] -= 1
     return probs
 
