@@ -282,7 +282,7 @@ def test_one_flat_vector_is_torchs_per_tensor_update_for_elementwise_rules(optim
         np.testing.assert_array_equal(theta, per_tensor)
 
 
-@pytest.mark.parametrize("optimizer", list(NOT_FOR_NETWORKS))
+@pytest.mark.parametrize("optimizer", [name for name in NOT_FOR_NETWORKS if name in OPTIMIZERS])
 def test_an_optimizer_for_points_only_is_refused_in_a_sentence(optimizer):
     with pytest.raises(ValueError, match=f"{optimizer} cannot train a network: "):
         _spiral_run(optimizer=optimizer)
