@@ -102,7 +102,7 @@ def backward(params: Params, X, values: Forward, dscores: np.ndarray, activation
 
 def penalty(params: Params, reg: float) -> float:
     """``reg · Σ_l ΣW_l²``: every layer's weights, no bias (CS231n's convention for networks)."""
-    return float(reg * sum(np.vdot(W, W) for W, _ in params))
+    return float(reg * sum(np.vdot(W, W) for W, _ in params)) if reg else 0.0
 
 
 def loss_and_grads(params: Params, X, y, *, activation: str, loss: str, reg: float = 0.0) -> tuple[float, Params]:
