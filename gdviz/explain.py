@@ -4,6 +4,8 @@
 (1 ≤ t ≤ steps) is the move from ``traj.points[t-1]`` to ``traj.points[t]``; ``index`` picks one
 start of a batched run. Each optimizer's record carries its explainer (``OPTIMIZERS[name].explain``,
 written beside its update rule); the notation they share is ``gdviz.optimizers.notation``.
+A scheduled run's explainers read the hyperparameters of step t (its η_t, and onecycle's cycled
+momentum or β1) from ``Step.hyper``, as the run used them, so no explainer knows about schedules.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .optimizers import OPTIMIZERS
-from .optimizers.notation import GRAD_STEP, STEP, Step, tex_number, tex_vector
+from .optimizers.notation import GRAD_STEP, STEP, Step, tex_number, tex_rate, tex_vector
+from .schedules import SCHEDULES, hyper_at, schedule_table
 from .trajectory import DIVERGED, REASONS, Trajectory
 
 __all__ = ["GRAD_STEP", "STEP", "arrow_track", "arrows", "explain_step", "state_rows", "tex_number", "tex_vector"]
@@ -30,7 +33,7 @@ def explain_step(traj: Trajectory, t: int, index=None) -> list[str]:
     the run's own optimizer from the recorded gradient and state) and say that it was refused.
     After a start stopped, one sentence says why it no longer moves.
     """
-    s, stopped_at, reason = _record(traj, t, index)
+    s, stopped_at, reason = _record(traj, t, index, _table(traj))
     head = s.line(r"\theta_<p>", tex_vector(s.theta_prev)) + rf" \quad \text{{(the point before step {s.t})}}"
     if s.hyper.get("maximize"):  # the optimizer saw −∇f: the lines below use that g
         grad = s.line(r"g_<t> = -\nabla f(\theta_<p>)", tex_vector(s.g)) + r" \quad \text{(maximize: climbing f)}"
@@ -42,13 +45,14 @@ def explain_step(traj: Trajectory, t: int, index=None) -> list[str]:
             return [head, r"\text{the gradient here was too large to represent, so the run stopped this start}", stay]
         with np.errstate(all="ignore"):
             lines = OPTIMIZERS[traj.optimizer].explain(_would_be(traj, s)).lines
+        lines = [*_rate_line(traj, s), *lines]
         refused = r"\text{this point is not finite or lies far off the map: the step is refused and the start stops}"
         return [head, grad, *lines, refused, stay]
     if t > stopped_at - (reason == DIVERGED):
         why = f"diverged at step {stopped_at}" if reason == DIVERGED else f"stopped after {stopped_at} steps"
         return [head, rf"\text{{no step: this start {why} ({REASONS[reason]})}}", stay]
     with np.errstate(all="ignore"):
-        return [head, grad, *OPTIMIZERS[traj.optimizer].explain(s).lines]
+        return [head, grad, *_rate_line(traj, s), *OPTIMIZERS[traj.optimizer].explain(s).lines]
 
 
 def arrows(traj: Trajectory, t: int, index=None) -> dict[str, np.ndarray]:
@@ -58,7 +62,11 @@ def arrows(traj: Trajectory, t: int, index=None) -> dict[str, np.ndarray]:
     step taken. A start that did not move at step t (it had stopped or diverged) has only its zero
     step taken; an arrow that is not finite is left out.
     """
-    s, stopped_at, reason = _record(traj, t, index)
+    return _arrows(traj, t, index, _table(traj))
+
+
+def _arrows(traj: Trajectory, t: int, index, table: dict | None) -> dict[str, np.ndarray]:
+    s, stopped_at, reason = _record(traj, t, index, table)
     if t > stopped_at - (reason == DIVERGED):
         return {STEP: s.step}
     with np.errstate(all="ignore"):
@@ -69,10 +77,10 @@ def arrows(traj: Trajectory, t: int, index=None) -> dict[str, np.ndarray]:
 def arrow_track(traj: Trajectory, index=None) -> dict[str, np.ndarray]:
     """Every step's ``arrows`` at once, for a player: label -> (T+1, 2) vectors, row t the arrow of step t
     (row 0, and the steps an arrow is missing from, NaN); the step taken comes last."""
-    last = traj.steps.shape[0]
+    last, table = traj.steps.shape[0], _table(traj)  # a schedule's table once, not once per step
     track: dict[str, np.ndarray] = {}
     for t in range(1, last + 1):
-        for label, v in arrows(traj, t, index).items():
+        for label, v in _arrows(traj, t, index, table).items():
             track.setdefault(label, np.full((last + 1, 2), np.nan))[t] = v
     return {label: track[label] for label in sorted(track, key=lambda label: label == STEP)}
 
@@ -129,12 +137,12 @@ def _state_at(traj: Trajectory, t: int, index) -> NamedTuple:
     return type(traj.states)(*fields)
 
 
-def _record(traj: Trajectory, t, index) -> tuple[Step, int, int]:
+def _record(traj: Trajectory, t, index, table: dict | None) -> tuple[Step, int, int]:
     """The recorded numbers of step t for one start, with when and why that start stopped."""
     _check_index(traj, index)
     t = _check_t(traj, t, first=1)
     pick = (lambda a: a) if index is None else (lambda a: a[index])
-    hyper = _hyper_for(traj, index)
+    hyper = _hyper_for(traj, index, traj.hyper if table is None else hyper_at(table, traj.hyper, t - 1))
     s = Step(
         t=t,
         hyper=hyper,
@@ -148,10 +156,28 @@ def _record(traj: Trajectory, t, index) -> tuple[Step, int, int]:
     return s, int(pick(traj.stopped_at)), int(pick(traj.reason))
 
 
-def _hyper_for(traj: Trajectory, index) -> dict:
-    """The run's hyperparameters as they applied to this start: an array (lr, one per start) is picked."""
+def _table(traj: Trajectory) -> dict | None:
+    """The values a scheduled run stepped with (``schedule_table`` of its resolved schedule); None without one."""
+    if traj.schedule is None:
+        return None
+    return schedule_table(traj.schedule, traj.hyper, traj.steps.shape[0])
+
+
+def _rate_line(traj: Trajectory, s: Step) -> list[str]:
+    """A scheduled run's learning rate at this step, η_t, named by its schedule; nothing without one."""
+    if traj.schedule is None:
+        return []
+    title = SCHEDULES[traj.schedule[0]].title.lower()
+    return [
+        s.line(r"\eta_<t>", tex_rate(s.hyper["lr"])) + rf" \quad \text{{(the learning rate of step {s.t}: {title})}}"
+    ]
+
+
+def _hyper_for(traj: Trajectory, index, run_hyper: dict) -> dict:
+    """``run_hyper`` (the run's, or a scheduled run's at one step) as it applied to this start: an array (lr,
+    one per start) is picked."""
     hyper = {}
-    for name, value in traj.hyper.items():
+    for name, value in run_hyper.items():
         if isinstance(value, np.ndarray):
             value = np.broadcast_to(value, traj.points.shape[1:])
             value = value if index is None else value[index]  # (2,): this start's two coordinates

@@ -26,12 +26,22 @@ FORMAT = "gdviz-export/1"  # the document's "gdviz" tag: bump when a page's layo
 RACE_SETTINGS = ("surface", "condition", "formula", "extent", "optimizers", "start", "steps", "noise", "seed", "seeds")
 
 
+def _step_lrs(traj: Trajectory, member: int) -> np.ndarray:
+    """The learning rate of each step (T,) for one start: scheduled or constant; NaN in a hand-built run."""
+    T = traj.steps.shape[0]
+    if traj.lrs is None:
+        return np.full(T, np.nan)
+    lrs = np.asarray(traj.lrs, dtype=np.float64).reshape(T, -1)  # (T,), or (T, k, 1): one per start
+    return lrs[:, member if lrs.shape[1] > 1 else 0]
+
+
 def _path_columns(traj: Trajectory, member: int) -> dict[str, list]:
-    """One start's path as columns, steps 0..T; the last row has no gradient or step (NaN)."""
+    """One start's path as columns, steps 0..T; the last row has no gradient, step or learning rate (NaN)."""
     pick = (slice(None), member) if traj.points.ndim == 3 else (slice(None),)
     points, grads, steps = traj.points[pick], traj.grads[pick], traj.steps[pick]
     pad = np.full((1, 2), np.nan)  # point T has no gradient taken there and no step from it
     grads, steps = np.vstack([grads, pad]), np.vstack([steps, pad])
+    lrs = np.append(_step_lrs(traj, member), np.nan)
     losses = traj.losses[pick] if traj.losses is not None else np.full(len(points), np.nan)
     return {
         "step": list(range(len(points))),
@@ -42,6 +52,7 @@ def _path_columns(traj: Trajectory, member: int) -> dict[str, list]:
         "grad_y": grads[:, 1].tolist(),
         "step_x": steps[:, 0].tolist(),
         "step_y": steps[:, 1].tolist(),
+        "lr": lrs.tolist(),
     }
 
 
@@ -51,11 +62,12 @@ def _rows(columns: dict[str, list], **constant) -> list[dict]:
 
 
 def race_rows(runs: dict[str, Trajectory]) -> list[dict]:
-    """Long format, optimizer by optimizer: optimizer, step, x, y, loss, grad_x, grad_y, step_x, step_y.
+    """Long format, optimizer by optimizer: optimizer, step, x, y, loss, grad_x, grad_y, step_x, step_y, lr.
 
-    Row t holds the point after t steps, f there, the gradient taken there and the step taken from it
-    (NaN in the last row). A batched run contributes its first start. Rows after a start stopped repeat
-    its frozen point with zero gradient and step, as the Trajectory records them.
+    Row t holds the point after t steps, f there, the gradient taken there, the step taken from it and the
+    learning rate of that step (scheduled or constant; NaN in the last row). A batched run contributes its
+    first start. Rows after a start stopped repeat its frozen point with zero gradient and step, as the
+    Trajectory records them.
     """
     return [row for name, traj in runs.items() for row in _rows(_path_columns(traj, 0), optimizer=name)]
 
@@ -72,11 +84,13 @@ def fan_rows(fans: dict[str, Trajectory]) -> list[dict]:
 
 def race_arrays(runs: dict[str, Trajectory]) -> dict:
     """The JSON form of a race (or of its fans): per optimizer, the Trajectory's arrays as recorded
-    (points (T+1, *B, 2), losses, grads, steps), its resolved hyper, and where and why each start stopped."""
+    (points (T+1, *B, 2), losses, grads, steps, lrs (T, ...)), its resolved hyper and schedule, and where and
+    why each start stopped."""
     return {
         name: {
             "hyper": t.hyper,
-            **{k: getattr(t, k) for k in ("points", "losses", "grads", "steps", "stopped_at", "diverged_at")},
+            "schedule": t.schedule,
+            **{k: getattr(t, k) for k in ("points", "losses", "grads", "steps", "lrs", "stopped_at", "diverged_at")},
             "reason": t.reason_text(),
         }
         for name, t in runs.items()
@@ -84,24 +98,31 @@ def race_arrays(runs: dict[str, Trajectory]) -> dict:
 
 
 def race_settings(settings, runs: dict[str, Trajectory]) -> dict:
-    """What reproduces a race: the RaceSettings fields that shape the runs, and each optimizer's hyper
-    as the core resolved it (torch's defaults filled in); ``seeds`` is the size of the noise fan."""
+    """What reproduces a race: the RaceSettings fields that shape the runs, and each optimizer's hyper and
+    schedule (``(name, kwargs)`` or None) as the core resolved them (torch's defaults filled in; as set for an
+    optimizer the core refused); ``seeds`` is the size of the noise fan."""
     out = {name: getattr(settings, name) for name in RACE_SETTINGS}
     out["hyper"] = {name: runs[name].hyper if name in runs else settings.hyper[name] for name in settings.optimizers}
+    out["schedules"] = {
+        name: runs[name].schedule if name in runs else settings.schedule(name) for name in settings.optimizers
+    }
     return out
 
 
 def linear_rows(run: LinearRun) -> list[dict]:
-    """iteration, batch_loss (the loss update t+1 used; None at the last iteration), and where the
-    full data was scored, full_loss (reg included) and accuracy (None elsewhere)."""
+    """iteration, batch_loss (the loss update t+1 used; None at the last iteration), lr (update t+1's
+    learning rate, scheduled or constant; None there too), and where the full data was scored, full_loss
+    (reg included) and accuracy (None elsewhere)."""
     evals = zip(run.eval_steps.tolist(), run.eval_loss.tolist(), run.eval_acc.tolist(), strict=True)
     scored = {t: (v, a) for t, v, a in evals}
     last = max(run.iterations, *run.eval_steps.tolist())
     batch = run.losses.tolist()
+    lrs = [None] * len(batch) if run.lrs is None else np.asarray(run.lrs, dtype=np.float64).tolist()
     return [
         {
             "iteration": t,
             "batch_loss": batch[t] if t < len(batch) else None,
+            "lr": lrs[t] if t < len(batch) else None,
             "full_loss": scored[t][0] if t in scored else None,
             "accuracy": scored[t][1] if t in scored else None,
         }
@@ -126,6 +147,7 @@ def linear_settings(run: LinearRun, data: dict) -> dict:
         "loss": run.loss,
         "optimizer": run.optimizer,
         "hyper": run.hyper,
+        "schedule": run.schedule,  # (name, kwargs) with every argument filled in, or None
         "steps": run.steps,
         "batch_size": None if run.full_batch else run.batch_size,  # None: full batch (vanilla GD)
         "reg": run.reg,

@@ -2,8 +2,9 @@
 
 The script (torch and numpy only) defines f(x, y) in torch, builds the matching ``torch.optim`` optimizer
 with every hyperparameter under torch's name, adds gdviz's gradient noise (numpy ``default_rng(seed)``,
-drawn in the same order as ``gdviz.run``), stops where ``gdviz.run`` stops on divergence, and records
-``path``, a list of (x, y, f) per point, which agrees with ``run(...).points`` to about 1e-9 in float64.
+drawn in the same order as ``gdviz.run``), steps a ``torch.optim.lr_scheduler`` after each optimizer step
+when the run has a schedule, stops where ``gdviz.run`` stops on divergence, and records ``path``, a list
+of (x, y, f) per point, which agrees with ``run(...).points`` to about 1e-9 in float64.
 A surface or formula that torch cannot be made to compute exactly raises ValueError, in words.
 """
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from .expression import Expression, Term
 from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES, resolve_schedule
 from .surfaces import Surface
 from .trajectory import EXPLODE_WIDTHS
 
@@ -129,6 +131,48 @@ def torch_optimizer_args(optimizer: str, hyper: dict) -> str:
     return ", ".join(parts) + spec.torch.fixed
 
 
+SCHEDULER = "torch.optim.lr_scheduler."
+WIDTH = 110  # characters of a scheduler's call on one line; a longer one puts each argument on its own
+
+
+def _argument(kind: str, value, indent: str) -> str:
+    """A schedule argument's value as Python source, by its kind."""
+    if kind == "schedulers":
+        return "[\n" + "".join(f"{indent}    {_call(n, a, indent + '    ')},\n" for n, a in value) + f"{indent}]"
+    if kind == "ints":
+        return f"[{', '.join(str(int(v)) for v in value)}]"
+    if kind in ("bool", "choice"):
+        return repr(value)
+    if np.ndim(value) != 0:  # onecycle's max_lr: one per start
+        raise ValueError("the snippet runs one learning rate, not an array of them")
+    return str(int(value)) if kind == "int" else _float(value)[0]
+
+
+def _call(name: str, args: dict, indent: str = "") -> str:
+    """``torch.optim.lr_scheduler.X(optimizer, arg=value, ...)`` for a resolved schedule, every argument written."""
+    spec = SCHEDULES[name]
+    parts = ["optimizer", *(f"{a.name}={_argument(a.kind, args[a.name], indent + '    ')}" for a in spec.args)]
+    line = f"{SCHEDULER}{spec.torch}({', '.join(parts)})"
+    if len(indent) + len(line) <= WIDTH and "\n" not in line:
+        return line
+    return f"{SCHEDULER}{spec.torch}(\n" + "".join(f"{indent}    {p},\n" for p in parts) + f"{indent})"
+
+
+def torch_scheduler(optimizer: str, hyper: dict, schedule, steps: int) -> str:
+    """``scheduler = torch.optim.lr_scheduler.X(optimizer, ...)`` for ``schedule`` (a name or ``(name, kwargs)``)
+    resolved as ``gdviz.run`` resolves it for ``optimizer`` with ``hyper`` over ``steps`` steps; "" for None."""
+    resolved = resolve_schedule(schedule, OPTIMIZERS[optimizer].resolve(hyper), steps)
+    if resolved is None:
+        return ""
+    return f"scheduler = {_call(*resolved)}"
+
+
+SCHEDULER_BLOCK = """
+# the learning-rate schedule, under torch.optim.lr_scheduler's names: stepped once after each optimizer step
+$scheduler
+"""
+SCHEDULER_STEP = "    scheduler.step()  # the schedule sets the next step's learning rate\n"
+
 SCRIPT = Template('''"""$title, in PyTorch: the path gdviz draws, step for step.
 
 Made by gdviz: start ($start), $steps steps$noise_note. gdviz runs the same torch.optim update rule
@@ -148,7 +192,7 @@ p = torch.tensor([$start], dtype=torch.float64, requires_grad=True)
 
 # the optimizer, every hyperparameter written out under its torch.optim name
 optimizer = torch.optim.$cls([p], $kwargs)
-
+$scheduler_block
 # gdviz stops a run at the first step whose gradient, new point, f there or optimizer state is not
 # finite, or whose point flies farther than this from the plot's centre
 center = torch.tensor([$center], dtype=torch.float64)
@@ -189,7 +233,7 @@ for step in range(1, steps + 1):
     loss.backward()  # p.grad = the gradient of f at p
 $noise_step    gradient_finite = bool(torch.isfinite(p.grad).all())
     optimizer.step()  # p moves by the optimizer's step
-    if diverged(gradient_finite):
+$scheduler_step    if diverged(gradient_finite):
         print(f"diverged at step {step}: the step is not finite or flew off, so the path ends at step {step - 1}")
         break
     record(step)
@@ -204,11 +248,19 @@ NOISE_STEP = "    p.grad += noise * torch.from_numpy(rng.standard_normal(2))  # 
 
 
 def torch_snippet(
-    surface: Surface, optimizer: str, hyper: dict, start, steps: int, noise: float = 0.0, seed: int = 0
+    surface: Surface,
+    optimizer: str,
+    hyper: dict,
+    start,
+    steps: int,
+    noise: float = 0.0,
+    seed: int = 0,
+    schedule=None,
 ) -> str:
     """The source of a script that runs ``optimizer`` with ``hyper`` on ``surface`` from ``start`` (x, y)
     for ``steps`` steps in torch, recording ``path`` as ``gdviz.run(surface, optimizer, start, steps,
-    noise=noise, seed=seed, **hyper)`` does. Raises ValueError, in words, for what it cannot write."""
+    noise=noise, seed=seed, schedule=schedule, **hyper)`` does. Raises ValueError, in words, for what it
+    cannot write."""
     function = torch_function(surface)
     kwargs = torch_optimizer_args(optimizer, hyper)
     start = np.asarray(start, dtype=np.float64)
@@ -216,6 +268,7 @@ def torch_snippet(
         raise ValueError(f"the snippet runs from one finite start (x, y), got {start.tolist()}")
     if int(steps) != steps or steps < 0 or not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"steps must be a whole number ≥ 0 and noise a finite number ≥ 0, got {steps} and {noise}")
+    scheduler = torch_scheduler(optimizer, hyper, schedule, int(steps))
     noisy = noise > 0
     imports = "import math\n\n" if re.search(r"\bmath\.", function) else ""
     imports += ("import numpy as np\n" if noisy else "") + "import torch\n"
@@ -234,4 +287,6 @@ def torch_snippet(
         limit=_float(EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain))[0],
         noise_block=Template(NOISE_BLOCK).substitute(noise=_float(noise)[0], seed=int(seed)) if noisy else "",
         noise_step=NOISE_STEP if noisy else "",
+        scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
+        scheduler_step=SCHEDULER_STEP if scheduler else "",
     )

@@ -37,7 +37,7 @@ from gdviz.linear.train import train_linear
 from gdviz.ui.race_controls import RaceSettings
 
 RACE_HYPER = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.01, "momentum": 0.9}, "adam": {"lr": 0.1}}
-RACE_COLUMNS = ["optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "step_x", "step_y"]
+RACE_COLUMNS = ["optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "step_x", "step_y", "lr"]
 
 
 def strict_loads(text: str):
@@ -88,7 +88,8 @@ def test_race_rows_are_the_trajectories_numbers(race):
     assert np.array_equal([r["loss"] for r in adam], t.losses)
     assert np.array_equal([[r["grad_x"], r["grad_y"]] for r in adam[:-1]], t.grads)
     assert np.array_equal([[r["step_x"], r["step_y"]] for r in adam[:-1]], t.steps)
-    assert all(math.isnan(adam[-1][k]) for k in ("grad_x", "grad_y", "step_x", "step_y"))  # no step from the end
+    assert [r["lr"] for r in adam[:-1]] == [0.1] * 120  # no schedule: the optimizer's own, step after step
+    assert all(math.isnan(adam[-1][k]) for k in ("grad_x", "grad_y", "step_x", "step_y", "lr"))  # no step from the end
     assert all(type(v) in (str, int, float) for r in rows for v in r.values())  # plain Python, no numpy
 
 
@@ -247,3 +248,44 @@ def test_backprop_rows_tell_the_lectures_circuit():
     doc = strict_loads(to_json({"formula": c.text, "values": c.values}, rows, page="backprop"))
     assert doc["run"][-1]["text"] == rows[-1]["text"] and "∂" in doc["run"][-1]["text"]
     read_back(to_csv(rows), rows)
+
+
+WARMUP = ("sequential", {"schedulers": (("linear", {"total_iters": 10}), ("cosine", {})), "milestones": (10,)})
+
+
+def test_a_scheduled_race_exports_each_steps_lr_and_its_schedule_reproduces_it():
+    s = SURFACES["himmelblau"]
+    runs = {"sgd": run(s, "sgd", s.start, 40, lr=0.01, schedule=WARMUP), "adam": run(s, "adam", s.start, 40, lr=0.1)}
+    rows = race_rows(runs)
+    sgd = [r for r in rows if r["optimizer"] == "sgd"]
+    assert np.array_equal([r["lr"] for r in sgd[:-1]], runs["sgd"].lrs)
+    assert sgd[0]["lr"] == pytest.approx(0.01 / 3) and sgd[10]["lr"] == 0.01  # warming up, then the full lr
+    read_back(to_csv(rows), rows)
+    fields = dict(surface="himmelblau", condition=10.0, formula="", extent=0.0, optimizers=("sgd", "adam"))
+    more = dict(start=tuple(s.start), steps=40, log_loss=True, noise=0.0, seeds=8, seed=0, view="Race")
+    settings = RaceSettings(
+        **fields, hyper={"sgd": {"lr": 0.01}, "adam": {"lr": 0.1}}, **more, schedules={"sgd": WARMUP}
+    )
+    doc = strict_loads(to_json(race_settings(settings, runs), {"arrays": race_arrays(runs)}, page="race"))
+    got = doc["settings"]["schedules"]
+    assert got["adam"] is None and got["sgd"][0] == "sequential"
+    name, kwargs = got["sgd"]
+    parts = tuple((n, a) for n, a in kwargs["schedulers"])
+    again = run(s, "sgd", s.start, 40, lr=0.01, schedule=(name, {**kwargs, "schedulers": parts}))
+    assert np.array_equal(again.points, runs["sgd"].points)  # the resolved schedule, read back, is the same run
+    assert doc["run"]["arrays"]["sgd"]["lrs"] == runs["sgd"].lrs.tolist()
+    assert doc["run"]["arrays"]["sgd"]["schedule"] == got["sgd"]
+
+
+def test_a_scheduled_training_exports_each_updates_lr_and_its_schedule(blobs):
+    X, y = blobs
+    r = train_linear(X, y, loss="softmax", optimizer="sgd", steps=30, lr=0.5, schedule=("step", {"step_size": 10}))
+    rows = linear_rows(r)
+    assert [row["lr"] for row in rows[:-1]] == r.lrs.tolist() and rows[-1]["lr"] is None
+    assert rows[9]["lr"] == 0.5 and rows[10]["lr"] == pytest.approx(0.05)
+    read_back(to_csv(rows), rows)
+    s = strict_loads(to_json(linear_settings(r, {"name": "blobs"}), rows, page="linear"))["settings"]
+    assert s["schedule"] == ["step", {"step_size": 10, "gamma": 0.1}]
+    training = {k: s[k] for k in ("loss", "optimizer", "steps", "batch_size", "reg", "seed")}
+    again = train_linear(X, y, **training, **s["hyper"], schedule=tuple(s["schedule"]))
+    assert np.array_equal(again.losses, r.losses)

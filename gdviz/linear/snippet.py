@@ -3,7 +3,8 @@
 ``linear_torch_snippet(X, y, loss=, optimizer=, hyper=, steps=, ...) -> str`` takes ``train_linear``'s
 arguments. The script (torch and numpy only) embeds the data exactly (float64 bytes in base64, the bias
 column rebuilt as ones), starts from the same W0, draws the same mini-batches (numpy, the same seeded
-streams, in the same order), and records ``losses``, which equal ``train_linear(...).losses`` to about 1e-8.
+streams, in the same order), steps the same ``torch.optim.lr_scheduler`` after each update when the run has a
+schedule, and records ``losses``, which equal ``train_linear(...).losses`` to about 1e-8.
 Data too big to embed (the digits: 1,438 × 64 numbers) and float32 data are refused with a ValueError.
 """
 
@@ -16,7 +17,15 @@ from string import Template
 import numpy as np
 
 from ..optimizers import OPTIMIZERS
-from ..snippet import TORCH_CLASSES, _float, snippet_filename, torch_optimizer_args
+from ..snippet import (
+    SCHEDULER_BLOCK,
+    SCHEDULER_STEP,
+    TORCH_CLASSES,
+    _float,
+    snippet_filename,
+    torch_optimizer_args,
+    torch_scheduler,
+)
 from .data import check_data
 from .losses import TITLES, loss_spec
 from .train import EXPLODE, INIT_SCALE, _check_settings
@@ -77,6 +86,7 @@ W = torch.tensor($scale * rng_w.standard_normal((D, C)), requires_grad=True)
 
 # the optimizer, every hyperparameter written out under its torch.optim name
 optimizer = torch.optim.$cls([W], $kwargs)
+$scheduler_block
 reg = $reg  # L2 regularization strength
 batch_size = $batch
 steps = $steps
@@ -99,7 +109,7 @@ for t, (Xb, yb) in zip(range(steps), batches()):
     losses.append(loss.item())
     loss.backward()  # W.grad = dW, the gradient of the batch loss
     optimizer.step()  # W moves by the optimizer's step
-    if t % every == 0 or t == steps - 1:
+$scheduler_step    if t % every == 0 or t == steps - 1:
         print(f"update {t:5d}   batch loss = {loss.item():.6f}")
 
 with torch.no_grad():
@@ -109,11 +119,23 @@ with torch.no_grad():
 
 
 def linear_torch_snippet(
-    X, y, *, loss: str, optimizer: str, hyper: dict, steps: int, batch_size=None, reg=0.0, seed=0, name="data"
+    X,
+    y,
+    *,
+    loss: str,
+    optimizer: str,
+    hyper: dict,
+    steps: int,
+    batch_size=None,
+    reg=0.0,
+    seed=0,
+    name="data",
+    schedule=None,
 ) -> str:
     """The source of a script training W (D, C) on X (N, D), y (N,) in torch as ``train_linear(X, y, loss=loss,
-    optimizer=optimizer, steps=steps, batch_size=batch_size, reg=reg, seed=seed, **hyper)`` does; ``name``
-    (the data set's) titles it. A last column of ones is written as the bias column. Raises ValueError, in words."""
+    optimizer=optimizer, steps=steps, batch_size=batch_size, reg=reg, seed=seed, schedule=schedule, **hyper)``
+    does; ``name`` (the data set's) titles it. A last column of ones is written as the bias column. Raises
+    ValueError, in words."""
     loss_fn = loss_spec(loss).torch  # an unknown name refused, in words
     kwargs = torch_optimizer_args(optimizer, hyper)
     X, y = np.asarray(X), np.asarray(y)
@@ -123,6 +145,7 @@ def linear_torch_snippet(
     X = X.astype(np.float64)
     N, D = X.shape
     steps, batch, full = _check_settings(N, steps, batch_size, reg, 2, None)
+    scheduler = torch_scheduler(optimizer, hyper, schedule, steps)
     bias = D > 1 and bool(np.all(X[:, -1] == 1.0))
     features = X[:, :-1] if bias else X
     if features.size > MAX_NUMBERS:
@@ -157,4 +180,6 @@ def linear_torch_snippet(
         loss_fn=loss_fn,
         batches=BATCHES[full],
         explode=_float(EXPLODE)[0],
+        scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
+        scheduler_step=SCHEDULER_STEP if scheduler else "",
     )

@@ -47,7 +47,14 @@ def race_downloads(surface: Surface, settings: RaceSettings, runs: dict[str, Tra
                 page="race",
             ),
             snippet=lambda: torch_snippet(
-                surface, name, runs[name].hyper, settings.start, settings.steps, settings.noise, settings.seed
+                surface,
+                name,
+                runs[name].hyper,
+                settings.start,
+                settings.steps,
+                settings.noise,
+                settings.seed,
+                schedule=runs[name].schedule,
             ),
             snippet_name=snippet_filename(surface.name, name),
         )
@@ -74,6 +81,7 @@ def linear_downloads(d: Dataset, data: dict, run: LinearRun, fig: go.Figure) -> 
             reg=run.reg,
             seed=run.seed,
             name=d.name,
+            schedule=run.schedule,
         ),
         snippet_name=f"gdviz-linear-{d.name}-{run.optimizer}.py",
     )

@@ -8,6 +8,7 @@ data set lacks). Their notes quote the link's text through ``literal.quoted``, a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 import streamlit as st
@@ -19,6 +20,7 @@ from ..linear.gradcheck import BUGS, METHODS
 from ..linear.losses import TITLES as LOSSES
 from ..linear.search import TITLES as STRATEGIES
 from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES, ScheduleArg
 from ..surfaces import SURFACES
 from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, last_good
 from .linear_controls import BATCHES, DEFAULT_DATA, classes_text
@@ -29,7 +31,7 @@ from .runs import CUSTOM
 from .search_views import BUDGETS
 from .sidebar import PROJECTION
 from .url_state import Field, choice, choices, flag, number, numbers, text
-from .widgets import hyper_key
+from .widgets import CHAINABLE, NO_SCHEDULE, hyper_key, ints_text, ints_value, schedule_key
 
 BIG = 1e6  # numbers a link may carry; wilder values are almost certainly tampered (the widgets take any)
 SEED_MAX = 2**32 - 1
@@ -64,6 +66,88 @@ def _hyper(prefix: str, chosen: Callable[[Mapping, str], bool]) -> list[Field]:
     return fields
 
 
+def _spelled(raw: str) -> tuple[int, ...]:
+    """Milestones as a link spells them, "30,80": whole numbers ≥ 0."""
+    values = ints_value(raw)
+    if not all(isinstance(v, int) and 0 <= v <= BIG for v in values):
+        raise ValueError(f"it must be whole numbers from 0 to {BIG:,g}, separated by commas")
+    return values
+
+
+def _argument(param: str, a: ScheduleArg) -> Field:
+    """How one argument's value reads from and is written into a link, by its kind (on a stand-in key)."""
+    if a.kind == "ints":
+        return Field(param, ("_",), lambda raw: {"_": ints_text(_spelled(raw))}, lambda s: s["_"].replace(" ", ""))
+    if a.kind == "bool":
+        return flag(param, "_")
+    if a.kind == "choice":
+        return choice(param, "_", a.choices, spell=str)
+    if a.kind == "int":
+        return number(param, "_", a.low, BIG, integer=True)
+    return number(param, "_", 0 if a.kind == "lr" else -BIG, BIG)
+
+
+def _schedule_arg(param: str, keys: dict[str, str], a: ScheduleArg, picked: Callable[[Mapping], str]) -> Field:
+    """``param`` holds argument ``a`` of whichever schedule ``picked(state)`` names (``keys``: schedule -> the
+    widget key of its argument of that name): a link sets it for every schedule that has it."""
+    stand_in = _argument(param, a)
+
+    def read(raw: str) -> dict:
+        value = stand_in.read(raw)["_"]
+        return dict.fromkeys(keys.values(), value)
+
+    def show(state: Mapping) -> str | None:
+        key = keys.get(picked(state))
+        value = None if key is None else state.get(key)
+        return None if value is None else stand_in.show({"_": value})
+
+    return Field(param, tuple(keys.values()), read, show)
+
+
+def _schedule(prefix: str, opt: str, when: Callable[[Mapping], bool], slot: tuple[str, ...], names) -> list[Field]:
+    """A schedule's select (one of ``names``) and its arguments, in a link as ``<opt>.sched`` (or a sequential
+    schedule's part, ``<opt>.sched.<i>``) and ``….<arg>``; written while ``when(state)`` holds."""
+    select = schedule_key(opt, *slot, prefix=prefix)
+    param = ".".join((opt, "sched", *slot[1::2]))  # "sequential", "0" -> "0": the part's number
+
+    def picked(state: Mapping) -> str:
+        return state.get(select, "") if when(state) else ""
+
+    fields = [choice(param, select, names, spell=lambda n: n or "none", when=lambda s: bool(picked(s)))]
+    args: dict[str, tuple[ScheduleArg, dict[str, str]]] = {}
+    for name in filter(None, names):
+        for a in SCHEDULES[name].args:
+            if a.kind == "schedulers":
+                for i in range(len(a.default)):
+                    part = lambda s, name=name: picked(s) == name  # noqa: E731 (bind name now)
+                    fields += _schedule(prefix, opt, part, (*slot, name, str(i)), CHAINABLE)
+            else:
+                args.setdefault(a.name, (a, {}))[1][name] = schedule_key(opt, *slot, name, a.name, prefix=prefix)
+    return fields + [_schedule_arg(f"{param}.{arg}", keys, a, picked) for arg, (a, keys) in args.items()]
+
+
+def _racing(holder: str) -> Callable[[Mapping, str], bool]:
+    """Whether an optimizer is chosen, by the widget ``holder``: a multiselect (the race) or a select."""
+
+    def chosen(state: Mapping, opt: str) -> bool:
+        value = state.get(holder)
+        return opt in value if isinstance(value, list | tuple) else value == opt
+
+    return chosen
+
+
+@functools.cache  # about 900 fields: built once per server, not twice per rerun (they hold no state)
+def _schedules(prefix: str, holder: str) -> tuple[Field, ...]:
+    """Every optimizer's schedule, while the widget ``holder`` chooses it: ``<optimizer>.sched=cosine``, then
+    its arguments as ``<optimizer>.sched.T_max=200``; a sequential schedule's parts as
+    ``<optimizer>.sched.0=linear`` and ``<optimizer>.sched.0.total_iters=20``."""
+    chosen, fields = _racing(holder), []
+    for opt in OPTIMIZERS:
+        when = lambda state, opt=opt: chosen(state, opt)  # noqa: E731 (bind opt now)
+        fields += _schedule(prefix, opt, when, (), [NO_SCHEDULE, *SCHEDULES])
+    return tuple(fields)
+
+
 def race() -> list[Field]:
     return [
         choice("surface", "surface", [*SURFACES, CUSTOM]),
@@ -89,6 +173,7 @@ def race() -> list[Field]:
         choice("inspect.opt", "inspect_opt", list(OPTIMIZERS), when=_is("view", "Step inspector")),
         number("inspect.at", "inspect_step", 1, MAX_STEPS, integer=True, when=_is("view", "Step inspector")),
         *_hyper("hyper", lambda state, opt: opt in state.get("optimizers", ())),
+        *_schedules("hyper", "optimizers"),
     ]
 
 

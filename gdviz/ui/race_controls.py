@@ -17,7 +17,15 @@ from ..surfaces import SURFACES, Surface
 from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
 from .runs import CUSTOM, SurfaceKey, surface_for
 from .sidebar import projecting
-from .widgets import defaults, hyper_key, hyper_widgets, widget_value
+from .widgets import (
+    defaults,
+    frozen_schedule,
+    hyper_key,
+    hyper_widgets,
+    schedule_picker,
+    schedule_state,
+    widget_value,
+)
 
 DEFAULT_SURFACE = "himmelblau"
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam"]
@@ -40,6 +48,7 @@ class RaceSettings(NamedTuple):
     seed: int
     view: str
     formula_error: str = ""  # why the typed formula cannot be used (then ``formula`` is the last good one)
+    schedules: dict | None = None  # optimizer -> its schedule, (name, kwargs) as gdviz.run takes it (absent: none)
 
     def surface_key(self) -> SurfaceKey:
         """The surface as plain values, for ``surface_for`` and the cached runs."""
@@ -49,9 +58,15 @@ class RaceSettings(NamedTuple):
         """``gdviz.ui.runs.race``'s arguments: what the runs depend on."""
         return (self.surface_key(), self.choices(), self.start, self.steps, self.noise, self.seeds, self.seed)
 
-    def choices(self) -> tuple[tuple[str, tuple], ...]:
-        """The optimizers and their settings as nested tuples: a cache key of plain values."""
-        return tuple((name, tuple(self.hyper[name].items())) for name in self.optimizers)
+    def choices(self) -> tuple[tuple[str, tuple, tuple | None], ...]:
+        """The optimizers, their settings and their schedules as nested tuples: a cache key of plain values."""
+        return tuple(
+            (name, tuple(self.hyper[name].items()), frozen_schedule(self.schedule(name))) for name in self.optimizers
+        )
+
+    def schedule(self, name: str) -> tuple[str, dict] | None:
+        """Optimizer ``name``'s schedule, ``(name, kwargs)``, or None."""
+        return (self.schedules or {}).get(name)
 
 
 def set_start(x: float, y: float) -> None:
@@ -117,6 +132,7 @@ def apply_preset(name: str) -> None:
                     st.session_state[hyper_key(opt, h.name, i)] = float(v)
             else:
                 st.session_state[hyper_key(opt, h.name)] = widget_value(h, value)
+        st.session_state.update(schedule_state(opt, p.schedules.get(opt)))
     st.session_state["preset_note"] = name
 
 
@@ -187,10 +203,11 @@ def race_settings() -> RaceSettings:
         c3, c4 = st.columns(2)
         seed = c3.number_input("Seed", min_value=0, step=1, format="%d", key="seed", disabled=noise == 0)
         seeds = c4.slider("Other seeds", 2, 20, key="seeds", disabled=noise == 0, help="drawn as a fan")
-        hyper = {}
+        hyper, schedules = {}, {}
         for opt in chosen:
             with st.expander(f"{OPTIMIZERS[opt].title} settings"):
                 hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=OPTIMIZERS[opt].start)
+                schedules[opt] = schedule_picker(opt)
     return RaceSettings(
         surface,
         condition,
@@ -206,4 +223,5 @@ def race_settings() -> RaceSettings:
         int(seed),
         st.session_state.get("view") or VIEWS[0],
         custom.error,
+        {opt: schedule for opt, schedule in schedules.items() if schedule is not None},
     )

@@ -11,23 +11,24 @@ from ..cost import run_seconds, too_costly
 from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows
+from ..schedules import SCHEDULES
 from ..surfaces import Surface
 from ..sweep import log_lrs, stability_limit, stability_reason
 from ..trajectory import NO_VALUE, Trajectory
-from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
-from .literal import md_escape, quoted
+from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
+from ..viz.schedule import lr_figure, scheduled
 from .exports import race_downloads
 from .figures import show_figure
 from .frame import relink
 from .lane import LaneFull
+from .literal import md_escape, quoted
 from .race_controls import RaceSettings, set_start, start_inputs
 from .runs import CUSTOM, basins, race, race_stage, sweeps
 from .sidebar import projecting
 from .stage import show_stage
 from .tables import results_table
 from .widgets import defaults, only_options
-
 
 OWN_RUNS = ("Basin map", "Learning-rate sweep")
 
@@ -143,11 +144,28 @@ def show_race(
                 "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to "
                 "measure a gap from), and the table has no distance to a minimum."
             )
+        show_schedules(runs)
         results_table(race_rows(surface, runs))
         with st.expander("The update rules"):
             for name in runs:
                 st.markdown(f"**{OPTIMIZERS[name].title}** — {OPTIMIZERS[name].variant}")
                 st.latex(OPTIMIZERS[name].latex)
+                if runs[name].schedule is not None:
+                    schedule = SCHEDULES[runs[name].schedule[0]]
+                    st.markdown(f"with η following its schedule — {md_escape(schedule.note)}")
+                    st.latex(schedule.latex)
+
+
+def show_schedules(runs: dict) -> None:
+    """The learning rate of every step, for the runs that follow a schedule (none: nothing is drawn)."""
+    if not scheduled(runs):
+        return
+    show_figure(
+        lr_figure(runs),
+        "The learning rate each scheduled optimizer used at each step (the others keep theirs): the step "
+        "inspector writes it out as η_t.",
+        key="lr_chart",
+    )
 
 
 def inspect_on_stage(runs: dict[str, Trajectory]) -> None:
@@ -194,7 +212,7 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
     name = c1.selectbox("Optimizer", settings.optimizers, format_func=lambda n: OPTIMIZERS[n].title, key="basin_opt")
     n = c2.select_slider("Grid", options=(50, 100, 150), key="basin_n", format_func=lambda k: f"{k} × {k}")
     by = c3.radio("Color by", ("minimum reached", "final loss"), horizontal=True, key="basin_by")
-    choice = dict(settings.choices())[name]
+    hyper, schedule = {c[0]: c[1:] for c in settings.choices()}[name]  # as the race's cache keys hold them
     if by == "minimum reached" and not len(surface.minima):
         st.info("This surface lists no minima to reach, so each start is colored by its final loss instead.")
     if too_much := too_costly(
@@ -205,7 +223,7 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
         st.error(too_much + " Your other settings are kept.")
         return
     try:
-        bm = basins(settings.surface_key(), name, choice, n, settings.steps)
+        bm = basins(settings.surface_key(), name, hyper, n, settings.steps, schedule)
     except ValueError as e:
         st.error(f"**{OPTIMIZERS[name].title}**: {e}.")
         return

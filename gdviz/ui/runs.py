@@ -1,7 +1,8 @@
 """Cached core calls for the pages, keyed on plain values (names, numbers, tuples), never on arrays.
 
 A race surface is named by a ``SurfaceKey``, ``surface_for``'s arguments as one tuple: the registry
-name, κ for the long valley, and the formula and domain half-width for the custom surface.
+name, κ for the long valley, and the formula and domain half-width for the custom surface. Optimizers come
+as ``choices``: ``(name, hyper items, schedule)`` each, the schedule as gdviz.ui.widgets gives it (or None).
 
 Memory: every cache here and in linear_runs is bounded by its pickled size (``max_size``: least recently
 used entries go first), and the bounds add up to 250 MB (tests/ui/test_cache_budget.py holds them to it).
@@ -25,9 +26,11 @@ from ..trajectory import Trajectory, run
 from ..viz.race import race_panels
 from ..viz.stage import stage_spec
 from .lane import turn
+from .widgets import schedule_value
 
 CUSTOM = "custom"  # the surface the student types as a formula
 SurfaceKey = tuple[str, float, str, float]  # (name, condition, formula, extent): surface_for's arguments
+Choices = tuple[tuple[str, tuple, tuple | None], ...]  # (optimizer, hyper items, schedule): RaceSettings.choices
 
 
 @functools.lru_cache(maxsize=64)  # one immutable Surface per key, so figure caches keyed on it hit
@@ -42,14 +45,14 @@ def surface_for(name: str, condition: float = 10.0, formula: str = "", extent: f
 @st.cache_data(max_entries=128, max_size="80MB", show_spinner=False)
 def race(
     surface: SurfaceKey,
-    choices: tuple[tuple[str, tuple], ...],
+    choices: Choices,
     start: tuple[float, float],
     steps: int,
     noise: float = 0.0,
     seeds: int = 0,
     seed: int = 0,
 ) -> tuple[dict[str, Trajectory], dict[str, Trajectory], dict[str, str]]:
-    """Run each ``(optimizer, hyper items)`` from ``start``.
+    """Run each ``(optimizer, hyper items, schedule)`` from ``start``.
 
     Returns the runs (noise drawn with ``seed``); with gradient noise, a fan of ``seeds`` more noisy
     runs per optimizer (one
@@ -61,11 +64,12 @@ def race(
     fan = seeds if noise > 0 else 0
     seconds = run_seconds(s, steps, 1, len(choices)) + (run_seconds(s, steps, fan, len(choices)) if fan else 0)
     with turn(seconds, "This race"):
-        for name, hyper in choices:
+        for name, hyper, schedule in choices:
+            kwargs = dict(hyper, schedule=schedule_value(schedule))
             try:
-                runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **dict(hyper))
+                runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **kwargs)
                 if fan:
-                    batch = run(s, name, np.tile(start, (fan, 1)), steps, noise=noise, seed=seed + 1, **dict(hyper))
+                    batch = run(s, name, np.tile(start, (fan, 1)), steps, noise=noise, seed=seed + 1, **kwargs)
                     fans[name] = dataclasses.replace(batch, states=())  # nothing reads a fan's optimizer states
             except ValueError as e:
                 errors[name] = str(e)
@@ -75,7 +79,7 @@ def race(
 @st.cache_data(max_entries=32, max_size="40MB", show_spinner=False)
 def race_stage(
     surface: SurfaceKey,
-    choices: tuple[tuple[str, tuple], ...],
+    choices: Choices,
     start: tuple[float, float],
     steps: int,
     noise: float,
@@ -94,23 +98,27 @@ def race_stage(
 
 
 @st.cache_data(max_entries=16, max_size="20MB", show_spinner="Running every start of the grid…")
-def basins(surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int) -> BasinMap:
+def basins(
+    surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int, schedule: tuple | None = None
+) -> BasinMap:
     s = surface_for(*surface)
     with turn(run_seconds(s, steps, n * n), "This basin map"):
-        return basin_map(s, optimizer, n=n, steps=steps, **dict(hyper))
+        return basin_map(s, optimizer, n=n, steps=steps, schedule=schedule_value(schedule), **dict(hyper))
 
 
 @st.cache_data(max_entries=32, max_size="10MB", show_spinner="Sweeping the learning rate…")
 def sweeps(
-    surface: SurfaceKey, choices: tuple[tuple[str, tuple], ...], start: tuple, steps: int, lrs: tuple
+    surface: SurfaceKey, choices: Choices, start: tuple, steps: int, lrs: tuple
 ) -> tuple[dict[str, Sweep], dict[str, str]]:
-    """One vectorized sweep per optimizer over ``lrs``; its own lr setting is replaced by the sweep's."""
+    """One vectorized sweep per optimizer over ``lrs``; its own lr setting is replaced by the sweep's (a schedule
+    then scales each swept lr as it scales the optimizer's own)."""
     s = surface_for(*surface)
     out, errors = {}, {}
     with turn(run_seconds(s, steps, len(lrs), len(choices)), "This sweep"):
-        for name, hyper in choices:
+        for name, hyper, schedule in choices:
+            other = {k: v for k, v in hyper if k != "lr"}
             try:
-                out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, **{k: v for k, v in hyper if k != "lr"})
+                out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, schedule=schedule_value(schedule), **other)
             except ValueError as e:
                 errors[name] = str(e)
     return out, errors

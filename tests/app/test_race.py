@@ -123,7 +123,8 @@ def test_each_preset_sets_up_its_race(open_page, preset):
     assert any(p.watch in i.value for i in at.sidebar.info)  # under the button the teacher just pressed
     names = _legend_names(_race_stage(at))
     diverged = [n.split(" — ")[0] for n in names if "diverged" in n]
-    assert diverged == (["SGD"] if preset == "too_large" else []), diverged
+    expected = {"too_large": ["SGD"], "warmup": ["Momentum"]}  # warm-up: SGD without its schedule (μ = 0)
+    assert diverged == expected.get(preset, []), diverged
     for opt, hyper in p.optimizers.items():
         assert at.number_input(key=f"hyper.{opt}.lr").value == hyper["lr"]
 

@@ -26,7 +26,7 @@ from gdviz.linear.metrics import confusion_matrix
 from gdviz.linear.search import TITLES, compare_search
 from gdviz.linear.train import predict, smoothed
 from gdviz.presets import PRESETS, STARTING_HYPER
-from gdviz.viz import basins, charts, classifier, inspector, linear_charts, palette, race
+from gdviz.viz import basins, charts, classifier, inspector, linear_charts, palette, race, schedule
 from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, STAGE_PLOT
 from gdviz.viz.palette import class_style, style
 from gdviz.viz.projection import BASE as PROJECTED_MIN
@@ -74,6 +74,15 @@ def _race_panel(i: int, surface="himmelblau", **kw):
     if inspected := kw.pop("arrows", ""):
         kw |= dict(arrows=arrow_track(runs[inspected]), inspected=inspected)
     return go.Figure(race.race_panels(s, runs, fans=fans, **kw)[i].figure.to_dict())
+
+
+def _schedules():
+    """Every racer with a schedule of its own: a warm-up into a cosine, a step decay, one cycle."""
+    s = gdviz.SURFACES["himmelblau"]
+    warmup = ("sequential", {"schedulers": (("linear", {"total_iters": 10}), ("cosine", {})), "milestones": (10,)})
+    chosen = {"sgd": warmup, "momentum": ("step", {"step_size": 15}), "adam": "onecycle"}
+    runs = {n: gdviz.run(s, n, s.start, 40, schedule=chosen[n], **STARTING_HYPER[n]) for n in RACERS}
+    return schedule.lr_figure(runs)
 
 
 def _inspector():
@@ -162,6 +171,7 @@ CASES = {
     "race_stage_arrows_map": (race.race_panels, lambda: _race_panel(0, arrows="momentum", at=3)),
     "race_stage_arrows_loss": (race.race_panels, lambda: _race_panel(1, arrows="momentum")),
     "distance": (charts.distance_figure, lambda: charts.distance_figure(*_race())),
+    "lr_schedule": (schedule.lr_figure, _schedules),
     "surface3d": (charts.surface3d_figure, lambda: charts.surface3d_figure(*_race(), n=30)),
     "inspector": (inspector.inspector_figure, _inspector),
     "basins_by_minimum": (basins.basin_figure, lambda: _basins("minimum")),
@@ -184,7 +194,7 @@ CASES = {
 FIGURES = {name: make for name, (_, make) in CASES.items()}
 OPTIMIZER_CASES = {
     *("race", "race_fans_linear_at", "race_custom_no_minima", "race_stage_loss", "race_stage_arrows_loss"),
-    *("distance", "surface3d", "sweep"),
+    *("distance", "surface3d", "sweep", "lr_schedule"),
 }
 CLASS_CASES = {"classifier", "classifier_titled", "classifier_stage_map"}
 

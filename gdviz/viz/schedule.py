@@ -1,0 +1,60 @@
+"""The learning rate against step, for every run that follows a schedule (a race's, or a classifier's).
+
+``lr_figure(runs)`` reads each run's ``lrs`` (the learning rate of each step, as the run used it) and
+``schedule`` (its resolved ``(name, kwargs)``, or None: such a run is left out). Any object with those two
+fields will do: a race's Trajectory or a classifier's LinearRun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES
+from .palette import OUTLINE, style
+
+FONT = dict(size=14)
+MARKS = 12  # markers along each curve: enough to tell the optimizers apart without color
+
+
+def scheduled(runs: Mapping) -> dict:
+    """The runs that follow a schedule (those the chart draws), in order."""
+    return {name: run for name, run in runs.items() if getattr(run, "schedule", None) is not None}
+
+
+def lr_figure(runs: Mapping, x_title: str = "step") -> go.Figure:
+    """η_t against t (from 1: ``lrs[t-1]`` is step t's) for each scheduled run, named by its optimizer and
+    schedule, in the optimizer's color, marker and dash. A run with one learning rate per start shows its
+    first start's."""
+    fig = go.Figure()
+    for name, run in scheduled(runs).items():
+        lrs = np.asarray(run.lrs, dtype=np.float64)
+        lrs = lrs.reshape(len(lrs), -1)[:, 0]
+        s = style(name)
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(1, len(lrs) + 1),
+                y=lrs,
+                mode="lines+markers",
+                line=dict(color=s.color, dash=s.dash, width=2.5),
+                marker=dict(
+                    symbol=s.symbol, size=9, color=s.color, maxdisplayed=MARKS, line=dict(color=OUTLINE, width=1)
+                ),
+                name=f"{OPTIMIZERS[name].title}: {SCHEDULES[run.schedule[0]].title.lower()}",
+                hovertemplate=f"{x_title} %{{x}}: η = %{{y:.4g}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title="Learning rate at each step",
+        xaxis=dict(title=x_title, rangemode="tozero"),
+        yaxis=dict(title="learning rate η", rangemode="tozero", exponentformat="power"),
+        height=320,
+        margin=dict(l=70, r=20, t=50, b=50),
+        font=FONT,
+        legend=dict(orientation="h", y=-0.25),
+        showlegend=True,
+    )
+    return fig
