@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .losses import LOSSES, loss_spec
-from .train import _check_data
+from .train import training_data
 
 CHUNK = 48  # candidates per matmul: the fastest per candidate at the notebook's scale (benchmarks/bench_linear.py)
 GRADIENT_COST = 2  # loss evaluations charged for one loss-and-gradient
@@ -110,7 +110,7 @@ def _check(X, y, loss: str, budget, chunk, reg, **positive) -> tuple[np.ndarray,
     for name, value in positive.items():
         if not (np.isfinite(value) and value > 0):
             raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    return _check_data(X, y)
+    return training_data(X, y)
 
 
 def _timed(steps: Iterator[None], record: _Record) -> Iterator[SearchRun]:

@@ -28,7 +28,7 @@ from ..snippet import (
 )
 from .data import check_data
 from .losses import TITLES, loss_spec
-from .train import EXPLODE, INIT_SCALE, _check_settings
+from .train import EXPLODE, INIT_SCALE, check_settings
 
 MAX_NUMBERS = 20_000  # features embedded at most: 2,000 points of a 2D set take 4,000; the digits would take 92,000
 
@@ -144,7 +144,7 @@ def linear_torch_snippet(
         raise ValueError(f"the script reproduces float64 training; X is {X.dtype}")
     X = X.astype(np.float64)
     N, D = X.shape
-    steps, batch, full = _check_settings(N, steps, batch_size, reg, 2, None)
+    steps, batch, full = check_settings(N, steps, batch_size, reg, 2, None)
     scheduler = torch_scheduler(optimizer, hyper, schedule, steps)
     bias = D > 1 and bool(np.all(X[:, -1] == 1.0))
     features = X[:, :-1] if bias else X

@@ -90,7 +90,7 @@ class LinearRun:
     def epochs_at(self, t: int) -> float:
         """Passes over the data that the first ``t`` updates made (examples seen / N)."""
         N, t = self.examples, int(t)
-        seen = t * N if self.full_batch else _examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
+        seen = t * N if self.full_batch else examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
         return seen / N
 
 
@@ -119,7 +119,7 @@ def smoothed(losses, window: int) -> np.ndarray:
     return (csum[t] - csum[lo]) / (t - lo)
 
 
-def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+def training_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     """``check_data``'s refusals in words; X comes back as a float32 or float64 array."""
     X, y = np.asarray(X), np.asarray(y)
     check_data(X, y)
@@ -137,7 +137,7 @@ def _check_W(W, D: int, y: np.ndarray, dtype, name: str = "W0") -> np.ndarray:
     return W.astype(dtype)  # a copy: the caller's array is never stepped
 
 
-def _check_settings(N: int, steps, batch_size, reg, snapshots, tol) -> tuple[int, int, bool]:
+def check_settings(N: int, steps, batch_size, reg, snapshots, tol) -> tuple[int, int, bool]:
     """Steps, examples per update and whether that is full batch; a ValueError the page can show if not valid."""
     steps = int(steps)
     if steps < 1:
@@ -191,9 +191,9 @@ def train_linear(
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    X, y = _check_data(X, y)
+    X, y = training_data(X, y)
     N, D = X.shape
-    steps, batch, full = _check_settings(N, steps, batch_size, reg, snapshots, tol)
+    steps, batch, full = check_settings(N, steps, batch_size, reg, snapshots, tol)
     resolved = OPTIMIZERS[optimizer].resolve(hyper)
     opt = OPTIMIZERS[optimizer](**hyper)
     schedule = resolve_schedule(schedule, resolved, steps)
@@ -234,7 +234,7 @@ def train_linear(
             return not value <= limit  # NaN is bad too
 
         state, W_prev, reason, diverged_at, last = opt.init(W), W, "steps", None, steps
-        for t, (Xb, yb) in zip(range(steps), _batches(X, y, batch, rng_batches), strict=False):
+        for t, (Xb, yb) in zip(range(steps), batches(X, y, batch, rng_batches), strict=False):
             value, dW = loss_fn(W, Xb, yb, reg)
             kept = evaluated(t) or t in planned
             if t > 0 and (bad(value) or (kept and bad(score(t, W)[0]))):
@@ -266,7 +266,7 @@ def train_linear(
     eval_steps = np.array(sorted({*evals, last}))
     snaps[last] = W
     snapshot_steps = np.array(sorted(snaps))
-    seen = iterations * N if full else _examples_seen(iterations, per_epoch, batch, N)
+    seen = iterations * N if full else examples_seen(iterations, per_epoch, batch, N)
     return LinearRun(
         W=W,
         losses=losses[:iterations].copy(),
@@ -296,7 +296,7 @@ def train_linear(
     )
 
 
-def _batches(X, y, batch: int, rng):
+def batches(X, y, batch: int, rng):
     """(X_batch, y_batch) for each update, endlessly: all of X when batch == N; otherwise each epoch
     a fresh permutation of the rows, cut in order into batches, the last one partial when batch ∤ N."""
     N = len(y)
@@ -309,7 +309,7 @@ def _batches(X, y, batch: int, rng):
             yield X[rows], y[rows]
 
 
-def _examples_seen(iterations: int, per_epoch: int, batch: int, N: int) -> int:
+def examples_seen(iterations: int, per_epoch: int, batch: int, N: int) -> int:
     """Rows used by ``iterations`` mini-batch updates when each epoch ends with a partial batch."""
     epochs, rest = divmod(iterations, per_epoch)
     return epochs * N + rest * batch

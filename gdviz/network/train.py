@@ -23,7 +23,7 @@ import numpy as np
 
 from ..linear.data import check_data
 from ..linear.losses import loss_spec
-from ..linear.train import EVALS, EXPLODE, _batches, _check_settings, _examples_seen
+from ..linear.train import EVALS, EXPLODE, batches, check_settings, examples_seen
 from ..optimizers import OPTIMIZERS
 from ..schedules import hyper_at, resolve_schedule, schedule_table
 from .activations import activation as activation_spec
@@ -106,7 +106,7 @@ class MLPRun:
     def epochs_at(self, t: int) -> float:
         """Passes over the data that the first ``t`` updates made (examples seen / N)."""
         N, t = self.examples, int(t)
-        seen = t * N if self.full_batch else _examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
+        seen = t * N if self.full_batch else examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
         return seen / N
 
 
@@ -217,7 +217,7 @@ def train_mlp(
     spec, act = loss_spec(loss), activation_spec(activation).name
     X, y, X_test, y_test = _check_inputs(X, y, X_test, y_test)
     N, D = X.shape
-    steps, batch, full = _check_settings(N, steps, batch_size, reg, 2, None)  # snapshots are checked below
+    steps, batch, full = check_settings(N, steps, batch_size, reg, 2, None)  # snapshots are checked below
     planned = _planned_snapshots(steps, snapshots)
     if every is not None and (int(every) != every or every < 1):
         raise ValueError(f"every must be a whole number ≥ 1, got {every}")
@@ -272,7 +272,7 @@ def train_mlp(
             return f"the loss reached {value:.3g}, over 1e6 × max(1, the starting loss {initial:.3g})"
 
         state, theta_prev, reason, diverged_at, cause, last = opt.init(theta), theta, "steps", None, "", steps
-        for t, (Xb, yb) in zip(range(steps), _batches(X, y, batch, rng_batches), strict=False):
+        for t, (Xb, yb) in zip(range(steps), batches(X, y, batch, rng_batches), strict=False):
             layers = unflatten(theta, sizes)
             value, grads, scores = loss_terms(layers, Xb, yb, act, spec, reg)
             kept = evaluated(t) or t in planned
@@ -310,7 +310,7 @@ def train_mlp(
     snapshot_steps = np.array(sorted(snaps))
     evals_of = np.array([scored[k] for k in eval_steps])
     snaps_of = np.array([scored[k] for k in snapshot_steps])
-    seen = iterations * N if full else _examples_seen(iterations, per_epoch, batch, N)
+    seen = iterations * N if full else examples_seen(iterations, per_epoch, batch, N)
     return MLPRun(
         params=tuple((W, b) for W, b in unflatten(theta, sizes)),
         losses=losses[:iterations].copy(),
