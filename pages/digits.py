@@ -12,6 +12,7 @@ from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_controls import training_controls
 from gdviz.ui.linear_runs import digits_split, train_digits
 from gdviz.ui.linear_views import plateau_note, side_by_side
+from gdviz.ui.schedule_views import show_schedules
 from gdviz.ui.sidebar import projecting
 from gdviz.viz.linear_charts import confusion_figure, digits_figure, loss_figure, templates_figure
 
@@ -59,6 +60,7 @@ with left:  # the lesson first: the loss, plotted, and why it levels off where i
         half=half,
     )
     plateau_note(run, train)
+    show_schedules({run.optimizer: run}, key="digits_lr_chart", x_title="iteration", half=half)
 with right:
     picked = first_of_each(train.y, SAMPLES, train.classes)
     show_figure(

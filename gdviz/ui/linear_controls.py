@@ -13,7 +13,7 @@ import streamlit as st
 from ..linear.data import DATASETS_2D
 from ..linear.losses import TITLES
 from ..optimizers import OPTIMIZERS
-from .widgets import defaults, hyper_widgets
+from .widgets import defaults, frozen_schedule, hyper_widgets, schedule_picker
 
 DEFAULT_DATA = "blobs"
 BATCHES = (0, 256, 128, 64, 32, 1)  # 0 is the full batch (vanilla GD): a selectbox reads None as "no choice"
@@ -31,11 +31,17 @@ class TrainSettings(NamedTuple):
     batch: int  # 0 = full batch
     reg: float
     seed: int
+    schedule: tuple | None = None  # (name, kwargs) as train_linear takes it, or None
 
     def key(self) -> tuple:
-        """The arguments of the cached training calls after the data: plain values only."""
+        """The arguments of the cached training calls after the data: plain values only. The optimizer's keyword
+        arguments are its hyperparameters and, when it has one, ``("schedule", frozen_schedule(...))``, as
+        train_linear takes them."""
         batch = self.batch or None  # train_linear's full batch
-        return (self.loss, self.optimizer, tuple(self.hyper.items()), self.steps, batch, self.reg, self.seed)
+        keywords = tuple(self.hyper.items())
+        if self.schedule is not None:
+            keywords += (("schedule", frozen_schedule(self.schedule)),)
+        return (self.loss, self.optimizer, keywords, self.steps, batch, self.reg, self.seed)
 
 
 def _defaults(prefix: str, **values) -> None:
@@ -52,6 +58,7 @@ def training_controls(prefix: str, steps: int = 300, batch: int = 0, reg: float 
     )
     with st.expander(f"{OPTIMIZERS[optimizer].title} settings", expanded=True):
         hyper = hyper_widgets(OPTIMIZERS[optimizer], optimizer, start=OPTIMIZERS[optimizer].linear_start, prefix=prefix)
+        schedule = schedule_picker(optimizer, prefix=prefix)
     batch = st.selectbox("Batch size", BATCHES, format_func=batch_label, key=f"{prefix}.batch")
     reg = st.number_input(
         "Regularization strength (reg)",
@@ -65,7 +72,7 @@ def training_controls(prefix: str, steps: int = 300, batch: int = 0, reg: float 
     seed = c2.number_input(
         "Seed", min_value=0, step=1, format="%d", key=f"{prefix}.seed", help="the starting W and the batches drawn"
     )
-    return TrainSettings(loss, optimizer, hyper, int(steps), batch, float(reg), int(seed))
+    return TrainSettings(loss, optimizer, hyper, int(steps), batch, float(reg), int(seed), schedule)
 
 
 class DataSettings(NamedTuple):

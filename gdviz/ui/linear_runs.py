@@ -15,6 +15,7 @@ from ..linear.train import LinearRun, smoothed, train_linear
 from ..viz.classifier import classifier_panels
 from ..viz.stage import stage_spec
 from .lane import turn
+from .widgets import schedule_value
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
 MAX_POINTS = 2_000  # beyond this the animated figure passes 1 MB and a picture shows nothing more
@@ -41,8 +42,11 @@ def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -
 
 
 def _train(d: Dataset, loss, optimizer, hyper: tuple, steps, batch, reg, seed, snapshots: int = 101) -> LinearRun:
-    """``train_linear`` on a Dataset with the bias column added; raises ValueError (pages show it)."""
+    """``train_linear`` on a Dataset with the bias column added; raises ValueError (pages show it). ``hyper``:
+    the optimizer's keyword arguments as TrainSettings.key() gives them (a schedule as nested tuples)."""
     _check_steps(steps)
+    keywords = dict(hyper)
+    schedule = schedule_value(keywords.pop("schedule", None))
     return train_linear(
         add_bias(d.X),
         d.y,
@@ -53,7 +57,8 @@ def _train(d: Dataset, loss, optimizer, hyper: tuple, steps, batch, reg, seed, s
         reg=reg,
         seed=seed,
         snapshots=snapshots,
-        **dict(hyper),
+        schedule=schedule,
+        **keywords,
     )
 
 

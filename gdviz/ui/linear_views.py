@@ -27,6 +27,7 @@ from .figures import show_figure
 from .frame import relink
 from .linear_controls import BATCHES, DataSettings, TrainSettings, batch_label
 from .linear_runs import classifier_inputs, classifier_stage, dataset_2d, train_2d, trend_window
+from .schedule_views import show_schedules
 from .sidebar import projecting
 from .stage import show_stage
 from .widgets import defaults, only_options
@@ -77,6 +78,7 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
     at = snapshot_at(run, st.session_state["lc_cursor"])
     step_cards(run, at)
     linear_downloads(d, data._asdict(), run, lambda: _figure(d, run, at))
+    show_schedules({run.optimizer: run}, key="lc_lr_chart", x_title="iteration")
 
     batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])
     with batches:
@@ -141,9 +143,10 @@ def batch_tab(data: tuple, ts: TrainSettings) -> None:
     """The batch sizes side by side and its x axis switch, a fragment of its own: the switch redraws this chart
     alone (the stage, the cards and the table stay as they are)."""
     defaults({"lc.per": "iteration"})
-    per = st.segmented_control("x axis", ("iteration", "epoch"), key="lc.per") or "iteration"
+    # the address bar follows the switch from its callback: a full run writes it once anyway (the frame's)
+    switch = dict(key="lc.per", on_change=relink, args=("linear",))
+    per = st.segmented_control("x axis", ("iteration", "epoch"), **switch) or "iteration"
     show_batches(data, ts, per)
-    relink("linear")
 
 
 @st.fragment

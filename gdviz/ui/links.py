@@ -208,6 +208,7 @@ def _training(prefix: str) -> list[Field]:
         number("steps", p + "steps", 1, MAX_STEPS, integer=True),
         number("seed", p + "seed", 0, SEED_MAX, integer=True),
         *_hyper(prefix, lambda state, opt: state.get(p + "optimizer") == opt),
+        *_schedules(prefix, p + "optimizer"),
     ]
 
 

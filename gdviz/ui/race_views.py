@@ -17,7 +17,6 @@ from ..sweep import log_lrs, stability_limit, stability_reason
 from ..trajectory import NO_VALUE, Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
-from ..viz.schedule import lr_figure, scheduled
 from .exports import race_downloads
 from .figures import show_figure
 from .frame import relink
@@ -25,6 +24,7 @@ from .lane import LaneFull
 from .literal import md_escape, quoted
 from .race_controls import RaceSettings, set_start, start_inputs
 from .runs import CUSTOM, basins, race, race_stage, sweeps
+from .schedule_views import show_schedules
 from .sidebar import projecting
 from .stage import show_stage
 from .tables import results_table
@@ -144,7 +144,7 @@ def show_race(
                 "This surface lists no minima: the loss chart plots f itself on a linear axis (there is no f* to "
                 "measure a gap from), and the table has no distance to a minimum."
             )
-        show_schedules(runs)
+        show_schedules(runs, key="lr_chart")
         results_table(race_rows(surface, runs))
         with st.expander("The update rules"):
             for name in runs:
@@ -154,18 +154,6 @@ def show_race(
                     schedule = SCHEDULES[runs[name].schedule[0]]
                     st.markdown(f"with η following its schedule — {md_escape(schedule.note)}")
                     st.latex(schedule.latex)
-
-
-def show_schedules(runs: dict) -> None:
-    """The learning rate of every step, for the runs that follow a schedule (none: nothing is drawn)."""
-    if not scheduled(runs):
-        return
-    show_figure(
-        lr_figure(runs),
-        "The learning rate each scheduled optimizer used at each step (the others keep theirs): the step "
-        "inspector writes it out as η_t.",
-        key="lr_chart",
-    )
 
 
 def inspect_on_stage(runs: dict[str, Trajectory]) -> None:

@@ -48,7 +48,7 @@ def lr_figure(runs: Mapping, x_title: str = "step") -> go.Figure:
             )
         )
     fig.update_layout(
-        title="Learning rate at each step",
+        title=f"Learning rate at each {x_title}",
         xaxis=dict(title=x_title, rangemode="tozero"),
         yaxis=dict(title="learning rate η", rangemode="tozero", exponentformat="power"),
         height=320,

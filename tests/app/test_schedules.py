@@ -18,7 +18,7 @@ S = gdviz.SURFACES["himmelblau"]
 
 
 def lr_chart(at: AppTest) -> dict | None:
-    return next((f for f in figures(at) if f["layout"]["title"]["text"] == "Learning rate at each step"), None)
+    return next((f for f in figures(at) if f["layout"]["title"]["text"].startswith("Learning rate at each")), None)
 
 
 def open_link(params: dict) -> AppTest:
@@ -108,7 +108,12 @@ def test_a_link_with_schedules_reproduces_them_and_the_address_bar_keeps_them():
 
 @pytest.mark.parametrize(
     "param, raw",
-    [("sgd.sched", "warmup"), ("sgd.sched.T_max", "soon"), ("sgd.sched.milestones", "3,x"), ("adam.sched.0", "onecycle")],
+    [
+        ("sgd.sched", "warmup"),
+        ("sgd.sched.T_max", "soon"),
+        ("sgd.sched.milestones", "3,x"),
+        ("adam.sched.0", "onecycle"),
+    ],
 )
 def test_a_bad_schedule_value_in_a_link_gets_a_note_and_the_rest_is_kept(param, raw):
     at = open_link({"opt": "sgd,adam", "sgd.sched": "cosine", "adam.lr": "0.05", param: raw})
@@ -136,3 +141,54 @@ def test_the_warmup_preset_sets_the_schedule_and_its_race_is_as_its_sentence_say
     assert table.loc["SGD", "stopped because"] == "max steps"
     curve = decode(lr_chart(at)["data"][0]["y"])
     assert curve[0] == pytest.approx(0.0005) and curve[40] == 0.05 and curve[-1] < 1e-5
+
+
+# --- the classifier pages ---------------------------------------------------------------------
+
+
+def _blobs_run(**settings):
+    from gdviz.linear.data import DATASETS_2D, add_bias
+
+    d = DATASETS_2D["blobs"].build(n=300, noise=0.25, seed=0)
+    return gdviz.train_linear(add_bias(d.X), d.y, loss="softmax", steps=300, reg=1e-3, seed=0, **settings)
+
+
+def test_the_linear_page_trains_with_the_schedule_chosen_and_draws_it(open_page):
+    at = open_page("pages/linear.py")
+    assert lr_chart(at) is None
+    at.selectbox(key="lc.sgd.sched").set_value("exponential").run()
+    at.number_input(key="lc.sgd.sched.exponential.gamma").set_value(0.98).run()
+    no_exceptions(at)
+    lr = gdviz.OPTIMIZERS["sgd"].linear_start["lr"]
+    want = _blobs_run(optimizer="sgd", lr=lr, schedule=("exponential", {"gamma": 0.98}))
+    chart = lr_chart(at)
+    assert chart["layout"]["xaxis"]["title"]["text"] == "iteration"
+    np.testing.assert_array_equal(decode(chart["data"][0]["y"]), want.lrs)  # the lr the page's own run used
+    assert want.lrs[-1] == pytest.approx(lr * 0.98**299)
+    assert at.query_params["sgd.sched"] in ("exponential", ["exponential"])
+
+
+def test_a_linear_link_with_a_schedule_is_applied_and_a_bad_one_noted():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(
+        {"opt": "adam", "adam.sched": "linear", "adam.sched.total_iters": "50", "adam.sched.power": "x"}
+    )
+    at.switch_page("pages/linear.py").run()
+    no_exceptions(at)
+    assert at.selectbox(key="lc.adam.sched").value == "linear"
+    assert at.number_input(key="lc.adam.sched.linear.total_iters").value == 50
+    notes = " ".join(w.value for w in at.warning if "could not be used" in w.value)
+    assert "`adam.sched.power=x`" in notes
+    lr = gdviz.OPTIMIZERS["adam"].linear_start["lr"]
+    want = _blobs_run(optimizer="adam", lr=lr, schedule=("linear", {"total_iters": 50}))
+    np.testing.assert_array_equal(decode(lr_chart(at)["data"][0]["y"]), want.lrs)
+
+
+def test_the_digits_page_takes_a_schedule_too(open_page):
+    at = open_page("pages/digits.py")
+    at.selectbox(key="digits.sgd.sched").set_value("cosine").run()
+    no_exceptions(at)
+    (curve,) = lr_chart(at)["data"]
+    y = decode(curve["y"])
+    assert curve["name"] == "SGD: cosine annealing" and len(y) == 300
+    assert y[0] == gdviz.OPTIMIZERS["sgd"].linear_start["lr"] and y[-1] < 1e-4 * y[0]
