@@ -38,10 +38,12 @@ def _text(lines):
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
 def test_every_record_names_each_state_field_with_a_symbol(optimizer):
-    """The state table shows a symbol per field: each record names every field its optimizer keeps."""
+    """The state table shows a symbol per field: each record names every field its optimizer keeps, with
+    any switch on too (amsgrad and centered add a field, as torch's state does)."""
     spec = OPTIMIZERS[optimizer]
-    state = spec().init(np.zeros(2))
-    assert set(state._fields) == set(spec.symbols), optimizer
+    switches = [{}] + [{h.name: True} for h in spec.hyper if h.kind == "bool" and h.name != "maximize"]
+    fields = {f for on in switches for f in spec(**on).init(np.zeros(2))._fields}
+    assert fields == set(spec.symbols), optimizer
 
 
 # --- the lines ------------------------------------------------------------------------------------
@@ -161,6 +163,151 @@ def test_the_parts_of_the_update_add_up_to_the_step_taken(optimizer):
             np.testing.assert_allclose(sum(a[p] for p in parts), a[STEP], rtol=1e-9, atol=1e-12)
 
 
+DECAY, VELOCITY = "−η·λ·θ (weight decay)", "−η·μ·bₜ₋₁ (velocity carried over)"
+HELD_BACK = "+η·τ·g (held back by dampening)"
+RECTIFIED, UNRECTIFIED = "−η·m̂·r·√(1−β₂ᵗ)/(√v+ε) (rectified Adam step)", "−η·m̂ (momentum step, not yet rectified)"
+# the parts with torch's options on; a part may sit out a step (dampening holds nothing back at step 1,
+# RAdam is rectified only from step 6), but those present add up to the step taken
+OPTION_PARTS = [
+    ("sgd", {"weight_decay": 0.1}, [GRAD_STEP, DECAY]),
+    ("momentum", {"dampening": 0.3, "weight_decay": 0.1}, [GRAD_STEP, DECAY, VELOCITY, HELD_BACK]),
+    ("nesterov", {"weight_decay": 0.1}, [GRAD_STEP, DECAY, "−η·μ·bₜ (look-ahead velocity)"]),
+    ("rmsprop", {"momentum": 0.5, "centered": True}, [VELOCITY, "−η·g/(√(v−ḡ²)+ε) (scaled gradient step)"]),
+    ("adamw", {"weight_decay": 0.1, "amsgrad": True}, ["−η·λ·θ (weight decay)", "−η·m̂/(√v̂+ε) (Adam step)"]),
+    ("nadam", {"weight_decay": 0.1, "decoupled_weight_decay": True}, [DECAY, *PARTS["nadam"][1]]),
+    ("radam", {"weight_decay": 0.1, "decoupled_weight_decay": True}, [DECAY, RECTIFIED, UNRECTIFIED]),
+    ("radam", {}, [RECTIFIED, UNRECTIFIED]),
+]
+
+
+@pytest.mark.parametrize(("optimizer", "hyper", "parts"), OPTION_PARTS, ids=lambda x: str(x))
+def test_the_parts_add_up_with_torchs_options_on(optimizer, hyper, parts):
+    traj = run(HIMMELBLAU, optimizer, STARTS, STEPS, lr=0.01, **hyper)
+    seen = set()
+    for i in range(len(STARTS)):
+        for t in range(1, STEPS + 1):
+            a = arrows(traj, t, i)
+            present = [p for p in parts if p in a]
+            assert len(present) >= len(parts) - 1, (t, list(a))
+            np.testing.assert_allclose(sum(a[p] for p in present), a[STEP], rtol=1e-9, atol=1e-12)
+            seen |= set(present)
+    assert seen == set(parts), "every part shows at some step"
+
+
+L2_DECAY = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "nadam", "radam", "adamax"]
+
+
+@pytest.mark.parametrize("optimizer", L2_DECAY)
+def test_weight_decay_joins_the_gradient_with_the_runs_numbers(optimizer):
+    traj = run(HIMMELBLAU, optimizer, (1.0, 1.0), 5, lr=0.01, weight_decay=0.37)
+    text = _text(explain_step(traj, 3))
+    g = traj.grads[2] + 0.37 * traj.points[2]
+    rule = r"g_{3} \leftarrow g_{3} + \lambda\, \theta_{2} = " + tex_vector(traj.grads[2]) + r" + 0.37\, "
+    assert rule + tex_vector(traj.points[2]) + " = " + tex_vector(g) in text
+    plain = _text(explain_step(run(HIMMELBLAU, optimizer, (1.0, 1.0), 5, lr=0.01), 3))
+    assert r"\lambda" not in plain, "no weight-decay line when λ = 0"
+
+
+def test_dampening_starts_the_buffer_at_g_then_damps_each_new_gradient():
+    traj = run(HIMMELBLAU, "momentum", (1.0, 1.0), 5, lr=0.01, momentum=0.9, dampening=0.4)
+    b, g = traj.states.momentum_buffer, traj.grads
+    np.testing.assert_array_equal(b[1], g[0])  # torch: the first buffer is the gradient itself, undamped
+    np.testing.assert_allclose(b[3], 0.9 * b[2] + 0.6 * g[2], rtol=1e-15)
+    first = _text(explain_step(traj, 1))
+    assert r"b_{1} = g_{1} = " + tex_vector(g[0]) in first and "undamped" in first
+    third = _text(explain_step(traj, 3))
+    rule = r"b_{3} = \mu\, b_{2} + (1 - \tau)\, g_{3} = 0.9\, "
+    assert rule + tex_vector(b[2]) + r" + 0.6\, " + tex_vector(g[2]) + " = " + tex_vector(b[3]) in third
+    a = arrows(traj, 3)
+    np.testing.assert_allclose(a[HELD_BACK], 0.01 * 0.4 * g[2])
+    assert HELD_BACK not in arrows(traj, 1)
+
+
+def test_adagrad_writes_its_decayed_rate_and_initial_sum():
+    traj = run(HIMMELBLAU, "adagrad", (1.0, 1.0), 5, lr=0.5, lr_decay=0.1, initial_accumulator_value=2.5)
+    eta_4 = 0.5 / (1 + 3 * 0.1)
+    s, g = traj.states.sum, traj.grads
+    np.testing.assert_allclose(traj.steps[3], -eta_4 * g[3] / (np.sqrt(s[4]) + 1e-10), rtol=1e-14)
+    fourth = _text(explain_step(traj, 4))
+    rate = r"\eta_{4} = \frac{\eta}{1 + ({4} - 1)\, \delta} = \frac{0.5}{1 + 3 \cdot 0.1} = "
+    assert rate + tex_number(eta_4) in fourth
+    assert r"\theta_{4} = \theta_{3} - \eta_{4}" in fourth and f"- {tex_number(eta_4)}" in fourth
+    first = _text(explain_step(traj, 1))
+    np.testing.assert_array_equal(s[0], (2.5, 2.5))
+    assert r"s_0 = 2.5" in first and tex_vector(s[0]) + " + " + tex_vector(g[0] ** 2) in first
+    assert r"\eta_{1}" not in _text(explain_step(run(HIMMELBLAU, "adagrad", (1.0, 1.0), 2, lr=0.5), 1))
+
+
+@pytest.mark.parametrize("centered", [False, True])
+def test_centered_rmsprop_divides_by_the_variance_and_keeps_its_fields(centered):
+    traj = run(HIMMELBLAU, "rmsprop", (1.0, 1.0), 5, lr=0.01, centered=centered)
+    text, rows = _text(explain_step(traj, 3)), state_rows(traj, 3)
+    if not centered:  # torch keeps no average of g then, and neither does gdviz
+        assert traj.states._fields == ("square_avg", "momentum_buffer") and r"\bar g" not in text
+        return
+    assert traj.states._fields == ("square_avg", "grad_avg", "momentum_buffer")
+    v, g_avg = traj.states.square_avg[3], traj.states.grad_avg[3]
+    assert (rows[1]["name"], rows[1]["symbol"], rows[1]["x"], rows[1]["y"]) == ("grad_avg", "ḡ", *g_avg)
+    np.testing.assert_allclose(g_avg, 0.99 * traj.states.grad_avg[2] + 0.01 * traj.grads[2], rtol=1e-14)
+    assert r"\bar g_{3} = \alpha\, \bar g_{2}" in text and tex_vector(g_avg) in text
+    assert r"v_{3} - \bar g_{3}^2 = " + tex_vector(v) + " - " + tex_vector(g_avg * g_avg) in text
+    np.testing.assert_allclose(traj.steps[2], -0.01 * traj.grads[2] / (np.sqrt(v - g_avg**2) + 1e-8), rtol=1e-13)
+
+
+def test_amsgrad_divides_by_the_largest_v_so_far():
+    hyper = {"lr": 0.05, "betas": (0.9, 0.8), "amsgrad": True}  # a short memory: v soon falls below its max
+    traj = run(HIMMELBLAU, "adam", (1.0, 1.0), 40, **hyper)
+    v, v_max = traj.states.exp_avg_sq, traj.states.max_exp_avg_sq
+    np.testing.assert_array_equal(v_max[1:], np.maximum.accumulate(v[1:], axis=0))
+    t = int(np.argmax((v_max > v).all(axis=-1)))  # a step where the max, not v_t, sets the scale
+    assert t > 1
+    text = _text(explain_step(traj, t))
+    both = rf"\max\left({tex_vector(v_max[t - 1])}, {tex_vector(v[t])}\right) = {tex_vector(v_max[t])}"
+    assert rf"v^{{\max}}_{{{t}}} = \max(v^{{\max}}_{{{t - 1}}}, v_{{{t}}}) = " + both in text
+    assert tex_vector(v_max[t] / (1 - 0.8**t)) in text, "v̂ from the max"
+    plain = run(HIMMELBLAU, "adam", (1.0, 1.0), 40, **{**hyper, "amsgrad": False})
+    assert np.abs(plain.points - traj.points).max() > 1e-3 and "max_exp_avg_sq" not in plain.states._fields
+    row = state_rows(traj, t)[-1]  # the inspector's table grows the field amsgrad adds
+    assert (row["name"], row["symbol"], row["x"], row["y"]) == ("max_exp_avg_sq", "vᵐᵃˣ", *v_max[t])
+
+
+@pytest.mark.parametrize("optimizer", ["nadam", "radam"])
+def test_decoupled_weight_decay_shrinks_theta_first(optimizer):
+    traj = run(HIMMELBLAU, optimizer, (1.0, 1.0), 8, lr=0.01, weight_decay=0.2, decoupled_weight_decay=True)
+    text = _text(explain_step(traj, 7))
+    shrunk = traj.points[6] - 0.01 * 0.2 * traj.points[6]
+    assert r"\theta' = \theta_{6} - \eta\lambda\, \theta_{6} = " in text and tex_vector(shrunk) in text
+    assert r"\leftarrow" not in text, "decoupled: λθ does not join g"
+    np.testing.assert_allclose(arrows(traj, 7)[DECAY], -0.01 * 0.2 * traj.points[6])
+
+
+def test_radam_takes_momentum_steps_until_rho_passes_5_then_rectifies():
+    traj = run(HIMMELBLAU, "radam", (1.0, 1.0), 8, lr=0.01)
+    for t in range(1, 9):
+        m_hat = traj.states.exp_avg[t] / (1 - 0.9**t)
+        rho = 1999 - 2 * t * 0.999**t / (1 - 0.999**t)
+        text = _text(explain_step(traj, t))
+        assert rf"\rho_{{{t}}} = \rho_\infty - " in text and f"= {tex_number(rho)}" in text
+        if t <= 5:  # ρ_t ≤ 5: no adaptive scaling yet
+            assert rho <= 5 and "SGD with momentum" in text and list(arrows(traj, t))[1] == UNRECTIFIED
+            np.testing.assert_allclose(traj.steps[t - 1], -0.01 * m_hat, rtol=1e-12)
+        else:
+            r = np.sqrt((rho - 4) * (rho - 2) * 1999 / (1995 * 1997 * rho))
+            assert f"r_{{{t}}} = " in text and f"= {tex_number(r)}" in text and "rectified" in text
+            step = -0.01 * m_hat * r * np.sqrt(1 - 0.999**t) / (np.sqrt(traj.states.exp_avg_sq[t]) + 1e-8)
+            np.testing.assert_allclose(traj.steps[t - 1], step, rtol=1e-10)
+
+
+def test_adamax_writes_its_infinity_norm():
+    traj = run(HIMMELBLAU, "adamax", (1.0, 1.0), 5, lr=0.02)
+    u, g = traj.states.exp_inf, traj.grads
+    np.testing.assert_array_equal(u[3], np.maximum(0.999 * u[2], np.abs(g[2]) + 1e-8))
+    text = _text(explain_step(traj, 3))
+    assert r"u_{3} = \max(\beta_2 u_{2}, |g_{3}| + \epsilon) = " in text and tex_vector(u[3]) in text
+    assert rf"\frac{{0.02}}{{1 - 0.9^{{3}}}} = {tex_number(0.02 / (1 - 0.9**3))}" in text
+    np.testing.assert_allclose(traj.steps[2], -0.02 / (1 - 0.9**3) * traj.states.exp_avg[3] / u[3], rtol=1e-14)
+
+
 def test_momentum_arrows_are_the_gradient_step_and_the_velocity_carried_over():
     traj = run(HIMMELBLAU, "momentum", (0.0, 0.0), 6, lr=0.05, momentum=0.8)
     a = arrows(traj, 4)
@@ -218,11 +365,11 @@ def test_a_learning_rate_per_start_is_read_for_that_start():
     stack = lambda *a: np.stack(a, axis=1)  # noqa: E731
     batch = Trajectory(
         optimizer="momentum",
-        hyper={"lr": lrs[:, None], "momentum": 0.9},
+        hyper={**alone[0].hyper, "lr": lrs[:, None]},
         points=stack(*(a.points for a in alone)),
         grads=stack(*(a.grads for a in alone)),
         steps=stack(*(a.steps for a in alone)),
-        states=type(alone[0].states)(stack(*(a.states.momentum_buffer for a in alone))),
+        states=alone[0].states._replace(momentum_buffer=stack(*(a.states.momentum_buffer for a in alone))),
         losses=stack(*(a.losses for a in alone)),
         stopped_at=np.array([a.stopped_at for a in alone]),
         reason=np.array([a.reason for a in alone]),
@@ -262,7 +409,8 @@ def test_t_must_be_a_whole_number():
 
 def _assert_no_nan_or_inf(lines):
     for line in lines:
-        assert "nan" not in line.lower() and "inf" not in line.lower(), line
+        words = re.sub(r"\\[A-Za-z]+", "", line).lower()  # a KaTeX command (RAdam's \rho_\infty) is no number
+        assert "nan" not in words and "inf" not in words, line
 
 
 def test_a_diverged_sgd_run_is_explained_without_nan_or_inf():
@@ -307,16 +455,45 @@ def test_a_start_stopped_by_tolerance_says_why():
 
 KATEX_COMMANDS = set(
     r"""theta eta mu alpha beta rho psi epsilon lambda Delta hat frac tfrac sqrt cdot times prod le quad
-    text begin end left right Big leftarrow operatorname""".split()
+    text begin end left right Big leftarrow operatorname tau delta bar max infty nabla""".split()
 )
 
 
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
 def test_lines_use_only_standard_katex(optimizer):
     hyper = {"momentum": 0.5} if optimizer == "rmsprop" else {"weight_decay": 0.1} if optimizer == "adam" else {}
-    traj = run(HIMMELBLAU, optimizer, STARTS, 8, lr=2.0, **hyper)
+    _assert_standard_katex(run(HIMMELBLAU, optimizer, STARTS, 8, lr=2.0, **hyper))
+
+
+# torch's options all on, so that every line they add is checked too
+ALL_ON = {
+    "sgd": {"weight_decay": 0.1, "maximize": True},
+    "momentum": {"dampening": 0.3, "weight_decay": 0.1, "maximize": True},
+    "nesterov": {"weight_decay": 0.1, "maximize": True},
+    "adagrad": {"lr_decay": 0.1, "weight_decay": 0.1, "initial_accumulator_value": 0.5, "maximize": True},
+    "rmsprop": {"weight_decay": 0.1, "momentum": 0.5, "centered": True, "maximize": True},
+    "adadelta": {"weight_decay": 0.1, "maximize": True},
+    "adam": {"weight_decay": 0.1, "amsgrad": True, "maximize": True},
+    "adamw": {"amsgrad": True, "maximize": True},
+    "nadam": {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
+    "radam": {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
+    "adamax": {"weight_decay": 0.1, "maximize": True},
+}
+
+
+@pytest.mark.parametrize("optimizer", list(ALL_ON))
+@pytest.mark.parametrize("lr", [0.01, 2.0])
+def test_lines_use_only_standard_katex_with_every_option_on(optimizer, lr):
+    traj = run(HIMMELBLAU, optimizer, STARTS, 8, lr=lr, **ALL_ON[optimizer])
+    _assert_standard_katex(traj)
     for i in range(len(STARTS)):
         for t in range(1, 9):
+            _assert_no_nan_or_inf(explain_step(traj, t, i))
+
+
+def _assert_standard_katex(traj):
+    for i in range(len(STARTS)):
+        for t in range(1, traj.steps.shape[0] + 1):
             for line in explain_step(traj, t, i):
                 assert set(re.findall(r"\\([A-Za-z]+)", line)) <= KATEX_COMMANDS, line
                 assert set(re.findall(r"\\begin\{(\w+)\}", line)) <= {"pmatrix"}

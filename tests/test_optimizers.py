@@ -22,33 +22,55 @@ from gdviz import OPTIMIZERS, SURFACES
 FIXTURES = Path(__file__).parent / "fixtures"
 META = json.loads((FIXTURES / "optimizer_paths.json").read_text())
 CASES = {case["key"]: case for case in META["cases"]}
-BETAS = ("adam", "adamw", "nadam")
+BETAS = ("adam", "adamw", "nadam", "radam", "adamax")
+WEIGHT_DECAY = "sgd momentum nesterov adagrad rmsprop adadelta adam adamw nadam radam adamax".split()
 
 # torch.optim's documented defaults (torch 2.x), every numeric argument of each constructor
-_SGD = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0}
-_ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0}
+_SGD = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "maximize": False}
+_ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False, "maximize": False}
+_DECOUPLED = {"decoupled_weight_decay": False}
 TORCH_DEFAULTS = {
     "sgd": _SGD,
     "momentum": _SGD,
     "nesterov": _SGD,
-    "adagrad": {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
-    "rmsprop": {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0},
-    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0},
+    "adagrad": {
+        "lr": 1e-2,
+        "lr_decay": 0.0,
+        "weight_decay": 0.0,
+        "initial_accumulator_value": 0.0,
+        "eps": 1e-10,
+        "maximize": False,
+    },
+    "rmsprop": {
+        "lr": 1e-2,
+        "alpha": 0.99,
+        "eps": 1e-8,
+        "weight_decay": 0.0,
+        "momentum": 0.0,
+        "centered": False,
+        "maximize": False,
+    },
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0, "maximize": False},
     "adam": _ADAM,
     "adamw": {**_ADAM, "weight_decay": 1e-2},
-    "nadam": {**_ADAM, "lr": 2e-3, "momentum_decay": 4e-3},
+    "nadam": {**_ADAM, "lr": 2e-3, "momentum_decay": 4e-3, **_DECOUPLED},
+    "radam": {**_ADAM, **_DECOUPLED},
+    "adamax": {**_ADAM, "lr": 2e-3},
 }
 # the hyperparameters DESIGN.md promises each entry exposes
+# (and every torch option of theirs, #13: weight decay, maximize and each one's own switches)
 REQUIRED = {
-    "sgd": {"lr"},
-    "momentum": {"lr", "momentum"},
-    "nesterov": {"lr", "momentum"},
-    "adagrad": {"lr", "eps"},
-    "rmsprop": {"lr", "alpha", "eps", "momentum"},
-    "adadelta": {"lr", "rho", "eps"},
-    "adam": {"lr", "betas", "eps"},
-    "adamw": {"lr", "betas", "eps", "weight_decay"},
-    "nadam": {"lr", "betas", "eps", "momentum_decay"},
+    "sgd": {"lr", "weight_decay", "maximize"},
+    "momentum": {"lr", "momentum", "dampening", "weight_decay", "maximize"},
+    "nesterov": {"lr", "momentum", "weight_decay", "maximize"},
+    "adagrad": {"lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"},
+    "rmsprop": {"lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"},
+    "adadelta": {"lr", "rho", "eps", "weight_decay", "maximize"},
+    "adam": {"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"},
+    "adamw": {"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"},
+    "nadam": {"lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"},
+    "radam": {"lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize"},
+    "adamax": {"lr", "betas", "eps", "weight_decay", "maximize"},
 }
 # torch's SGD momentum of 0 is gdviz's "sgd"; the momentum entries choose μ = 0.9 instead
 NOT_TORCHS = {("momentum", "momentum"): 0.9, ("nesterov", "momentum"): 0.9}
@@ -58,6 +80,18 @@ CONFIGS = [(name, {}) for name in OPTIMIZERS] + [
     ("rmsprop", {"momentum": 0.9}),
     ("adamw", {"weight_decay": 0.5}),
     ("nadam", {"momentum_decay": 0.0}),
+    ("sgd", {"weight_decay": 0.1}),
+    ("momentum", {"dampening": 0.5, "weight_decay": 0.1}),
+    ("nesterov", {"weight_decay": 0.1}),
+    ("adagrad", {"lr_decay": 0.1, "weight_decay": 0.1, "initial_accumulator_value": 0.5}),
+    ("rmsprop", {"centered": True, "momentum": 0.5, "weight_decay": 0.1}),
+    ("adadelta", {"weight_decay": 0.1}),
+    ("adam", {"amsgrad": True, "weight_decay": 0.1}),
+    ("adamw", {"amsgrad": True}),
+    ("nadam", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("radam", {"weight_decay": 0.1}),
+    ("radam", {"weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.9, 0.9)}),  # rectified from step 2
+    ("adamax", {"weight_decay": 0.1, "maximize": True}),
 ]
 
 
@@ -102,9 +136,17 @@ def test_every_optimizer_has_torch_references():
     covered = {case["optimizer"] for case in CASES.values()}
     missing = set(OPTIMIZERS) - covered
     assert not missing, f"no torch reference for {sorted(missing)}: add cases to make_optimizer_refs.py"
-    for name in OPTIMIZERS:  # non-default hyperparameters too, not only the learning rate
-        varied = {k for case in CASES.values() if case["optimizer"] == name for k in case["hyper"]}
-        assert len(varied) >= min(2, len(OPTIMIZERS[name].hyper)), name
+    for name, spec in OPTIMIZERS.items():  # every hyperparameter, at a value other than its default
+        defaults = {h.name: h.default for h in spec.hyper}
+        varied = {
+            k
+            for case in CASES.values()
+            if case["optimizer"] == name
+            for k, v in _hyper(case).items()
+            if v != defaults[k]
+        }
+        missing = sorted(set(defaults) - varied)
+        assert not missing, f"{name}: no torch reference with {missing} away from the default"
     assert any(case["hyper"].get("momentum", 0) > 0 for case in CASES.values() if case["optimizer"] == "rmsprop")
 
 
@@ -152,6 +194,64 @@ def test_adam_first_step_is_lr_times_sign(lr):
     np.testing.assert_allclose(step, -lr * np.sign(g), rtol=1e-4, atol=0)
     assert step[3, 1] == 0.0
     assert state.step == 1
+
+
+def test_dampening_spares_the_first_gradient_as_torch_does():
+    # torch.optim.SGD sets the buffer to g₁ itself, then b ← μb + (1 − τ)g: a zero start would damp g₁ too
+    surface, start = SURFACES["himmelblau"], np.array([[1.0, 1.0], [-2.0, 0.5]])
+    traj = gdviz.run(surface, "momentum", start, 3, lr=0.01, momentum=0.9, dampening=0.5)
+    g = traj.grads
+    np.testing.assert_array_equal(traj.steps[0], -0.01 * g[0])
+    np.testing.assert_allclose(traj.steps[1], -0.01 * (0.9 * g[0] + 0.5 * g[1]), rtol=1e-15)
+    # at μ = 0 torch keeps no buffer, so dampening changes nothing: plain SGD, bit for bit
+    plain = gdviz.run(surface, "sgd", start, 50, lr=0.01)
+    np.testing.assert_array_equal(
+        gdviz.run(surface, "momentum", start, 50, lr=0.01, momentum=0.0, dampening=0.5).points, plain.points
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "switch", "field", "hyper"),
+    [
+        ("rmsprop", "centered", "grad_avg", {}),
+        ("adam", "amsgrad", "max_exp_avg_sq", {"betas": (0.9, 0.8)}),  # a short memory: v soon falls below its max
+        ("adamw", "amsgrad", "max_exp_avg_sq", {"betas": (0.9, 0.8)}),
+    ],
+)
+def test_a_switch_adds_the_state_field_torch_adds(name, switch, field, hyper):
+    """As torch.optim does, a switch that needs more state (amsgrad, centered) adds that field and only then;
+    the record has a symbol for it and the inspector's table shows it (tests/test_explain.py)."""
+    off = gdviz.run(SURFACES["himmelblau"], name, (1.0, 1.0), 40, lr=0.05, **hyper)
+    on = gdviz.run(SURFACES["himmelblau"], name, (1.0, 1.0), 40, lr=0.05, **hyper, **{switch: True})
+    assert set(on.states._fields) - set(off.states._fields) == {field} and field in OPTIMIZERS[name].symbols
+    assert getattr(on.states, field)[1:].all()
+    for kept in off.states._fields:  # the fields both keep hold the same kind of numbers
+        assert np.shape(getattr(on.states, kept)) == np.shape(getattr(off.states, kept)), kept
+    assert np.abs(on.points - off.points).max() > 1e-6
+
+
+@pytest.mark.parametrize("name", [n for n, spec in OPTIMIZERS.items() if "maximize" in spec.defaults()])
+def test_maximize_is_descent_on_minus_f(name):
+    """torch negates g before anything else (weight decay included): climbing f is descending −f."""
+    spec, surface = OPTIMIZERS[name], SURFACES["styblinski_tang"]
+    hyper = {"lr": 0.01, **({"weight_decay": 0.1} if "weight_decay" in spec.defaults() else {})}
+    starts = np.array([[1.5, -1.0], [-2.0, 0.5]])
+    up = gdviz.run(surface, name, starts, 30, maximize=True, **hyper)
+    down = gdviz.run(lambda p: -surface.grad(p), name, starts, 30, **hyper)
+    np.testing.assert_array_equal(up.points, down.points)
+    assert (surface.f(up.points[-1]) > surface.f(starts)).all()
+
+
+def test_radam_starts_as_sgd_with_momentum_and_adamax_as_sign_descent():
+    g = np.array([[1e-3, -1e-3], [0.5, -2.0], [37.0, -1e4]])
+    params = np.ones_like(g)
+    radam = OPTIMIZERS["radam"](lr=0.1)
+    step, state = radam.update(g, radam.init(params), params)
+    np.testing.assert_array_equal(step, -0.1 * g)  # ρ₁ = 1 ≤ 5: θ ← θ − lr·m̂, and m̂₁ = g
+    adamax = OPTIMIZERS["adamax"](lr=0.1)
+    step, state = adamax.update(g, adamax.init(params), params)
+    np.testing.assert_allclose(step, -0.1 * np.sign(g), rtol=1e-5)  # u₁ = |g| + ε
+    np.testing.assert_array_equal(state.exp_inf, np.abs(g) + 1e-8)
 
 
 def test_nesterov_differs_from_momentum():
@@ -268,7 +368,8 @@ def test_record_holds_everything_a_page_shows(name):
     for start in (spec.start, spec.linear_start):
         assert "lr" in start and set(start) <= {h.name for h in spec.hyper}, start
         spec(**start)  # builds
-    assert set(spec.symbols) == set(spec().init(np.zeros(2))._fields)
+    switches = [{}] + [{h.name: True} for h in spec.hyper if h.kind == "bool" and h.name != "maximize"]
+    assert set(spec.symbols) == {f for on in switches for f in spec(**on).init(np.zeros(2))._fields}
     looks = [(s.look.color, s.look.symbol) for s in OPTIMIZERS.values()]
     assert looks.count((spec.look.color, spec.look.symbol)) == 1, "two optimizers would look alike"
 
@@ -297,7 +398,10 @@ def test_factory_signature_agrees_with_spec(name):
     """Calling the bare factory and calling the spec give the same optimizer defaults."""
     spec = OPTIMIZERS[name]
     parameters = inspect.signature(spec.factory).parameters
+    assert "maximize" not in parameters, "maximize is the record's wrapper (spec.ascend), never the factory's"
     for h in spec.hyper:
+        if h.name == "maximize":
+            continue
         assert h.name in parameters, h.name
         assert tuple(np.atleast_1d(parameters[h.name].default)) == tuple(np.atleast_1d(h.default)), h.name
 
@@ -314,15 +418,23 @@ BAD = (
     + [(name, {"betas": (0.9,)}, "pair") for name in BETAS]
     + [
         ("momentum", {"momentum": -0.5}, "momentum"),
+        ("momentum", {"dampening": -0.1}, "dampening"),
+        ("momentum", {"dampening": 1.5}, "dampening"),
         ("nesterov", {"momentum": 0.0}, "Nesterov"),
+        ("nesterov", {"dampening": 0.1}, "has no hyperparameter dampening"),  # torch refuses it with Nesterov
         ("adagrad", {"eps": -1e-8}, "eps"),
+        ("adagrad", {"lr_decay": -0.1}, "lr_decay"),
+        ("adagrad", {"initial_accumulator_value": -1.0}, "initial_accumulator_value"),
         ("rmsprop", {"alpha": 1.5}, "alpha"),
         ("rmsprop", {"momentum": -0.1}, "momentum"),
         ("adadelta", {"rho": -0.1}, "rho"),
         ("adam", {"eps": -1.0}, "eps"),
         ("adamw", {"weight_decay": -0.01}, "weight_decay"),
         ("nadam", {"momentum_decay": -1.0}, "momentum_decay"),
+        ("radam", {"eps": -1.0}, "eps"),
+        ("adamax", {"eps": -1.0}, "eps"),
     ]
+    + [(name, {"weight_decay": -0.1}, "weight_decay") for name in WEIGHT_DECAY]
     + [(name, {"bogus": 1.0}, "has no hyperparameter bogus") for name in TORCH_DEFAULTS]
 )
 
@@ -342,15 +454,54 @@ def test_unknown_optimizer_is_refused():
 
 # torch.optim's defaults, printed by tests/fixtures/print_torch_defaults.py (torch 2.13.0)
 TORCH_DEFAULTS = {
-    "sgd": {"lr": 0.001},
-    "momentum": {"lr": 0.001, "momentum": 0},
-    "nesterov": {"lr": 0.001, "momentum": 0},
-    "adagrad": {"lr": 0.01, "eps": 1e-10},
-    "rmsprop": {"lr": 0.01, "alpha": 0.99, "eps": 1e-08, "momentum": 0},
-    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06},
-    "adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0},
-    "adamw": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0.01},
-    "nadam": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "momentum_decay": 0.004},
+    "sgd": {"lr": 0.001, "weight_decay": 0, "maximize": False},
+    "momentum": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "maximize": False},
+    "nesterov": {"lr": 0.001, "momentum": 0, "weight_decay": 0, "maximize": False},
+    "adagrad": {
+        "lr": 0.01,
+        "lr_decay": 0,
+        "weight_decay": 0,
+        "initial_accumulator_value": 0,
+        "eps": 1e-10,
+        "maximize": False,
+    },
+    "rmsprop": {
+        "lr": 0.01,
+        "alpha": 0.99,
+        "eps": 1e-08,
+        "weight_decay": 0,
+        "momentum": 0,
+        "centered": False,
+        "maximize": False,
+    },
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "maximize": False},
+    "adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "amsgrad": False, "maximize": False},
+    "adamw": {
+        "lr": 0.001,
+        "betas": (0.9, 0.999),
+        "eps": 1e-08,
+        "weight_decay": 0.01,
+        "amsgrad": False,
+        "maximize": False,
+    },
+    "nadam": {
+        "lr": 0.002,
+        "betas": (0.9, 0.999),
+        "eps": 1e-08,
+        "weight_decay": 0,
+        "momentum_decay": 0.004,
+        "decoupled_weight_decay": False,
+        "maximize": False,
+    },
+    "radam": {
+        "lr": 0.001,
+        "betas": (0.9, 0.999),
+        "eps": 1e-08,
+        "weight_decay": 0,
+        "decoupled_weight_decay": False,
+        "maximize": False,
+    },
+    "adamax": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "maximize": False},
 }
 
 
@@ -363,6 +514,8 @@ def test_a_default_that_differs_from_torchs_says_so_where_it_is_shown(name):
         torch_default = TORCH_DEFAULTS[name][h.name]
         if h.default != torch_default:
             words = f"default is {torch_default:g}"
-            assert words in spec.variant and words in h.help, f"{name}.{h.name}: {h.default} here, {torch_default} in torch"
+            assert words in spec.variant and words in h.help, (
+                f"{name}.{h.name}: {h.default} here, {torch_default} in torch"
+            )
     differs = [h.name for h in spec.hyper if h.default != TORCH_DEFAULTS[name][h.name]]
     assert differs == (["momentum"] if name in ("momentum", "nesterov") else [])

@@ -23,18 +23,29 @@ from gdviz.snippet import snippet_filename, torch_function
 # hyperparameters away from every default, so the script must write the ones it was given; none chaotic on
 # CASES (RMSprop at lr 0.02 on Rosenbrock turns torch's last-bit rounding into 1e-3 within 20 steps)
 HYPER = {
-    "sgd": {"lr": 0.002},
-    "momentum": {"lr": 0.002, "momentum": 0.8},
-    "nesterov": {"lr": 0.002, "momentum": 0.85},
-    "adagrad": {"lr": 0.3, "eps": 1e-9},
-    "rmsprop": {"lr": 0.01, "alpha": 0.95, "eps": 1e-7, "momentum": 0.5},
-    "adadelta": {"lr": 0.9, "rho": 0.85, "eps": 1e-5},
-    "adam": {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-7, "weight_decay": 0.01},
-    "adamw": {"lr": 0.05, "betas": (0.85, 0.995), "eps": 1e-8, "weight_decay": 0.1},
-    "nadam": {"lr": 0.05, "betas": (0.9, 0.99), "eps": 1e-8, "momentum_decay": 0.01},
+    "sgd": {"lr": 0.002, "weight_decay": 0.01},
+    "momentum": {"lr": 0.002, "momentum": 0.8, "dampening": 0.1, "weight_decay": 0.01},
+    "nesterov": {"lr": 0.002, "momentum": 0.85, "weight_decay": 0.01},
+    "adagrad": {"lr": 0.3, "lr_decay": 0.01, "weight_decay": 0.01, "initial_accumulator_value": 0.1, "eps": 1e-9},
+    "rmsprop": {"lr": 0.01, "alpha": 0.95, "eps": 1e-7, "weight_decay": 0.01, "momentum": 0.5, "centered": True},
+    "adadelta": {"lr": 0.9, "rho": 0.85, "eps": 1e-5, "weight_decay": 0.01},
+    "adam": {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-7, "weight_decay": 0.01, "amsgrad": True},
+    "adamw": {"lr": 0.05, "betas": (0.85, 0.995), "eps": 1e-8, "weight_decay": 0.1, "amsgrad": True},
+    "nadam": {
+        "lr": 0.05,
+        "betas": (0.9, 0.99),
+        "eps": 1e-8,
+        "weight_decay": 0.01,
+        "momentum_decay": 0.01,
+        "decoupled_weight_decay": True,
+    },
+    # its first five steps are SGD with momentum at lr: Rosenbrock's start throws an Adam-sized lr away
+    "radam": {"lr": 0.002, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01, "decoupled_weight_decay": True},
+    "adamax": {"lr": 0.05, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01},
 }
 TORCH_CLASS = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop"}
 TORCH_CLASS |= {"adadelta": "Adadelta", "adam": "Adam", "adamw": "AdamW", "nadam": "NAdam"}
+TORCH_CLASS |= {"radam": "RAdam", "adamax": "Adamax"}
 FORMULA = "sin(2*x) * exp(-y^2/4) + max(x, y)^2/10 + 0.1*abs(y - 1)"
 CASES = {  # name -> (surface, start)
     "himmelblau": (SURFACES["himmelblau"], (-0.3, -0.9)),
@@ -97,7 +108,10 @@ def test_script_compiles_and_names_the_torch_optimizer_and_every_value(optimizer
 
 def test_defaults_are_written_out_too():
     line = next(s for s in torch_snippet(SURFACES["beale"], "nadam", {}, (1, 1.5), 10).splitlines() if "NAdam(" in s)
-    assert line.endswith("NAdam([p], lr=0.002, betas=(0.9, 0.999), eps=1e-08, momentum_decay=0.004)")
+    assert line.endswith(
+        "NAdam([p], lr=0.002, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, momentum_decay=0.004, "
+        "decoupled_weight_decay=False, maximize=False)"
+    )
 
 
 @pytest.mark.parametrize("surface", list(every_surface()), ids=lambda s: s.title)
@@ -198,6 +212,15 @@ def test_torch_takes_gdvizs_noisy_path(optimizer):
     run, _ = assert_same_path(SURFACES["himmelblau"], optimizer, (-0.3, -0.9), 100, 2.0, 11, **HYPER[optimizer])
     clean = gdviz.run(SURFACES["himmelblau"], optimizer, (-0.3, -0.9), 100, **HYPER[optimizer])
     assert np.abs(run.points - clean.points).max() > 1e-3  # the noise moved the path: it was really compared
+
+
+@pytest.mark.parametrize("optimizer", [n for n, spec in OPTIMIZERS.items() if "maximize" in spec.defaults()])
+def test_torch_climbs_as_gdviz_does_with_maximize(optimizer):
+    # Styblinski-Tang's local maximum at (0.157, 0.157) holds the climb: the script writes maximize=True
+    surface, hyper = SURFACES["styblinski_tang"], {**HYPER.get(optimizer, {}), "maximize": True}
+    assert "maximize=True" in torch_snippet(surface, optimizer, hyper, (1.5, -1.0), 5)
+    run, _ = assert_same_path(surface, optimizer, (1.5, -1.0), 100, **hyper)
+    assert run.reason_text() == "max steps" and surface.f(run.final) > surface.f(np.array([1.5, -1.0])) + 1
 
 
 def test_a_tie_in_max_splits_the_gradient_as_torch_does():
