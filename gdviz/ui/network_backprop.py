@@ -1,0 +1,162 @@
+"""The network page's backprop section: one training example through the trained network, step by step.
+
+``show_backprop(run, X, y, settings)`` is a fragment: choosing the example (the worst-classified, or one by
+its index in the training set) reruns only it. It draws the example's graph at the run's final parameters
+(gdviz.network.graph) with the backprop page's controls and drawing (step buttons, jumps, ``graph_dot``),
+the numbers of the current step, and beside it the check of every parameter's gradient against centered
+differences. The stepper is a fragment inside it, so a step reruns neither the check nor the page.
+Keys: ``net.bp.pick`` ("worst" or "index"), ``net.bp.index``, ``net.bp.cursor`` (the step, from 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..autodiff.trace import GraphNode, Step
+from ..linear.gradcheck import PASS
+from ..network import MLPRun
+from ..network.graph import ExampleGraph, LayerCheck, example_check, example_graph, short, worst_example
+from ..viz.graph import GRAD, VALUE, graph_dot
+from .backprop_controls import GRAPH_TEXT_CSS
+from .literal import md_escape
+from .network_controls import NetworkSettings
+from .sidebar import projecting
+from .stepper import step_buttons
+from .widgets import defaults
+
+PICK, INDEX, CURSOR = "net.bp.pick", "net.bp.index", "net.bp.cursor"
+PICKS = {"worst": "The worst-classified", "index": "By its index"}
+H = 1e-5  # the centered difference's step
+
+
+def _jump(to: int) -> None:
+    """Callback: open step ``to``."""
+    st.session_state[CURSOR] = int(to)
+
+
+def step_numbers(nodes: tuple[GraphNode, ...], step: Step) -> list[tuple[str, np.ndarray]]:
+    """The arrays a step works with, each titled and as a 2D table (a vector is one row, a number one cell):
+    a forward step's value; a backward step's local gradient, upstream gradient, their product and the sum so far.
+    """
+    name = nodes[step.node].name
+    if step.phase == "forward":
+        return [(f"{name}  {np.shape(step.value) or 'scalar'}", np.atleast_2d(step.value))]
+    if step.edge is None:
+        return [("∂L/∂L, the seed", np.atleast_2d(step.grad))]
+    consumer = nodes[step.edge[1]]
+    if consumer.op == "@":
+        h, W = (nodes[i].name for i in consumer.inputs)
+        local = f"local: {W}, applied as {W} @ g" if name == h else f"local: {h}, applied as {h} ⊗ g"
+    else:
+        local = f"local ∂{consumer.name}/∂{name}"
+    return [
+        (local, np.atleast_2d(step.local)),
+        (f"upstream g = ∂L/∂{consumer.name}", np.atleast_2d(step.upstream)),
+        (f"local × upstream, added to ∂L/∂{name}", np.atleast_2d(step.product)),
+        (f"∂L/∂{name} so far", np.atleast_2d(step.grad)),
+    ]
+
+
+def check_rows(checks: list[LayerCheck]) -> list[dict]:
+    """The check as table rows: parameter, shape, the largest |∂L/∂p| both ways, relative error, verdict."""
+    return [
+        {
+            "parameter": c.name,
+            "shape": " × ".join(map(str, c.analytic.shape)),
+            "largest |∂L/∂p| by backprop": float(np.abs(c.analytic).max()),
+            f"by centered differences (h = {H:g})": float(np.abs(c.numerical).max()),
+            "largest relative error": c.rel_error,
+            "verdict": "agree" if c.rel_error < PASS else "check this",
+        }
+        for c in checks
+    ]
+
+
+def example_caption(i: int, N: int, dataset: str, x, y: int, graph: ExampleGraph) -> str:
+    """Which example this is, its label, the scores the network gives it and its loss, in words."""
+    scores = next(n.value for n in graph.nodes if n.name == "s")
+    predicted = int(np.argmax(scores))
+    verdict = "correctly" if predicted == y else f"as class {predicted}, wrongly"
+    return (
+        f"Example {i} of the {N} training points of {dataset}: features x = {short(np.asarray(x))}, class {y}. "
+        f"The network scores it s = {short(scores)}, so it classifies it {verdict}; its loss L = {graph.loss:.4g}."
+    )
+
+
+def _numbers(nodes: tuple[GraphNode, ...], step: Step) -> None:
+    """The current step's arrays side by side, 4 significant digits."""
+    tables = step_numbers(nodes, step)
+    for column, (title, values) in zip(st.columns(len(tables)), tables, strict=True):
+        column.caption(md_escape(title))
+        column.dataframe(pd.DataFrame(values).style.format("{:.4g}"), hide_index=values.shape[0] == 1)
+
+
+@st.fragment
+def _stepper(graph: ExampleGraph) -> None:
+    """The graph at one step, with the backprop page's controls: a step reruns only this."""
+    nodes, steps = graph.nodes, graph.steps
+    forward = len(nodes)
+    at = step_buttons(
+        len(steps) - 1,
+        prefix="net_bp_step",
+        cursor=CURSOR,
+        label=lambda i: f"step {i + 1} of {len(steps)} ({'forward' if i < forward else 'backward'} pass)",
+    )
+    c1, c2, _ = st.columns([1.2, 1, 2.5])
+    c1.button("Jump to the backward pass", key="net.bp.jump", on_click=_jump, args=(forward,))
+    c2.button("Jump to the end", key="net.bp.end", on_click=_jump, args=(len(steps) - 1,))
+    step = steps[at]
+    st.markdown(f"**{md_escape(step.text)}**")
+    if step.gate:
+        st.caption("Pattern: " + step.gate.replace("; ", ". ") + ".")
+    st.html(GRAPH_TEXT_CSS)
+    big = projecting()
+    st.graphviz_chart(graph_dot(nodes, steps, at, projection=big), width="stretch" if big else "content")
+    st.caption(
+        "Each layer is a matrix product m = h @ W, a bias z = m + b and the activation; the last z are the scores s "
+        "and the loss L closes the graph. A wire carries a whole vector or matrix, so it shows its shape: the value "
+        "flowing forward above the line, the gradient sent back below. The numbers of this step:"
+    )
+    _numbers(nodes, step)
+
+
+@st.fragment
+def show_backprop(run: MLPRun, X, y, settings: NetworkSettings) -> None:
+    """Backprop through the trained network for one example of its training data ``X (N, D), y (N,)``, stepped
+    node by node, and each parameter's gradient checked against centered differences. ``settings`` are the
+    page's, naming the data set and the network's choices."""
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+    defaults({PICK: "worst", INDEX: 0})
+    st.session_state[INDEX] = min(int(st.session_state[INDEX]), len(y) - 1)  # a smaller data set than before
+    c1, c2 = st.columns([1.4, 1], vertical_alignment="bottom")
+    pick = c1.segmented_control("Example", list(PICKS), format_func=PICKS.get, key=PICK) or "worst"
+    index = c2.number_input("Index in the training set", 0, len(y) - 1, step=1, key=INDEX, disabled=pick == "worst")
+    worst = worst_example(run.params, X, y, activation=run.activation, loss=run.loss)
+    i = worst if pick == "worst" else int(index)
+    graph = example_graph(run.params, X[i], y[i], activation=run.activation, loss=run.loss, reg=run.reg)
+    example = example_caption(i, len(y), settings.dataset, X[i], int(y[i]), graph)
+    after = "the last before training diverged" if run.diverged else f"the last, after {run.iterations} updates"
+    reg = f", reg = {run.reg:g}" if run.reg else ""
+    st.markdown(
+        f"{md_escape(example)} The parameters are the run's {after} ({run.activation}, {run.loss} loss{reg}). "
+        f"Forward values in <span style='color:{VALUE}'>**blue**</span>, gradients ∂L/∂node in "
+        f"<span style='color:{GRAD}'>**vermillion**</span>.",
+        unsafe_allow_html=True,
+    )
+    _stepper(graph)
+    st.markdown("**Check: backprop against numerical differences**")
+    checks = example_check(run.params, X[i], y[i], activation=run.activation, loss=run.loss, reg=run.reg, h=H)
+    st.dataframe(
+        pd.DataFrame(check_rows(checks))
+        .style.format("{:.6g}", subset=list(check_rows(checks)[0])[2:4])
+        .format("{:.1e}", subset=["largest relative error"]),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        f"Each parameter's gradient for this example, by backprop (the graph above) and by nudging every entry "
+        f"±h and differencing the loss; relative error |a − n| / max(|a| + |n|, 1e-8), largest over the entries. "
+        f"Below {PASS:g} the two agree."
+    )
