@@ -56,25 +56,14 @@ def test_a_preset_sets_the_select_and_every_argument_defaults_included():
 LINK = {
     "opt": "sgd,adam",
     "sgd.sched": "sequential",
+    "sgd.sched.args": "milestones:20",
     "sgd.sched.0": "linear",
-    "sgd.sched.0.start_factor": "0.1",
-    "sgd.sched.0.end_factor": "1",
-    "sgd.sched.0.total_iters": "20",
+    "sgd.sched.0.args": "start_factor:0.1;end_factor:1;total_iters:20",
     "sgd.sched.1": "polynomial",
-    "sgd.sched.1.total_iters": "50",
-    "sgd.sched.1.power": "2",
-    "sgd.sched.milestones": "20",
+    "sgd.sched.1.args": "total_iters:50;power:2",
     "adam.sched": "onecycle",
-    "adam.sched.max_lr": "0.3",
-    "adam.sched.total_steps": "400",
-    "adam.sched.pct_start": "0.25",
-    "adam.sched.anneal_strategy": "linear",
-    "adam.sched.cycle_momentum": "0",
-    "adam.sched.base_momentum": "0.85",
-    "adam.sched.max_momentum": "0.95",
-    "adam.sched.div_factor": "25",
-    "adam.sched.final_div_factor": "10000",
-    "adam.sched.three_phase": "1",
+    "adam.sched.args": "max_lr:0.3;total_steps:400;pct_start:0.25;anneal_strategy:linear;cycle_momentum:0;"
+    "base_momentum:0.85;max_momentum:0.95;div_factor:25;final_div_factor:10000;three_phase:1",
 }
 
 
@@ -97,23 +86,32 @@ def test_an_argument_is_written_only_for_the_schedule_chosen_and_only_when_set()
     state |= {"hyper.adam.sched.cosine.eta_min": 0.0, "hyper.adam.sched.step.gamma": 0.5}  # step: not chosen
     assert {k: v for k, v in url_params(fields, state).items() if "sched" in k} == {
         "adam.sched": "cosine",
-        "adam.sched.eta_min": "0",
+        "adam.sched.args": "eta_min:0",
     }
     state["optimizers"] = ["sgd"]  # adam left the race: its schedule leaves the link
     assert not [k for k in url_params(fields, state) if "sched" in k]
+
+
+def test_a_link_sets_an_argument_for_every_schedule_that_has_it():
+    values, _ = read_params(fields_of("race"), {"adam.sched.args": "gamma:0.5"})
+    assert {k for k, v in values.items() if v == 0.5} == {
+        f"hyper.adam.sched.{name}.gamma" for name in ("step", "multistep", "exponential")
+    }
 
 
 @pytest.mark.parametrize(
     "param, raw, why",
     [
         ("sgd.sched", "warmup", "it must be one of none, step"),
-        ("sgd.sched.T_max", "abc", "it is not a number"),
-        ("sgd.sched.T_max", "2.5", "it must be a whole number"),
-        ("sgd.sched.T_max", "0", "it must be from 1"),
-        ("sgd.sched.milestones", "3,x", "whole numbers from 0"),
-        ("sgd.sched.cycle_momentum", "yes", "it must be 0 or 1"),
-        ("sgd.sched.anneal_strategy", "sine", "it must be one of cos, linear"),
+        ("sgd.sched.args", "T_max:abc", "T_max: it is not a number"),
+        ("sgd.sched.args", "T_max:2.5", "T_max: it must be a whole number"),
+        ("sgd.sched.args", "eta_min:0;T_max:0", "T_max: it must be from 1"),
+        ("sgd.sched.args", "milestones:3,x", "milestones: it must be whole numbers from 0"),
+        ("sgd.sched.args", "cycle_momentum:yes", "cycle_momentum: it must be 0 or 1"),
+        ("sgd.sched.args", "anneal_strategy:sine", "anneal_strategy: it must be one of cos, linear"),
+        ("sgd.sched.args", "T_max=5", "`T_max=5` is not an argument of a schedule here"),
         ("sgd.sched.0", "onecycle", "it must be one of step, multistep"),  # not one torch can chain
+        ("sgd.sched.0.args", "max_lr:0.1", "`max_lr` is not an argument"),  # onecycle's: no part has it
     ],
 )
 def test_a_bad_schedule_value_in_a_link_is_named_and_the_rest_is_kept(param, raw, why):
@@ -123,10 +121,13 @@ def test_a_bad_schedule_value_in_a_link_is_named_and_the_rest_is_kept(param, raw
     assert param == "sgd.sched" or values["hyper.sgd.sched"] == "cosine"
 
 
-def test_every_schedule_argument_has_a_link_field():
-    params = {f.param for f in fields_of("race")}
-    for spec in SCHEDULES.values():
+def test_every_schedule_argument_reads_from_a_link():
+    fields = {f.param: f for f in fields_of("race")}
+    for name, spec in SCHEDULES.items():
         for a in spec.args:
             if a.kind != "schedulers":
-                assert f"adam.sched.{a.name}" in params
-    assert {"adam.sched.0", "adam.sched.1", "adam.sched.0.total_iters", "adam.sched.1.T_max"} <= params
+                text = {"ints": "1,2", "bool": "1", "choice": str(a.default)}.get(a.kind, "3")
+                assert f"hyper.adam.sched.{name}.{a.name}" in fields["adam.sched.args"].read(f"{a.name}:{text}")
+    assert {"adam.sched.0", "adam.sched.1", "adam.sched.0.args", "adam.sched.1.args"} <= set(fields)
+    per_optimizer = [p for p in fields if p.startswith("adam.sched")]
+    assert len(per_optimizer) == 6  # a select and an arguments field per slot: cheap to write on every rerun
