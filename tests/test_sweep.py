@@ -47,7 +47,8 @@ def test_sweep_with_stopping_and_other_hyperparameters_equals_scalar_runs():
         alone = run(HIMMELBLAU, "momentum", (1.0, 1.0), 400, lr=lr, **kw)
         np.testing.assert_array_equal(sweep.final[i], alone.final)
         assert sweep.stopped_at[i] == alone.stopped_at and sweep.reason[i] == alone.reason
-    assert sweep.hyper == {"momentum": 0.5} and sweep.optimizer == "momentum"
+    others = {k: v for k, v in OPTIMIZERS["momentum"].defaults().items() if k != "lr"}  # defaults filled in
+    assert sweep.hyper == {**others, "momentum": 0.5} and sweep.optimizer == "momentum"
 
 
 @pytest.mark.parametrize("k", [1.0, 10.0, 50.0])

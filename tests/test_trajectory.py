@@ -296,7 +296,7 @@ def test_quadratic_stability_edge_follows_the_condition_number(k):
 @pytest.mark.parametrize(
     "kwargs",
     [
-        dict(optimizer="adamax"),
+        dict(optimizer="no_such_optimizer"),
         dict(optimizer="SGD"),
         dict(start=[1.0, 2.0, 3.0]),
         dict(start=[[1.0, 2.0, 3.0]]),
@@ -391,7 +391,7 @@ def test_endpoints_memory_does_not_grow_with_steps():
 @pytest.mark.parametrize(
     "kwargs",
     [
-        dict(optimizer="adamax"),
+        dict(optimizer="no_such_optimizer"),
         dict(start=[1.0, 2.0, 3.0]),
         dict(steps=-1),
         dict(hyper=dict(learning_rate=0.1)),

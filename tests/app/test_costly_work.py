@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gdviz import OPTIMIZERS, cost
@@ -26,9 +28,9 @@ def test_the_heaviest_link_is_refused_in_a_sentence_and_keeps_the_settings(known
     at = open_link("pages/race.py", {"opt": ALL, "steps": "5000", "noise": "1", "seeds": "20"})
     no_exceptions(at)
     (error,) = [e.value for e in at.error]
-    assert "would keep the shared server busy for about 10 s" in error and "Your other settings are kept" in error
+    assert re.search(r"would keep the shared server busy for about \d+ s", error) and "Your other settings are kept" in error
     assert not stages(at)
-    assert at.number_input(key="steps").value == 5000 and len(at.multiselect(key="optimizers").value) == 9
+    assert at.number_input(key="steps").value == 5000 and len(at.multiselect(key="optimizers").value) == len(OPTIMIZERS)
     at.number_input(key="steps").set_value(300).run()  # what the sentence says to change
     no_exceptions(at)
     assert not at.error and stages(at)

@@ -32,6 +32,8 @@ HYPER = {  # away from the defaults, so the script must write what it was given
     "adam": {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-7, "weight_decay": 0.01},
     "adamw": {"lr": 0.05, "betas": (0.85, 0.995), "eps": 1e-8, "weight_decay": 0.1},
     "nadam": {"lr": 0.05, "betas": (0.9, 0.99), "eps": 1e-8, "momentum_decay": 0.01},
+    "radam": {"lr": 0.05, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01, "decoupled_weight_decay": True},
+    "adamax": {"lr": 0.05, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01},
 }
 DATA = blobs(n=150, noise=0.4, seed=1)  # overlapping classes: the hinge keeps active margins to the end
 X, Y = add_bias(DATA.X), DATA.y
