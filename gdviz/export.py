@@ -20,6 +20,7 @@ from .autodiff import GraphNode, Step
 from .linear.gradcheck import GradCheck, HSweep
 from .linear.search import SearchRun
 from .linear.train import LinearRun
+from .network import MLPRun
 from .trajectory import Trajectory
 
 FORMAT = "gdviz-export/1"  # the document's "gdviz" tag: bump when a page's layout of "run" changes
@@ -153,6 +154,71 @@ def linear_settings(run: LinearRun, data: dict) -> dict:
         "reg": run.reg,
         "seed": run.seed,
         "tol": run.tol,
+    }
+
+
+def network_rows(run: MLPRun) -> list[dict]:
+    """iteration, epoch (examples seen / N), batch_loss (the loss update t+1 used; None at the last iteration),
+    lr (update t+1's learning rate; None there too), and where the full data was scored, train_loss (reg
+    included), train_acc, test_loss and test_acc (None elsewhere; test_* None throughout without a test set)."""
+    test_loss = run.test_loss if run.test_loss is not None else np.full(len(run.eval_steps), None)
+    test_acc = run.test_acc if run.test_acc is not None else np.full(len(run.eval_steps), None)
+    columns = (run.train_loss.tolist(), run.train_acc.tolist(), test_loss.tolist(), test_acc.tolist())
+    scored = dict(zip(run.eval_steps.tolist(), zip(*columns, strict=True), strict=True))
+    batch, lrs = run.losses.tolist(), np.asarray(run.lrs, dtype=np.float64).tolist()
+    last, none = max(run.iterations, *run.eval_steps.tolist()), (None,) * 4
+    return [
+        {
+            "iteration": t,
+            "epoch": run.epochs_at(t),
+            "batch_loss": batch[t] if t < len(batch) else None,
+            "lr": lrs[t] if t < len(batch) else None,
+            **dict(zip(("train_loss", "train_acc", "test_loss", "test_acc"), scored.get(t, none), strict=True)),
+        }
+        for t in range(last + 1)
+    ]
+
+
+def network_param_rows(params) -> list[dict]:
+    """A network's parameters ``((W, b), ...)``, one row per number: layer (from 1), name ("W" or "b"), i (W's
+    row, b's entry), j (W's column; None for b), value."""
+    return [
+        {"layer": k, "name": name, "i": ix[0], "j": ix[1] if len(ix) > 1 else None, "value": float(a[ix])}
+        for k, layer in enumerate(params, start=1)
+        for name, a in zip("Wb", layer, strict=True)
+        for ix in np.ndindex(a.shape)
+    ]
+
+
+def network_settings(run: MLPRun, data: dict) -> dict:
+    """What reproduces a network's training: ``data`` as the page names it (the data set, its noise, split,
+    features and seed), then ``train_mlp``'s own arguments as the run resolved them."""
+    return {
+        "data": data,
+        "hidden": list(run.hidden),
+        "activation": run.activation,
+        "loss": run.loss,
+        "optimizer": run.optimizer,
+        "hyper": run.hyper,
+        "schedule": run.schedule,  # (name, kwargs) with every argument filled in, or None
+        "steps": run.steps,
+        "batch_size": None if run.full_batch else run.batch_size,  # None: full batch
+        "reg": run.reg,
+        "seed": run.seed,
+    }
+
+
+def network_run(run: MLPRun) -> dict:
+    """The JSON form of a network's training: the history (``network_rows``), the final parameters as
+    ``[{"W": ..., "b": ...}, ...]``, the snapshots' steps, loss and accuracy, and where and why it stopped."""
+    return {
+        "history": network_rows(run),
+        "params": [{"W": W, "b": b} for W, b in run.params],
+        "snapshots": {"steps": run.snapshot_steps, "loss": run.snapshot_loss, "accuracy": run.snapshot_acc},
+        "iterations": run.iterations,
+        "reason": run.reason,
+        "diverged_at": run.diverged_at,
+        "cause": run.cause,
     }
 
 
