@@ -88,8 +88,8 @@ def penalty_node(leaves: list[tuple[Node, Node]], reg: float) -> Node:
 def short(v) -> str:
     """A number or a vector as a step's text writes it: a number to 4 digits, a vector's first entries."""
     if np.ndim(v) == 0:
-        return f"{float(v):.4g}"
-    head = ", ".join(f"{float(a):.3g}" for a in v[:SHOWN])
+        return f"{float(v) + 0.0:.4g}"  # + 0.0: a relu's −0 reads 0
+    head = ", ".join(f"{float(a) + 0.0:.3g}" for a in v[:SHOWN])
     return f"[{head}{', …' if len(v) > SHOWN else ''}]"
 
 
