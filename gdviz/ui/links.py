@@ -19,6 +19,9 @@ from ..linear.data import DATASETS_2D
 from ..linear.gradcheck import BUGS, METHODS
 from ..linear.losses import TITLES as LOSSES
 from ..linear.search import TITLES as STRATEGIES
+from ..network import ACTIVATIONS
+from ..network.data import MAX_SPLIT
+from ..network.features import FEATURES
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES, ScheduleArg
 from ..surfaces import SURFACES
@@ -26,6 +29,7 @@ from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_fo
 from .linear_controls import BATCHES, DEFAULT_DATA, classes_text
 from .linear_runs import HS
 from .literal import quoted
+from .network_controls import MAX_LAYERS, MAX_WIDTH, NETWORK_OPTIMIZERS
 from .race_controls import VIEWS, set_start
 from .runs import CUSTOM
 from .search_views import BUDGETS
@@ -288,6 +292,47 @@ def digits() -> list[Field]:
     return _training("digits")
 
 
+def _hidden_layers(param: str) -> Field:
+    """The network's hidden layers as their widths, "8,8" ("none": no hidden layer): the count ``nn.layers``
+    and one width per layer, ``nn.width.<i>``."""
+    keys = ("nn.layers", *(f"nn.width.{i}" for i in range(MAX_LAYERS)))
+    allowed = f"it must be up to {MAX_LAYERS} whole numbers from 1 to {MAX_WIDTH}, separated by commas, or none"
+
+    def read(raw: str) -> dict:
+        if raw in ("", "none"):
+            return {"nn.layers": 0}
+        try:
+            widths = [int(part) for part in raw.split(",")]
+        except ValueError:
+            raise ValueError(allowed) from None
+        if len(widths) > MAX_LAYERS or not all(1 <= w <= MAX_WIDTH for w in widths):
+            raise ValueError(allowed)
+        return {"nn.layers": len(widths)} | {f"nn.width.{i}": w for i, w in enumerate(widths)}
+
+    def show(state: Mapping) -> str | None:
+        widths = [state.get(f"nn.width.{i}") for i in range(int(state.get("nn.layers", 0)))]
+        if "nn.layers" not in state or None in widths:
+            return None
+        return ",".join(str(int(w)) for w in widths) or "none"
+
+    return Field(param, keys, read, show)
+
+
+def network() -> list[Field]:
+    training = [f for f in _training("nn") if f.param != "opt"]  # lbfgs steps points, not networks
+    return [
+        choice("data", "nn.dataset", list(DATASETS_2D)),
+        number("noise", "nn.noise", 0, 10),
+        number("split", "nn.split", 0, MAX_SPLIT),
+        choices("feat", "nn.features", list(FEATURES)),
+        _hidden_layers("hidden"),
+        choice("act", "nn.activation", list(ACTIVATIONS)),
+        choice("opt", "nn.optimizer", NETWORK_OPTIMIZERS),
+        *training,
+        number("at", "nn_cursor", 0, MAX_STEPS, integer=True),
+    ]
+
+
 def gradient_check() -> list[Field]:
     return [
         choice("loss", "gc.loss", list(LOSSES)),
@@ -354,6 +399,7 @@ LINKS: dict[str, Callable[[], list[Field]]] = {
     "race": race,
     "linear": linear,
     "digits": digits,
+    "network": network,
     "gradient_check": gradient_check,
     "random_search": random_search,
     "backprop": backprop,

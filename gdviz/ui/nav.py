@@ -39,6 +39,14 @@ PAGES: tuple[PageEntry, ...] = (
         "docs/home/linear.png",
     ),
     PageEntry(
+        "pages/network.py",
+        "Neural network",
+        ":material/hub:",
+        "network",
+        "TensorFlow Playground's controls: watch each neuron's picture and each weight change as a small network "
+        "learns XOR, circles or the spiral.",
+    ),
+    PageEntry(
         "pages/digits.py",
         "Digits",
         ":material/grid_on:",

@@ -1,7 +1,9 @@
 // The gdviz stage: one timeline in the browser for every linked view of a run.
 //
 // Python (gdviz.ui.stage) sends a spec: Plotly figures (panels) whose "moving" traces the stage
-// redraws at the step on screen, the run's length T, and where a click means something. Playing,
+// redraws at the step on screen, the run's length T, and where a click means something. Pictures and
+// weighted links that change per snapshot (kinds "raster" and "links") are painted on a canvas under
+// the panel's plot instead, whose backgrounds are then transparent. Playing,
 // stepping and scrubbing happen here and rerun nothing; the stage reports the step it rests on
 // (debounced, for the link) and a click on a clickable panel (data coordinates) to the server.
 //
@@ -95,15 +97,48 @@ async function fetchCached(url) {
 
 // ---------------------------------------------------------------- typed arrays
 
-const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i2: Int16Array, u1: Uint8Array };
+const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i2: Int16Array, u1: Uint8Array, i1: Int8Array };
+
+function bytesOf(b64) {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
 
 function decode(a) {
   if (a == null) return null;
   if (Array.isArray(a)) return Float64Array.from(a, (v) => (v == null ? NaN : v));
-  const bin = atob(a.bdata);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new TYPES[a.dtype](bytes.buffer);
+  if (a.zlib) return new TYPES[a.dtype](a.inflated); // inflated by unpack() before any mover is made
+  return new TYPES[a.dtype](bytesOf(a.bdata).buffer);
+}
+
+// Arrays sent zlib-compressed (gdviz.viz.stage.packed) are inflated once, when a spec arrives.
+async function unpack(spec) {
+  const jobs = [];
+  for (const panel of spec.panels) {
+    for (const m of panel.moving) {
+      for (const v of Object.values(m)) {
+        if (v && v.zlib && !v.inflated) {
+          const stream = new Blob([bytesOf(v.bdata)]).stream().pipeThrough(new DecompressionStream("deflate"));
+          jobs.push(new Response(stream).arrayBuffer().then((buffer) => { v.inflated = buffer; }));
+        }
+      }
+    }
+  }
+  await Promise.all(jobs);
+}
+
+// The index of the snapshot on screen at step k: the last one whose step is at most k.
+function snapshotAt(at, k) {
+  let lo = 0;
+  let hi = at.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at[mid] <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function steps(n) {
@@ -142,19 +177,12 @@ function mover(m) {
     return show;
   }
   if (m.kind === "frames") {
-    const at = m.steps;
     const x = decode(m.x);
     const y = decode(m.y);
     const off = m.offsets;
     const show = (k) => {
-      let lo = 0;
-      let hi = at.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (at[mid] <= k) lo = mid;
-        else hi = mid - 1;
-      }
-      return [x.subarray(off[lo], off[lo + 1]), y.subarray(off[lo], off[lo + 1])];
+      const i = snapshotAt(m.steps, k);
+      return [x.subarray(off[i], off[i + 1]), y.subarray(off[i], off[i + 1])];
     };
     const a = [anywhere(x), anywhere(y)];
     show.whole = () => ({ x: [a[0], a[0], a[0]], y: [a[1], a[1], a[1]] });
@@ -167,6 +195,83 @@ function mover(m) {
     return show;
   }
   throw new Error(`unknown moving trace: ${m.kind}`);
+}
+
+// ---------------------------------------------------------------- the canvas: pictures and links
+
+const CANVAS_KINDS = new Set(["raster", "links"]);
+const onCanvas = (m) => CANVAS_KINDS.has(m.kind);
+
+// Where a layout image stands, in the figure's pixels (plotly's placement: anchors, stretch or contain).
+function imageBox(image, full, nx, ny) {
+  const xa = full[`xaxis${(image.xref || "x").slice(1)}`];
+  const ya = full[`yaxis${(image.yref || "y").slice(1)}`];
+  const x0 = xa._offset + xa.c2p(image.x);
+  const y0 = ya._offset + ya.c2p(image.y);
+  const w = Math.abs(xa._offset + xa.c2p(image.x + image.sizex) - x0);
+  const h = Math.abs(ya._offset + ya.c2p(image.y - image.sizey) - y0);
+  const left = x0 - w * ({ center: 0.5, right: 1 }[image.xanchor] || 0);
+  const top = y0 - h * ({ middle: 0.5, bottom: 1 }[image.yanchor] || 0);
+  if (image.sizing !== "contain") return { x: left, y: top, w, h };
+  const scale = Math.min(w / nx, h / ny); // the whole picture, its cells square, in the middle of its box
+  return { x: left + (w - nx * scale) / 2, y: top + (h - ny * scale) / 2, w: nx * scale, h: ny * scale };
+}
+
+// A canvas mover: snapshot(k) -> the index of the snapshot on screen at step k; paint(ctx, full, i) draws it.
+function canvasMover(m, layout) {
+  const colors = decode(m.colors);
+  const rgb = (c) => `rgb(${colors[3 * c]},${colors[3 * c + 1]},${colors[3 * c + 2]})`;
+  const snapshot = (k) => snapshotAt(m.steps, k);
+  if (m.kind === "raster") {
+    const [, ny, nx] = m.shape;
+    const cells = decode(m.cells);
+    const image = layout.images[m.image];
+    const picture = document.createElement("canvas");
+    picture.width = nx;
+    picture.height = ny;
+    const pctx = picture.getContext("2d");
+    const pixels = pctx.createImageData(nx, ny);
+    let drawn = -1;
+    const paint = (ctx, full, i) => {
+      if (i !== drawn) {
+        const cell = cells.subarray(i * nx * ny, (i + 1) * nx * ny);
+        const px = pixels.data;
+        for (let j = 0; j < cell.length; j++) {
+          const c = 3 * cell[j];
+          px[4 * j] = colors[c];
+          px[4 * j + 1] = colors[c + 1];
+          px[4 * j + 2] = colors[c + 2];
+          px[4 * j + 3] = 255;
+        }
+        pctx.putImageData(pixels, 0, 0);
+        drawn = i;
+      }
+      const box = imageBox(image, full, nx, ny);
+      ctx.drawImage(picture, box.x, box.y, box.w, box.h);
+    };
+    return { snapshot, paint };
+  }
+  const x = decode(m.x);
+  const y = decode(m.y);
+  const shades = decode(m.shades);
+  const widths = decode(m.widths);
+  const n = x.length / 2;
+  const paint = (ctx, full, i) => {
+    const xa = full.xaxis;
+    const ya = full.yaxis;
+    ctx.lineCap = "round";
+    for (let j = 0; j < n; j++) {
+      const w = widths[i * n + j];
+      if (!w) continue;
+      ctx.strokeStyle = rgb(shades[i * n + j]);
+      ctx.lineWidth = w / 10;
+      ctx.beginPath();
+      ctx.moveTo(xa._offset + xa.c2p(x[2 * j]), ya._offset + ya.c2p(y[2 * j]));
+      ctx.lineTo(xa._offset + xa.c2p(x[2 * j + 1]), ya._offset + ya.c2p(y[2 * j + 1]));
+      ctx.stroke();
+    }
+  };
+  return { snapshot, paint };
 }
 
 // painter(group, fullLayout, trace)(xs, ys): moves one trace's drawn SVG (its line, its fill, its
@@ -235,7 +340,7 @@ const CONFIG = { displayModeBar: false, responsive: false, scrollZoom: false, do
 
 // The background's traces: the figure's, the moving ones without data (their legend entries stay).
 function background(panel) {
-  const moving = new Set(panel.moving.map((m) => m.trace));
+  const moving = new Set(panel.moving.filter((m) => !onCanvas(m)).map((m) => m.trace));
   return panel.figure.data.map((t, i) => (moving.has(i) ? { ...t, x: [null], y: [null], hoverinfo: "skip" } : t));
 }
 
@@ -245,6 +350,17 @@ function background(panel) {
 function panelLayout(panel, height) {
   const layout = sized(panel.figure.layout, height);
   if (panel.click) layout.dragmode = false;
+  const painted = panel.moving.filter(onCanvas);
+  if (painted.length) {
+    // the canvas under the plot paints the pictures and the links: the figure's own copies (the snapshot the
+    // figure was made at) are hidden, and its backgrounds let the canvas through
+    const images = new Set(painted.filter((m) => m.kind === "raster").map((m) => m.image));
+    const shapes = (i) => painted.some((m) => m.kind === "links" && m.shapes[0] <= i && i < m.shapes[1]);
+    if (layout.images) layout.images = layout.images.map((im, i) => (images.has(i) ? { ...im, visible: false } : im));
+    if (layout.shapes) layout.shapes = layout.shapes.map((sh, i) => (shapes(i) ? { ...sh, visible: false } : sh));
+    layout.paper_bgcolor = "rgba(0,0,0,0)";
+    layout.plot_bgcolor = "rgba(0,0,0,0)";
+  }
   const own = panel.figure.layout;
   if (panel.legendRow && own.legend && own.legend.yref === "container" && own.height) {
     const top = Math.round((1 - own.legend.y) * own.height);
@@ -408,7 +524,7 @@ class Stage {
     }
     let Plotly;
     try {
-      Plotly = await loadPlotly(spec.plotly);
+      [Plotly] = await Promise.all([loadPlotly(spec.plotly), unpack(spec)]);
     } catch (e) {
       this.status.textContent = `The stage could not load its charts (${e.message}). Reload the page to try again.`;
       return;
@@ -448,7 +564,10 @@ class Stage {
       spec.panels.map(async (panel, i) => {
         const p = this.panels[i];
         p.div.setAttribute("data-testid", panel.testid || ""); // the panel's plot: its figure, its clicks
-        p.movers = panel.moving.map(mover);
+        p.movers = panel.moving.map((m) => (onCanvas(m) ? null : mover(m)));
+        p.painted = panel.moving.map((m) => (onCanvas(m) ? canvasMover(m, panel.figure.layout) : null));
+        p.paper = panel.figure.layout.paper_bgcolor || "#fff";
+        p.plotColor = panel.figure.layout.plot_bgcolor || "#fff";
         await Plotly.react(p.div, background(panel), panelLayout(panel, height), CONFIG);
         await this.drawForeground(panel, p);
         if (panel.click && !p.clickBound) {
@@ -492,16 +611,54 @@ class Stage {
     };
     // drawn once whole, so that every line and marker has its SVG element; frames then move those
     // elements directly (plotly would rebuild the whole figure for every change of data)
-    const data = panel.moving.map((m, j) => ({
-      ...panel.figure.data[m.trace],
+    const traced = panel.moving.flatMap((m, j) => (onCanvas(m) ? [] : [j]));
+    const data = traced.map((j) => ({
+      ...panel.figure.data[panel.moving[j].trace],
       ...p.movers[j].whole(),
       showlegend: false,
       hoverinfo: "skip",
     }));
     await this.Plotly.react(p.fg, data, layout, { ...CONFIG, staticPlot: true });
     const groups = p.fg.querySelectorAll(".scatterlayer .trace");
-    p.painters = panel.moving.map((m, j) => painter(groups[j], p.fg._fullLayout, data[j]));
+    p.painters = panel.moving.map(() => null);
+    traced.forEach((j, g) => { p.painters[j] = painter(groups[g], p.fg._fullLayout, data[g]); });
+    this.sizeCanvas(p);
     this.dirty = true;
+  }
+
+  // The canvas under a panel's plot (for its pictures and links), as large as the figure, sharp on any screen.
+  sizeCanvas(p) {
+    if (!p.painted.some(Boolean)) {
+      if (p.canvas) p.canvas.remove();
+      p.canvas = null;
+      p.box.style.background = "";
+      return;
+    }
+    const full = p.div._fullLayout;
+    if (!p.canvas) {
+      p.canvas = el("canvas", { class: "gdviz-cv", "aria-hidden": "true" });
+      p.box.prepend(p.canvas);
+    }
+    const ratio = window.devicePixelRatio || 1;
+    p.canvas.width = Math.round(full.width * ratio);
+    p.canvas.height = Math.round(full.height * ratio);
+    p.canvas.style.width = `${full.width}px`;
+    p.canvas.style.height = `${full.height}px`;
+    p.canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+    p.box.style.background = p.paper;
+    p.canvasAt = null; // paint again at the next render
+  }
+
+  // The pictures and links of snapshot ``at[j]`` each, over the plot area's own colour.
+  paintCanvas(p, at) {
+    const full = p.div._fullLayout;
+    const ctx = p.canvas.getContext("2d");
+    const s = full._size;
+    ctx.clearRect(0, 0, full.width, full.height);
+    ctx.fillStyle = p.plotColor;
+    ctx.fillRect(s.l, s.t, s.w, s.h);
+    p.painted.forEach((m, j) => { if (m) m.paint(ctx, full, at[j]); });
+    p.canvasAt = at;
   }
 
   // One legend for the whole stage, in a row of its own under the plots (as wide as the stage, so a race
@@ -680,15 +837,12 @@ class Stage {
     const k = this.step;
     for (const p of this.panels) {
       if (!p.movers || !p.movers.length) continue;
-      const xs = [];
-      const ys = [];
-      for (const m of p.movers) {
-        const [x, y] = m(k, this.trail);
-        xs.push(x);
-        ys.push(y);
-      }
-      if (p.painters) p.painters.forEach((paint, i) => paint(xs[i], ys[i]));
-      p.shown = xs.map((x, i) => ({ x: Array.from(x), y: Array.from(ys[i]) })); // what a test may read
+      const shown = p.movers.map((m, j) => (m ? m(k, this.trail) : p.painted[j].snapshot(k)));
+      if (p.painters) p.painters.forEach((paint, i) => paint && paint(shown[i][0], shown[i][1]));
+      const at = p.painted.map((m, j) => (m ? shown[j] : -1));
+      if (p.canvas && (!p.canvasAt || at.some((i, j) => i !== p.canvasAt[j]))) this.paintCanvas(p, at);
+      // what a test may read: a trace's points, or the snapshot a picture or the links show
+      p.shown = shown.map((v) => (Array.isArray(v) ? { x: Array.from(v[0]), y: Array.from(v[1]) } : { snapshot: v }));
     }
     this.frames = (this.frames || 0) + 1;
     this.root.dataset.frames = String(this.frames);
@@ -716,6 +870,7 @@ class Stage {
     window.removeEventListener("resize", this.onResize);
     document.removeEventListener("fullscreenchange", this.onResize);
     if (this.Plotly) for (const p of this.panels) [p.div, p.fg].forEach((d) => this.Plotly.purge(d));
+    for (const p of this.panels) if (p.canvas) p.canvas.remove();
     this.root.remove();
   }
 }

@@ -1,0 +1,96 @@
+"""Cached core calls of the network page, keyed on ``NetworkSettings.key()`` (names, numbers, tuples).
+
+Training runs in the server's lane when it is estimated to take ``lane.HEAVY_SECONDS`` or more (a big
+network, thousands of iterations): its estimate is a few timed loss-and-gradient passes of this very
+network on one batch, times the iterations. The stage's data (decision regions of every snapshot on a
+``REGION_GRID``² grid, every neuron's output on a ``UNIT_GRID``² grid) is cached per run and mode.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+
+from ..checks import MAX_STEPS  # the race's limit: more would tie up a shared server
+from ..network import init_params, loss_and_grads
+from ..network.data import BOX, NetworkData, network_data
+from ..network.features import check_features, feature_matrix
+from ..network.pictures import region_classes, unit_outputs
+from ..network.train import MLPRun, train_mlp
+from ..viz.network import network_panels
+from ..viz.stage import stage_spec
+from .lane import turn
+from .network_controls import MAX_LAYERS, MAX_WIDTH, NetworkSettings
+
+REGION_GRID = 64  # cells a side of the map's picture: smooth at a projector's 500 px, 50 ms for 101 snapshots
+UNIT_GRID = 20  # cells a side of a neuron's picture (drawn 30 to 60 px wide)
+PROBES = 3  # loss-and-gradient passes timed for an estimate
+OVERHEAD = 1.6  # a training iteration's cost over its loss-and-gradient pass: the optimizer, batches, snapshots
+
+
+@st.cache_data(max_entries=64, max_size="10MB", show_spinner=False)
+def network_dataset(dataset: str, noise: float, split: float, seed: int) -> NetworkData:
+    return network_data(dataset, noise, split, seed)
+
+
+def data_of(s: NetworkSettings) -> NetworkData:
+    return network_dataset(s.dataset, s.noise, s.split, s.seed)
+
+
+def check_shape(s: NetworkSettings) -> None:
+    """A ValueError in words unless the iterations and the hidden layers are within the page's limits."""
+    if not 1 <= s.steps <= MAX_STEPS:
+        raise ValueError(f"iterations must be from 1 to {MAX_STEPS:,}, got {s.steps:,}")
+    if len(s.hidden) > MAX_LAYERS or not all(1 <= w <= MAX_WIDTH for w in s.hidden):
+        raise ValueError(f"the page draws up to {MAX_LAYERS} hidden layers of 1 to {MAX_WIDTH} neurons each")
+
+
+def estimate_seconds(X: np.ndarray, y: np.ndarray, s: NetworkSettings) -> float:
+    """What training will take: a few timed passes over one batch, times the iterations."""
+    sizes = (X.shape[1], *s.hidden, int(y.max()) + 1)
+    params = init_params(sizes, np.random.default_rng(0))
+    Xb, yb = X[: s.batch or len(X)], y[: s.batch or len(y)]
+    t0 = time.perf_counter()
+    for _ in range(PROBES):
+        loss_and_grads(params, Xb, yb, activation=s.activation, loss=s.loss, reg=s.reg)
+    return s.steps * OVERHEAD * (time.perf_counter() - t0) / PROBES
+
+
+@st.cache_data(max_entries=32, max_size="40MB", show_spinner="Training…")
+def train_network(key: tuple) -> MLPRun:
+    """``train_mlp`` on the page's data and features; raises ValueError in words (the page shows it)."""
+    s = NetworkSettings.from_key(key)
+    check_shape(s)
+    features = check_features(s.features)
+    train, test = data_of(s)
+    X = feature_matrix(train.X, features)
+    X_test, y_test = (None, None) if test is None else (feature_matrix(test.X, features), test.y)
+    with turn(estimate_seconds(X, train.y, s), "This training"):
+        return train_mlp(
+            X,
+            train.y,
+            hidden=s.hidden,
+            activation=s.activation,
+            loss=s.loss,
+            optimizer=s.optimizer,
+            steps=s.steps,
+            batch_size=s.batch or None,
+            reg=s.reg,
+            seed=s.seed,
+            schedule=s.schedule,
+            X_test=X_test,
+            y_test=y_test,
+            **s.hyper,
+        )
+
+
+@st.cache_data(max_entries=16, max_size="20MB", show_spinner=False)
+def network_stage(key: tuple, projection: bool) -> dict:
+    """What the stage plays for ``train_network``'s run: iterations 0 … its last snapshot's."""
+    s, run = NetworkSettings.from_key(key), train_network(key)
+    regions = region_classes(run.snapshot_params, run.activation, s.features, BOX, REGION_GRID)
+    units = unit_outputs(run.snapshot_params, run.activation, s.features, BOX, UNIT_GRID)
+    panels = network_panels(run, data_of(s), s.features, regions, units, box=BOX, compact=projection)
+    return stage_spec(panels, int(run.snapshot_steps[-1]), projection=projection, trail_toggle=False)

@@ -1,0 +1,14 @@
+"""Neural network: TensorFlow Playground's controls, a network drawn neuron by neuron as it trains on 2D data."""
+
+import streamlit as st
+
+from gdviz.ui.frame import ensure_frame
+from gdviz.ui.network_controls import network_controls
+from gdviz.ui.network_views import CURSOR, network_main
+
+ensure_frame()
+st.title("Neural network")
+with st.sidebar:
+    settings = network_controls()
+
+network_main(settings, open_at=st.session_state.get(CURSOR, 0))
