@@ -1,10 +1,11 @@
 """A PyTorch script taking the path gdviz draws: ``torch_snippet(surface, optimizer, hyper, start, steps) -> str``.
 
 The script (torch and numpy only) defines f(x, y) in torch, builds the matching ``torch.optim`` optimizer
-with every hyperparameter under torch's name, adds gdviz's gradient noise (numpy ``default_rng(seed)``,
-drawn in the same order as ``gdviz.run``), steps a ``torch.optim.lr_scheduler`` after each optimizer step
-when the run has a schedule, stops where ``gdviz.run`` stops on divergence, and records ``path``, a list
-of (x, y, f) per point, which agrees with ``run(...).points`` to about 1e-9 in float64.
+(or defines it where torch has none: the record's ``torch.source``, Lion) with every hyperparameter under
+torch's name, steps it as torch asks (L-BFGS through a closure), adds gdviz's gradient noise (numpy
+``default_rng(seed)``, drawn in the same order as ``gdviz.run``), steps a ``torch.optim.lr_scheduler``
+after each optimizer step when the run has a schedule, stops where ``gdviz.run`` stops on divergence, and
+records ``path``, a list of (x, y, f) per point, which agrees with ``run(...).points`` to about 1e-9 in float64.
 A surface or formula that torch cannot be made to compute exactly raises ValueError, in words.
 """
 
@@ -24,6 +25,27 @@ from .trajectory import EXPLODE_WIDTHS
 
 # gdviz name -> the torch.optim class (each record's ``torch``, with the arguments gdviz fixes)
 TORCH_CLASSES = {name: spec.torch.cls for name, spec in OPTIMIZERS.items()}
+PLAIN_STEP = "optimizer.step()  # p moves by the optimizer's step"
+CLOSURE_STEP = "optimizer.step(lambda: loss)  # it takes the loss through a closure; with max_iter=1 it calls it once"
+
+
+def torch_constructor(optimizer: str) -> str:
+    """The class a script builds: ``torch.optim.Adam``, or ``Lion`` where torch has none and the script
+    defines it from the record's source (``torch_class_source``)."""
+    torch = OPTIMIZERS[optimizer].torch
+    return torch.cls if torch.source else f"torch.optim.{torch.cls}"
+
+
+def torch_class_source(optimizer: str) -> str:
+    """The source a script writes before building the optimizer: the record's class, or "" for torch.optim's."""
+    source = OPTIMIZERS[optimizer].torch.source
+    return f"\n\n{source.rstrip()}\n" if source else ""
+
+
+def torch_step_call(optimizer: str) -> str:
+    """The script's ``optimizer.step(...)``: L-BFGS takes the loss through a closure, the others nothing."""
+    return CLOSURE_STEP if OPTIMIZERS[optimizer].torch.closure else PLAIN_STEP
+
 
 # the grammar's functions in torch; torch.maximum / torch.minimum split a tie's gradient ½ / ½, as gdviz does
 CALLS = {name: f"torch.{name}" for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")}
@@ -175,14 +197,14 @@ SCHEDULER_STEP = "    scheduler.step()  # the schedule sets the next step's lear
 
 SCRIPT = Template('''"""$title, in PyTorch: the path gdviz draws, step for step.
 
-Made by gdviz: start ($start), $steps steps$noise_note. gdviz runs the same torch.optim update rule
+Made by gdviz: start ($start), $steps steps$noise_note. gdviz runs the same update rule
 in numpy: the points printed here are those on its plot, to about 1e-9 (a chaotic run drifts apart later).
 Needs $needs: python $filename
 """
 
 $imports
 
-$function
+$function$optimizer_class
 
 # float64 throughout, as gdviz computes; torch keeps NAdam's running product of μ in the default dtype
 torch.set_default_dtype(torch.float64)
@@ -190,8 +212,8 @@ torch.set_default_dtype(torch.float64)
 # the parameters: the point (x, y)
 p = torch.tensor([$start], dtype=torch.float64, requires_grad=True)
 
-# the optimizer, every hyperparameter written out under its torch.optim name
-optimizer = torch.optim.$cls([p], $kwargs)
+# the optimizer, every hyperparameter written out under its torch name
+optimizer = $cls([p], $kwargs)
 $scheduler_block
 # gdviz stops a run at the first step whose gradient, new point, f there or optimizer state is not
 # finite, or whose point flies farther than this from the plot's centre
@@ -232,7 +254,7 @@ for step in range(1, steps + 1):
         break
     loss.backward()  # p.grad = the gradient of f at p
 $noise_step    gradient_finite = bool(torch.isfinite(p.grad).all())
-    optimizer.step()  # p moves by the optimizer's step
+    $step_call
 $scheduler_step    if diverged(gradient_finite):
         print(f"diverged at step {step}: the step is not finite or flew off, so the path ends at step {step - 1}")
         break
@@ -281,8 +303,10 @@ def torch_snippet(
         noise_note=f", gradient noise {noise:g} (seed {int(seed)})" if noisy else "",
         imports=imports,
         function=function,
-        cls=TORCH_CLASSES[optimizer],
+        optimizer_class=torch_class_source(optimizer),
+        cls=torch_constructor(optimizer),
         kwargs=kwargs,
+        step_call=torch_step_call(optimizer),
         center=", ".join(_float(v)[0] for v in np.mean(surface.domain, axis=1)),
         limit=_float(EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain))[0],
         noise_block=Template(NOISE_BLOCK).substitute(noise=_float(noise)[0], seed=int(seed)) if noisy else "",

@@ -29,6 +29,9 @@ PARTS = {
     ),
     "adamw": ({"weight_decay": 0.1}, ["−η·λ·θ (weight decay)", "−η·m̂/(√v̂+ε) (Adam step)"]),
     "nadam": ({}, ["−η·(1−μₜ)·g/(√v̂+ε)/(1−Πμ) (gradient part)", "−η·μₜ₊₁·m/(√v̂+ε)/(1−Πμ·μₜ₊₁) (momentum part)"]),
+    "asgd": ({"weight_decay": 0.1}, ["−λ·ηₜ·θ (decay toward 0)", "−ηₜ·g (decayed gradient step)"]),
+    "lion": ({"weight_decay": 0.1}, ["−η·λ·θ (weight decay)", "−η·sign(c) (sign step)"]),
+    "adafactor": ({"weight_decay": 0.1}, ["−γ·λ·θ (weight decay)", "−α·u/max(1, RMS(u)/d) (relative step)"]),
 }
 
 
@@ -83,6 +86,15 @@ def test_changing_a_hyperparameter_changes_the_text(optimizer):
         ("adam", {"betas": (0.85, 0.995), "weight_decay": 0.3}, ["0.85", "0.995", "0.15", "0.005", "0.3", r"\lambda"]),
         ("adamw", {"betas": (0.8, 0.99), "weight_decay": 0.25}, ["0.8", "0.99", "0.25"]),
         ("nadam", {"momentum_decay": 0.02}, ["0.02"]),
+        ("asgd", {"lambd": 0.0237, "alpha": 0.61, "t0": 2.5, "weight_decay": 0.13}, ["0.0237", "0.61", "2.5", "0.13"]),
+        ("rprop", {"etas": (0.37, 1.27), "step_sizes": (1e-5, 0.77)}, ["0.37", "1.27", "10^{-5}", "0.77"]),
+        ("lion", {"betas": (0.83, 0.97), "weight_decay": 0.11}, ["0.83", "0.17", "0.97", "0.03", "0.11"]),
+        (
+            "adafactor",
+            {"beta2_decay": -0.63, "eps": (1e-25, 2.5e-3), "d": 1.7, "weight_decay": 0.13},
+            ["-0.63", "10^{-25}", "0.0025", "1.7", "0.13"],
+        ),
+        ("lbfgs", {"tolerance_change": 3.3e-4}, ["0.00033"]),
     ],
 )
 def test_lines_show_the_runs_other_hyperparameters(optimizer, hyper, shown):
@@ -308,6 +320,23 @@ def test_adamax_writes_its_infinity_norm():
     np.testing.assert_allclose(traj.steps[2], -0.02 / (1 - 0.9**3) * traj.states.exp_avg[3] / u[3], rtol=1e-14)
 
 
+def test_lbfgs_says_which_branch_of_torchs_step_it_took():
+    traj = run(SURFACES["booth"], "lbfgs", (-8.0, -5.0), 12, tolerance_grad=1e-6)
+    first, second = _text(explain_step(traj, 1)), _text(explain_step(traj, 2))
+    l1 = tex_number(np.abs(traj.grads[0]).sum())
+    assert r"d_{1} = -g_{1} = " + tex_vector(-traj.grads[0]) in first and rf"\min(1,\, 1/{l1}) \cdot 1" in first
+    y, s = traj.grads[1] - traj.grads[0], traj.steps[0]
+    assert r"y = g_{2} - g_{1}" in second and tex_vector(y) in second and tex_vector(s) in second
+    assert f"y \\cdot s = {tex_number(y @ s)} > 10^{{-10}}" in second and "over 1 stored pair)" in second
+    k = int(np.argmax(np.abs(traj.grads).max(axis=-1) <= 1e-6))  # torch's step returns at once from here
+    assert 3 <= k and "tolerance\\_grad: torch returns at once" in _text(explain_step(traj, k + 1))
+    assert "tolerance\\_grad" not in _text(explain_step(traj, k))
+    stuck = run(SURFACES["quadratic"], "lbfgs", (-4.5, 2.0), 20, lr=0.5, tolerance_change=1e-3)
+    t = int(np.argmax(~stuck.steps.any(axis=-1))) + 1  # g·d above −tolerance_change: torch breaks before moving
+    assert t > 5 and "tolerance\\_change: no move" in _text(explain_step(stuck, t))
+    assert "no move" not in _text(explain_step(stuck, t - 1))
+
+
 def test_momentum_arrows_are_the_gradient_step_and_the_velocity_carried_over():
     traj = run(HIMMELBLAU, "momentum", (0.0, 0.0), 6, lr=0.05, momentum=0.8)
     a = arrows(traj, 4)
@@ -455,7 +484,7 @@ def test_a_start_stopped_by_tolerance_says_why():
 
 KATEX_COMMANDS = set(
     r"""theta eta mu alpha beta rho psi epsilon lambda Delta hat frac tfrac sqrt cdot times prod le quad
-    text begin end left right Big leftarrow operatorname tau delta bar max infty nabla""".split()
+    text begin end left right Big leftarrow operatorname tau delta bar max infty nabla gamma omega min ge""".split()
 )
 
 
@@ -478,6 +507,11 @@ ALL_ON = {
     "nadam": {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
     "radam": {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
     "adamax": {"weight_decay": 0.1, "maximize": True},
+    "asgd": {"weight_decay": 0.1, "t0": 2.0, "maximize": True},
+    "rprop": {"maximize": True},
+    "lion": {"weight_decay": 0.1},
+    "adafactor": {"weight_decay": 0.1, "maximize": True},
+    "lbfgs": {"history_size": 2, "tolerance_change": 1e-2},
 }
 
 

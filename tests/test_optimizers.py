@@ -56,6 +56,18 @@ TORCH_DEFAULTS = {
     "nadam": {**_ADAM, "lr": 2e-3, "momentum_decay": 4e-3, **_DECOUPLED},
     "radam": {**_ADAM, **_DECOUPLED},
     "adamax": {**_ADAM, "lr": 2e-3},
+    "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0, "maximize": False},
+    "rprop": {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0), "maximize": False},
+    "adafactor": {
+        "lr": 1e-2,
+        "beta2_decay": -0.8,
+        "eps": (None, 1e-3),
+        "d": 1.0,
+        "weight_decay": 0.0,
+        "maximize": False,
+    },
+    "lbfgs": {"lr": 1.0, "max_iter": 20, "history_size": 100, "tolerance_grad": 1e-7, "tolerance_change": 1e-9},
+    "lion": {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch class: the paper's, as the snippet's
 }
 # the hyperparameters DESIGN.md promises each entry exposes
 # (and every torch option of theirs, #13: weight decay, maximize and each one's own switches)
@@ -71,6 +83,11 @@ REQUIRED = {
     "nadam": {"lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"},
     "radam": {"lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize"},
     "adamax": {"lr", "betas", "eps", "weight_decay", "maximize"},
+    "asgd": {"lr", "lambd", "alpha", "t0", "weight_decay", "maximize"},
+    "rprop": {"lr", "etas", "step_sizes", "maximize"},
+    "adafactor": {"lr", "beta2_decay", "eps", "d", "weight_decay", "maximize"},
+    "lbfgs": {"lr", "history_size", "tolerance_grad", "tolerance_change"},  # max_iter=1 fixed: one step per step
+    "lion": {"lr", "betas", "weight_decay"},
 }
 # torch's SGD momentum of 0 is gdviz's "sgd"; the momentum entries choose μ = 0.9 instead
 NOT_TORCHS = {("momentum", "momentum"): 0.9, ("nesterov", "momentum"): 0.9}
@@ -92,6 +109,11 @@ CONFIGS = [(name, {}) for name in OPTIMIZERS] + [
     ("radam", {"weight_decay": 0.1}),
     ("radam", {"weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.9, 0.9)}),  # rectified from step 2
     ("adamax", {"weight_decay": 0.1, "maximize": True}),
+    ("asgd", {"t0": 2.0, "weight_decay": 0.1}),  # μ < 1 from step 4: the average really averages
+    ("rprop", {"etas": (0.3, 1.5), "step_sizes": (1e-3, 1.0), "maximize": True}),
+    ("lion", {"weight_decay": 0.1}),
+    ("adafactor", {"weight_decay": 0.1, "d": 1.5, "eps": (1e-30, 0.1)}),
+    ("lbfgs", {"lr": 0.1, "history_size": 2}),  # the history full after 3 steps: the oldest pair drops out
 ]
 
 
@@ -254,6 +276,122 @@ def test_radam_starts_as_sgd_with_momentum_and_adamax_as_sign_descent():
     np.testing.assert_array_equal(state.exp_inf, np.abs(g) + 1e-8)
 
 
+def test_rprop_grows_shrinks_and_waits_as_torch_does():
+    # coordinate 0 flips sign at step 2: Δ shrinks by η₋, that move is skipped, g_prev becomes 0 (so step 3
+    # counts as a fresh start, factor 1); coordinate 1 keeps its sign: Δ grows by η₊ each step
+    rprop, params = OPTIMIZERS["rprop"](lr=0.1, etas=(0.5, 1.2)), np.zeros(2)
+    state, steps = rprop.init(params), []
+    for g in ([1.0, 1.0], [-3.0, 2.0], [-1.0, 0.5]):
+        step, state = rprop.update(np.array(g), state, params)
+        steps.append(step)
+    np.testing.assert_allclose(steps, [[-0.1, -0.1], [0.0, -0.12], [0.05, -0.144]], rtol=1e-15)
+    np.testing.assert_array_equal(state.prev, [-1.0, 0.5])
+
+
+def test_lion_moves_every_coordinate_by_exactly_lr():
+    traj = gdviz.run(SURFACES["himmelblau"], "lion", np.array([[0.0, 0.0], [3.0, -2.0]]), 60, lr=0.01)
+    assert np.isin(np.abs(traj.steps), [0.0, 0.01]).all() and (np.abs(traj.steps) == 0.01).mean() > 0.9
+    decayed = gdviz.run(SURFACES["himmelblau"], "lion", (3.0, -2.0), 1, lr=0.01, weight_decay=0.5)
+    np.testing.assert_allclose(decayed.steps[0], -0.01 * (np.sign(decayed.grads[0]) + 0.5 * np.array([3.0, -2.0])))
+
+
+def test_asgd_decays_its_step_size_and_averages_from_t0():
+    lr, lambd, alpha = 0.1, 0.5, 0.75
+    traj = gdviz.run(SURFACES["quadratic"], "asgd", (3.0, -2.0), 8, lr=lr, lambd=lambd, alpha=alpha, t0=2.0)
+    for t in range(1, 9):  # step t uses η = lr / (1 + λ·lr·(t − 1))^α, torch's eta after t − 1 steps
+        np.testing.assert_array_equal(traj.states.eta[t - 1], lr / (1 + lambd * lr * (t - 1)) ** alpha)
+        eta = traj.states.eta[t - 1]
+        np.testing.assert_allclose(traj.steps[t - 1], -lambd * eta * traj.points[t - 1] - eta * traj.grads[t - 1])
+    # μ = 1/max(1, t − t0): ā follows θ up to step t0 + 2, then is the mean of the points from there on
+    np.testing.assert_allclose(traj.states.ax[1:5], traj.points[1:5], rtol=1e-14)
+    for t in range(5, 9):
+        np.testing.assert_allclose(traj.states.ax[t], traj.points[4 : t + 1].mean(axis=0), rtol=1e-12)
+    # λ = 0: plain SGD
+    plain = gdviz.run(SURFACES["beale"], "sgd", (1.0, 1.5), 100, lr=0.01)
+    unshrunk = gdviz.run(SURFACES["beale"], "asgd", (1.0, 1.5), 100, lr=0.01, lambd=0.0)
+    np.testing.assert_allclose(unshrunk.points, plain.points, rtol=1e-13)
+
+
+def test_adafactor_steps_relative_to_the_size_of_the_point():
+    # step 1: v = g², so u = sign(g); RMS(u) ≤ d = 1: θ moves by max(ε₂, RMS(θ))·min(lr, 1)·sign(g)
+    g = np.array([[0.3, -2.0], [1e-4, 5.0], [-7.0, 0.0]])
+    params = np.array([[3.0, 4.0], [1e-5, 0.0], [-1.0, 1.0]])
+    opt = OPTIMIZERS["adafactor"](lr=0.02)
+    step, state = opt.update(g, opt.init(params), params)
+    rms = np.sqrt((params**2).mean(axis=-1, keepdims=True))
+    np.testing.assert_allclose(step, -np.maximum(1e-3, rms) * 0.02 * np.sign(g), rtol=1e-14)
+    np.testing.assert_array_equal(state.variance, g * g)
+    spec = OPTIMIZERS["adafactor"]  # torch's eps[0] = None is float64's machine epsilon, written out and said
+    eps = next(h for h in spec.hyper if h.name == "eps")
+    assert eps.default == (np.finfo(np.float64).eps, 1e-3) and "None" in eps.help and "None" in spec.variant
+
+
+def _lbfgs_history(pairs: list[tuple], slots: int) -> tuple[np.ndarray, np.ndarray]:
+    """(y, s) pairs, oldest first, as the record's flat history: newest first, zeros after."""
+    flat = lambda vs: np.concatenate([*reversed(vs), np.zeros(2 * (slots - len(vs)))])  # noqa: E731
+    return flat([y for y, _ in pairs]), flat([s for _, s in pairs])
+
+
+def test_lbfgs_two_loop_is_the_limited_memory_inverse_hessian():
+    """d = −H·g with H built explicitly: H ← (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ from H_diag·I, oldest pair first."""
+    from gdviz.optimizers.quasi_newton import two_loop
+
+    rng = np.random.default_rng(3)
+    A = np.array([[3.0, 1.0], [1.0, 2.0]])  # y = A s: positive curvature, as a stored pair has
+    g, dirs, stps, H_diag, expected = rng.normal(size=(3, 2)), [], [], [], []
+    for count in (3, 1, 0):  # starts holding different numbers of pairs: the masks must keep them apart
+        pairs = [(A @ s, s) for s in rng.normal(size=(count, 2))]
+        y, s = _lbfgs_history(pairs, 5)
+        h0 = pairs[-1][0] @ pairs[-1][1] / (pairs[-1][0] @ pairs[-1][0]) if pairs else 1.0
+        H = h0 * np.eye(2)
+        for y_i, s_i in pairs:
+            rho = 1 / (y_i @ s_i)
+            H = (np.eye(2) - rho * np.outer(s_i, y_i)) @ H @ (np.eye(2) - rho * np.outer(y_i, s_i))
+            H += rho * np.outer(s_i, s_i)
+        dirs.append(y), stps.append(s), H_diag.append([h0, h0]), expected.append(-H @ g[len(expected)])
+    got = two_loop(g, np.array(dirs), np.array(stps), np.array(H_diag))
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_lbfgs_returns_early_below_tolerance_grad_and_keeps_history_size_pairs():
+    starts = np.array([[-8.0, -5.0], [5.0, 8.0], [0.0, -9.0]])
+    traj = gdviz.run(SURFACES["booth"], "lbfgs", starts, 30, tolerance_grad=1e-6)  # a quadratic: a few steps
+    np.testing.assert_allclose(traj.final, np.tile([1.0, 3.0], (3, 1)), atol=1e-6)
+    for i in range(3):
+        k = int(np.argmax(np.abs(traj.grads[:, i]).max(axis=-1) <= 1e-6))  # torch's step returns at once
+        assert 3 <= k < 10 and not traj.steps[k:, i].any()
+        for field in traj.states:
+            np.testing.assert_array_equal(field[k:, i], np.broadcast_to(field[k, i], field[k:, i].shape))
+    traj = gdviz.run(SURFACES["rosenbrock"], "lbfgs", (-1.2, 1.0), 40, lr=3e-3, history_size=2)
+    held = (traj.states.old_dirs.reshape(41, 2, 2) * traj.states.old_stps.reshape(41, 2, 2)).sum(-1) > 0
+    assert held.sum(axis=-1).tolist() == [0, 0] + [1] + [2] * 38  # a pair from step 2 on, never more than 2
+    first = gdviz.run(SURFACES["booth"], "lbfgs", starts, 1, lr=0.5)  # t = min(1, 1/‖g‖₁)·lr
+    l1 = np.abs(SURFACES["booth"].grad(starts)).sum(axis=-1, keepdims=True)
+    np.testing.assert_allclose(first.steps[0], -np.minimum(1, 1 / l1) * 0.5 * first.grads[0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["lbfgs", "adafactor"])
+def test_a_parameter_vector_of_any_length_steps_as_if_alone(name):
+    """The last axis is one parameter vector (a start's 2 coordinates; a row of W on the linear page): L-BFGS
+    and Adafactor couple its entries, so each row of a batch must step exactly as it would alone."""
+    A = np.diag([1.0, 3.0, 10.0, 0.5, 2.0])  # f = ½ θᵀAθ in 5 dimensions
+    rows = np.random.default_rng(5).normal(size=(4, 5))
+    opt = OPTIMIZERS[name](lr=0.5)
+
+    def walk(p, n=25):
+        state = opt.init(p)
+        for _ in range(n):
+            step, state = opt.update(p @ A, state, p)
+            p = p + step
+        return p
+
+    together = walk(rows)
+    for i, row in enumerate(rows):
+        np.testing.assert_array_equal(walk(row), together[i])
+    if name == "lbfgs":  # quasi-Newton on a 5-dimensional quadratic: near the minimum in 25 steps
+        assert np.abs(together).max() < 1e-3 * np.abs(rows).max()
+
+
 def test_nesterov_differs_from_momentum():
     surface, starts = SURFACES["quadratic"], np.array([[-4.5, 2.0], [3.0, -3.5]])
     heavy = gdviz.run(surface, "momentum", starts, 100, lr=0.01, momentum=0.9)
@@ -295,7 +433,7 @@ def test_state_is_an_immutable_namedtuple_of_arrays(config):
     assert len(state._fields) == len(state)
     for field, value in zip(state._fields, state, strict=True):
         assert isinstance(value, np.ndarray), field
-        assert value.shape in ((), params.shape), field
+        assert value.shape in ((), params.shape) or value.shape[:-1] == params.shape[:-1], field  # L-BFGS's history
         assert value.dtype == np.float64, field
     if state._fields:
         with pytest.raises(AttributeError):
@@ -433,6 +571,21 @@ BAD = (
         ("nadam", {"momentum_decay": -1.0}, "momentum_decay"),
         ("radam", {"eps": -1.0}, "eps"),
         ("adamax", {"eps": -1.0}, "eps"),
+        ("asgd", {"lambd": -1e-4}, "lambd"),
+        ("asgd", {"weight_decay": -0.1}, "weight_decay"),
+        ("rprop", {"etas": (1.2, 1.5)}, "etas"),
+        ("rprop", {"etas": (0.5, 0.9)}, "etas"),
+        ("rprop", {"step_sizes": (1.0, 0.1)}, "step_sizes"),
+        ("lion", {"betas": (1.0, 0.99)}, "β1"),
+        ("lion", {"betas": (0.9,)}, "pair"),
+        ("lion", {"weight_decay": -0.1}, "weight_decay"),
+        ("adafactor", {"beta2_decay": 0.5}, "beta2_decay"),
+        ("adafactor", {"eps": (-1.0, 1e-3)}, "eps"),
+        ("adafactor", {"d": 0.5}, "clipping threshold"),
+        ("adafactor", {"weight_decay": -0.1}, "weight_decay"),
+        ("lbfgs", {"history_size": 0}, "history_size"),
+        ("lbfgs", {"history_size": 2.5}, "history_size"),
+        ("lbfgs", {"tolerance_grad": -1.0}, "tolerances"),
     ]
     + [(name, {"weight_decay": -0.1}, "weight_decay") for name in WEIGHT_DECAY]
     + [(name, {"bogus": 1.0}, "has no hyperparameter bogus") for name in TORCH_DEFAULTS]
@@ -453,6 +606,7 @@ def test_unknown_optimizer_is_refused():
 
 
 # torch.optim's defaults, printed by tests/fixtures/print_torch_defaults.py (torch 2.13.0)
+F64_EPS = float(np.finfo(np.float64).eps)
 TORCH_DEFAULTS = {
     "sgd": {"lr": 0.001, "weight_decay": 0, "maximize": False},
     "momentum": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "maximize": False},
@@ -502,6 +656,19 @@ TORCH_DEFAULTS = {
         "maximize": False,
     },
     "adamax": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "maximize": False},
+    "asgd": {"lr": 0.01, "lambd": 0.0001, "alpha": 0.75, "t0": 1000000.0, "weight_decay": 0, "maximize": False},
+    "rprop": {"lr": 0.01, "etas": (0.5, 1.2), "step_sizes": (1e-06, 50), "maximize": False},
+    # torch's eps = (None, 0.001): None is the parameter dtype's machine epsilon, float64's here (the record's)
+    "adafactor": {
+        "lr": 0.01,
+        "beta2_decay": -0.8,
+        "eps": (F64_EPS, 0.001),
+        "d": 1.0,
+        "weight_decay": 0.0,
+        "maximize": False,
+    },
+    "lbfgs": {"lr": 1, "history_size": 100, "tolerance_grad": 1e-07, "tolerance_change": 1e-09},
+    "lion": {"lr": 0.0001, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch.optim.Lion: the snippet's class
 }
 
 

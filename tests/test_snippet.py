@@ -42,10 +42,17 @@ HYPER = {
     # its first five steps are SGD with momentum at lr: Rosenbrock's start throws an Adam-sized lr away
     "radam": {"lr": 0.002, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01, "decoupled_weight_decay": True},
     "adamax": {"lr": 0.05, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01},
+    "asgd": {"lr": 0.002, "lambd": 1e-3, "alpha": 0.6, "t0": 50.0, "weight_decay": 0.01},
+    "rprop": {"lr": 0.005, "etas": (0.4, 1.3), "step_sizes": (1e-5, 2.0)},
+    "lion": {"lr": 0.01, "betas": (0.85, 0.98), "weight_decay": 0.01},
+    "adafactor": {"lr": 0.005, "beta2_decay": -0.7, "eps": (1e-20, 2e-3), "d": 1.2, "weight_decay": 0.01},
+    # no line search: a larger step on the saddle's unbounded side turns last-bit rounding into 1e-9 by step 150
+    "lbfgs": {"lr": 0.002, "history_size": 3, "tolerance_grad": 1e-6, "tolerance_change": 1e-8},
 }
 TORCH_CLASS = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop"}
 TORCH_CLASS |= {"adadelta": "Adadelta", "adam": "Adam", "adamw": "AdamW", "nadam": "NAdam"}
 TORCH_CLASS |= {"radam": "RAdam", "adamax": "Adamax"}
+TORCH_CLASS |= {"asgd": "ASGD", "rprop": "Rprop", "adafactor": "Adafactor", "lbfgs": "LBFGS", "lion": "Lion"}
 FORMULA = "sin(2*x) * exp(-y^2/4) + max(x, y)^2/10 + 0.1*abs(y - 1)"
 CASES = {  # name -> (surface, start)
     "himmelblau": (SURFACES["himmelblau"], (-0.3, -0.9)),
@@ -96,7 +103,8 @@ def test_script_compiles_and_names_the_torch_optimizer_and_every_value(optimizer
     surface, start = CASES[case]
     src = torch_snippet(surface, optimizer, HYPER[optimizer], start, 100)
     compile(src, snippet_filename(surface.name, optimizer), "exec")
-    head = f"optimizer = torch.optim.{TORCH_CLASS[optimizer]}([p], "
+    module = "" if OPTIMIZERS[optimizer].torch.source else "torch.optim."  # Lion: a class the script defines
+    head = f"optimizer = {module}{TORCH_CLASS[optimizer]}([p], "
     line = next(line for line in src.splitlines() if line.startswith(head))
     for name, value in HYPER[optimizer].items():
         written = f"({', '.join(map(repr, value))})" if isinstance(value, tuple) else repr(value)
@@ -104,6 +112,19 @@ def test_script_compiles_and_names_the_torch_optimizer_and_every_value(optimizer
     assert ("nesterov=True" in line) == (optimizer == "nesterov")
     assert f"p = torch.tensor([{start[0]!r}, {start[1]!r}], dtype=torch.float64, requires_grad=True)" in src
     assert "steps = 100\n" in src
+
+
+def test_lion_is_a_class_the_script_defines_and_lbfgs_steps_through_a_closure():
+    """What each record's ``torch`` says, the script does (torch itself runs them below, where installed)."""
+    lion = torch_snippet(SURFACES["booth"], "lion", {"lr": 0.01}, (-8, -6), 20)
+    assert "class Lion(torch.optim.Optimizer):" in lion and "torch.optim.Lion" not in lion
+    assert "optimizer = Lion([p], lr=0.01, betas=(0.9, 0.99), weight_decay=0.0)\n" in lion
+    lbfgs = torch_snippet(SURFACES["booth"], "lbfgs", {}, (-8, -6), 20)
+    assert "optimizer = torch.optim.LBFGS([p], lr=1.0, history_size=100, tolerance_grad=1e-07, " in lbfgs
+    assert "tolerance_change=1e-09, max_iter=1, line_search_fn=None)\n" in lbfgs
+    assert "    optimizer.step(lambda: loss)  #" in lbfgs and "optimizer.step()" not in lbfgs
+    adam = torch_snippet(SURFACES["booth"], "adam", {}, (-8, -6), 20)
+    assert "    optimizer.step()  #" in adam and "class " not in adam and "lambda: loss" not in adam
 
 
 def test_defaults_are_written_out_too():
@@ -152,7 +173,7 @@ def test_file_name():
             lambda: torch_snippet(gdviz.Surface(**{**vars(SURFACES["saddle"]), "torch": ""}), "sgd", {}, (1, 1), 5),
             "no torch",
         ),
-        (lambda: torch_snippet(SURFACES["saddle"], "lbfgs", {}, (1, 1), 5), "unknown optimizer"),
+        (lambda: torch_snippet(SURFACES["saddle"], "bfgs", {}, (1, 1), 5), "unknown optimizer"),
         (lambda: torch_snippet(SURFACES["saddle"], "adam", {"momentum": 0.9}, (1, 1), 5), "no hyperparameter"),
         (lambda: torch_snippet(SURFACES["saddle"], "adam", {"lr": -1.0}, (1, 1), 5), "learning rate"),
         (lambda: torch_snippet(SURFACES["saddle"], "sgd", {"lr": np.ones((2, 1))}, (1, 1), 5), "one learning rate"),

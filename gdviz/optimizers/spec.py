@@ -52,10 +52,17 @@ class HyperParam:
 
 class Torch(NamedTuple):
     """How torch builds the same optimizer: its class in ``torch.optim`` and the arguments gdviz fixes
-    rather than exposes (Nesterov's ``nesterov=True``), as Python source."""
+    rather than exposes (Nesterov's ``nesterov=True``), as Python source.
+
+    ``source``: for an optimizer torch.optim lacks (Lion), the Python source of a ``torch.optim.Optimizer``
+    subclass named ``cls`` that a script defines and builds instead. ``closure``: torch's ``step`` needs the
+    loss through a closure (L-BFGS), so a script calls ``optimizer.step(closure)``.
+    """
 
     cls: str
     fixed: str = ""
+    source: str = ""
+    closure: bool = False
 
 
 class Look(NamedTuple):

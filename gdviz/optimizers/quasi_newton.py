@@ -1,0 +1,247 @@
+"""Quasi-Newton: torch.optim.LBFGS with max_iter=1, one torch ``step(closure)`` per gdviz step.
+
+Each start of a batch is its own L-BFGS problem: the last axis of the params is torch's flat parameter
+vector (a start's 2 coordinates on a surface), the axes before it a batch stepped together with masks.
+The history of curvature pairs (y, s) is a fixed-size array per start, newest pair first,
+``history_size`` pairs long; a slot holds a pair when y·s > 0 (torch stores one only when y·s > 1e-10;
+an empty slot is zeros). No line search: ``line_search_fn="strong_wolfe"`` evaluates f and
+∇f at trial points inside one step, which ``update(grads, state, params)`` cannot do.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .notation import GRAD_STEP, STEP, Explanation, Step, tex_number, tex_rate, tex_vector
+from .spec import HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, check_lr, lr_param, zeros
+
+CURVATURE = 1e-10  # torch keeps a pair (y, s) only when y·s exceeds this
+
+
+class LBFGSState(NamedTuple):
+    """torch's LBFGS state, per start. A number per start (n_iter, t, H_diag) fills every column; the
+    history is ``history_size`` pairs of n-vectors flattened to n·history_size numbers, newest first."""
+
+    n_iter: np.ndarray
+    d: np.ndarray
+    t: np.ndarray
+    H_diag: np.ndarray
+    prev_flat_grad: np.ndarray
+    old_dirs: np.ndarray  # y = g_t − g_{t−1}
+    old_stps: np.ndarray  # s = t·d, the step proposed
+
+
+def _sum(a) -> np.ndarray:
+    """The sum over the last axis, left to right (a₀ + a₁ for 2 coordinates), one number per start."""
+    total = a[..., 0]
+    for i in range(1, a.shape[-1]):  # np.sum over a short last axis is ten times slower
+        total = total + a[..., i]
+    return total
+
+
+def _dot(a, b) -> np.ndarray:
+    """a·b over the last axis, one number per start."""
+    return _sum(a * b)
+
+
+def _pairs(history, n: int) -> np.ndarray:
+    """The flat history (..., n·m) as m vectors (..., m, n), newest first."""
+    return history.reshape(*history.shape[:-1], -1, n)
+
+
+def _columns(x, like) -> np.ndarray:
+    """A number per start, or per coordinate, written into every column of an array shaped like ``like``."""
+    return np.array(np.broadcast_to(x, np.shape(like)), dtype=np.float64)
+
+
+def two_loop(g, old_dirs, old_stps, H_diag, needed=True) -> np.ndarray:
+    """torch's two-loop recursion: d = −H·g from the stored pairs, per start (where ``needed``; elsewhere
+    d is H_diag·(−g), which the caller does not use).
+
+    Per start, pairs newest to oldest: α_i = ρ_i s_i·q, q ← q − α_i y_i; then r = H_diag·q and, oldest
+    to newest, β_i = ρ_i y_i·r, r ← r + (α_i − β_i) s_i; with ρ_i = 1/(y_i·s_i). A start's pairs fill the
+    first slots, so the starts are sorted by how many they hold and slot i touches only those holding it.
+    """
+    n = g.shape[-1]
+    q = -g.reshape(-1, n)
+    ys, ss = old_dirs.reshape(len(q), -1, n), old_stps.reshape(len(q), -1, n)
+    count = np.where(np.reshape(needed, -1), (_dot(ys, ss) > 0).sum(axis=-1), 0)
+    order = np.argsort(-count, kind="stable")
+    held = [int(np.count_nonzero(count > i)) for i in range(int(np.max(count, initial=0)))]
+    ys, ss, q = ys[order, : len(held)], ss[order, : len(held)], q[order]
+    ro = 1.0 / np.where(count[order, None] > np.arange(len(held)), _dot(ys, ss), 1.0)  # torch keeps 1/(y·s)
+    al = []
+    for i, m in enumerate(held):  # newest first
+        al.append(_dot(ss[:m, i], q[:m]) * ro[:m, i])
+        q[:m] = q[:m] - al[i][:, None] * ys[:m, i]
+    r = q * np.reshape(H_diag, (-1, n))[order]
+    for i, m in reversed(list(enumerate(held))):  # oldest first
+        be = _dot(ys[:m, i], r[:m]) * ro[:m, i]
+        r[:m] = r[:m] + (al[i] - be)[:, None] * ss[:m, i]
+    d = np.empty_like(r)
+    d[order] = r
+    return d.reshape(g.shape)
+
+
+def lbfgs(
+    lr: float = 1.0, history_size: int = 100, tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9
+) -> Optimizer:
+    """torch.optim.LBFGS(max_iter=1, line_search_fn=None): each step, per start,
+
+    max|g| ≤ tolerance_grad: return without moving or changing the state;
+    first iteration: d = −g, t = min(1, 1/‖g‖₁)·lr;
+    later: y = g − g_prev, s = t_prev·d_prev; if y·s > 1e-10 store (y, s) (dropping the oldest beyond
+    history_size) and H_diag = y·s / y·y; d = −H·g by the two-loop recursion; t = lr;
+    g·d > −tolerance_change: no move (the new d, t and history are kept, as torch keeps them);
+    else θ ← θ + t·d.
+    """
+    lr = check_lr(lr)
+    check(
+        history_size >= 1 and int(history_size) == history_size,
+        f"history_size must be a whole number ≥ 1, got {history_size}",
+    )
+    check(
+        tolerance_grad >= 0 and tolerance_change >= 0,
+        f"tolerances must be ≥ 0, got {tolerance_grad} and {tolerance_change}",
+    )
+
+    def init(params):
+        *batch, n = np.shape(params)
+        history = np.zeros((*batch, n * int(history_size)))
+        return LBFGSState(
+            zeros(params), zeros(params), zeros(params), zeros(params) + 1, zeros(params), history, history
+        )
+
+    def update(grads, state, params):
+        optimal = np.max(np.abs(grads), axis=-1) <= tolerance_grad  # torch returns before changing anything
+        first = state.n_iter[..., 0] == 0
+        y, s = grads - state.prev_flat_grad, state.d * state.t
+        ys = _dot(y, s)
+        keep = (~optimal & ~first & (ys > CURVATURE))[..., None]
+        n = grads.shape[-1]  # the newest pair goes first, the oldest falls off the end
+        old_dirs = np.where(keep, np.concatenate([y, state.old_dirs[..., :-n]], axis=-1), state.old_dirs)
+        old_stps = np.where(keep, np.concatenate([s, state.old_stps[..., :-n]], axis=-1), state.old_stps)
+        with np.errstate(divide="ignore", invalid="ignore"):  # y = 0 or g = 0: those values are not kept
+            H_diag = np.where(keep, _columns((ys / _dot(y, y))[..., None], grads), state.H_diag)
+            scale = np.minimum(1.0, 1.0 / _sum(np.abs(grads)))
+        H_diag = np.where(first[..., None], 1.0, H_diag)  # what a start that never iterated holds anyway
+        d = np.where(first[..., None], -grads, two_loop(grads, old_dirs, old_stps, H_diag, ~optimal & ~first))
+        t = _columns(np.where(first[..., None], scale[..., None] * lr, lr), grads)
+        hold = optimal[..., None]
+        new = LBFGSState(
+            np.where(hold, state.n_iter, state.n_iter + 1),
+            np.where(hold, state.d, d),
+            np.where(hold, state.t, t),
+            H_diag,
+            np.where(hold, state.prev_flat_grad, grads),
+            old_dirs,
+            old_stps,
+        )
+        moves = ~hold & ~(_dot(grads, d) > -tolerance_change)[..., None]
+        return np.where(moves, t * d, 0.0), new
+
+    return Optimizer(init, update)
+
+
+# --- the inspector ---------------------------------------------------------------------------
+
+
+def _explain_lbfgs(s: Step) -> Explanation:
+    lr, tol_grad, tol_change = s.hyper["lr"], s.hyper["tolerance_grad"], s.hyper["tolerance_change"]
+    g, d, tau = s.g, s.new.d, s.new.t
+    lines = []
+    largest = float(np.max(np.abs(g)))
+    if largest <= tol_grad:
+        lines += [
+            s.line(r"\max_i |g_{<t>,i}|", tex_number(largest))
+            + rf" \le {tex_number(tol_grad)} \quad \text{{(tolerance\_grad: torch returns at once, }}"
+            rf"\eta = {tex_rate(lr)} \text{{ unused)}}",
+        ]
+    elif int(s.new.n_iter[0]) == 1:
+        l1 = float(np.abs(g).sum())
+        lines += [
+            s.line(r"d_<t> = -g_<t>", tex_vector(d)) + r" \quad \text{(the first iteration)}",
+            s.line(
+                r"\tau_<t> = \min(1,\, 1/\|g_<t>\|_1)\, \eta",
+                rf"\min(1,\, 1/{tex_number(l1)}) \cdot {tex_rate(lr)}",
+                tex_rate(tau if tau[0] != tau[1] else tau[0]),
+            ),
+        ]
+    else:
+        y, step_prev = g - s.prev.prev_flat_grad, s.prev.d * s.prev.t
+        ys = float(_dot(y, step_prev))
+        stored = ys > CURVATURE
+        count = int((_dot(_pairs(s.new.old_dirs, 2), _pairs(s.new.old_stps, 2)) > 0).sum())
+        h0 = tex_number(s.new.H_diag[0])
+        verdict = (
+            rf"> 10^{{-10}} \quad \text{{(stored: }} H_0 = \frac{{y \cdot s}}{{y \cdot y}} = {h0}\text{{)}}"
+            if stored
+            else rf"\le 10^{{-10}} \quad \text{{(not stored; }} H_0 = {h0} \text{{ kept)}}"
+        )
+        lines += [
+            s.line(r"y = g_<t> - g_<p>", f"{tex_vector(g)} - {tex_vector(s.prev.prev_flat_grad)}", tex_vector(y)),
+            s.line(r"s = \tau_<p> d_<p>", tex_vector(step_prev)),
+            s.line(r"y \cdot s", tex_number(ys)) + " " + verdict,
+            s.line(r"d_<t> = -H_<t> g_<t>", tex_vector(d))
+            + rf" \quad \text{{(two-loop recursion over {count} stored pair{'s' * (count != 1)})}}",
+            s.line(r"\tau_<t> = \eta", tex_rate(lr)),
+        ]
+    if largest > tol_grad:
+        gtd = float(_dot(g, d))
+        lines.append(
+            s.line(r"g_<t> \cdot d_<t>", tex_number(gtd))
+            + (
+                rf" < -{tex_number(tol_change)} \quad \text{{(a descent direction: step)}}"
+                if gtd <= -tol_change
+                else rf" \ge -{tex_number(tol_change)} \quad \text{{(tolerance\_change: no move)}}"
+            )
+        )
+    lines.append(
+        s.line(
+            r"\theta_<t> = \theta_<p> + \tau_<t>\, d_<t>",
+            f"{tex_vector(s.theta_prev)} + {tex_vector(s.step)}",
+            tex_vector(s.theta),
+        )
+    )
+    return Explanation(lines, {GRAD_STEP: -lr * s.g, STEP: s.step})
+
+
+RANK = 7  # where this family comes in the registry: simplest first
+SPECS = (
+    OptimizerSpec(
+        "lbfgs",
+        "L-BFGS",
+        lbfgs,
+        (
+            lr_param(1.0, help="step length τ of every iteration but the first"),
+            HyperParam("history_size", 100, 1, 100, kind="int", help="curvature pairs (y, s) kept"),
+            HyperParam(
+                "tolerance_grad", 1e-7, 1e-15, 1.0, log=True, help="no step at all once every |gᵢ| is this small"
+            ),
+            HyperParam(
+                "tolerance_change", 1e-9, 1e-15, 1.0, log=True, help="no move when g·d is above −this (not downhill)"
+            ),
+        ),
+        r"y = g_t - g_{t-1},\ s = \tau_{t-1} d_{t-1} \text{ (kept if } y \cdot s > 10^{-10}) \qquad "
+        r"d_t = -H_t\, g_t \text{ (two-loop recursion, } H_0 = \tfrac{y \cdot s}{y \cdot y}) \qquad "
+        r"\theta_t = \theta_{t-1} + \tau_t\, d_t,\ \tau_t = \eta\ (\tau_1 = \min(1, 1/\|g_1\|_1)\, \eta)",
+        "torch.optim.LBFGS with max_iter=1 and no line search: one quasi-Newton iteration per step, the inverse "
+        "Hessian built from the last history_size steps; the strong Wolfe line search is not offered.",
+        explain=_explain_lbfgs,
+        torch=Torch("LBFGS", ", max_iter=1, line_search_fn=None", closure=True),
+        look=Look("#0072B2", "octagon", "solid"),
+        start={"lr": 0.5},  # at lr 1, no line search, it can settle on a saddle (Himmelblau's race start)
+        linear_start={"lr": 0.1},
+        symbols={
+            "n_iter": "k",
+            "d": "d",
+            "t": "τ",
+            "H_diag": "H₀",
+            "prev_flat_grad": "gₜ₋₁",
+            "old_dirs": "y (newest)",
+            "old_stps": "s (newest)",
+        },
+    ),
+)
