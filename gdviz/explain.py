@@ -11,6 +11,7 @@ momentum or β1) from ``Step.hyper``, as the run used them, so no explainer know
 from __future__ import annotations
 
 import operator
+from bisect import bisect_right
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -164,10 +165,15 @@ def _table(traj: Trajectory) -> dict | None:
 
 
 def _rate_line(traj: Trajectory, s: Step) -> list[str]:
-    """A scheduled run's learning rate at this step, η_t, named by its schedule; nothing without one."""
+    """A scheduled run's learning rate at this step, η_t, named by its schedule (a sequential one's by the part
+    in effect); nothing without one."""
     if traj.schedule is None:
         return []
-    title = SCHEDULES[traj.schedule[0]].title.lower()
+    name, args = traj.schedule
+    title = SCHEDULES[name].title.lower()
+    if name == "sequential":  # which part sets it now
+        part = args["schedulers"][bisect_right(args["milestones"], s.t - 1)][0]
+        title += f", its {SCHEDULES[part].title.lower()} part"
     return [
         s.line(r"\eta_<t>", tex_rate(s.hyper["lr"])) + rf" \quad \text{{(the learning rate of step {s.t}: {title})}}"
     ]

@@ -73,3 +73,11 @@ def test_the_step_where_a_scheduled_run_diverged_says_its_rate_too():
     lines = explain_step(run, t)
     assert any(line.startswith(rf"\eta_{{{t}}} = {tex_number(run.lrs[t - 1])}") for line in lines)
     assert "refused" in lines[-2]
+
+
+def test_a_sequential_schedule_names_the_part_in_effect():
+    warmup = ("sequential", {"schedulers": (("linear", {"total_iters": 10}), ("cosine", {})), "milestones": (10,)})
+    run = gdviz.run(S, "sgd", START, 30, lr=0.01, schedule=warmup)
+    rate = {t: next(line for line in explain_step(run, t) if line.startswith(r"\eta_")) for t in (10, 11)}
+    assert "step 10: sequential, its linear part" in rate[10]  # step 10 uses epoch 9: still warming up
+    assert "step 11: sequential, its cosine annealing part" in rate[11] and tex_number(0.01) in rate[11]

@@ -25,6 +25,15 @@ def scheduled(runs: Mapping) -> dict:
     return {name: run for name, run in runs.items() if getattr(run, "schedule", None) is not None}
 
 
+def schedule_label(schedule: tuple) -> str:
+    """A resolved schedule in a few words: "cosine annealing"; a sequential one by its parts, "linear → cosine
+    annealing"."""
+    name, args = schedule
+    if name == "sequential":
+        return " → ".join(schedule_label(part) for part in args["schedulers"])
+    return SCHEDULES[name].title.lower()
+
+
 def lr_figure(runs: Mapping, x_title: str = "step") -> go.Figure:
     """η_t against t (from 1: ``lrs[t-1]`` is step t's) for each scheduled run, named by its optimizer and
     schedule, in the optimizer's color, marker and dash. A run with one learning rate per start shows its
@@ -43,7 +52,8 @@ def lr_figure(runs: Mapping, x_title: str = "step") -> go.Figure:
                 marker=dict(
                     symbol=s.symbol, size=9, color=s.color, maxdisplayed=MARKS, line=dict(color=OUTLINE, width=1)
                 ),
-                name=f"{OPTIMIZERS[name].title}: {SCHEDULES[run.schedule[0]].title.lower()}",
+                name=f"{OPTIMIZERS[name].title}: {schedule_label(run.schedule)}",
+                cliponaxis=False,  # the first step's marker sits on the axis when a warm-up starts near 0
                 hovertemplate=f"{x_title} %{{x}}: η = %{{y:.4g}}<extra></extra>",
             )
         )

@@ -42,3 +42,11 @@ def test_a_classifiers_run_draws_against_iteration():
     (curve,) = fig.data
     np.testing.assert_array_equal(curve.y, run.lrs)
     assert curve.name == "SGD: one cycle" and fig.layout.xaxis.title.text == "iteration"
+
+
+def test_a_sequential_schedule_is_named_by_its_parts_and_its_first_marker_is_not_clipped():
+    s = gdviz.SURFACES["beale"]
+    warmup = ("sequential", {"schedulers": (("linear", {"start_factor": 0.01}), ("cosine", {})), "milestones": (5,)})
+    (curve,) = lr_figure({"sgd": gdviz.run(s, "sgd", s.start, 20, lr=0.05, schedule=warmup)}).data
+    assert curve.name == "SGD: linear → cosine annealing"
+    assert curve.cliponaxis is False  # the warm-up's first point sits on the x axis
