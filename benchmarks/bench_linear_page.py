@@ -15,7 +15,7 @@ For the page's default settings and for two changed ones (batch size 32, optimiz
 Each part is printed in CPU ms and as a share of its page's cold rerun with the same setting. ``--save FILE``
 keeps the figures as JSON; ``--before FILE`` prints a saved run beside this one, with after / before.
 
-Run: python benchmarks/bench_linear_page.py [--quick] [--save out.json] [--before benchmarks/linear_page_before.json]
+Run: python benchmarks/bench_linear_page.py [--quick] [--save FILE] [--before benchmarks/bench_linear_page.before.json]
 """
 
 from __future__ import annotations
