@@ -122,7 +122,7 @@ LINKS = {
 TAMPERED = {
     "pages/race.py": {"surface": "moon", "steps": "1e9", "opt": "sgd,sgd", "start": "1,nan", "view": "<script>"},
     "pages/linear.py": {"data": "../../etc/passwd", "n": "-5", "batch": "33", "pts": "1:2", "reg": "inf"},
-    "pages/digits.py": {"opt": "lbfgs", "steps": "2.5", "seed": "-1"},
+    "pages/digits.py": {"opt": "newton", "steps": "2.5", "seed": "-1"},
     "pages/gradient_check.py": {"bug": "rm -rf", "h": "0", "num": "500", "method": ""},
     "pages/random_search.py": {"names": "random,oracle", "budget": "7", "lr": "1e400"},
     "pages/backprop.py": {"v": "x=1", "at": "-2"},

@@ -70,7 +70,7 @@ def test_what_is_written_reads_back_to_the_same_values(state):
         ("start", "1", "2 numbers"),
         ("start", "1,2e7", "each number"),
         ("view", "basin-maps", "one of race, basin-map"),
-        ("opt", "sgd,lbfgs", "`lbfgs` is not one of"),
+        ("opt", "sgd,newton", "`newton` is not one of"),
         ("opt", "sgd,sgd", "twice"),
         ("log", "yes", "0 or 1"),
         ("f", "x" * 501, "longer than 500"),
