@@ -12,13 +12,15 @@ regions over the data, and its training and test loss, all on the stage's one ti
 
 Pictures and links switch at snapshot steps and are painted by the stage on a canvas; the figures
 hold them as they are at ``at`` (PNG layout images, line shapes), so a figure stands on its own. The
-moving data are held under ``MOVING_BUDGET`` bytes: when the neurons' pictures of every snapshot would
-pass it, the network panel keeps every second snapshot (then every fourth ...), the map keeps all.
+stage's data are held under ``STAGE_BUDGET`` bytes: when the neurons' pictures and the weights of every
+snapshot would pass it, the network panel keeps every second snapshot (then every fourth ...), the map
+keeps all. ``network_figure`` puts the three views side by side in one figure (the HTML download).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,7 +38,8 @@ SHADES = 31  # Playground's colour steps from −1 to 1 (its NUM_SHADES + 1): th
 NEGATIVE, ZERO, POSITIVE = (245, 147, 34), (232, 234, 235), (8, 119, 189)  # Playground's orange, grey, blue
 WEIGHT_WIDTH = (1.0, 6.0, 5.0)  # px at |w| = 0, px at |w| ≥ its limit, that limit (Playground: 1 to 10 px)
 REGION_TINT = 0.32  # a class's colour over white in its region: the points in full colour stay readable on it
-MOVING_BUDGET = 800_000  # bytes of moving data; the figures and the stage's other fields take the rest of 1 MB
+STAGE_BUDGET = 1_000_000  # bytes of the stage's data at most
+RESERVE = 120_000  # of them for the map's and the loss's figures (points, curves) and the spec's other fields
 HEIGHT = 560
 NEURON = (0.5, 0.8)  # a neuron's box in data units (a layer is 1 wide, a neuron 1 tall): square cells inside
 TRAIN_COLOR, TEST_COLOR = "#0072B2", "#D55E00"
@@ -236,7 +239,8 @@ def _curve(x, y, name: str, color: str, dash: str, symbol: str) -> dict:
 
 def _keys(class_names, test: bool) -> list[dict]:
     """Legend entries with no data for the map's points: each class's marker, and an open one for test points."""
-    keys = [_points(np.zeros((0, 2)), np.zeros(0), c, name, False) for c, name in enumerate(class_names)]
+    none = dict(x=[None], y=[None])  # no data: a legend entry only
+    keys = [_points(np.zeros((0, 2)), np.zeros(0), c, name, False) | none for c, name in enumerate(class_names)]
     if test:
         keys.append(
             dict(type="scatter", x=[None], y=[None], mode="markers", name="test points (open)",
@@ -292,6 +296,13 @@ def _moving_bytes(panel: stage.Panel) -> int:
     return sum(len(v["bdata"]) for m in panel.moving for v in m.values() if isinstance(v, dict) and "bdata" in v)
 
 
+def _network_bytes(panel: stage.Panel) -> int:
+    """The network panel's moving data and its figure's pictures and links (most of its figure)."""
+    layout = panel.figure.layout
+    pictures = sum(len(im.source) for im in layout.images)
+    return _moving_bytes(panel) + pictures + len(json.dumps([s.to_plotly_json() for s in layout.shapes]))
+
+
 def network_panels(
     run: MLPRun,
     data: NetworkData,
@@ -303,7 +314,7 @@ def network_panels(
     at: int = 0,
     title: str = "",
     compact: bool = False,
-    budget: int = MOVING_BUDGET,
+    budget: int = STAGE_BUDGET,
 ) -> list[stage.Panel]:
     """The network, the map and the loss of ``run`` on ``data`` at iteration ``at`` of 0 … T. ``regions``:
     gdviz.network.pictures.region_classes of every snapshot; ``units``: its unit_outputs, of the same
@@ -317,13 +328,61 @@ def network_panels(
     map_panel = _map_panel(run, data, regions, box, shown, title, shares[1])
     loss_panel = _loss_panel(run, data.train.class_names, at, shares[2])
     pictures = unit_pictures(units)
-    room = budget - _moving_bytes(map_panel) - _moving_bytes(loss_panel)
+    room = budget - RESERVE - _moving_bytes(map_panel) - _moving_bytes(loss_panel)
     every = 1
     while True:  # every snapshot's neurons if they fit, else every second one, every fourth ...
         keep = np.unique(np.append(np.arange(0, k, every), k - 1))
         i = int(np.searchsorted(run.snapshot_steps[keep], at, side="right") - 1)
         thinned = [p if len(p) == 1 else p[keep] for p in pictures]
         net = _network_panel(run, features, data.train.class_names, thinned, keep, i, compact)
-        if _moving_bytes(net) <= room or len(keep) <= 2:
+        if _network_bytes(net) <= room or len(keep) <= 2:
             return [net, map_panel, loss_panel]
         every *= 2
+
+
+def _on_axes(item: dict, n: str, keys: tuple[str, str]) -> dict:
+    """A trace (keys xaxis, yaxis) or an image, shape or note (xref, yref) of a panel, moved onto the merged
+    figure's axes ``x{n}`` and ``y{n}``."""
+    out = dict(item)
+    for key, letter in zip(keys, "xy", strict=True):
+        if out.get(key, letter) == letter:
+            out[key] = letter + n
+    return out
+
+
+def network_figure(
+    run: MLPRun, data: NetworkData, features, regions: np.ndarray, units: list[np.ndarray], *, box, at: int = 0
+) -> go.Figure:
+    """``network_panels``' three views side by side in one figure, as they are at iteration ``at`` (the HTML
+    download: a picture of the step on screen, without the stage)."""
+    panels = network_panels(run, data, features, regions, units, box=box, at=at)
+    gap, start = 0.03, 0.0
+    total = sum(p.width for p in panels)
+    data_out, images, shapes, notes, axes = [], [], [], [], {}
+    for i, panel in enumerate(panels, start=1):
+        fig = panel.figure.to_dict()
+        layout, n = fig["layout"], "" if i == 1 else str(i)
+        width = panel.width / total * (1 - gap * (len(panels) - 1))
+        shown = layout.get("showlegend", True) is not False
+        trace, item = ("xaxis", "yaxis"), ("xref", "yref")
+        data_out += [_on_axes(t, n, trace) | ({} if shown else {"showlegend": False}) for t in fig["data"]]
+        images += [_on_axes(im, n, item) for im in layout.get("images", ())]
+        shapes += [_on_axes(sh, n, item) for sh in layout.get("shapes", ())]
+        notes += [_on_axes(a, n, item) for a in layout.get("annotations", ())]
+        notes.append(
+            dict(text=layout["title"]["text"], x=start, xref="paper", xanchor="left", y=1, yref="paper",
+                 yanchor="bottom", yshift=8, showarrow=False, font=dict(size=16))
+        )  # fmt: skip
+        x, y = dict(layout["xaxis"]), dict(layout["yaxis"])
+        if "scaleanchor" in y:
+            y["scaleanchor"] = "x" + n
+        axes[f"xaxis{n}"] = x | dict(domain=[start, start + width], anchor=f"y{n}")
+        axes[f"yaxis{n}"] = y | dict(anchor=f"x{n}")
+        start += width + gap
+    k = int(run.snapshot_steps[np.searchsorted(run.snapshot_steps, at, side="right") - 1])
+    layout = headline(f"{data.train.title}: the network, what it predicts and its loss at iteration {k:,}", HEIGHT)
+    layout |= dict(height=HEIGHT, plot_bgcolor="white", font=dict(size=14), images=images, shapes=shapes)
+    layout |= dict(annotations=notes, **axes)
+    layout["legend"] |= dict(orientation="h", yref="paper", y=-0.17, yanchor="top")
+    layout["margin"] |= dict(t=110, b=120, l=60, r=20)
+    return go.Figure(dict(data=data_out, layout=layout))

@@ -25,8 +25,11 @@ from gdviz.linear.losses import softmax_loss_vectorized
 from gdviz.linear.metrics import confusion_matrix
 from gdviz.linear.search import TITLES, compare_search
 from gdviz.linear.train import predict, smoothed
+from gdviz.network.data import BOX as NETWORK_BOX
+from gdviz.network.data import network_data
+from gdviz.network.pictures import region_classes, unit_outputs
 from gdviz.presets import PRESETS, STARTING_HYPER
-from gdviz.viz import basins, charts, classifier, inspector, linear_charts, palette, race, schedule
+from gdviz.viz import basins, charts, classifier, inspector, linear_charts, network, palette, race, schedule
 from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, STAGE_PLOT
 from gdviz.viz.palette import class_style, style
 from gdviz.viz.projection import BASE as PROJECTED_MIN
@@ -74,6 +77,23 @@ def _race_panel(i: int, surface="himmelblau", **kw):
     if inspected := kw.pop("arrows", ""):
         kw |= dict(arrows=arrow_track(runs[inspected]), inspected=inspected)
     return go.Figure(race.race_panels(s, runs, fans=fans, **kw)[i].figure.to_dict())
+
+
+@functools.cache
+def _network_case():
+    """A 2-4-3-2 network on the moons, 30 Adam steps, its pictures on small grids."""
+    data = network_data("moons", 0.1, 0.2, seed=0)
+    run = gdviz.train_mlp(data.train.X, data.train.y, hidden=(4, 3), optimizer="adam", steps=30, lr=0.05,
+                          snapshots=11, X_test=data.test.X, y_test=data.test.y)  # fmt: skip
+    features = ("x", "y")
+    pictures = (region_classes(run.snapshot_params, "tanh", features, NETWORK_BOX, 16),
+                unit_outputs(run.snapshot_params, "tanh", features, NETWORK_BOX, 6))  # fmt: skip
+    return (run, data, features, *pictures), dict(box=NETWORK_BOX, at=12)
+
+
+def _network_panel(i: int):
+    args, kw = _network_case()
+    return go.Figure(network.network_panels(*args, **kw)[i].figure.to_dict())
 
 
 def _schedules():
@@ -181,6 +201,13 @@ CASES = {
     "classifier_titled": (classifier.classifier_figure, lambda: _classifier(title="Blobs, softmax", at=3)),
     "classifier_stage_map": (classifier.classifier_panels, lambda: _classifier_panel(0)),
     "classifier_stage_loss": (classifier.classifier_panels, lambda: _classifier_panel(1, at=3)),
+    "network_stage_network": (network.network_panels, lambda: _network_panel(0)),
+    "network_stage_map": (network.network_panels, lambda: _network_panel(1)),
+    "network_stage_loss": (network.network_panels, lambda: _network_panel(2)),
+    "network_figure": (
+        network.network_figure,
+        lambda: network.network_figure(*_network_case()[0], **_network_case()[1]),
+    ),
     "batch_per_iteration": (linear_charts.batch_figure, lambda: _batches("iteration")),
     "batch_per_epoch": (linear_charts.batch_figure, lambda: _batches("epoch")),
     "templates": (linear_charts.templates_figure, lambda: _digit_charts("templates")),

@@ -1,9 +1,12 @@
-"""What the stage plays: moving traces packed as the player reads them, and a spec whose id follows its content."""
+"""What the stage plays: moving traces packed as the player reads them (pictures and links compressed for the
+canvas), and a spec whose id follows its content."""
 
 import base64
+import zlib
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
 from gdviz.viz import stage
 
@@ -43,3 +46,24 @@ def test_projection_restyles_the_panels_figures():
     big = stage.stage_spec([stage.Panel(fig, [])], 1, projection=True)["panels"][0]["figure"]
     assert big["layout"]["font"]["size"] >= 20 > plain["layout"]["font"]["size"]
     assert big["data"][0]["line"]["width"] == 2 * plain["data"][0]["line"]["width"]
+
+
+def test_pictures_and_links_go_compressed_for_the_canvas():
+    cells = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    colors = np.array([[255, 0, 0], [0, 0, 255]], dtype=np.uint8)
+    r = stage.raster(5, [0, 10], cells, colors)
+    assert r["kind"] == "raster" and r["image"] == 5 and r["steps"] == [0, 10] and r["shape"] == [2, 3, 4]
+    assert r["cells"]["zlib"] is True and r["cells"]["dtype"] == "u1"
+    assert zlib.decompress(base64.b64decode(r["cells"]["bdata"])) == cells.tobytes()
+    assert zlib.decompress(base64.b64decode(r["colors"]["bdata"])) == colors.tobytes()
+    x, y = np.array([[0.0, 1.0], [0.0, 1.0]]), np.array([[0.0, 0.0], [1.0, 0.0]])
+    shades, widths = np.array([[0, 1], [1, 1]]), np.array([[10, 20], [30, 40]])
+    link = stage.links((2, 4), [0, 10], x, y, shades, widths, colors)
+    assert link["shapes"] == [2, 4] and _floats(link["x"]).tolist() == [0, 1, 0, 1]
+    assert zlib.decompress(base64.b64decode(link["widths"]["bdata"])) == bytes([10, 20, 30, 40])
+    with pytest.raises(ValueError, match="one picture per step"):
+        stage.raster(0, [0], cells, colors)
+    with pytest.raises(ValueError, match=r"\(steps, segments\)"):
+        stage.links((0, 2), [0], x, y, shades, widths, colors)
+    with pytest.raises(ValueError, match="1 to 256 rows"):
+        stage.raster(0, [0, 1], cells, np.zeros((2, 4)))
