@@ -4,7 +4,7 @@ import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
 from gdviz.ui.network_controls import network_controls
-from gdviz.ui.network_views import CURSOR, network_main
+from gdviz.ui.network_views import CURSOR, backprop_section, network_main
 
 ensure_frame()
 st.title("Neural network")
@@ -12,3 +12,4 @@ with st.sidebar:
     settings = network_controls()
 
 network_main(settings, open_at=st.session_state.get(CURSOR, 0))
+backprop_section(settings)

@@ -1,5 +1,5 @@
 """The network page's views: the stage (network, map, loss on one timeline), the numbers at the step it
-rests on, and what other modules add under them.
+rests on, the downloads, and backprop through the trained network (gdviz.ui.network_backprop).
 
 ``network_main`` is the page's fragment: a resting step of the stage reruns only it. Its keys: ``nn_cursor``
 the iteration the stage rests on (in the link as ``at``).
@@ -11,17 +11,21 @@ import numpy as np
 import streamlit as st
 
 from ..linear.losses import TITLES
-from ..network.data import NetworkData
+from ..network.data import BOX, NetworkData
 from ..network.features import feature_matrix
-from ..network.pictures import dead_units
+from ..network.pictures import dead_units, region_classes, unit_outputs
 from ..network.train import MLPRun
 from ..results import readable
+from ..viz.network import network_figure
+from ..viz.projection import project
 from .frame import relink
 from .lane import LaneFull
 from .linear_controls import batch_label
 from .linear_views import snapshot_at
+from .network_backprop import show_backprop
 from .network_controls import NetworkSettings
-from .network_runs import data_of, network_stage, train_network
+from .network_exports import network_downloads
+from .network_runs import REGION_GRID, UNIT_GRID, data_of, network_stage, train_network
 from .schedule_views import show_schedules
 from .sidebar import projecting
 from .stage import show_stage
@@ -64,7 +68,29 @@ def _network_view(settings: NetworkSettings, open_at: int) -> None:
     st.session_state[CURSOR] = min(st.session_state.get(CURSOR, 0), int(run.snapshot_steps[-1]))
     at = snapshot_at(run, st.session_state[CURSOR])
     step_cards(run, data, settings, at)
+    network_downloads(run, data, settings, lambda: _figure(run, data, settings, at))
     show_schedules({run.optimizer: run}, key="nn_lr_chart", x_title="iteration")
+
+
+def backprop_section(settings: NetworkSettings) -> None:
+    """Backprop through the trained network, outside the stage's fragment (a resting step does not redo it);
+    nothing when the settings cannot train (the fragment above says why)."""
+    try:
+        run = train_network(settings.key())
+    except (ValueError, LaneFull):
+        return
+    data = data_of(settings)
+    st.subheader("Backpropagation through this network")
+    show_backprop(run, feature_matrix(data.train.X, settings.features), data.train.y, settings)
+
+
+def _figure(run: MLPRun, data: NetworkData, settings: NetworkSettings, at: int):
+    """The three views as they are at snapshot ``at``, in one figure (the HTML download; projected in projection
+    mode)."""
+    regions = region_classes(run.snapshot_params, run.activation, settings.features, BOX, REGION_GRID)
+    units = unit_outputs(run.snapshot_params, run.activation, settings.features, BOX, UNIT_GRID)
+    fig = network_figure(run, data, settings.features, regions, units, box=BOX, at=int(run.snapshot_steps[at]))
+    return project(fig) if projecting() else fig
 
 
 def _last_evaluation(run: MLPRun, step: int) -> int:
