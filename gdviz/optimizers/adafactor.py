@@ -170,7 +170,7 @@ SPECS = (
         "float64's machine epsilon.",
         explain=_explain_adafactor,
         torch=Torch("Adafactor"),
-        look=Look("#E69F00", "bowtie", "longdash"),
+        look=Look("#E69F00", "diamond-wide", "longdash"),
         start={"lr": 0.05},
         linear_start={"lr": 0.3},
         symbols={"step": "t", "variance": "v"},

@@ -189,7 +189,7 @@ SPECS = (
         "when it flips (that coordinate then waits a step); the gradient's size is never used.",
         explain=_explain_rprop,
         torch=Torch("Rprop"),
-        look=Look("#009E73", "star", "dot"),
+        look=Look("#009E73", "triangle-right", "dot"),
         start={"lr": 0.01},
         linear_start={"lr": 0.01},
         symbols={"prev": "gₜ₋₁", "step_size": "Δ"},
