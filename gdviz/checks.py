@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .cost import run_seconds, too_costly
@@ -11,10 +13,16 @@ MAX_STEPS = 5000
 
 
 def race_problems(
-    surface: Surface, start: tuple[float, float], steps: int, noise: float, optimizers: int = 1, seeds: int = 0
+    surface: Surface,
+    start: tuple[float, float],
+    steps: int,
+    noise: float,
+    optimizers: int | Sequence[str] = 1,
+    seeds: int = 0,
 ) -> list[str]:
     """Why these settings cannot run, one sentence each; an empty list when they can. Settings that could
-    run but would cost the shared server more than ``cost.BUDGET`` seconds are refused too."""
+    run but would cost the shared server more than ``cost.BUDGET`` seconds are refused too. ``optimizers``
+    are the names racing (each one's update cost counted) or just how many."""
     problems = []
     (x0, x1), (y0, y1) = surface.domain
     x, y = start
@@ -32,10 +40,13 @@ def race_problems(
         problems.append(f"Steps must be between 1 and {MAX_STEPS:,} (it is {steps:,}).")
     if not (np.isfinite(noise) and noise >= 0):
         problems.append(f"The gradient noise σ must be a finite number ≥ 0 (it is {noise:g}).")
+    names = () if isinstance(optimizers, int) else tuple(optimizers)
+    optimizers = optimizers if isinstance(optimizers, int) else len(names)
     if problems or optimizers < 1:
         return problems
     fan = seeds if noise > 0 else 0  # the other noise seeds run as one batch per optimizer
-    seconds = run_seconds(surface, steps, 1, optimizers) + (run_seconds(surface, steps, fan, optimizers) if fan else 0)
+    seconds = run_seconds(surface, steps, 1, optimizers, names)
+    seconds += run_seconds(surface, steps, fan, optimizers, names) if fan else 0
     paths = f"{optimizers} optimizer{'s' * (optimizers > 1)} × {steps:,} steps" + (f" × {1 + fan} paths" if fan else "")
     change = "lower the steps or pick fewer optimizers" + (", or fewer other seeds" if fan else "")
     too_much = too_costly(seconds, f"This race ({paths})", change)

@@ -1,24 +1,30 @@
 """What a run will cost the server, estimated before it starts from this machine's own measured speed.
 
 A run steps every start of a batch together, so its time is ``steps × (the loop's own cost per step +
-one gradient evaluation of the whole batch)``. Both are measured here, once per process for the loop and
-once per surface and batch size for the gradient (a typed formula may cost a thousand times more than a
-built-in surface). A page refuses, with a sentence, work estimated above ``BUDGET`` seconds: a class
-shares one server, and one visitor's five-minute race is everyone's wait.
+one gradient evaluation of the whole batch + the optimizer's update of the whole batch)``. All are
+measured here: once per process for the loop, once per surface and batch size for the gradient (a typed
+formula may cost a thousand times more than a built-in surface), once per optimizer for its update of
+one start (L-BFGS's two-loop recursion over its history costs many times Adam's). A page refuses, with
+a sentence, work estimated above ``BUDGET`` seconds: a class shares one server, and one visitor's
+five-minute race is everyone's wait.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
+from .optimizers import OPTIMIZERS
 from .surfaces import Surface, quadratic
 from .trajectory import run
 
 BUDGET = 4.0  # seconds of work one interaction may ask for
 _PROBE_STEPS = 200
+_PROBE_BATCH = 256  # starts of the update probe: enough that one start's share shows above the loop's
+_PROBE_UPDATES = 110  # steps of it: L-BFGS's history (100 by default) is full for most of them
 
 
 def _best(fn, repeats: int = 5) -> float:
@@ -54,9 +60,25 @@ def eval_seconds(surface: Surface, batch: int) -> float:
     return _best(once, repeats=3)
 
 
-def run_seconds(surface: Surface, steps: int, batch: int = 1, runs: int = 1) -> float:
-    """The estimated time of ``runs`` runs of ``steps`` steps, each stepping ``batch`` starts together."""
-    return runs * steps * (loop_seconds() + eval_seconds(surface, max(int(batch), 1)))
+@functools.cache
+def update_seconds(optimizer: str) -> float:
+    """One start's share of ``optimizer``'s update in a batched step, beyond what ``loop_seconds`` counts:
+    a noisy run (so nothing converges and skips its work) of ``_PROBE_BATCH`` starts on a cheap surface,
+    per step and per start, less its gradient evaluations and the loop; never below 0."""
+    s = quadratic(10.0)
+    starts = np.tile(s.start, (_PROBE_BATCH, 1))
+    hyper = OPTIMIZERS[optimizer].start
+    total = _best(lambda: run(s, optimizer, starts, _PROBE_UPDATES, noise=1.0, **hyper), repeats=2)
+    per_step = total / _PROBE_UPDATES - eval_seconds(s, _PROBE_BATCH) - loop_seconds()
+    return max(per_step, 0.0) / _PROBE_BATCH
+
+
+def run_seconds(surface: Surface, steps: int, batch: int = 1, runs: int = 1, optimizers: Sequence[str] = ()) -> float:
+    """The estimated time of ``runs`` runs of ``steps`` steps, each stepping ``batch`` starts together; name
+    the ``optimizers`` that run (one per run) and each one's own update cost is counted too."""
+    batch = max(int(batch), 1)
+    updates = sum(update_seconds(name) for name in optimizers) * batch
+    return steps * (runs * (loop_seconds() + eval_seconds(surface, batch)) + updates)
 
 
 def too_costly(seconds: float, what: str, change: str) -> str | None:
