@@ -43,8 +43,8 @@ PAGES: tuple[PageEntry, ...] = (
         "Neural network",
         ":material/hub:",
         "network",
-        "TensorFlow Playground's controls: watch each neuron's picture and each weight change as a small network "
-        "learns XOR, circles or the spiral.",
+        "A small network learns XOR, circles or a spiral: each neuron's picture and each weight change as it trains.",
+        "docs/home/network.png",
     ),
     PageEntry(
         "pages/digits.py",
