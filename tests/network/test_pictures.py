@@ -1,6 +1,7 @@
-"""What a network computes over the map, snapshot by snapshot, against plain per-snapshot references: its
-decision regions (for x, y: model.decision_regions's, an implementation of its own), every neuron's output,
-the outputs' margins, and which ReLU neurons are dead."""
+"""What a network computes over the map, snapshot by snapshot, against plain per-snapshot references in
+float64: its decision regions (for x, y: model.decision_regions's, an implementation of its own), every
+neuron's output (the pictures are float32: equal to float32's precision, a class different only where two
+scores tie), the outputs' margins, and which ReLU neurons are dead."""
 
 import numpy as np
 import pytest
@@ -28,6 +29,13 @@ def _one(run, i):
     return [(W[i], b[i]) for W, b in run.snapshot_params]
 
 
+def _same_classes(got: np.ndarray, scores: np.ndarray) -> None:
+    """float32's classes are float64's but where the two best scores tie to float32's precision."""
+    top2 = np.sort(scores, axis=-1)[..., -2:]
+    tie = top2[..., 1] - top2[..., 0] <= 1e-5 * np.maximum(1, np.abs(top2[..., 1]))
+    wrong = got.reshape(tie.shape) != np.argmax(scores, axis=-1)
+    assert not (wrong & ~tie).any(), f"{wrong.sum()} cells differ away from a tie"
+
 def test_the_grid_runs_over_the_box_rows_upwards():
     g = grid(BOX, 5)
     assert g.xs[0] == -2 and g.xs[-1] == 2 and g.ys[0] == -1.5 and g.ys[-1] == 1.0
@@ -40,7 +48,11 @@ def test_regions_on_x_and_y_are_decision_regions(runs):
     run = runs[("x", "y")]
     got = region_classes(run.snapshot_params, "tanh", ("x", "y"), BOX, 30)
     assert got.dtype == np.uint8 and got.shape == (7, 30, 30)
-    np.testing.assert_array_equal(got, decision_regions(run.snapshot_params, "tanh", BOX, 30).classes)
+    reference = decision_regions(run.snapshot_params, "tanh", BOX, 30).classes
+    assert (got == reference).mean() > 0.999
+    g = grid(BOX, 30)
+    for i in range(7):
+        _same_classes(got[i], forward(_one(run, i), g.points, "tanh").scores)
     assert len(np.unique(got[-1])) == 2 and not np.array_equal(got[0], got[-1]), "training moved the border"
 
 
@@ -55,9 +67,9 @@ def test_regions_and_neurons_of_other_features_are_each_snapshots_own(runs):
     np.testing.assert_array_equal(units[0][1].ravel(), g.points[:, 0] * g.points[:, 1])  # the xy input
     for i in range(7):
         values = forward(_one(run, i), X, "tanh")
-        np.testing.assert_array_equal(classes[i].ravel(), np.argmax(values.scores, axis=1))
+        _same_classes(classes[i], values.scores)
         for layer, post in enumerate(values.post, start=1):
-            np.testing.assert_allclose(units[layer][i].reshape(post.shape[1], -1).T, post, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(units[layer][i].reshape(post.shape[1], -1).T, post, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match="takes 3 inputs but 2 features"):
         region_classes(run.snapshot_params, "tanh", ("x", "y"), BOX, 12)
 
