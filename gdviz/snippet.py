@@ -25,7 +25,7 @@ from .trajectory import EXPLODE_WIDTHS
 
 # gdviz name -> the torch.optim class (each record's ``torch``, with the arguments gdviz fixes)
 TORCH_CLASSES = {name: spec.torch.cls for name, spec in OPTIMIZERS.items()}
-PLAIN_STEP = "optimizer.step()  # p moves by the optimizer's step"
+PLAIN_STEP = "optimizer.step()  # {param} moves by the optimizer's step"
 CLOSURE_STEP = "optimizer.step(lambda: loss)  # it takes the loss through a closure; with max_iter=1 it calls it once"
 
 
@@ -42,9 +42,9 @@ def torch_class_source(optimizer: str) -> str:
     return f"\n\n{source.rstrip()}\n" if source else ""
 
 
-def torch_step_call(optimizer: str) -> str:
+def torch_step_call(optimizer: str, param: str = "p") -> str:
     """The script's ``optimizer.step(...)``: L-BFGS takes the loss through a closure, the others nothing."""
-    return CLOSURE_STEP if OPTIMIZERS[optimizer].torch.closure else PLAIN_STEP
+    return CLOSURE_STEP if OPTIMIZERS[optimizer].torch.closure else PLAIN_STEP.format(param=param)
 
 
 # the grammar's functions in torch; torch.maximum / torch.minimum split a tie's gradient ½ / ½, as gdviz does
@@ -54,7 +54,7 @@ ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 9  # Python's precedence, loosest to tigh
 FLOAT_SAFE = {"const", "+", "-", "*", "neg"}  # constant arithmetic Python floats do exactly as numpy, never raising
 
 
-def _float(v) -> tuple[str, int]:
+def float_source(v) -> tuple[str, int]:
     """A float64 as Python source that reads back to the same number, with its precedence."""
     v = float(v)
     text = repr(v) if math.isfinite(v) else ("math.nan" if math.isnan(v) else f"{'-' * (v < 0)}math.inf")
@@ -63,7 +63,7 @@ def _float(v) -> tuple[str, int]:
 
 def _short(v: float) -> tuple[str, int]:
     """A number beside a tensor: whole numbers without ".0" (torch takes the int exactly)."""
-    return (str(int(v)), NEG if v < 0 else ATOM) if float(v).is_integer() and abs(v) < 2**53 else _float(v)
+    return (str(int(v)), NEG if v < 0 else ATOM) if float(v).is_integer() and abs(v) < 2**53 else float_source(v)
 
 
 def _ops(t: Term) -> set[str]:  # every op in the tree
@@ -80,9 +80,9 @@ def _torch(t: Term, beside_tensor: bool = False) -> tuple[str, int]:
         if t.op == "const" and beside_tensor:
             return _short(t.value)
         if not _ops(t) <= FLOAT_SAFE:  # 1/0, 10.0**400, exp(2): fold to gdviz's own float64 value
-            return _float(Expression(t.text, t, ()).evaluate({}))
+            return float_source(Expression(t.text, t, ()).evaluate({}))
         if t.op == "const":
-            return _float(t.value)
+            return float_source(t.value)
     tensor = bool(t.variables())
     args = [_torch(a, beside_tensor=tensor) for a in t.args]
 
@@ -146,9 +146,9 @@ def torch_optimizer_args(optimizer: str, hyper: dict) -> str:
         if np.ndim(v) != 0 and h.name == "lr":
             raise ValueError("the snippet runs one learning rate, not an array of them")
         if isinstance(v, tuple | list):
-            value = f"({', '.join(_float(b)[0] for b in v)})"
+            value = f"({', '.join(float_source(b)[0] for b in v)})"
         else:
-            value = repr(v) if h.kind in ("bool", "choice") else str(int(v)) if h.kind == "int" else _float(v)[0]
+            value = repr(v) if h.kind in ("bool", "choice") else str(int(v)) if h.kind == "int" else float_source(v)[0]
         parts.append(f"{h.name}={value}")
     return ", ".join(parts) + spec.torch.fixed
 
@@ -167,7 +167,7 @@ def _argument(kind: str, value, indent: str) -> str:
         return repr(value)
     if np.ndim(value) != 0:  # onecycle's max_lr: one per start
         raise ValueError("the snippet runs one learning rate, not an array of them")
-    return str(int(value)) if kind == "int" else _float(value)[0]
+    return str(int(value)) if kind == "int" else float_source(value)[0]
 
 
 def _call(name: str, args: dict, indent: str = "") -> str:
@@ -298,7 +298,7 @@ def torch_snippet(
         title=f"{OPTIMIZERS[optimizer].title} on {surface.title}",
         filename=snippet_filename(surface.name, optimizer),
         needs="torch and numpy" if noisy else "torch",
-        start=", ".join(_float(v)[0] for v in start),
+        start=", ".join(float_source(v)[0] for v in start),
         steps=int(steps),
         noise_note=f", gradient noise {noise:g} (seed {int(seed)})" if noisy else "",
         imports=imports,
@@ -307,9 +307,9 @@ def torch_snippet(
         cls=torch_constructor(optimizer),
         kwargs=kwargs,
         step_call=torch_step_call(optimizer),
-        center=", ".join(_float(v)[0] for v in np.mean(surface.domain, axis=1)),
-        limit=_float(EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain))[0],
-        noise_block=Template(NOISE_BLOCK).substitute(noise=_float(noise)[0], seed=int(seed)) if noisy else "",
+        center=", ".join(float_source(v)[0] for v in np.mean(surface.domain, axis=1)),
+        limit=float_source(EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain))[0],
+        noise_block=Template(NOISE_BLOCK).substitute(noise=float_source(noise)[0], seed=int(seed)) if noisy else "",
         noise_step=NOISE_STEP if noisy else "",
         scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
         scheduler_step=SCHEDULER_STEP if scheduler else "",

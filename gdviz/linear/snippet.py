@@ -20,15 +20,17 @@ from ..optimizers import OPTIMIZERS
 from ..snippet import (
     SCHEDULER_BLOCK,
     SCHEDULER_STEP,
-    TORCH_CLASSES,
-    _float,
+    float_source,
     snippet_filename,
+    torch_class_source,
+    torch_constructor,
     torch_optimizer_args,
     torch_scheduler,
+    torch_step_call,
 )
 from .data import check_data
 from .losses import TITLES, loss_spec
-from .train import EXPLODE, INIT_SCALE, check_settings
+from .train import EXPLODE, INIT_SCALE, VECTORS_ONLY, check_settings
 
 MAX_NUMBERS = 20_000  # features embedded at most: 2,000 points of a 2D set take 4,000; the digits would take 92,000
 
@@ -84,8 +86,8 @@ $labels
 rng_w, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence($seed).spawn(2))
 W = torch.tensor($scale * rng_w.standard_normal((D, C)), requires_grad=True)
 
-# the optimizer, every hyperparameter written out under its torch.optim name
-optimizer = torch.optim.$cls([W], $kwargs)
+# the optimizer, every hyperparameter written out under its torch.optim name$optimizer_class
+optimizer = $cls([W], $kwargs)
 $scheduler_block
 reg = $reg  # L2 regularization strength
 batch_size = $batch
@@ -108,7 +110,7 @@ for t, (Xb, yb) in zip(range(steps), batches()):
         break
     losses.append(loss.item())
     loss.backward()  # W.grad = dW, the gradient of the batch loss
-    optimizer.step()  # W moves by the optimizer's step
+    $step_call
 $scheduler_step    if t % every == 0 or t == steps - 1:
         print(f"update {t:5d}   batch loss = {loss.item():.6f}")
 
@@ -137,6 +139,8 @@ def linear_torch_snippet(
     does; ``name`` (the data set's) titles it. A last column of ones is written as the bias column. Raises
     ValueError, in words."""
     loss_fn = loss_spec(loss).torch  # an unknown name refused, in words
+    if optimizer in OPTIMIZERS and OPTIMIZERS[optimizer].params == "vector":
+        raise ValueError(VECTORS_ONLY.format(title=OPTIMIZERS[optimizer].title))
     kwargs = torch_optimizer_args(optimizer, hyper)
     X, y = np.asarray(X), np.asarray(y)
     C = check_data(X, y)
@@ -164,7 +168,7 @@ def linear_torch_snippet(
         bias_note=" (the last is the bias column of ones)" if bias else "",
         steps=steps,
         batch_note=" on all the data (full batch)" if full else f" on mini-batches of {batch}",
-        reg=_float(reg)[0],
+        reg=float_source(reg)[0],
         seed=int(seed),
         data="\n".join(f'        "{data[i : i + 96]}"' for i in range(0, len(data), 96)),
         bias_line="X = torch.from_numpy(np.hstack([features, np.ones((N, 1))]))  # the bias trick: a column of ones"
@@ -173,13 +177,15 @@ def linear_torch_snippet(
         labels=textwrap.fill(
             ", ".join(str(int(v)) for v in y) + ",", 100, initial_indent=" " * 8, subsequent_indent=" " * 8
         ),
-        scale=_float(INIT_SCALE)[0],
-        cls=TORCH_CLASSES[optimizer],
+        scale=float_source(INIT_SCALE)[0],
+        cls=torch_constructor(optimizer),
+        optimizer_class=torch_class_source(optimizer),
+        step_call=torch_step_call(optimizer, "W"),
         kwargs=kwargs,
         batch=batch,
         loss_fn=loss_fn,
         batches=BATCHES[full],
-        explode=_float(EXPLODE)[0],
+        explode=float_source(EXPLODE)[0],
         scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
         scheduler_step=SCHEDULER_STEP if scheduler else "",
     )

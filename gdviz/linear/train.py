@@ -159,6 +159,13 @@ def check_settings(N: int, steps, batch_size, reg, snapshots, tol) -> tuple[int,
     return steps, N if full else int(batch_size), full
 
 
+# an optimizer whose torch rule for a matrix differs from the one gdviz writes for a vector (see its record)
+VECTORS_ONLY = (
+    "{title} is written here for a vector of parameters (a point on a surface); torch steps a matrix such as W "
+    "differently (it factors its second moment), so choose another optimizer to train a classifier"
+)
+
+
 def train_linear(
     X,
     y,
@@ -191,6 +198,8 @@ def train_linear(
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    if OPTIMIZERS[optimizer].params == "vector":
+        raise ValueError(VECTORS_ONLY.format(title=OPTIMIZERS[optimizer].title))
     X, y = training_data(X, y)
     N, D = X.shape
     steps, batch, full = check_settings(N, steps, batch_size, reg, snapshots, tol)
@@ -233,7 +242,9 @@ def train_linear(
         def bad(value) -> bool:
             return not value <= limit  # NaN is bad too
 
-        state, W_prev, reason, diverged_at, last = opt.init(W), W, "steps", None, steps
+        # a rule that reads its whole parameter (L-BFGS) sees W as torch's does, one flat vector; the rest any shape
+        flat = (1, -1) if OPTIMIZERS[optimizer].params == "flat" else W.shape
+        state, W_prev, reason, diverged_at, last = opt.init(W.reshape(flat)), W, "steps", None, steps
         for t, (Xb, yb) in zip(range(steps), batches(X, y, batch, rng_batches), strict=False):
             value, dW = loss_fn(W, Xb, yb, reg)
             kept = evaluated(t) or t in planned
@@ -251,8 +262,8 @@ def train_linear(
             losses[t] = value
             if schedule is not None:  # this update's hyperparameters; the state carries over
                 opt = OPTIMIZERS[optimizer](**hyper_at(table, resolved, t))
-            step, state = opt.update(dW, state, W)
-            W_prev, W = W, (W + step).astype(X.dtype, copy=False)
+            step, state = opt.update(dW.reshape(flat), state, W.reshape(flat))
+            W_prev, W = W, (W + step.reshape(W.shape)).astype(X.dtype, copy=False)
             if not np.isfinite(W).all():
                 reason, diverged_at, W, last = "diverged", t + 1, W_prev, t
                 break

@@ -30,7 +30,7 @@ from ..optimizers import OPTIMIZERS
 from ..snippet import (
     SCHEDULER_BLOCK,
     SCHEDULER_STEP,
-    _float,
+    float_source,
     snippet_filename,
     torch_class_source,
     torch_constructor,
@@ -268,7 +268,7 @@ def mlp_torch_snippet(
         activation=act.title,
         steps=steps,
         batch_note=" on all the data (full batch)" if full else f" on mini-batches of {batch}",
-        reg=_float(reg)[0],
+        reg=float_source(reg)[0],
         seed=int(seed),
         data_block=_data_block(X, y, C, features),
         layers=_layers(sizes, act.torch),
@@ -278,7 +278,7 @@ def mlp_torch_snippet(
         batch=batch,
         loss_fn=LOSS_FNS[spec.name],
         batches=BATCHES[full],
-        explode=_float(EXPLODE)[0],
+        explode=float_source(EXPLODE)[0],
         scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
         scheduler_step=SCHEDULER_STEP if scheduler else "",
     )

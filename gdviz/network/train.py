@@ -32,7 +32,13 @@ from .model import Params, flatten, forward, init_params, layer_sizes, loss_term
 MAX_SNAPSHOTS = 1001  # what a page can play back: each snapshot is every weight of the network
 # optimizers written for a point of a 2D surface: L-BFGS's dot products and ‖g‖₁ read coordinates 0 and 1
 # only (gdviz/optimizers/quasi_newton.py); torch's LBFGS steps all parameters as one flat vector, as here
-NOT_FOR_NETWORKS = {"lbfgs": "its dot products read 2 coordinates, a point on a surface, not a network's P"}
+NOT_FOR_NETWORKS = {  # read from the records (their ``params``), with why
+    name: "torch steps each weight matrix differently (it factors its second moment)"
+    if spec.params == "vector"
+    else "its step is driven by a closure in torch, which the network's script does not write yet"
+    for name, spec in OPTIMIZERS.items()
+    if spec.params != "any"
+}
 
 
 @dataclass(frozen=True)

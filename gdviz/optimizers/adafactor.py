@@ -174,5 +174,6 @@ SPECS = (
         start={"lr": 0.05},
         linear_start={"lr": 0.3},
         symbols={"step": "t", "variance": "v"},
+        params="vector",
     ),
 )

@@ -243,5 +243,6 @@ SPECS = (
             "old_dirs": "y (newest)",
             "old_stps": "s (newest)",
         },
+        params="flat",
     ),
 )

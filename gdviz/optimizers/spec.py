@@ -89,6 +89,10 @@ class OptimizerSpec:
     start: dict = field(default_factory=dict)  # learning rates that move a point on a 2D surface
     linear_start: dict = field(default_factory=dict)  # ... and that train a linear classifier
     symbols: dict = field(default_factory=dict)  # state field -> the symbol its LaTeX uses
+    # how the rule sees its parameters: "any" (elementwise: any shape, any grouping), "flat" (it reads the whole
+    # vector at once, dot products and norms: a classifier or network hands it every parameter as one flat vector,
+    # as torch's LBFGS flattens them) or "vector" (torch's rule for a matrix differs: points on a surface only)
+    params: str = "any"
 
     def __call__(self, **hyper) -> Optimizer:
         resolved = self.resolve(hyper)

@@ -34,7 +34,12 @@ HYPER = {  # away from the defaults, so the script must write what it was given
     "nadam": {"lr": 0.05, "betas": (0.9, 0.99), "eps": 1e-8, "momentum_decay": 0.01},
     "radam": {"lr": 0.05, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01, "decoupled_weight_decay": True},
     "adamax": {"lr": 0.05, "betas": (0.85, 0.99), "eps": 1e-7, "weight_decay": 0.01},
+    "rprop": {"lr": 0.02, "etas": (0.4, 1.3), "step_sizes": (1e-5, 10.0)},
+    "asgd": {"lr": 0.3, "lambd": 1e-3, "alpha": 0.7, "t0": 20.0, "weight_decay": 0.01},
+    "lion": {"lr": 0.02, "betas": (0.85, 0.98), "weight_decay": 0.01},
+    "lbfgs": {"lr": 0.1, "history_size": 7, "tolerance_grad": 1e-9, "tolerance_change": 1e-11},
 }
+CLASSIFIERS = [name for name, spec in OPTIMIZERS.items() if spec.params != "vector"]  # Adafactor: vectors only
 DATA = blobs(n=150, noise=0.4, seed=1)  # overlapping classes: the hinge keeps active margins to the end
 X, Y = add_bias(DATA.X), DATA.y
 BATCHES = {"full": None, "mini": 32}
@@ -61,11 +66,12 @@ def embedded(src: str) -> tuple[np.ndarray, list[int]]:
 
 @pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("loss", ["softmax", "svm"])
-@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("optimizer", CLASSIFIERS)
 def test_script_compiles_and_names_the_torch_optimizer_and_every_value(optimizer, loss, batch):
     src = snippet(loss, optimizer, BATCHES[batch], reg=0.003, seed=5)
     compile(src, "snippet.py", "exec")
-    line = next(s for s in src.splitlines() if s.startswith(f"optimizer = torch.optim.{TORCH_CLASS[optimizer]}([W], "))
+    where = "" if OPTIMIZERS[optimizer].torch.source else "torch.optim."  # Lion: a class the script defines
+    line = next(s for s in src.splitlines() if s.startswith(f"optimizer = {where}{TORCH_CLASS[optimizer]}([W], "))
     for name, value in HYPER[optimizer].items():
         written = f"({', '.join(map(repr, value))})" if isinstance(value, tuple) else repr(value)
         assert f"{name}={written}" in line
@@ -94,7 +100,8 @@ def test_data_without_a_bias_column_is_written_as_it_is():
     "settings, words",
     [
         ({"loss": "hinge"}, "unknown loss"),
-        ({"optimizer": "lbfgs"}, "unknown optimizer"),
+        ({"optimizer": "newton"}, "unknown optimizer"),
+        ({"optimizer": "adafactor"}, "Adafactor is written here for a vector of parameters"),
         ({"batch": 151}, "larger than the 150 examples"),
         ({"X": X.astype(np.float32)}, "float64"),
         ({"y": Y[:-1]}, "one label per row"),
@@ -125,19 +132,22 @@ def run_script(src: str) -> tuple[dict, str]:
 
 @pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("loss", ["softmax", "svm"])
-@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("optimizer", CLASSIFIERS)
 def test_torch_trains_what_train_linear_trains(optimizer, loss, batch):
+    # L-BFGS on mini-batches pairs curvature from different batches: a last-bit difference grows about a
+    # millionfold by update 55 (as in a chaotic race), so the two are compared over the 40 updates before
+    steps = 40 if optimizer == "lbfgs" and batch == "mini" else 80
     settings = {"reg": 1e-3, "seed": 2}
-    namespace, printed = run_script(snippet(loss, optimizer, BATCHES[batch], **settings))
+    namespace, printed = run_script(snippet(loss, optimizer, BATCHES[batch], steps=steps, **settings))
     run = train_linear(
-        X, Y, loss=loss, optimizer=optimizer, steps=80, batch_size=BATCHES[batch], **settings, **HYPER[optimizer]
+        X, Y, loss=loss, optimizer=optimizer, steps=steps, batch_size=BATCHES[batch], **settings, **HYPER[optimizer]
     )
     assert run.reason == "steps"
     np.testing.assert_allclose(namespace["losses"], run.losses, rtol=1e-8)
     np.testing.assert_allclose(namespace["W"].detach().numpy(), run.W, rtol=1e-8, atol=1e-12)
     assert run.losses[-1] < run.losses[0]  # it trained: the comparison covered a moving W
     lines = printed.splitlines()
-    assert lines[0].startswith("update     0") and lines[-1].startswith("after 80 updates")
+    assert lines[0].startswith("update     0") and lines[-1].startswith(f"after {steps} updates")
     assert f"accuracy {run.final_acc:.1%}" in lines[-1]
 
 
