@@ -48,7 +48,10 @@ OUTLINE = "#222222"
 
 
 # a diverged run is marked by a cross, and which cross says whose (color is never the only cue)
-CROSSES = ("x", "cross", "x-open", "cross-open", "x-open-dot", "cross-open-dot", "x-thin", "cross-thin", "asterisk")
+CROSSES = (
+    *("x", "cross", "x-open", "cross-open", "x-open-dot", "cross-open-dot", "x-thin", "cross-thin", "asterisk"),
+    *("x-dot", "cross-dot", "x-thin-open", "cross-thin-open", "asterisk-open", "hash", "hash-open", "hash-open-dot"),
+)
 # Scatter3d draws only these symbols: each 2D symbol maps to the nearest one
 SYMBOLS_3D = {"circle", "circle-open", "cross", "diamond", "diamond-open", "square", "square-open", "x"}
 NEAREST_3D = {
@@ -56,6 +59,14 @@ NEAREST_3D = {
     "triangle-down": "square-open",
     "hourglass": "x",
     "pentagon": "circle-open",
+    # chosen so that no two optimizers share a color and a 3D symbol (tests/viz/test_palette.py)
+    "star": "diamond-open",
+    "hexagon": "square-open",
+    "bowtie": "x",
+    "star-triangle-up": "diamond-open",
+    "triangle-right": "square-open",
+    "diamond-wide": "diamond",
+    "octagon": "circle",
 }
 
 
