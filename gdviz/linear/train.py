@@ -89,9 +89,7 @@ class LinearRun:
 
     def epochs_at(self, t: int) -> float:
         """Passes over the data that the first ``t`` updates made (examples seen / N)."""
-        N, t = self.examples, int(t)
-        seen = t * N if self.full_batch else examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
-        return seen / N
+        return epochs(t, self.examples, self.full_batch, self.batch_size)
 
 
 def predict(W, X) -> np.ndarray:
@@ -318,6 +316,12 @@ def batches(X, y, batch: int, rng):
         for lo in range(0, N, batch):
             rows = order[lo : lo + batch]
             yield X[rows], y[rows]
+
+
+def epochs(t: int, N: int, full_batch: bool, batch_size: int) -> float:
+    """Passes over N examples that the first ``t`` updates made: t for full batch, else examples seen / N."""
+    t = int(t)
+    return float(t) if full_batch else examples_seen(t, math.ceil(N / batch_size), batch_size, N) / N
 
 
 def examples_seen(iterations: int, per_epoch: int, batch: int, N: int) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..linear.data import check_data
 from ..linear.losses import loss_spec
-from ..linear.train import EVALS, EXPLODE, batches, check_settings, examples_seen
+from ..linear.train import EVALS, EXPLODE, batches, check_settings, epochs, examples_seen
 from ..optimizers import OPTIMIZERS
 from ..schedules import hyper_at, resolve_schedule, schedule_table
 from .activations import activation as activation_spec
@@ -111,9 +111,7 @@ class MLPRun:
 
     def epochs_at(self, t: int) -> float:
         """Passes over the data that the first ``t`` updates made (examples seen / N)."""
-        N, t = self.examples, int(t)
-        seen = t * N if self.full_batch else examples_seen(t, math.ceil(N / self.batch_size), self.batch_size, N)
-        return seen / N
+        return epochs(t, self.examples, self.full_batch, self.batch_size)
 
 
 def _check_inputs(X, y, X_test, y_test) -> tuple:
