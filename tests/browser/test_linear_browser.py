@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from gdviz.ui.nav import PAGES
+
 from .conftest import screenshot, settle
 
 TALL = {"width": 1400, "height": 2600}  # Streamlit scrolls inside its main block: a tall viewport shows it all
@@ -280,7 +282,7 @@ def test_home_shows_its_first_step_on_screen_and_a_picture_per_page(server, page
     box = start.bounding_box()
     assert box["y"] + box["height"] <= SCREENS[screen]["height"], box  # no scrolling to find it
     pictures = page.locator('[data-testid="stImage"] img')
-    expect(pictures).to_have_count(6)
+    expect(pictures).to_have_count(len(PAGES) - 1)  # every page but home
     page.wait_for_function(
         """() => Array.from(document.querySelectorAll('[data-testid="stImage"] img'))
             .every(img => img.complete && img.naturalWidth === 480)"""
