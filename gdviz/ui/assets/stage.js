@@ -259,15 +259,25 @@ function canvasMover(m, layout) {
   const paint = (ctx, full, i) => {
     const xa = full.xaxis;
     const ya = full.yaxis;
-    ctx.lineCap = "round";
+    // one stroke per look (shade and width) rather than per segment: a software canvas pays per stroke,
+    // and a network of 900 weights shares a few hundred looks
+    const looks = new Map();
     for (let j = 0; j < n; j++) {
       const w = widths[i * n + j];
       if (!w) continue;
-      ctx.strokeStyle = rgb(shades[i * n + j]);
-      ctx.lineWidth = w / 10;
+      const look = shades[i * n + j] * 256 + w;
+      if (!looks.has(look)) looks.set(look, []);
+      looks.get(look).push(j);
+    }
+    ctx.lineCap = "round";
+    for (const [look, segments] of looks) {
+      ctx.strokeStyle = rgb(look >> 8);
+      ctx.lineWidth = (look & 255) / 10;
       ctx.beginPath();
-      ctx.moveTo(xa._offset + xa.c2p(x[2 * j]), ya._offset + ya.c2p(y[2 * j]));
-      ctx.lineTo(xa._offset + xa.c2p(x[2 * j + 1]), ya._offset + ya.c2p(y[2 * j + 1]));
+      for (const j of segments) {
+        ctx.moveTo(xa._offset + xa.c2p(x[2 * j]), ya._offset + ya.c2p(y[2 * j]));
+        ctx.lineTo(xa._offset + xa.c2p(x[2 * j + 1]), ya._offset + ya.c2p(y[2 * j + 1]));
+      }
       ctx.stroke();
     }
   };
@@ -644,7 +654,8 @@ class Stage {
     p.canvas.height = Math.round(full.height * ratio);
     p.canvas.style.width = `${full.width}px`;
     p.canvas.style.height = `${full.height}px`;
-    p.canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+    p.ctx = p.canvas.getContext("2d", { alpha: false }); // opaque: the bottom layer, cheaper to composite
+    p.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     p.box.style.background = p.paper;
     p.canvasAt = null; // paint again at the next render
   }
@@ -652,9 +663,10 @@ class Stage {
   // The pictures and links of snapshot ``at[j]`` each, over the plot area's own colour.
   paintCanvas(p, at) {
     const full = p.div._fullLayout;
-    const ctx = p.canvas.getContext("2d");
+    const ctx = p.ctx;
     const s = full._size;
-    ctx.clearRect(0, 0, full.width, full.height);
+    ctx.fillStyle = p.paper;
+    ctx.fillRect(0, 0, full.width, full.height);
     ctx.fillStyle = p.plotColor;
     ctx.fillRect(s.l, s.t, s.w, s.h);
     p.painted.forEach((m, j) => { if (m) m.paint(ctx, full, at[j]); });
