@@ -29,7 +29,8 @@ from gdviz.network.data import BOX as NETWORK_BOX
 from gdviz.network.data import network_data
 from gdviz.network.pictures import region_classes, unit_outputs
 from gdviz.presets import PRESETS, STARTING_HYPER
-from gdviz.viz import basins, charts, classifier, inspector, linear_charts, network, palette, race, schedule
+from gdviz.tuning import tune_race
+from gdviz.viz import basins, charts, classifier, inspector, linear_charts, network, palette, race, schedule, tuning
 from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, STAGE_PLOT
 from gdviz.viz.palette import class_style, style
 from gdviz.viz.projection import BASE as PROJECTED_MIN
@@ -122,6 +123,13 @@ def _sweep():
     return basins.sweep_figure(sweeps, float(s.f(s.global_minima).min()), gdviz.stability_limit(s))
 
 
+def _tuning(surface: str = "himmelblau"):
+    """What tuning tried for the racers: on Himmelblau some candidates diverge; on Goldstein–Price every one of
+    SGD's and Momentum's does; a typed saddle lists no minimum (final f, on a linear axis)."""
+    s = gdviz.SURFACES[surface] if surface in gdviz.SURFACES else gdviz.custom_surface(surface)
+    return tuning.tuning_figure(tune_race(s, RACERS, s.start, 40, grid=12))
+
+
 def _classifier(builder=classifier.classifier_figure, **kw):
     d, run = _blobs()
     return builder(
@@ -197,6 +205,9 @@ CASES = {
     "basins_by_minimum": (basins.basin_figure, lambda: _basins("minimum")),
     "basins_by_loss": (basins.basin_figure, lambda: _basins("loss")),
     "sweep": (basins.sweep_figure, _sweep),
+    "tuning": (tuning.tuning_figure, _tuning),
+    "tuning_all_diverged": (tuning.tuning_figure, lambda: _tuning("goldstein_price")),
+    "tuning_no_minima": (tuning.tuning_figure, lambda: _tuning("x**2 - y**2")),
     "classifier": (classifier.classifier_figure, lambda: _classifier()),
     "classifier_titled": (classifier.classifier_figure, lambda: _classifier(title="Blobs, softmax", at=3)),
     "classifier_stage_map": (classifier.classifier_panels, lambda: _classifier_panel(0)),
@@ -221,7 +232,7 @@ CASES = {
 FIGURES = {name: make for name, (_, make) in CASES.items()}
 OPTIMIZER_CASES = {
     *("race", "race_fans_linear_at", "race_custom_no_minima", "race_stage_loss", "race_stage_arrows_loss"),
-    *("distance", "surface3d", "sweep", "lr_schedule"),
+    *("distance", "surface3d", "sweep", "lr_schedule", "tuning"),
 }
 CLASS_CASES = {"classifier", "classifier_titled", "classifier_stage_map"}
 
