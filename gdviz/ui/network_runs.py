@@ -52,10 +52,12 @@ def estimate_seconds(X: np.ndarray, y: np.ndarray, s: NetworkSettings) -> float:
     sizes = (X.shape[1], *s.hidden, int(y.max()) + 1)
     params = init_params(sizes, np.random.default_rng(0))
     Xb, yb = X[: s.batch or len(X)], y[: s.batch or len(y)]
-    t0 = time.perf_counter()
-    for _ in range(PROBES):
+    times = []
+    for _ in range(PROBES):  # the fastest: a first pass may wait for memory or BLAS threads to wake (30× slower)
+        t0 = time.perf_counter()
         loss_and_grads(params, Xb, yb, activation=s.activation, loss=s.loss, reg=s.reg)
-    return s.steps * OVERHEAD * (time.perf_counter() - t0) / PROBES
+        times.append(time.perf_counter() - t0)
+    return s.steps * OVERHEAD * min(times)
 
 
 @st.cache_data(max_entries=32, max_size="40MB", show_spinner="Training…")
