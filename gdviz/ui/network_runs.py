@@ -1,8 +1,8 @@
 """Cached core calls of the network page, keyed on ``NetworkSettings.key()`` (names, numbers, tuples).
 
 Training runs in the server's lane when it is estimated to take ``lane.HEAVY_SECONDS`` or more (a big
-network, thousands of iterations): its estimate is a few timed loss-and-gradient passes of this very
-network on one batch, times the iterations. The stage's data (decision regions of every snapshot on a
+network, thousands of iterations): its estimate is the fastest of a few timed loss-and-gradient passes
+of this very network on one batch, times the iterations. The stage's data (decision regions of every snapshot on a
 ``REGION_GRID``² grid, every neuron's output on a ``UNIT_GRID``² grid) is cached per run and mode.
 """
 
