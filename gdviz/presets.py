@@ -4,7 +4,8 @@ torch's defaults are tuned for networks with millions of weights (SGD's lr = 1e-
 a point on a 2D surface in a few hundred steps; the race page starts from ``STARTING_HYPER``
 instead, and every value stays editable. ``PRESETS`` recreate the well-known comparisons, each
 with a sentence or two on what to watch. A race holds each optimizer once, so a preset that races a schedule
-against none pairs SGD with Momentum at μ = 0, which is the same rule (torch.optim.SGD with momentum 0).
+against none pairs SGD with Momentum at μ = 0, which is the same rule (torch.optim.SGD with momentum 0), and
+one that races Adam against AMSGrad pairs Adam with AdamW at weight decay 0 and amsgrad on.
 """
 
 from __future__ import annotations
@@ -145,5 +146,39 @@ PRESETS: dict[str, Preset] = {
         "brings the learning rate down to nearly 0 by the last step, so the same hops settle at the global minimum "
         "(f ≈ 2 × 10⁻¹⁰). At a small lr such as 0.01, SGD stops in the first dip near the start instead (f ≈ 8).",
         schedules={"sgd": ("cosine", {})},
+    ),
+    "amsgrad": Preset(
+        "Adam against AMSGrad (Reddi et al.'s lesson)",
+        "quadratic",
+        (-4.5, 2.0),
+        300,
+        {
+            "adam": {"lr": 0.5, "betas": (0.0, 0.1)},
+            "adamw": {"lr": 0.5, "betas": (0.0, 0.1), "weight_decay": 0.0, "amsgrad": True},
+        },
+        "Reddi, Kale & Kumar (2018) made Adam fail on a convex problem whose loss changes every step (Cx on every "
+        "third step, −x on the others, x in [−1, 1], C > 2: the best x is −1, Adam goes to +1). A fixed surface "
+        "cannot change, so that problem cannot be drawn; what breaks Adam there breaks it on this convex bowl too: it "
+        "divides each step by a moving average of g² that forgets, so its step lr/√v can grow again. Both race with "
+        "their β1 = 0 and β2 = 1/(1 + C²) = 0.1 (C = 3), at a constant lr = 0.5 (theirs shrinks as 1/√t). AdamW is "
+        "AMSGrad here: weight decay 0 makes it exactly Adam, and its amsgrad switch is on. Adam's steps stay about "
+        "0.5 long however small the gradient gets: from step 17 on it jumps between (0.25, 0.25) and (−0.25, −0.25) "
+        "for good (f ≈ 0.34). AMSGrad divides by the largest average so far, so lr/√v can only shrink: f falls at "
+        "every step, to 4 × 10⁻³² by step 300.",
+    ),
+    "lbfgs": Preset(
+        "L-BFGS against GD on Rosenbrock",
+        "rosenbrock",
+        (-1.2, 1.0),
+        300,
+        {"sgd": {"lr": 0.001}, "lbfgs": {"lr": 0.5}},
+        "GD (SGD on exact gradients) scales every direction by one lr, so a step that is safe across the valley's "
+        "steep walls (curvature about 1,500 where it starts) is tiny along its nearly flat floor (curvature 0.4 at "
+        "the minimum): at lr = 0.001 it ends its 300 steps at f ≈ 3.1, at (−0.76, 0.58), not yet round the bend, and "
+        "even at the lr Tune learning rates picks for it, 0.0041, at f ≈ 0.08. L-BFGS (torch's, without a line "
+        "search; lr = 0.5) estimates the curvature from how the gradient changed over its last steps and divides by "
+        "it, stepping long along the floor and short across: f < 10⁻³ at step 51, and from step 62 on it holds "
+        "still at f ≈ 2 × 10⁻¹⁰, because the decrease its next step promises is under torch's tolerance_change "
+        "(10⁻⁹).",
     ),
 }
