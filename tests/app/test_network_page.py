@@ -195,3 +195,20 @@ def test_projection_mode_reaches_the_stage(projection):
     assert bool(headings) is not projection  # a projector's type leaves no room for the layers' headings
     widths = [p["width"] for p in spec["panels"]]
     assert np.isclose(sum(widths), 1.0) and (widths[2] > 0.3) is projection
+
+
+def test_a_schedule_steps_the_learning_rate_and_travels_in_the_link(page):
+    _send(page, 1000)
+    before = _cards(page)["Training loss"]
+    page.selectbox(key="nn.adam.sched").set_value("step").run()
+    page.number_input(key="nn.adam.sched.step.step_size").set_value(200).run()
+    page.number_input(key="nn.adam.sched.step.gamma").set_value(0.5).run()
+    no_exceptions(page)
+    (chart,) = [json.loads(c.proto.spec) for c in page.get("plotly_chart")]
+    (curve,) = chart["data"]
+    lrs = decode(curve["y"])
+    assert (
+        lrs[0] == pytest.approx(0.03) and lrs[200] == pytest.approx(0.015) and lrs[999] == pytest.approx(0.03 / 16)
+    )  # step 1000: 4 halvings
+    assert _param(page, "adam.sched") == "step" and "step_size:200" in _param(page, "adam.sched.args")
+    assert _cards(page)["Training loss"] != before  # a schedule trains another network
