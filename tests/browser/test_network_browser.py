@@ -109,6 +109,14 @@ def test_the_whole_stage_is_on_the_first_screen(server, page, errors, size, proj
     network = page.locator('[data-testid="gdviz-network"]').bounding_box()
     cv = page.locator("canvas.gdviz-cv").first.bounding_box()  # the first panel's: the network's
     assert abs(cv["x"] - network["x"]) < 1 and abs(cv["width"] - network["width"]) < 1  # the canvas under the plot
+    # the canvas's edges are the paper's white: no pixel left unpainted (an opaque canvas starts black)
+    edges = page.evaluate(
+        """() => Array.from(document.querySelectorAll('canvas.gdviz-cv')).map((c) => {
+            const ctx = c.getContext('2d'), w = c.width, h = c.height;
+            const px = [...ctx.getImageData(w - 1, 0, 1, h).data, ...ctx.getImageData(0, h - 1, w, 1).data];
+            return px.every((v) => v === 255); })"""
+    )
+    assert edges == [True, True], edges
     # nothing of the plots is cut off: every title and label inside its panel
     cut = page.evaluate(
         """() => Array.from(document.querySelectorAll('.gdviz-bg')).flatMap((gd) => {

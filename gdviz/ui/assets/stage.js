@@ -665,8 +665,11 @@ class Stage {
     const full = p.div._fullLayout;
     const ctx = p.ctx;
     const s = full._size;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0); // every device pixel: an opaque canvas starts black
     ctx.fillStyle = p.paper;
-    ctx.fillRect(0, 0, full.width, full.height);
+    ctx.fillRect(0, 0, p.canvas.width, p.canvas.height);
+    ctx.restore();
     ctx.fillStyle = p.plotColor;
     ctx.fillRect(s.l, s.t, s.w, s.h);
     p.painted.forEach((m, j) => { if (m) m.paint(ctx, full, at[j]); });
