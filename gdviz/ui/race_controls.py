@@ -3,6 +3,8 @@
 Every widget is keyed and gets its starting value through session state (never ``value=``), so
 presets, a click on the map and a change of surface can set widgets from callbacks. A new surface
 (another choice, or a custom formula that parses) moves the start to that surface's own.
+"Tune learning rates" needs every widget's value, so it tunes once the sidebar is drawn, then reruns: the
+tuned lrs go into the lr widgets at the top of the next run, before those are drawn.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from ..checks import race_problems
+from ..cost import too_costly
 from ..optimizers import OPTIMIZERS
 from ..presets import PRESETS
 from ..surfaces import SURFACES, Surface
+from ..tuning import GRID
 from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
-from .runs import CUSTOM, SurfaceKey, surface_for
+from .lane import LaneFull
+from .runs import CUSTOM, SurfaceKey, surface_for, tune, tune_seconds
 from .sidebar import projecting
 from .widgets import (
     defaults,
@@ -31,6 +37,9 @@ DEFAULT_SURFACE = "himmelblau"
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam"]
 VIEWS = ("Race", "3D", "Step inspector", "Basin map", "Learning-rate sweep")
 SHORT_VIEWS = {"Step inspector": "Inspector", "Basin map": "Basins", "Learning-rate sweep": "lr sweep"}
+TUNED = "race.tuned"  # (the race key a tune set up, its tune key): the explanation shows while the race is that one
+TUNE_ASKED = "race.tune_asked"  # set by the button's callback, done once the sidebar is drawn (a rerun keeps it)
+TUNED_LRS = "race.tuned_lrs"  # {optimizer: lr} a tune found, waiting for the next run to put into the lr widgets
 
 
 class RaceSettings(NamedTuple):
@@ -63,6 +72,12 @@ class RaceSettings(NamedTuple):
         return tuple(
             (name, tuple(self.hyper[name].items()), frozen_schedule(self.schedule(name))) for name in self.optimizers
         )
+
+    def tune_key(self) -> tuple:
+        """``gdviz.ui.runs.tune``'s arguments: the race's less each optimizer's lr (the lr is what is tuned) and
+        the other seeds' fan; the seed only where there is noise to draw."""
+        choices = tuple((name, tuple(i for i in items if i[0] != "lr"), s) for name, items, s in self.choices())
+        return (self.surface_key(), choices, self.start, self.steps, self.noise, self.seed if self.noise else 0)
 
     def schedule(self, name: str) -> tuple[str, dict] | None:
         """Optimizer ``name``'s schedule, ``(name, kwargs)``, or None."""
@@ -136,6 +151,49 @@ def apply_preset(name: str) -> None:
     st.session_state["preset_note"] = name
 
 
+def tune_learning_rates(settings: RaceSettings, slot) -> None:
+    """The Tune button's work, once the sidebar has said what the race is: every chosen optimizer's lr tuned on
+    the race's own surface, start, steps, schedule, noise and seed (cached: a class on one link shares it), then
+    a rerun that puts the tuned lrs into the lr widgets. What stops a tune is said in ``slot``, under the button."""
+    if settings.condition < 1:
+        return  # the page says why
+    surface, names = surface_for(*settings.surface_key()), settings.optimizers
+    problems = race_problems(surface, settings.start, settings.steps, settings.noise, optimizers=0)
+    work = f"Tuning {len(names)} optimizer{'s' * (len(names) > 1)} × {GRID} learning rates × {settings.steps:,} steps"
+    costly = too_costly(tune_seconds(surface, settings.steps, names), work, "lower the steps or tune fewer optimizers")
+    why = problems or ([costly] if costly else [])
+    for reason in why:
+        slot.error(f"{reason} Nothing was tuned.")
+    if why:
+        return
+    try:
+        with slot:  # its spinner under the button
+            tunings, _ = tune(*settings.tune_key())
+    except LaneFull as e:
+        slot.warning(f"{e} Nothing was tuned.")
+        return
+    lrs = {name: float(t.hyper["lr"]) for name, t in tunings.items() if "lr" in t.hyper}
+    tuned = {name: {**hyper, "lr": lrs[name]} if name in lrs else hyper for name, hyper in settings.hyper.items()}
+    st.session_state[TUNED_LRS] = lrs
+    st.session_state[TUNED] = (settings._replace(hyper=tuned).race_key(), settings.tune_key())
+    st.rerun()
+
+
+def _ask_tune() -> None:
+    st.session_state[TUNE_ASKED] = True
+
+
+def _take_tuned_lrs() -> None:
+    """Before any widget: the lrs the last run's tune found go into their widgets, and a toast says so (the
+    explanation is under the race, out of sight on a small screen)."""
+    lrs = st.session_state.pop(TUNED_LRS, {})
+    for name, lr in lrs.items():
+        st.session_state[hyper_key(name, "lr")] = lr
+    if lrs:
+        tuned = ", ".join(f"{OPTIMIZERS[name].title} {lr:.3g}" for name, lr in lrs.items())
+        st.toast(f"Learning rates tuned: {tuned}. What “tuned” meant is under the race.", icon=":material/tune:")
+
+
 def preset_buttons() -> None:
     """The classic races, and under the one chosen what to watch in it (where the teacher's eyes are)."""
     st.subheader("Classic races")
@@ -174,6 +232,7 @@ def race_settings() -> RaceSettings:
     if "start_x" not in st.session_state or "start_y" not in st.session_state:
         set_start(*_surface_of(st.session_state["surface"]).start)
     defaults({"log_loss": True, "noise": 0.0, "seeds": 8, "seed": 0})
+    _take_tuned_lrs()
     with st.sidebar:
         preset_buttons()
         st.subheader("Race settings")
@@ -188,6 +247,18 @@ def race_settings() -> RaceSettings:
             condition = st.number_input("Condition number κ", step=5.0, format="%g", key="condition")
         chosen = st.multiselect(
             "Optimizers", list(OPTIMIZERS), format_func=lambda n: OPTIMIZERS[n].title, key="optimizers"
+        )
+        tune_slot = st.container()
+        tune_slot.button(
+            "Tune learning rates",
+            key="race.tune",
+            on_click=_ask_tune,
+            icon=":material/tune:",
+            disabled=not chosen,
+            width="stretch",
+            help=f"A fair race: try {GRID} learning rates for each chosen optimizer on this surface, from this start, "
+            "for these steps (with its schedule and the gradient noise), and set each to the one that ends closest "
+            "to the minimum.",
         )
         steps = st.number_input("Steps", step=50, format="%d", key="steps", help="1 to 5,000")
         gap_known = surface != CUSTOM and len(SURFACES[surface].minima) > 0
@@ -208,7 +279,7 @@ def race_settings() -> RaceSettings:
             with st.expander(f"{OPTIMIZERS[opt].title} settings"):
                 hyper[opt] = hyper_widgets(OPTIMIZERS[opt], opt, start=OPTIMIZERS[opt].start)
                 schedules[opt] = schedule_picker(opt)
-    return RaceSettings(
+    settings = RaceSettings(
         surface,
         condition,
         custom.formula,
@@ -225,3 +296,6 @@ def race_settings() -> RaceSettings:
         custom.error,
         {opt: schedule for opt, schedule in schedules.items() if schedule is not None},
     )
+    if st.session_state.pop(TUNE_ASKED, False):
+        tune_learning_rates(settings, tune_slot)
+    return settings

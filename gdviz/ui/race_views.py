@@ -10,20 +10,21 @@ from ..checks import hyper_notes, race_problems
 from ..cost import run_seconds, too_costly
 from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
-from ..results import race_rows
+from ..results import race_rows, readable
 from ..schedules import SCHEDULES
 from ..surfaces import Surface
 from ..sweep import log_lrs, stability_limit, stability_reason
 from ..trajectory import NO_VALUE, Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
+from ..viz.tuning import FLOOR, tuning_figure
 from .exports import race_downloads
 from .figures import show_figure
 from .frame import relink
 from .lane import LaneFull
 from .literal import md_escape, quoted
-from .race_controls import RaceSettings, set_start, start_inputs
-from .runs import CUSTOM, basins, race, race_stage, sweeps
+from .race_controls import TUNED, RaceSettings, set_start, start_inputs
+from .runs import CUSTOM, basins, race, race_stage, sweeps, tune
 from .schedule_views import show_schedules
 from .sidebar import projecting
 from .stage import show_stage
@@ -66,6 +67,9 @@ def _race_view(surface: Surface, settings: RaceSettings, open_at: int, tail) -> 
 
 
 def _race_or_own(surface: Surface, settings: RaceSettings, own: bool, open_at: int, tail) -> None:
+    if settings.view != "Race":  # the race's own view shows it under the stage's caption
+        with tail:
+            show_tuning(settings)
     if own:
         (show_basins if settings.view == "Basin map" else show_sweep)(surface, settings)
         return
@@ -121,6 +125,7 @@ def show_race(
             "minimum where one is known). Space plays and pauses, the arrow keys step, Home and End jump, F fills "
             "the screen."
         )
+        show_tuning(settings)
         inspect_on_stage(runs)
         race_downloads(
             surface, settings, runs, fans, lambda: race_figure(surface, runs, log_loss=settings.log_loss, fans=fans)
@@ -154,6 +159,41 @@ def show_race(
                     schedule = SCHEDULES[runs[name].schedule[0]]
                     st.markdown(f"with η following its schedule — {md_escape(schedule.note)}")
                     st.latex(schedule.latex)
+
+
+def _put_tuning_away() -> None:
+    st.session_state.pop(TUNED, None)
+
+
+def show_tuning(settings: RaceSettings) -> None:
+    """What the last "Tune learning rates" meant, while the race is the one it set up (a setting changed since,
+    or Dismiss, puts it away): each optimizer's sentence, as plain text, and the chart of every lr it tried."""
+    held = st.session_state.get(TUNED)
+    if held is None:
+        return
+    if held[0] != settings.race_key():
+        _put_tuning_away()
+        return
+    try:
+        tunings, errors = tune(*held[1])  # cached: the tune that set the race up
+    except LaneFull:
+        return  # dropped from the cache and the server is busy: the lrs are set, the explanation waits
+    with st.container(border=True):
+        head, button = st.columns([4, 1], vertical_alignment="center")
+        head.markdown("**What “tuned” meant here**")
+        button.button("Dismiss", key="race.tuned.dismiss", on_click=_put_tuning_away, width="stretch")
+        for t in tunings.values():
+            st.text(t.sentence)
+        for name, message in errors.items():
+            st.text(f"{OPTIMIZERS[name].title} was not tuned, so its lr is as it was: {message}.")
+        if any(len(t.lrs) for t in tunings.values()):
+            show_figure(
+                tuning_figure(tunings),
+                "Every learning rate tried, against the loss its run ended at (the gap f − f* to the global minimum, "
+                f"drawn at {readable(FLOOR)} where it is smaller, or f itself where no minimum is known); the big "
+                "marker is the tuned one, crosses in the band above are runs that diverged.",
+                key="tuning_chart",
+            )
 
 
 def inspect_on_stage(runs: dict[str, Trajectory]) -> None:

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import time
 
 import numpy as np
 import streamlit as st
 
 from ..basins import BasinMap, basin_map
-from ..cost import run_seconds
+from ..cost import eval_seconds, run_seconds
 from ..custom import custom_surface
 from ..explain import arrow_track
+from ..optimizers import OPTIMIZERS
 from ..surfaces import SURFACES, Surface, quadratic
 from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
+from ..tuning import GRID, Tuning, tune_lr
 from ..viz.race import race_panels
 from ..viz.stage import stage_spec
 from .lane import turn
@@ -119,6 +122,52 @@ def sweeps(
             other = {k: v for k, v in hyper if k != "lr"}
             try:
                 out[name] = lr_sweep(s, name, start, np.asarray(lrs), steps, schedule=schedule_value(schedule), **other)
+            except ValueError as e:
+                errors[name] = str(e)
+    return out, errors
+
+
+PROBE = 50  # steps: L-BFGS's history grows as it goes, so ``step_seconds`` times steps PROBE+1 … 2·PROBE
+
+
+@functools.cache
+def step_seconds(optimizer: str) -> float:
+    """One step of ``optimizer``'s own work for a batch of GRID candidates, timed once per process: the second
+    PROBE steps of a noisy run on the bowl (the noise keeps L-BFGS storing curvature pairs, and its two-loop
+    recursion costs per pair held: there, about 20 times Adam's step; cost.loop_seconds times NAdam's)."""
+    s = quadratic(10.0)
+    starts = np.tile(s.start, (GRID, 1))
+
+    def seconds(steps: int) -> float:
+        t0 = time.perf_counter()
+        run(s, optimizer, starts, steps, noise=1.0, **OPTIMIZERS[optimizer].start)
+        return time.perf_counter() - t0
+
+    first, both = seconds(PROBE), seconds(2 * PROBE)
+    return max(both - first, both / 2) / PROBE  # the whole run's average where the load made the difference small
+
+
+def tune_seconds(surface: Surface, steps: int, optimizers) -> float:
+    """The estimated time of tuning ``optimizers``: per optimizer one run of GRID candidates for ``steps`` steps."""
+    return steps * sum(step_seconds(name) + eval_seconds(surface, GRID) for name in optimizers)
+
+
+# an entry holds about 1.6 kB an optimizer (40 candidates and a sentence): 64 races of 16 optimizers fit
+@st.cache_data(max_entries=64, max_size="4MB", show_spinner="Tuning the learning rates…")
+def tune(
+    surface: SurfaceKey, choices: Choices, start: tuple[float, float], steps: int, noise: float = 0.0, seed: int = 0
+) -> tuple[dict[str, Tuning], dict[str, str]]:
+    """Each optimizer's lr tuned on the race's own terms (gdviz.tuning.tune_lr: its surface, start, steps, noise
+    and seed, each optimizer with its own schedule), and per optimizer the core refused, the reason. ``choices``
+    come without their lr (RaceSettings.tune_key): the lr is what is tuned, so every lr typed shares one entry."""
+    s = surface_for(*surface)
+    out, errors = {}, {}
+    with turn(tune_seconds(s, steps, [c[0] for c in choices]), "This tuning"):
+        for name, hyper, schedule in choices:
+            try:
+                out[name] = tune_lr(
+                    s, name, start, steps, hyper=dict(hyper), schedule=schedule_value(schedule), noise=noise, seed=seed
+                )
             except ValueError as e:
                 errors[name] = str(e)
     return out, errors
