@@ -52,7 +52,7 @@ def race_main(surface: Surface, settings: RaceSettings, open_at: int) -> None:
 
 def _race_view(surface: Surface, settings: RaceSettings, open_at: int, tail) -> None:
     own = settings.view in OWN_RUNS  # a basin map or a sweep runs batches of its own, not the race
-    racers = 0 if own else len(settings.optimizers)  # whose cost the check weighs
+    racers = () if own else settings.optimizers  # whose cost the check weighs
     problems = race_problems(surface, settings.start, settings.steps, settings.noise, racers, settings.seeds)
     for problem in problems:
         st.error(problem + " Your other settings are kept.")
@@ -244,7 +244,7 @@ def show_basins(surface: Surface, settings: RaceSettings) -> None:
     if by == "minimum reached" and not len(surface.minima):
         st.info("This surface lists no minima to reach, so each start is colored by its final loss instead.")
     if too_much := too_costly(
-        run_seconds(surface, settings.steps, n * n),
+        run_seconds(surface, settings.steps, n * n, optimizers=[name]),
         f"A basin map of {n * n:,} starts × {settings.steps:,} steps",
         "pick a smaller grid or fewer steps",
     ):
@@ -275,7 +275,7 @@ def show_sweep(surface: Surface, settings: RaceSettings) -> None:
         st.error(f"The learning-rate range is not usable: {e}. Your other settings are kept.")
         return
     if too_much := too_costly(
-        run_seconds(surface, settings.steps, count, len(settings.optimizers)),
+        run_seconds(surface, settings.steps, count, len(settings.optimizers), settings.optimizers),
         f"A sweep of {count} learning rates × {len(settings.optimizers)} optimizers × {settings.steps:,} steps",
         "pick fewer learning rates, fewer optimizers or fewer steps",
     ):

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import time
 
 import numpy as np
 import streamlit as st
 
 from ..basins import BasinMap, basin_map
-from ..cost import eval_seconds, run_seconds
+from ..cost import run_seconds
 from ..custom import custom_surface
 from ..explain import arrow_track
-from ..optimizers import OPTIMIZERS
 from ..surfaces import SURFACES, Surface, quadratic
 from ..sweep import Sweep, lr_sweep
 from ..trajectory import Trajectory, run
@@ -65,7 +63,9 @@ def race(
     s = surface_for(*surface)
     runs, fans, errors = {}, {}, {}
     fan = seeds if noise > 0 else 0
-    seconds = run_seconds(s, steps, 1, len(choices)) + (run_seconds(s, steps, fan, len(choices)) if fan else 0)
+    names = [c[0] for c in choices]
+    seconds = run_seconds(s, steps, 1, len(names), names)
+    seconds += run_seconds(s, steps, fan, len(names), names) if fan else 0
     with turn(seconds, "This race"):
         for name, hyper, schedule in choices:
             kwargs = dict(hyper, schedule=schedule_value(schedule))
@@ -105,7 +105,7 @@ def basins(
     surface: SurfaceKey, optimizer: str, hyper: tuple, n: int, steps: int, schedule: tuple | None = None
 ) -> BasinMap:
     s = surface_for(*surface)
-    with turn(run_seconds(s, steps, n * n), "This basin map"):
+    with turn(run_seconds(s, steps, n * n, optimizers=[optimizer]), "This basin map"):
         return basin_map(s, optimizer, n=n, steps=steps, schedule=schedule_value(schedule), **dict(hyper))
 
 
@@ -117,7 +117,7 @@ def sweeps(
     then scales each swept lr as it scales the optimizer's own)."""
     s = surface_for(*surface)
     out, errors = {}, {}
-    with turn(run_seconds(s, steps, len(lrs), len(choices)), "This sweep"):
+    with turn(run_seconds(s, steps, len(lrs), len(choices), [c[0] for c in choices]), "This sweep"):
         for name, hyper, schedule in choices:
             other = {k: v for k, v in hyper if k != "lr"}
             try:
@@ -127,29 +127,9 @@ def sweeps(
     return out, errors
 
 
-PROBE = 50  # steps: L-BFGS's history grows as it goes, so ``step_seconds`` times steps PROBE+1 … 2·PROBE
-
-
-@functools.cache
-def step_seconds(optimizer: str) -> float:
-    """One step of ``optimizer``'s own work for a batch of GRID candidates, timed once per process: the second
-    PROBE steps of a noisy run on the bowl (the noise keeps L-BFGS storing curvature pairs, and its two-loop
-    recursion costs per pair held: there, about 20 times Adam's step; cost.loop_seconds times NAdam's)."""
-    s = quadratic(10.0)
-    starts = np.tile(s.start, (GRID, 1))
-
-    def seconds(steps: int) -> float:
-        t0 = time.perf_counter()
-        run(s, optimizer, starts, steps, noise=1.0, **OPTIMIZERS[optimizer].start)
-        return time.perf_counter() - t0
-
-    first, both = seconds(PROBE), seconds(2 * PROBE)
-    return max(both - first, both / 2) / PROBE  # the whole run's average where the load made the difference small
-
-
 def tune_seconds(surface: Surface, steps: int, optimizers) -> float:
     """The estimated time of tuning ``optimizers``: per optimizer one run of GRID candidates for ``steps`` steps."""
-    return steps * sum(step_seconds(name) + eval_seconds(surface, GRID) for name in optimizers)
+    return run_seconds(surface, steps, GRID, len(optimizers), optimizers)
 
 
 # an entry holds about 1.6 kB an optimizer (40 candidates and a sentence): 64 races of 16 optimizers fit
