@@ -60,24 +60,31 @@ def eval_seconds(surface: Surface, batch: int) -> float:
     return _best(once, repeats=3)
 
 
-@functools.cache
-def update_seconds(optimizer: str) -> float:
-    """One start's share of ``optimizer``'s update in a batched step, beyond what ``loop_seconds`` counts:
-    a noisy run (so nothing converges and skips its work) of ``_PROBE_BATCH`` starts on a cheap surface,
-    per step and per start, less its gradient evaluations and the loop; never below 0."""
+def _probe(optimizer: str, starts: int) -> float:
+    """Seconds per step of ``optimizer``'s own update for ``starts`` starts, beyond the loop and the gradient: a
+    noisy run (so nothing converges and skips its work) on a cheap surface; never below 0."""
     s = quadratic(10.0)
-    starts = np.tile(s.start, (_PROBE_BATCH, 1))
+    points = np.tile(s.start, (starts, 1))
     hyper = OPTIMIZERS[optimizer].start
-    total = _best(lambda: run(s, optimizer, starts, _PROBE_UPDATES, noise=1.0, **hyper), repeats=2)
-    per_step = total / _PROBE_UPDATES - eval_seconds(s, _PROBE_BATCH) - loop_seconds()
-    return max(per_step, 0.0) / _PROBE_BATCH
+    total = _best(lambda: run(s, optimizer, points, _PROBE_UPDATES, noise=1.0, **hyper), repeats=2)
+    return max(total / _PROBE_UPDATES - eval_seconds(s, starts) - loop_seconds(), 0.0)
+
+
+@functools.cache
+def update_seconds(optimizer: str) -> tuple[float, float]:
+    """``optimizer``'s update cost per step beyond what ``loop_seconds`` counts, as (fixed, per start): measured
+    once per process with 1 and with ``_PROBE_BATCH`` starts. L-BFGS's two-loop recursion walks its history in
+    Python: about a millisecond a step whatever the batch, then some 18 µs per start."""
+    one, many = _probe(optimizer, 1), _probe(optimizer, _PROBE_BATCH)
+    per_start = max(many - one, 0.0) / (_PROBE_BATCH - 1)
+    return one, per_start
 
 
 def run_seconds(surface: Surface, steps: int, batch: int = 1, runs: int = 1, optimizers: Sequence[str] = ()) -> float:
     """The estimated time of ``runs`` runs of ``steps`` steps, each stepping ``batch`` starts together; name
     the ``optimizers`` that run (one per run) and each one's own update cost is counted too."""
     batch = max(int(batch), 1)
-    updates = sum(update_seconds(name) for name in optimizers) * batch
+    updates = sum(fixed + per_start * batch for fixed, per_start in map(update_seconds, optimizers))
     return steps * (runs * (loop_seconds() + eval_seconds(surface, batch)) + updates)
 
 
