@@ -3,7 +3,9 @@
 Training runs in the server's lane when it is estimated to take ``lane.HEAVY_SECONDS`` or more (a big
 network, thousands of iterations): its estimate is the fastest of a few timed loss-and-gradient passes
 of this very network on one batch, times the iterations. The stage's data (decision regions of every snapshot on a
-``REGION_GRID``² grid, every neuron's output on a ``UNIT_GRID``² grid) is cached per run and mode.
+``REGION_GRID``² grid, every neuron's output on a ``UNIT_GRID``² grid) is cached per run and mode. The
+three caches hold 6 MB together, what the README's 250 MB for all caches left: 16 default runs and a dozen
+stages; a stage evicted costs a rerun about 125 ms (its pictures, panels and spec), a run its training.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ PROBES = 3  # loss-and-gradient passes timed for an estimate
 OVERHEAD = 1.6  # a training iteration's cost over its loss-and-gradient pass: the optimizer, batches, snapshots
 
 
-@st.cache_data(max_entries=64, max_size="10MB", show_spinner=False)
+@st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # 8 kB a data set
 def network_dataset(dataset: str, noise: float, split: float, seed: int) -> NetworkData:
     return network_data(dataset, noise, split, seed)
 
@@ -60,7 +62,7 @@ def estimate_seconds(X: np.ndarray, y: np.ndarray, s: NetworkSettings) -> float:
     return s.steps * OVERHEAD * min(times)
 
 
-@st.cache_data(max_entries=32, max_size="40MB", show_spinner="Training…")
+@st.cache_data(max_entries=32, max_size="2MB", show_spinner="Training…")  # a default run 120 kB, the biggest 0.9 MB
 def train_network(key: tuple) -> MLPRun:
     """``train_mlp`` on the page's data and features; raises ValueError in words (the page shows it)."""
     s = NetworkSettings.from_key(key)
@@ -88,7 +90,7 @@ def train_network(key: tuple) -> MLPRun:
         )
 
 
-@st.cache_data(max_entries=16, max_size="20MB", show_spinner=False)
+@st.cache_data(max_entries=16, max_size="3MB", show_spinner=False)  # a default spec 230 kB, the biggest 780 kB
 def network_stage(key: tuple, projection: bool) -> dict:
     """What the stage plays for ``train_network``'s run: iterations 0 … its last snapshot's."""
     s, run = NetworkSettings.from_key(key), train_network(key)
