@@ -2,10 +2,11 @@
 
 Training runs in the server's lane when it is estimated to take ``lane.HEAVY_SECONDS`` or more (a big
 network, thousands of iterations): its estimate is the fastest of a few timed loss-and-gradient passes
-of this very network on one batch, times the iterations. The stage's data (decision regions of every snapshot on a
-``REGION_GRID``² grid, every neuron's output on a ``UNIT_GRID``² grid) is cached per run and mode. The
-three caches hold 6 MB together, what the README's 250 MB for all caches left: 16 default runs and a dozen
-stages; a stage evicted costs a rerun about 125 ms (its pictures, panels and spec), a run its training.
+of this very network on one batch, times the iterations. The stage's data (decision regions of every
+snapshot on a ``REGION_GRID``² grid, every neuron's output on a ``UNIT_GRID``² grid) is cached per run
+and mode. The three caches hold 6 MB together, what the README's 250 MB for all caches left: 16 default
+runs and a dozen stages; a stage evicted costs a rerun about 125 ms (its pictures, panels and spec), a
+run its training.
 """
 
 from __future__ import annotations
