@@ -1,5 +1,6 @@
 """A typed surface in a real browser: pick Custom f(x, y), type a formula, press Enter, the race redraws."""
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from .conftest import screenshot, settle
@@ -9,9 +10,20 @@ PATH_ENDS = """() => document.querySelector('[data-testid="gdviz-stage"]').gdviz
 
 
 def _choose_custom(page) -> None:
+    """Open the Surface select and pick Custom f(x, y), typed so the option is in the (virtualized) list; if a
+    rerun closed the list before the pick, open it again."""
     surface = page.locator('[data-testid="stSelectbox"]').filter(has_text="Surface")
-    surface.locator('[role="combobox"], input').first.click()
-    page.get_by_role("option", name="Custom f(x, y)").click()
+    option = page.get_by_role("option", name="Custom f(x, y)")
+    for _ in range(3):
+        surface.locator('[role="combobox"], input').first.click()
+        page.keyboard.type("Custom")
+        try:
+            option.click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            settle(page)
+    option.click()
 
 
 def test_typing_a_formula_redraws_the_race(server, page):
@@ -20,6 +32,7 @@ def test_typing_a_formula_redraws_the_race(server, page):
     settle(page)
     page.wait_for_timeout(1000)  # let the first run's widgets register before the click
     page.get_by_text("trail", exact=True).click()  # whole paths from now on, whatever the run
+    settle(page)
     _choose_custom(page)
     box = page.get_by_role("textbox", name="Formula f(x, y)")
     expect(box).to_be_visible(timeout=30_000)
