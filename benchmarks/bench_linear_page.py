@@ -43,7 +43,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from gdviz.linear.data import add_bias  # noqa: E402
 from gdviz.linear.losses import loss_parts  # noqa: E402
 from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes  # noqa: E402
-from gdviz.linear.snippet import linear_torch_snippet  # noqa: E402
+from gdviz.linear.snippet import run_snippet  # noqa: E402
 from gdviz.linear.train import predict, smoothed  # noqa: E402
 from gdviz.optimizers import OPTIMIZERS  # noqa: E402
 from gdviz.ui import linear_runs as runs  # noqa: E402
@@ -134,18 +134,7 @@ def linear_parts(change: dict) -> dict:
         ),
         "batch_figure + to_json": lambda: pio.to_json(charts.batch_figure(curves), validate=False),
         "example_table + rendering": lambda: styled(views.example_table(d, run, at)),
-        "linear_torch_snippet": lambda: linear_torch_snippet(
-            add_bias(d.X),
-            d.y,
-            loss=run.loss,
-            optimizer=run.optimizer,
-            hyper=run.hyper,
-            steps=run.steps,
-            batch_size=None if run.full_batch else run.batch_size,
-            reg=run.reg,
-            seed=run.seed,
-            name=d.name,
-        ),
+        "linear_torch_snippet": lambda: run_snippet(add_bias(d.X), d.y, run, d.name),
     }
 
 

@@ -189,3 +189,20 @@ def linear_torch_snippet(
         scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
         scheduler_step=SCHEDULER_STEP if scheduler else "",
     )
+
+
+def run_snippet(X, y, run, name: str = "data") -> str:
+    """The script that retrains ``run`` (a ``LinearRun`` trained on X, y): its own settings, passed on whole."""
+    return linear_torch_snippet(
+        X,
+        y,
+        loss=run.loss,
+        optimizer=run.optimizer,
+        hyper=run.hyper,
+        steps=run.steps,
+        batch_size=None if run.full_batch else run.batch_size,
+        reg=run.reg,
+        seed=run.seed,
+        name=name,
+        schedule=run.schedule,
+    )

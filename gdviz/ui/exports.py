@@ -13,7 +13,7 @@ from .. import export
 from ..linear.data import Dataset, add_bias
 from ..linear.gradcheck import GradCheck, HSweep
 from ..linear.search import SearchRun
-from ..linear.snippet import linear_torch_snippet
+from ..linear.snippet import run_snippet
 from ..linear.train import LinearRun
 from ..optimizers import OPTIMIZERS
 from ..results import race_rows as result_rows
@@ -70,19 +70,7 @@ def linear_downloads(d: Dataset, data: dict, run: LinearRun, fig: go.Figure) -> 
         json=lambda: export.to_json(
             export.linear_settings(run, data), {"history": export.linear_rows(run), "W": run.W}, page="linear"
         ),
-        snippet=lambda: linear_torch_snippet(
-            add_bias(d.X),
-            d.y,
-            loss=run.loss,
-            optimizer=run.optimizer,
-            hyper=run.hyper,
-            steps=run.steps,
-            batch_size=None if run.full_batch else run.batch_size,
-            reg=run.reg,
-            seed=run.seed,
-            name=d.name,
-            schedule=run.schedule,
-        ),
+        snippet=lambda: run_snippet(add_bias(d.X), d.y, run, d.name),
         snippet_name=f"gdviz-linear-{d.name}-{run.optimizer}.py",
     )
 

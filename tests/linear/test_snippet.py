@@ -18,7 +18,7 @@ import pytest
 
 from gdviz import OPTIMIZERS, train_linear
 from gdviz.linear.data import add_bias, blobs, load_digits, train_test_split
-from gdviz.linear.snippet import linear_torch_snippet
+from gdviz.linear.snippet import linear_torch_snippet, run_snippet
 
 from ..test_snippet import TORCH_CLASS  # the torch class each optimizer must name, written once
 
@@ -158,3 +158,22 @@ def test_a_diverging_run_stops_where_train_linear_stops():
     assert len(namespace["losses"]) == run.iterations
     np.testing.assert_allclose(namespace["losses"], run.losses, rtol=1e-8)
     assert f"diverged at update {run.diverged_at}" in printed
+
+
+def test_a_runs_snippet_carries_every_setting_of_the_run():
+    """run_snippet passes a LinearRun's own settings on (the page's download and the benchmark call it), schedule
+    and mini-batch included."""
+    run = train_linear(
+        X,
+        Y,
+        loss="svm",
+        optimizer="adam",
+        steps=30,
+        batch_size=32,
+        reg=0.01,
+        seed=4,
+        schedule=("step", {"step_size": 10}),
+        lr=0.05,
+    )
+    expected = snippet("svm", "adam", 32, steps=30, hyper=run.hyper, reg=0.01, seed=4, schedule=run.schedule)
+    assert run_snippet(X, Y, run, "data") == expected
