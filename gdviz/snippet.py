@@ -2,7 +2,8 @@
 
 The script (torch and numpy only) defines f(x, y) in torch, builds the matching ``torch.optim`` optimizer
 (or defines it where torch has none: the record's ``torch.source``, Lion) with every hyperparameter under
-torch's name, steps it as torch asks (L-BFGS through a closure), adds gdviz's gradient noise (numpy
+torch's name, steps it as torch asks (L-BFGS through a closure, which its line search calls again at each trial
+point), adds gdviz's gradient noise (numpy
 ``default_rng(seed)``, drawn in the same order as ``gdviz.run``), steps a ``torch.optim.lr_scheduler``
 after each optimizer step when the run has a schedule, stops where ``gdviz.run`` stops on divergence, and
 records ``path``, a list of (x, y, f) per point, which agrees with ``run(...).points`` to about 1e-9 in float64.
@@ -19,6 +20,7 @@ import numpy as np
 
 from .expression import Expression, Term
 from .optimizers import OPTIMIZERS
+from .optimizers.line_search import NO_NOISE, needs_oracle
 from .schedules import SCHEDULES, resolve_schedule
 from .surfaces import Surface
 from .trajectory import EXPLODE_WIDTHS
@@ -27,6 +29,17 @@ from .trajectory import EXPLODE_WIDTHS
 TORCH_CLASSES = {name: spec.torch.cls for name, spec in OPTIMIZERS.items()}
 PLAIN_STEP = "optimizer.step()  # {param} moves by the optimizer's step"
 CLOSURE_STEP = "optimizer.step(lambda: loss)  # it takes the loss through a closure; with max_iter=1 it calls it once"
+SEARCH_STEP = "optimizer.step(closure)  # its line search calls closure again at each step length it tries"
+CLOSURE = '''
+
+
+def closure():
+    """f at p, with its gradient in p.grad: L-BFGS's line search moves p and calls this at each trial point."""
+    optimizer.zero_grad()
+    loss = f(p[0], p[1])
+    loss.backward()
+    return loss
+'''
 
 
 def torch_constructor(optimizer: str) -> str:
@@ -42,8 +55,16 @@ def torch_class_source(optimizer: str) -> str:
     return f"\n\n{source.rstrip()}\n" if source else ""
 
 
-def torch_step_call(optimizer: str, param: str = "p") -> str:
-    """The script's ``optimizer.step(...)``: L-BFGS takes the loss through a closure, the others nothing."""
+def searches(optimizer: str, hyper: dict) -> bool:
+    """Whether ``optimizer`` with ``hyper`` evaluates f at trial points within a step (L-BFGS's line search)."""
+    return needs_oracle(OPTIMIZERS[optimizer](**hyper))
+
+
+def torch_step_call(optimizer: str, param: str = "p", hyper: dict | None = None) -> str:
+    """The script's ``optimizer.step(...)``: L-BFGS takes the loss through a closure (one that evaluates f afresh,
+    ``CLOSURE``, when its line search calls it at trial points), the others nothing."""
+    if searches(optimizer, hyper or {}):
+        return SEARCH_STEP
     return CLOSURE_STEP if OPTIMIZERS[optimizer].torch.closure else PLAIN_STEP.format(param=param)
 
 
@@ -213,7 +234,7 @@ torch.set_default_dtype(torch.float64)
 p = torch.tensor([$start], dtype=torch.float64, requires_grad=True)
 
 # the optimizer, every hyperparameter written out under its torch name
-optimizer = $cls([p], $kwargs)
+optimizer = $cls([p], $kwargs)$closure
 $scheduler_block
 # gdviz stops a run at the first step whose gradient, new point, f there or optimizer state is not
 # finite, or whose point flies farther than this from the plot's centre
@@ -292,6 +313,9 @@ def torch_snippet(
         raise ValueError(f"steps must be a whole number ≥ 0 and noise a finite number ≥ 0, got {steps} and {noise}")
     scheduler = torch_scheduler(optimizer, hyper, schedule, int(steps))
     noisy = noise > 0
+    search = searches(optimizer, hyper)
+    if search and noisy:
+        raise ValueError(NO_NOISE)
     imports = "import math\n\n" if re.search(r"\bmath\.", function) else ""
     imports += ("import numpy as np\n" if noisy else "") + "import torch\n"
     return SCRIPT.substitute(
@@ -306,7 +330,8 @@ def torch_snippet(
         optimizer_class=torch_class_source(optimizer),
         cls=torch_constructor(optimizer),
         kwargs=kwargs,
-        step_call=torch_step_call(optimizer),
+        step_call=torch_step_call(optimizer, hyper=hyper),
+        closure=CLOSURE if search else "",
         center=", ".join(float_source(v)[0] for v in np.mean(surface.domain, axis=1)),
         limit=float_source(EXPLODE_WIDTHS * max(hi - lo for lo, hi in surface.domain))[0],
         noise_block=Template(NOISE_BLOCK).substitute(noise=float_source(noise)[0], seed=int(seed)) if noisy else "",

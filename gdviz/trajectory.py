@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .optimizers import OPTIMIZERS, Optimizer
+from .optimizers.line_search import NO_F, NO_NOISE, needs_oracle
 from .schedules import hyper_at, resolve_schedule, schedule_table
 from .surfaces import Surface
 
@@ -97,8 +98,15 @@ class Trajectory:
 
     @property
     def grad_evals(self) -> np.ndarray:
-        """Gradient evaluations spent per start: one per step taken (plus one to detect a stop)."""
-        return self.stopped_at + (self.reason == GRAD_TOL)
+        """Gradient evaluations spent per start: one per step taken (plus one to detect a stop), and those of a
+        line search within its steps (an optimizer that searches counts every evaluation in its state's
+        ``func_evals``, as torch's L-BFGS does: one a step, plus the search's)."""
+        evals = self.stopped_at + (self.reason == GRAD_TOL)
+        counted = getattr(self.states, "func_evals", None)
+        if counted is None:
+            return evals
+        updates = self.stopped_at - self.diverged  # the state of a diverged start is the one before its last step
+        return evals + counted[-1][..., 0].astype(int) - updates
 
     @property
     def path_length(self) -> np.ndarray:
@@ -253,6 +261,14 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
     """
     opt, p, state = pr.opt, pr.start, pr.state
     batch = p.shape[:-1]
+    oracle = None
+    if needs_oracle(opt):  # a line search: f and ∇f at trial points, exact (noise is drawn once a step)
+        if pr.f is None or noise:
+            raise ValueError(NO_F if pr.f is None else NO_NOISE)
+
+        def oracle(points, gradient=True):
+            return _loss(pr, points), pr.gradient(points) if gradient else None
+
     rng = np.random.default_rng(seed)
     active = np.ones(batch, dtype=bool)
     reason = np.full(batch, RUNNING)
@@ -284,7 +300,7 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 g = g + noise * rng.standard_normal(g.shape)
             if pr.schedule is not None:  # this step's hyperparameters; the state carries over
                 opt = OPTIMIZERS[pr.optimizer](**hyper_at(pr.table, pr.hyper, t))
-            step, new_state = opt.update(g, state, p)
+            step, new_state = opt.update(g, state, p) if oracle is None else opt.update(g, state, p, oracle)
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)
             value = [] if loss is None else [new_loss[..., None]]

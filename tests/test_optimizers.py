@@ -66,7 +66,14 @@ TORCH_DEFAULTS = {
         "weight_decay": 0.0,
         "maximize": False,
     },
-    "lbfgs": {"lr": 1.0, "max_iter": 20, "history_size": 100, "tolerance_grad": 1e-7, "tolerance_change": 1e-9},
+    "lbfgs": {
+        "lr": 1.0,
+        "max_iter": 20,
+        "history_size": 100,
+        "tolerance_grad": 1e-7,
+        "tolerance_change": 1e-9,
+        "line_search_fn": None,
+    },
     "lion": {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch class: the paper's, as the snippet's
 }
 # the hyperparameters DESIGN.md promises each entry exposes
@@ -86,7 +93,7 @@ REQUIRED = {
     "asgd": {"lr", "lambd", "alpha", "t0", "weight_decay", "maximize"},
     "rprop": {"lr", "etas", "step_sizes", "maximize"},
     "adafactor": {"lr", "beta2_decay", "eps", "d", "weight_decay", "maximize"},
-    "lbfgs": {"lr", "history_size", "tolerance_grad", "tolerance_change"},  # max_iter=1 fixed: one step per step
+    "lbfgs": {"lr", "history_size", "tolerance_grad", "tolerance_change", "line_search_fn"},  # max_iter=1 fixed
     "lion": {"lr", "betas", "weight_decay"},
 }
 # torch's SGD momentum of 0 is gdviz's "sgd"; the momentum entries choose μ = 0.9 instead
@@ -184,6 +191,20 @@ def test_path_matches_torch(key, torch_paths):
     assert traj.points.shape == torch_paths[key].shape
     assert (traj.reason == gdviz.REASONS.index("max steps")).all(), "a reference start stopped early"
     np.testing.assert_allclose(traj.points, torch_paths[key], rtol=1e-9, atol=1e-12, err_msg=key)
+    if "func_evals" in case:  # L-BFGS: torch's closure calls, its line search's included, are gdviz's evaluations
+        assert traj.grad_evals.tolist() == case["func_evals"], key
+
+
+def test_strong_wolfe_takes_torchs_path_to_the_last_digits(torch_paths):
+    """torch computes x + t·d with a fused multiply-add and gdviz with two roundings: the paths part in the last
+    bit and, over 300 steps of line searches on Rosenbrock, drift 4.9e-13 apart (measured); every trial count agrees."""
+    searched = [key for key, case in CASES.items() if case["hyper"].get("line_search_fn") == "strong_wolfe"]
+    assert len(searched) >= 6 and {CASES[k]["surface"] for k in searched} >= {"rosenbrock", "himmelblau", "beale"}
+    for key in searched:
+        case = CASES[key]
+        traj = gdviz.run(SURFACES[case["surface"]], "lbfgs", np.array(case["starts"]), META["steps"], **_hyper(case))
+        assert np.abs(traj.points - torch_paths[key]).max() < 1e-12, key
+        assert (traj.grad_evals > META["steps"]).all(), "every start spent more than one evaluation on some step"
 
 
 def test_references_are_not_trivial(torch_paths):
@@ -360,14 +381,108 @@ def test_lbfgs_returns_early_below_tolerance_grad_and_keeps_history_size_pairs()
     for i in range(3):
         k = int(np.argmax(np.abs(traj.grads[:, i]).max(axis=-1) <= 1e-6))  # torch's step returns at once
         assert 3 <= k < 10 and not traj.steps[k:, i].any()
-        for field in traj.states:
-            np.testing.assert_array_equal(field[k:, i], np.broadcast_to(field[k, i], field[k:, i].shape))
+        for name, field in zip(traj.states._fields, traj.states, strict=True):
+            held = field[k:, i] if name != "func_evals" else field[k:, i] - np.arange(len(field) - k)[:, None]
+            np.testing.assert_array_equal(held, np.broadcast_to(field[k, i], field[k:, i].shape))
     traj = gdviz.run(SURFACES["rosenbrock"], "lbfgs", (-1.2, 1.0), 40, lr=3e-3, history_size=2)
     held = (traj.states.old_dirs.reshape(41, 2, 2) * traj.states.old_stps.reshape(41, 2, 2)).sum(-1) > 0
     assert held.sum(axis=-1).tolist() == [0, 0] + [1] + [2] * 38  # a pair from step 2 on, never more than 2
     first = gdviz.run(SURFACES["booth"], "lbfgs", starts, 1, lr=0.5)  # t = min(1, 1/‖g‖₁)·lr
     l1 = np.abs(SURFACES["booth"].grad(starts)).sum(axis=-1, keepdims=True)
     np.testing.assert_allclose(first.steps[0], -np.minimum(1, 1 / l1) * 0.5 * first.grads[0], rtol=1e-15)
+
+
+def _himmelblau_oracle(points, gradient=True):
+    surface = SURFACES["himmelblau"]
+    return surface.f(points), surface.grad(points) if gradient else None
+
+
+def test_strong_wolfe_update_is_pure_and_steps_each_start_as_if_alone():
+    """Each start searches on its own (its own number of trials): a batch steps every row as it steps alone, and
+    the update changes nothing it was given."""
+    opt = OPTIMIZERS["lbfgs"](lr=1.0, line_search_fn="strong_wolfe", history_size=4)
+    starts = np.array([[-1.0, 2.0], [0.5, -0.3], [3.0, 0.0], [1e-3, 4.0], [-4.0, -4.0]])
+
+    def walk(p, n=12):
+        state, evals = opt.init(p), []
+        for _ in range(n):
+            grads = SURFACES["himmelblau"].grad(p)
+            before = copy.deepcopy((grads, state, p))
+            step, new = opt.update(grads, state, p, _himmelblau_oracle)
+            for now, then in zip((grads, *state, p), (before[0], *before[1], before[2]), strict=True):
+                np.testing.assert_array_equal(now, then)
+            p, state = p + step, new
+            evals.append(state.func_evals[..., 0].copy())
+        return p, np.array(evals)
+
+    together, evals = walk(starts)
+    for i, start in enumerate(starts):
+        alone, alone_evals = walk(start)
+        np.testing.assert_array_equal(alone, together[i])
+        np.testing.assert_array_equal(alone_evals, evals[:, i])
+    assert len(set(evals[-1].tolist())) > 1, "the starts spent different numbers of trials"
+    with pytest.raises(ValueError, match="surfaces only"):
+        opt.update(SURFACES["himmelblau"].grad(starts), opt.init(starts), starts)  # no oracle: a classifier's call
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda h: gdviz.run(SURFACES["himmelblau"], "lbfgs", (1.0, 1.0), 5, noise=0.5, **h), "noise to 0"),
+        (lambda h: gdviz.run(SURFACES["himmelblau"].grad, "lbfgs", (1.0, 1.0), 5, **h), "pass a Surface or f="),
+        (lambda h: gdviz.endpoints(SURFACES["himmelblau"], "lbfgs", (1.0, 1.0), 5, noise=0.5, **h), "noise"),
+        (
+            lambda h: gdviz.train_linear(np.eye(3), np.arange(3), loss="softmax", optimizer="lbfgs", steps=3, **h),
+            "surfaces only",
+        ),
+    ],
+)
+def test_strong_wolfe_is_refused_where_gdviz_cannot_search(call, words):
+    with pytest.raises(ValueError, match=words):
+        call({"line_search_fn": "strong_wolfe"})
+    call({})  # the same call without the line search runs
+
+
+@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "beale"])
+def test_strong_wolfe_line_search_is_torchs(surface):
+    """gdviz's vectorized search against torch's own ``_strong_wolfe``: 200 random searches at once on one surface
+    (random points, descent directions, first trials from 1e-3 to 1e2, each trial budget LBFGS may pass), the
+    same step, value and number of trials for each. Bracketing, zooming, stalls and spent budgets all occur."""
+    torch = pytest.importorskip("torch")
+    from torch.optim.lbfgs import _strong_wolfe
+
+    from gdviz.optimizers.line_search import strong_wolfe
+
+    s, rng, m = SURFACES[surface], np.random.default_rng(7), 200
+    (x0, x1), (y0, y1) = s.domain
+    x = np.stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)], axis=-1)
+    f, g = s.f(x), s.grad(x)
+    d = -g + rng.normal(size=(m, 2)) * np.abs(g)
+    d = np.where(((g * d).sum(-1) < 0)[:, None], d, -d)  # a descent direction
+    t = 10 ** rng.uniform(-3, 2, m) / np.abs(d).max(axis=-1)
+
+    def oracle(points, gradient=True):
+        return s.f(points), s.grad(points) if gradient else None
+
+    def obj(xt, step, dt):  # torch's obj_func: f and ∇f at x + t·d
+        p = (xt + step * dt).numpy()
+        return float(s.f(p[None])[0]), torch.from_numpy(s.grad(p))
+
+    kinds = set()
+    for budget in (0, 1, 2, 5, 24):  # one budget per call, as LBFGS passes it
+        gtd = (g * d).sum(-1)
+        got_f, _, got_t, got_evals = strong_wolfe(oracle, x, t, d, f, g, gtd, budget)
+        for i in range(m):
+            want_f, _, want_t, want_evals = _strong_wolfe(
+                obj, torch.tensor(x[i]), float(t[i]), torch.tensor(d[i]), float(f[i]), torch.tensor(g[i]),
+                torch.tensor(gtd[i]), max_ls=budget,
+            )  # fmt: skip
+            assert got_evals[i] == want_evals, (i, budget)
+            np.testing.assert_allclose(got_t[i], float(want_t), rtol=1e-10, atol=1e-300, err_msg=str((i, budget)))
+            np.testing.assert_allclose(got_f[i], want_f, rtol=1e-10, atol=1e-300, err_msg=str((i, budget)))
+            kinds.add((float(want_t) == t[i], float(want_t) == 0.0, want_evals))
+    assert {evals for *_, evals in kinds} >= {1, 2, 3, 4}, "searches of several lengths"
+    assert any(taken for taken, *_ in kinds) and any(zero for _, zero, _ in kinds) and len(kinds) > 6
 
 
 @pytest.mark.parametrize("name", ["lbfgs", "adafactor"])
@@ -586,6 +701,7 @@ BAD = (
         ("lbfgs", {"history_size": 0}, "history_size"),
         ("lbfgs", {"history_size": 2.5}, "history_size"),
         ("lbfgs", {"tolerance_grad": -1.0}, "tolerances"),
+        ("lbfgs", {"line_search_fn": "backtracking"}, "line_search_fn must be None or 'strong_wolfe'"),
     ]
     + [(name, {"weight_decay": -0.1}, "weight_decay") for name in WEIGHT_DECAY]
     + [(name, {"bogus": 1.0}, "has no hyperparameter bogus") for name in TORCH_DEFAULTS]
@@ -667,7 +783,7 @@ TORCH_DEFAULTS = {
         "weight_decay": 0.0,
         "maximize": False,
     },
-    "lbfgs": {"lr": 1, "history_size": 100, "tolerance_grad": 1e-07, "tolerance_change": 1e-09},
+    "lbfgs": {"lr": 1, "history_size": 100, "tolerance_grad": 1e-07, "tolerance_change": 1e-09, "line_search_fn": None},
     "lion": {"lr": 0.0001, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch.optim.Lion: the snippet's class
 }
 

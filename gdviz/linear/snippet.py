@@ -17,10 +17,12 @@ from string import Template
 import numpy as np
 
 from ..optimizers import OPTIMIZERS
+from ..optimizers.line_search import SURFACES_ONLY
 from ..snippet import (
     SCHEDULER_BLOCK,
     SCHEDULER_STEP,
     float_source,
+    searches,
     snippet_filename,
     torch_class_source,
     torch_constructor,
@@ -142,6 +144,8 @@ def linear_torch_snippet(
     if optimizer in OPTIMIZERS and OPTIMIZERS[optimizer].params == "vector":
         raise ValueError(VECTORS_ONLY.format(title=OPTIMIZERS[optimizer].title))
     kwargs = torch_optimizer_args(optimizer, hyper)
+    if searches(optimizer, hyper):  # train_linear refuses it too: its steps have no f at trial points
+        raise ValueError(SURFACES_ONLY)
     X, y = np.asarray(X), np.asarray(y)
     C = check_data(X, y)
     if X.dtype != np.float64 and X.dtype.kind == "f":

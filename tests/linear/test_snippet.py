@@ -102,6 +102,7 @@ def test_data_without_a_bias_column_is_written_as_it_is():
         ({"loss": "hinge"}, "unknown loss"),
         ({"optimizer": "newton"}, "unknown optimizer"),
         ({"optimizer": "adafactor"}, "Adafactor is written here for a vector of parameters"),
+        ({"optimizer": "lbfgs", "hyper": {"line_search_fn": "strong_wolfe"}}, "surfaces only"),
         ({"batch": 151}, "larger than the 150 examples"),
         ({"X": X.astype(np.float32)}, "float64"),
         ({"y": Y[:-1]}, "one label per row"),
