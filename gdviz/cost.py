@@ -18,7 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .optimizers import OPTIMIZERS
-from .surfaces import Surface, quadratic
+from .optimizers.line_search import needs_oracle
+from .surfaces import SURFACES, Surface, quadratic
 from .trajectory import run
 
 BUDGET = 4.0  # seconds of work one interaction may ask for
@@ -62,13 +63,21 @@ def eval_seconds(surface: Surface, batch: int) -> float:
     return _best(once, repeats=3)
 
 
-def _probe(optimizer: str, starts: int) -> float:
-    """Seconds per step of ``optimizer``'s own update for ``starts`` starts, beyond the loop and the gradient: a
-    noisy run (so nothing converges and skips its work) on a cheap surface; never below 0."""
-    s = quadratic(10.0)
-    points = np.tile(s.start, (starts, 1))
-    hyper = OPTIMIZERS[optimizer].start
-    total = _best(lambda: run(s, optimizer, points, _PROBE_UPDATES, noise=1.0, **hyper), repeats=2)
+def _probe(optimizer: str, starts: int, hyper: dict) -> float:
+    """Seconds per step of ``optimizer``'s own update with ``hyper`` for ``starts`` starts, beyond the loop and the
+    gradient: a noisy run (so nothing converges and skips its work) on a cheap surface; never below 0. A line search
+    takes no noise: it runs from starts spread over Rosenbrock with its tolerances 0, so it keeps searching, and the
+    f and ∇f of its trial points count as its update's."""
+    if needs_oracle(OPTIMIZERS[optimizer](**hyper)):
+        s, rng = SURFACES["rosenbrock"], np.random.default_rng(0)
+        points = np.stack([rng.uniform(lo, hi, starts) for lo, hi in s.domain], axis=-1)
+        tolerances = [k for k in ("tolerance_grad", "tolerance_change") if k in OPTIMIZERS[optimizer].defaults()]
+        hyper = {**hyper, **dict.fromkeys(tolerances, 0.0)}
+        noise = 0.0
+    else:
+        s, noise = quadratic(10.0), 1.0
+        points = np.tile(s.start, (starts, 1))
+    total = _best(lambda: run(s, optimizer, points, _PROBE_UPDATES, noise=noise, **hyper), repeats=2)
     return max(total / _PROBE_UPDATES - eval_seconds(s, starts) - loop_seconds(), 0.0)
 
 
@@ -76,10 +85,14 @@ def _probe(optimizer: str, starts: int) -> float:
 def update_seconds(optimizer: str) -> tuple[float, float]:
     """``optimizer``'s update cost per step beyond what ``loop_seconds`` counts, as (fixed, per start): measured
     once per process with 1 and with ``_PROBE_BATCH`` starts. L-BFGS's two-loop recursion walks its history in
-    Python: about a millisecond a step whatever the batch, then some 18 µs per start."""
-    one, many = _probe(optimizer, 1), _probe(optimizer, _PROBE_BATCH)
-    per_start = max(many - one, 0.0) / (_PROBE_BATCH - 1)
-    return one, per_start
+    Python: about a millisecond a step whatever the batch, then some 18 µs per start. A record offering a choice
+    (L-BFGS's line search) is probed with each, and each part counts its costlier one."""
+    spec, costs = OPTIMIZERS[optimizer], []
+    choices = [{h.name: c} for h in spec.hyper if h.kind == "choice" for c in h.choices if c != h.default]
+    for hyper in ({**spec.start, **choice} for choice in [{}, *choices]):
+        one, many = _probe(optimizer, 1, hyper), _probe(optimizer, _PROBE_BATCH, hyper)
+        costs.append((one, max(many - one, 0.0) / (_PROBE_BATCH - 1)))
+    return max(fixed for fixed, _ in costs), max(per_start for _, per_start in costs)
 
 
 def run_seconds(surface: Surface, steps: int, batch: int = 1, runs: int = 1, optimizers: Sequence[str] = ()) -> float:
@@ -94,7 +107,4 @@ def too_costly(seconds: float, what: str, change: str) -> str | None:
     """The sentence a page shows for work above the budget, or None."""
     if seconds <= BUDGET:
         return None
-    return (
-        f"{what} would keep the shared server busy for about {seconds:,.0f} s (the limit is {BUDGET:g} s): "
-        f"{change}."
-    )
+    return f"{what} would keep the shared server busy for about {seconds:,.0f} s (the limit is {BUDGET:g} s): {change}."
