@@ -208,6 +208,28 @@ def test_grad_tol_stops_each_start_on_its_own():
     assert (traj.diverged_at == -1).all()
 
 
+def test_a_line_search_counts_its_evaluations_and_walks_as_endpoints_does():
+    """L-BFGS's strong Wolfe search spends f and ∇f at its trial points: grad_evals counts them (torch's func_evals),
+    one per step besides, and one more where grad_tol stopped a start; endpoints takes the same walk bit for bit,
+    a schedule too. A start that diverges keeps the count of its last finite state plus the step it diverged at."""
+    s = SURFACES["himmelblau"]
+    starts = np.array([[-0.3, -0.9], [0.0, 0.0], [1.0, -3.0], [3.0, 2.0]])
+    hyper = {"line_search_fn": "strong_wolfe", "history_size": 5}
+    traj = run(s, "lbfgs", starts, 60, grad_tol=1e-4, **hyper)
+    assert traj.stopped_at[3] == 0 and (traj.reason == GRAD_TOL).all(), traj.reason_text()
+    searched = traj.states.func_evals[-1][:, 0] - traj.stopped_at  # the trials beyond one evaluation a step
+    assert (searched[:3] > 0).all() and searched[3] == 0
+    np.testing.assert_array_equal(traj.grad_evals, traj.stopped_at + 1 + searched)
+    for schedule in (None, ("step", {"step_size": 10, "gamma": 0.5})):
+        ran = run(s, "lbfgs", starts, 60, grad_tol=1e-4, schedule=schedule, **hyper)
+        ends = endpoints(s, "lbfgs", starts, 60, grad_tol=1e-4, schedule=schedule, **hyper)
+        np.testing.assert_array_equal(ends.final, ran.final)
+        np.testing.assert_array_equal(ends.stopped_at, ran.stopped_at)
+    saddle = run(SURFACES["saddle"], "lbfgs", (-1.8, 0.001), 200, **hyper)  # unbounded below: it flies off
+    assert saddle.reason == DIVERGED
+    assert saddle.grad_evals == saddle.stopped_at + saddle.states.func_evals[-1][0] - (saddle.stopped_at - 1)
+
+
 def test_loss_tol_stops_each_start_on_its_own():
     starts = np.array([[0.0, 0.0], [0.5, 0.1], [-4.5, 2.0], [4.0, 4.0]])
     traj = run(QUADRATIC, "adam", starts, 2000, lr=0.05, loss_tol=1e-6)
