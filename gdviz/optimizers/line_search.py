@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .two_loop import dot
+
 C1, C2, TOLERANCE_CHANGE = 1e-4, 0.9, 1e-9  # torch's defaults: LBFGS passes none of them on
 SURFACES_ONLY = (
     "L-BFGS's strong Wolfe line search evaluates f and ∇f at trial points within a step: gdviz runs it on "
@@ -37,13 +39,6 @@ def _max(a, b):
 
 def _min(a, b):
     return np.where(b < a, b, a)  # Python's min(a, b)
-
-
-def _dot(a, b):
-    total = a[..., 0] * b[..., 0]
-    for i in range(1, a.shape[-1]):  # left to right, as quasi_newton._dot
-        total = total + a[..., i] * b[..., i]
-    return total
 
 
 def cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
@@ -96,7 +91,7 @@ def strong_wolfe(oracle, x, t, d, f, g, gtd, max_ls):
     trial = lambda i, s: oracle(x[i] + s[i, None] * d[i])  # noqa: E731 (torch: p.add_(d, alpha=t))
     d_norm = np.abs(d).max(axis=-1)
     f_new, g_new = oracle(x + t[:, None] * d)
-    gtd_new, ls_iter = _dot(g_new, d), np.zeros(m, dtype=int)
+    gtd_new, ls_iter = dot(g_new, d), np.zeros(m, dtype=int)
     t_prev, f_prev, g_prev, gtd_prev = np.zeros(m), f, g, gtd
     zeros2 = np.zeros((m, 2))
     b, bf, bgtd, bg = zeros2, zeros2, zeros2, np.zeros((m, 2, d.shape[-1]))  # the bracket, per start
@@ -157,7 +152,7 @@ def strong_wolfe(oracle, x, t, d, f, g, gtd, max_ls):
         f_i, g_i = trial(i, t)
         f_new, g_new = f_new.copy(), g_new.copy()
         f_new[i], g_new[i] = f_i, g_i
-        gtd_new = np.where(ask, _dot(g_new, d), gtd_new)
+        gtd_new = np.where(ask, dot(g_new, d), gtd_new)
         ls_iter = ls_iter + ask
 
         # zooming: the trial replaces an end of the bracket

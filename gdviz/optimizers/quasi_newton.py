@@ -17,6 +17,7 @@ import numpy as np
 from .line_search import SURFACES_ONLY, strong_wolfe
 from .notation import GRAD_STEP, STEP, Explanation, Step, tex_number, tex_rate, tex_vector
 from .spec import HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, check_lr, lr_param, zeros
+from .two_loop import columns, dot, pairs, total, two_loop
 
 CURVATURE = 1e-10  # torch keeps a pair (y, s) only when y·s exceeds this
 MAX_EVAL = 25  # evaluations a step may spend (torch's default at max_iter=20): the line search gets 24
@@ -35,58 +36,6 @@ class LBFGSState(NamedTuple):
     old_dirs: np.ndarray  # y = g_t − g_{t−1}
     old_stps: np.ndarray  # s = t·d, the step taken
     func_evals: np.ndarray  # evaluations of f and ∇f so far: one a step, plus the line search's
-
-
-def _sum(a) -> np.ndarray:
-    """The sum over the last axis, left to right (a₀ + a₁ for 2 coordinates), one number per start."""
-    total = a[..., 0]
-    for i in range(1, a.shape[-1]):  # np.sum over a short last axis is ten times slower
-        total = total + a[..., i]
-    return total
-
-
-def _dot(a, b) -> np.ndarray:
-    """a·b over the last axis, one number per start."""
-    return _sum(a * b)
-
-
-def _pairs(history, n: int) -> np.ndarray:
-    """The flat history (..., n·m) as m vectors (..., m, n), newest first."""
-    return history.reshape(*history.shape[:-1], -1, n)
-
-
-def _columns(x, like) -> np.ndarray:
-    """A number per start, or per coordinate, written into every column of an array shaped like ``like``."""
-    return np.array(np.broadcast_to(x, np.shape(like)), dtype=np.float64)
-
-
-def two_loop(g, old_dirs, old_stps, H_diag, needed=True) -> np.ndarray:
-    """torch's two-loop recursion: d = −H·g from the stored pairs, per start (where ``needed``; elsewhere
-    d is H_diag·(−g), which the caller does not use).
-
-    Per start, pairs newest to oldest: α_i = ρ_i s_i·q, q ← q − α_i y_i; then r = H_diag·q and, oldest
-    to newest, β_i = ρ_i y_i·r, r ← r + (α_i − β_i) s_i; with ρ_i = 1/(y_i·s_i). A start's pairs fill the
-    first slots, so the starts are sorted by how many they hold and slot i touches only those holding it.
-    """
-    n = g.shape[-1]
-    q = -g.reshape(-1, n)
-    ys, ss = old_dirs.reshape(len(q), -1, n), old_stps.reshape(len(q), -1, n)
-    count = np.where(np.reshape(needed, -1), (_dot(ys, ss) > 0).sum(axis=-1), 0)
-    order = np.argsort(-count, kind="stable")
-    held = [int(np.count_nonzero(count > i)) for i in range(int(np.max(count, initial=0)))]
-    ys, ss, q = ys[order, : len(held)], ss[order, : len(held)], q[order]
-    ro = 1.0 / np.where(count[order, None] > np.arange(len(held)), _dot(ys, ss), 1.0)  # torch keeps 1/(y·s)
-    al = []
-    for i, m in enumerate(held):  # newest first
-        al.append(_dot(ss[:m, i], q[:m]) * ro[:m, i])
-        q[:m] = q[:m] - al[i][:, None] * ys[:m, i]
-    r = q * np.reshape(H_diag, (-1, n))[order]
-    for i, m in reversed(list(enumerate(held))):  # oldest first
-        be = _dot(ys[:m, i], r[:m]) * ro[:m, i]
-        r[:m] = r[:m] + (al[i] - be)[:, None] * ss[:m, i]
-    d = np.empty_like(r)
-    d[order] = r
-    return d.reshape(g.shape)
 
 
 def lbfgs(
@@ -133,17 +82,17 @@ def lbfgs(
         optimal = np.max(np.abs(grads), axis=-1) <= tolerance_grad  # torch returns before changing anything
         first = state.n_iter[..., 0] == 0
         y, s = grads - state.prev_flat_grad, state.d * state.t
-        ys = _dot(y, s)
+        ys = dot(y, s)
         keep = (~optimal & ~first & (ys > CURVATURE))[..., None]
         n = grads.shape[-1]  # the newest pair goes first, the oldest falls off the end
         old_dirs = np.where(keep, np.concatenate([y, state.old_dirs[..., :-n]], axis=-1), state.old_dirs)
         old_stps = np.where(keep, np.concatenate([s, state.old_stps[..., :-n]], axis=-1), state.old_stps)
         with np.errstate(divide="ignore", invalid="ignore"):  # y = 0 or g = 0: those values are not kept
-            H_diag = np.where(keep, _columns((ys / _dot(y, y))[..., None], grads), state.H_diag)
-            scale = np.minimum(1.0, 1.0 / _sum(np.abs(grads)))
+            H_diag = np.where(keep, columns((ys / dot(y, y))[..., None], grads), state.H_diag)
+            scale = np.minimum(1.0, 1.0 / total(np.abs(grads)))
         H_diag = np.where(first[..., None], 1.0, H_diag)  # what a start that never iterated holds anyway
         d = np.where(first[..., None], -grads, two_loop(grads, old_dirs, old_stps, H_diag, ~optimal & ~first))
-        t = _columns(np.where(first[..., None], scale[..., None] * lr, lr), grads)
+        t = columns(np.where(first[..., None], scale[..., None] * lr, lr), grads)
         hold = optimal[..., None]
         new = LBFGSState(
             np.where(hold, state.n_iter, state.n_iter + 1),
@@ -155,7 +104,7 @@ def lbfgs(
             old_stps,
             state.func_evals + 1,
         )
-        moves = ~hold & ~(_dot(grads, d) > -tolerance_change)[..., None]
+        moves = ~hold & ~(dot(grads, d) > -tolerance_change)[..., None]
         return d, t, new, moves[..., 0]
 
     def update(grads, state, params):
@@ -171,7 +120,7 @@ def lbfgs(
         if len(i):
             x, g, di, ti = (np.reshape(a, (-1, n))[i] for a in (params, grads, d, t))
             f, _ = oracle(x, gradient=False)
-            _, _, found, evals = strong_wolfe(oracle, x, ti[:, 0], di, f, g, _dot(g, di), MAX_EVAL - 1)
+            _, _, found, evals = strong_wolfe(oracle, x, ti[:, 0], di, f, g, dot(g, di), MAX_EVAL - 1)
             t, func_evals = np.reshape(t, (-1, n)).copy(), np.reshape(new.func_evals, (-1, n)).copy()
             t[i], func_evals[i] = found[:, None], func_evals[i] + evals[:, None]
             new = new._replace(t=t.reshape(grads.shape), func_evals=func_evals.reshape(grads.shape))
@@ -212,9 +161,9 @@ def _explain_lbfgs(s: Step) -> Explanation:
         ]
     else:
         y, step_prev = g - s.prev.prev_flat_grad, s.prev.d * s.prev.t
-        ys = float(_dot(y, step_prev))
+        ys = float(dot(y, step_prev))
         stored = ys > CURVATURE
-        count = int((_dot(_pairs(s.new.old_dirs, 2), _pairs(s.new.old_stps, 2)) > 0).sum())
+        count = int((dot(pairs(s.new.old_dirs, 2), pairs(s.new.old_stps, 2)) > 0).sum())
         h0 = tex_number(s.new.H_diag[0])
         verdict = (
             rf"> 10^{{-10}} \quad \text{{(stored: }} H_0 = \frac{{y \cdot s}}{{y \cdot y}} = {h0}\text{{)}}"
@@ -230,7 +179,7 @@ def _explain_lbfgs(s: Step) -> Explanation:
             s.line(first_tau + r" = \eta", tex_rate(lr)),
         ]
     if largest > tol_grad:
-        gtd = float(_dot(g, d))
+        gtd = float(dot(g, d))
         lines.append(
             s.line(r"g_<t> \cdot d_<t>", tex_number(gtd))
             + (
