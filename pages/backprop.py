@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from gdviz.ui.frame import ensure_frame
+
 from gdviz.circuits import CIRCUITS, chain_rule, check_gradients
 from gdviz.ui.backprop_controls import CIRCUIT, GRAPH_TEXT_CSS, expression_controls, jump
 from gdviz.ui.exports import backprop_downloads
-from gdviz.ui.frame import ensure_frame
 from gdviz.ui.literal import md_escape, quoted
 from gdviz.ui.sidebar import projecting
 from gdviz.ui.stepper import step_buttons

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from gdviz.ui.frame import ensure_frame
+
 from gdviz.linear.data import add_bias
 from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
 from gdviz.linear.train import predict, smoothed
 from gdviz.results import readable
 from gdviz.ui.exports import digits_downloads
 from gdviz.ui.figures import show_figure
-from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_controls import training_controls
 from gdviz.ui.linear_runs import digits_split, train_digits
 from gdviz.ui.linear_views import plateau_note, side_by_side

@@ -3,11 +3,12 @@
 import numpy as np
 import streamlit as st
 
+from gdviz.ui.frame import ensure_frame
+
 from gdviz.linear.gradcheck import BUGS, METHODS, PASS, h_verdict
 from gdviz.linear.losses import TITLES
 from gdviz.ui.exports import gradcheck_downloads
 from gdviz.ui.figures import show_figure
-from gdviz.ui.frame import ensure_frame
 from gdviz.ui.lane import LaneFull
 from gdviz.ui.linear_runs import GRADCHECK_N, HS, grad_check, h_sweeps
 from gdviz.ui.widgets import defaults, only_options

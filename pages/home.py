@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
+
 from gdviz.ui.nav import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]  # the pictures' paths are relative to the repository

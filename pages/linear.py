@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
+
 from gdviz.ui.linear_controls import data_controls, training_controls
 from gdviz.ui.linear_views import linear_main
 

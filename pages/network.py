@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
+
 from gdviz.ui.network_controls import network_controls
 from gdviz.ui.network_views import CURSOR, backprop_section, network_main
 

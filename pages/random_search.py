@@ -4,11 +4,12 @@ import math
 
 import streamlit as st
 
+from gdviz.ui.frame import ensure_frame
+
 from gdviz.linear.losses import TITLES as LOSS_TITLES
 from gdviz.linear.search import TITLES
 from gdviz.ui.exports import search_downloads
 from gdviz.ui.figures import show_figure
-from gdviz.ui.frame import ensure_frame
 from gdviz.ui.linear_runs import notebook_data
 from gdviz.ui.search_views import (
     BUDGETS,

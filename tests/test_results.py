@@ -1,10 +1,9 @@
 """The race table's rows: numbers from the runs, the tolerance step found where it first holds."""
 
 import numpy as np
-
-from gdviz import SURFACES, custom_surface, run
 import pytest
 
+from gdviz import SURFACES, custom_surface, run
 from gdviz.results import GAP_COLUMN, GAP_TOL, race_rows, readable, readable_rows, steps_to_gap
 
 

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-
 PROJECTION = "projection"  # the session-state key (and link parameter) of projection mode
 
 PAGE_CSS = """<style>

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from gdviz import OPTIMIZERS, cost
-
-from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT, no_exceptions, stages
 from .test_links import open_link

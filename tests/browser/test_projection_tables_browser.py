@@ -5,6 +5,7 @@ its column (cells grow or wrap)."""
 from __future__ import annotations
 
 import pytest
+
 from .conftest import settle
 
 SIZES = [(1280, 720), (1920, 1080)]

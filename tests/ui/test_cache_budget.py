@@ -4,8 +4,9 @@ the bounds add up to the budget the README states."""
 import importlib
 import pkgutil
 
-import gdviz.ui
 from streamlit.runtime.caching.cache_utils import CachedFunc
+
+import gdviz.ui
 
 BUDGET_MB = 250  # README, Memory: all of gdviz's st.cache_data caches together
 
