@@ -49,3 +49,12 @@ def test_release_memory_empties_the_data_caches():
 
 def test_reaping_closed_sessions_without_a_server_does_nothing():
     janitor.reap_closed_sessions()  # no runtime here: nothing to reap, and no error
+
+
+def test_glibc_is_told_to_keep_two_heaps_and_map_large_blocks_on_their_own():
+    import platform
+
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert janitor.tune_malloc() is True  # the deployments (Community Cloud, the Docker image) are glibc
+    else:
+        assert janitor.tune_malloc() is False
