@@ -1,5 +1,8 @@
 """The cost estimate that guards a shared server: linear in what it should be, dearer for dear formulas."""
 
+import threading
+import time
+
 import pytest
 
 import gdviz
@@ -62,3 +65,24 @@ def test_the_race_check_counts_each_named_optimizers_update(monkeypatch):
     (refused,) = race_problems(s, s.start, 4000, 0.0, ["sgd", "lbfgs"])  # and 4,000 × 1 ms for L-BFGS: 4.8 s
     assert "2 optimizers × 4,000 steps" in refused and "about 5 s" in refused
     assert race_problems(s, s.start, 4000, 0.0, 2) == []  # a count alone knows no optimizer's update
+
+
+def test_a_class_asking_at_once_probes_each_optimizer_once(monkeypatch):
+    calls = []
+
+    def probe(optimizer, starts, hyper):
+        calls.append(optimizer)
+        time.sleep(0.02)  # long enough that unguarded threads would all start their own probe
+        return 1e-5 * starts
+
+    monkeypatch.setattr(cost, "_probe", probe)
+    cost._update_seconds.cache_clear()
+    try:
+        threads = [threading.Thread(target=cost.update_seconds, args=("adam",)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert calls == ["adam", "adam"]  # one start, then _PROBE_BATCH starts; once for all eight
+    finally:
+        cost._update_seconds.cache_clear()
