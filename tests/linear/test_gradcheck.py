@@ -16,6 +16,7 @@ from gdviz.linear.gradcheck import (
     check_loss,
     grad_check_sparse,
     h_sweep,
+    h_sweep_linear,
     h_verdict,
     max_rel_error,
     numerical_gradient,
@@ -297,3 +298,58 @@ def test_every_bug_has_a_short_name_a_projected_menu_shows_whole():
     """The menu of bugs is an input that cannot wrap: a projected sidebar showed "Forgot the −1 for the…"."""
     for bug in BUGS.values():
         assert bug.short and len(bug.short) <= 18 and len(bug.short) < len(bug.title), bug.title
+
+
+def _gradcheck_problem(seed=0, n=60, d=13, c=5):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, d)), rng.integers(0, c, n), 0.01 * rng.standard_normal((d, c))
+
+
+@pytest.mark.parametrize("method", ["forward", "centered"])
+@pytest.mark.parametrize(
+    ("loss", "bug", "reg"),
+    [
+        ("softmax", None, 0.0),
+        ("svm", None, 1e-3),
+        ("softmax", "reg_factor", 0.1),
+        ("svm", "correct_class_margin", 1e-2),
+        ("softmax", "forgot_minus_one", 0.0),
+    ],
+)
+def test_the_linear_sweep_nudges_every_entry_at_once_and_agrees_with_the_general_one(loss, bug, reg, method):
+    X, y, W = _gradcheck_problem()
+    fn = BUGS[bug].apply(LOSSES[loss]) if bug else LOSSES[loss]
+    _, dW = fn(W, X, y, reg)
+    hs = np.array([1e-1, 1e-2, 1e-3, 1e-4])  # truncation rules here: both must find the same errors
+    general = h_sweep(lambda w: fn(w, X, y, reg)[0], W.copy(), dW, hs, method)
+    fast = h_sweep_linear(loss, W, X, y, reg, dW, hs, method, bug)
+    np.testing.assert_allclose(
+        fast.max_error, general.max_error, rtol=1e-3, atol=1e-8
+    )  # below 1e-8: round-off, which differs
+    np.testing.assert_allclose(
+        fast.median_error, general.median_error, rtol=1e-3, atol=1e-8
+    )  # below 1e-8: round-off, which differs
+    assert fast.method == method and np.array_equal(fast.hs, hs)
+
+
+def test_the_linear_sweep_is_u_shaped_and_refuses_what_h_sweep_refuses():
+    X, y, W = _gradcheck_problem(1)
+    _, dW = LOSSES["softmax"](W, X, y, 0.0)
+    hs = 10.0 ** -np.arange(1, 13)
+    err = h_sweep_linear("softmax", W, X, y, 0.0, dW, hs, "centered").max_error
+    bottom = int(np.argmin(err))
+    assert 2 <= bottom <= 8 and err[bottom] < 1e-6 < err[0] and err[-1] > 1e-3
+    with pytest.raises(ValueError, match="h must be > 0"):
+        h_sweep_linear("softmax", W, X, y, 0.0, dW, [1e-3, 0.0])
+    with pytest.raises(ValueError, match="method"):
+        h_sweep_linear("softmax", W, X, y, 0.0, dW, [1e-3], "backward")
+    with pytest.raises(ValueError, match="shape"):
+        h_sweep_linear("softmax", W, X, y, 0.0, dW[:-1], [1e-3])
+
+
+def test_a_bug_that_shifts_the_loss_says_by_how_much():
+    X, y, W = _gradcheck_problem(2)
+    for name, bug in BUGS.items():
+        for loss in bug.losses:
+            shifted = bug.apply(LOSSES[loss])(W, X, y, 0.1)[0] - LOSSES[loss](W, X, y, 0.1)[0]
+            assert shifted == pytest.approx(bug.loss_shift, abs=1e-12), name
