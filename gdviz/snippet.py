@@ -127,7 +127,10 @@ def _torch(t: Term, beside_tensor: bool = False) -> tuple[str, int]:
     if t.op not in CALLS:
         raise ValueError(f"the formula uses {t.op!r}, which this snippet cannot write in torch")
     if t.op in ("max", "min"):  # torch.maximum takes tensors only: max(x, 0) -> torch.maximum(x, torch.tensor(0))
-        args = [(text, p) if a.variables() else (f"torch.tensor({text})", ATOM) for a, (text, p) in zip(t.args, args)]
+        args = [
+            (text, p) if a.variables() else (f"torch.tensor({text})", ATOM)
+            for a, (text, p) in zip(t.args, args, strict=True)
+        ]
     return f"{CALLS[t.op]}({', '.join(text for text, _ in args)})", ATOM
 
 

@@ -1,4 +1,4 @@
-"""How well a classifier does, as numbers a page shows: the confusion matrix, per-class accuracy, examples to look at."""
+"""How well a classifier does, as numbers a page shows: the confusion matrix, per-class accuracy, examples to see."""
 
 from __future__ import annotations
 

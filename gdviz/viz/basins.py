@@ -107,7 +107,8 @@ def basin_figure(surface: Surface, bm: BasinMap, by: str = "minimum") -> go.Figu
         )
         undefined = (bm.diverged & (bm.cause == NO_VALUE)) | (~finite & ~bm.diverged)  # a run stops where f has none
         fig = go.Figure([heat, _unscored_trace(bm, undefined)] + ([_minima_trace(bm.minima)] if m else []))
-        keys = (("dark grey: diverged", (bm.diverged & ~undefined).any()), ("light grey: f has no value", undefined.any()))
+        diverged = (bm.diverged & ~undefined).any()
+        keys = (("dark grey: diverged", diverged), ("light grey: f has no value", undefined.any()))
         title += "<br>(colored by final loss" + "".join(f"; {k}" for k, shown in keys if shown) + ")"
     fig.update_layout(showlegend=False)
     return _map_layout(fig, surface, title)
@@ -173,7 +174,6 @@ def _off_chart(fig: go.Figure, sweeps: dict[str, Sweep], ys: dict[str, np.ndarra
             _, place = quiet_place(points, float(frac(lrs[out][0])), top, (max(map(len, lines)), 3), SWEEP_PLOT)
             fig.add_annotation(edge_note(text, x0 + place.x * (x1 - x0), "x", ref, top, place.left, rows[top]))
             rows[top] += 1
-
 
 
 def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | None) -> go.Figure:
