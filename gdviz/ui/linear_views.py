@@ -26,7 +26,7 @@ from .exports import linear_downloads
 from .figures import show_figure
 from .frame import relink
 from .linear_controls import BATCHES, DataSettings, TrainSettings, batch_label
-from .linear_runs import classifier_inputs, classifier_stage, dataset_2d, train_2d, trend_window
+from .linear_runs import batch_curve, classifier_inputs, classifier_stage, dataset_2d, train_2d
 from .schedule_views import show_schedules
 from .sidebar import projecting
 from .stage import show_stage
@@ -80,9 +80,13 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
     linear_downloads(d, data._asdict(), run, lambda: _figure(d, run, at))
     show_schedules({run.optimizer: run}, key="lc_lr_chart", x_title="iteration")
 
-    batches, table = st.tabs(["Batch sizes side by side", "Scores and loss of every point"])
-    with batches:
-        batch_tab(data.key(), ts)
+    # the six trainings run only while their tab is open (choosing a tab reruns the page); the table is cheap
+    batches, table = st.tabs(
+        ["Batch sizes side by side", "Scores and loss of every point"], key="lc.tab", on_change="rerun"
+    )
+    if batches.open:
+        with batches:
+            batch_tab(data.key(), ts)
     with table:
         shown = int(run.snapshot_steps[at])
         st.caption(f"The scores and the data loss of every point at step {shown} (as the cards above).")
@@ -167,14 +171,11 @@ def show_batches(data: tuple, ts: TrainSettings, per: str) -> None:
     curves, notes = {}, []
     for b in BATCHES:
         try:
-            run = train_2d(data, *ts._replace(batch=b).key())
+            losses, per_epoch, window = batch_curve(data, *ts._replace(batch=b).key())
         except ValueError as e:
             notes.append(f"{batch_label(b)}: {e}")
             continue
-        per_epoch = run.iterations / max(run.epochs, 1e-9)
-        curves[batch_label(b)] = dict(
-            losses=run.losses, trend=smoothed(run.losses, trend_window(run)), iterations_per_epoch=per_epoch
-        )
+        curves[batch_label(b)] = dict(losses=losses, trend=smoothed(losses, window), iterations_per_epoch=per_epoch)
     show_figure(
         batch_figure(curves, per=per),
         f"The same training ({ts.steps} iterations, same start and settings) with every batch size: smaller batches "

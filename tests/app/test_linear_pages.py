@@ -329,6 +329,21 @@ def test_batch_chart_has_a_thick_curve_per_feasible_batch_and_notes_the_rest(ope
     assert ends["full (vanilla GD)"] == pytest.approx(300) and ends["1 (SGD)"] == pytest.approx(3)
 
 
+def test_the_six_batch_trainings_run_only_while_their_tab_is_open(open_page, monkeypatch):
+    from gdviz.ui import linear_views
+
+    trained = []
+    real = linear_views.batch_curve
+    monkeypatch.setattr(linear_views, "batch_curve", lambda *a: trained.append(a[-3]) or real(*a))
+    at = open_page(LINEAR)
+    assert len(trained) == 6 and _chart(at, "batch_chart")  # the first tab is open: every batch size
+    at.session_state["lc.tab"] = "Scores and loss of every point"
+    at.number_input(key="lc.steps").set_value(301).run()
+    no_exceptions(at)
+    assert len(trained) == 6 and not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-batch_chart")]
+    assert len(_table(at)) > 0  # the open tab's table is there
+
+
 @pytest.mark.parametrize(
     ("key", "value", "says"),
     [
