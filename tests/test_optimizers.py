@@ -802,3 +802,19 @@ def test_a_default_that_differs_from_torchs_says_so_where_it_is_shown(name):
             )
     differs = [h.name for h in spec.hyper if h.default != TORCH_DEFAULTS[name][h.name]]
     assert differs == (["momentum"] if name in ("momentum", "nesterov") else [])
+
+
+def test_lbfgs_two_loop_of_a_lone_start_in_python_floats_is_the_vectorized_one_to_the_bit():
+    from gdviz.optimizers import two_loop as tl
+
+    rng = np.random.default_rng(7)
+    for n, m in ((2, 1), (2, 5), (2, 100), (2, 7)):
+        g = rng.standard_normal((1, n))
+        ys, ss = rng.standard_normal((1, m, n)), rng.standard_normal((1, m, n))
+        ss[0, :, 0] = np.abs(ss[0, :, 0]) * np.sign(ys[0, :, 0]) * 3  # mostly positive curvature
+        dirs, stps = ys.reshape(1, -1), ss.reshape(1, -1)
+        dirs[:, -n:] = stps[:, -n:] = 0.0  # an empty slot at the end, as a history not yet full
+        H_diag = np.full((1, n), rng.uniform(0.1, 2.0))
+        fast = tl.two_loop(g, dirs, stps, H_diag)
+        slow = tl.two_loop(np.vstack([g, g]), *(np.vstack([a, a]) for a in (dirs, stps, H_diag)))[:1]  # 2 starts
+        assert np.array_equal(fast, slow), (n, m)

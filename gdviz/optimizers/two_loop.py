@@ -31,6 +31,28 @@ def columns(x, like) -> np.ndarray:
     return np.array(np.broadcast_to(x, np.shape(like)), dtype=np.float64)
 
 
+def _one(q: list, ys: list, ss: list, H_diag: list) -> list:
+    """``two_loop`` for one start on a surface (2 parameters) in Python floats: the same operations in the same
+    order, so the same bits (numpy's float64 and Python's float are both IEEE doubles, and neither fuses a
+    multiply and an add), without a dozen numpy calls on 2-element arrays per stored pair: a race's lone
+    L-BFGS steps about five times faster."""
+    q0, q1 = q
+    count = sum(y0 * s0 + y1 * s1 > 0 for (y0, y1), (s0, s1) in zip(ys, ss, strict=True))  # filled slots first
+    held = [
+        (y0, y1, s0, s1, 1.0 / (y0 * s0 + y1 * s1)) for (y0, y1), (s0, s1) in zip(ys[:count], ss[:count], strict=True)
+    ]
+    al = []
+    for y0, y1, s0, s1, ro in held:  # newest first
+        a = (s0 * q0 + s1 * q1) * ro
+        al.append(a)
+        q0, q1 = q0 - a * y0, q1 - a * y1
+    r0, r1 = q0 * H_diag[0], q1 * H_diag[1]
+    for (y0, y1, s0, s1, ro), a in zip(reversed(held), reversed(al), strict=True):  # oldest first
+        b = (y0 * r0 + y1 * r1) * ro
+        r0, r1 = r0 + (a - b) * s0, r1 + (a - b) * s1
+    return [r0, r1]
+
+
 def two_loop(g, old_dirs, old_stps, H_diag, needed=True) -> np.ndarray:
     """torch's two-loop recursion: d = −H·g from the stored pairs, per start (where ``needed``; elsewhere
     d is H_diag·(−g), which the caller does not use).
@@ -42,6 +64,8 @@ def two_loop(g, old_dirs, old_stps, H_diag, needed=True) -> np.ndarray:
     n = g.shape[-1]
     q = -g.reshape(-1, n)
     ys, ss = old_dirs.reshape(len(q), -1, n), old_stps.reshape(len(q), -1, n)
+    if len(q) == 1 and n == 2 and np.all(needed):
+        return np.reshape(_one(q[0].tolist(), ys[0].tolist(), ss[0].tolist(), np.ravel(H_diag).tolist()), g.shape)
     count = np.where(np.reshape(needed, -1), (dot(ys, ss) > 0).sum(axis=-1), 0)
     order = np.argsort(-count, kind="stable")
     held = [int(np.count_nonzero(count > i)) for i in range(int(np.max(count, initial=0)))]
