@@ -5,9 +5,10 @@ visitors' heavy settings never take both cores from the clicks of twenty-five ot
 enters one. There are two lanes: bounded work (a long race, a basin map, a sweep, the gradient check's
 sweep over h: the pages refuse more than a few seconds) and the explicitly started long runs
 (``long_run=True``: a random search at the notebook's scale, a minute or more), so a basin map never
-waits behind a minute of search. Each queue is bounded: when ``MAX_WAITING`` runs already wait, a new one is
-refused at once with a sentence saying how long it would wait (``LaneFull``), instead of joining a line
-that would outlast the lesson.
+waits behind a minute of search. Each queue is bounded: when ``MAX_WAITING`` runs already wait, or the
+work ahead is estimated at more than ``MAX_AHEAD`` seconds, a new one is refused at once with a sentence
+saying how long it would wait (``LaneFull``), instead of joining a line that would outlast the lesson (five
+visitors starting random searches at the notebook's full scale waited up to three minutes behind four).
 
 While a run waits, ``on_wait(place, seconds)`` is called at least every ``POLL`` seconds with its place
 in the line (1: next) and the estimated seconds of work ahead of it, so a page can show both. A page's
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterator
 
 HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in a lane
 MAX_WAITING = 4  # runs that may wait behind the running one; the next is refused
+MAX_AHEAD = 60.0  # estimated seconds of work a new run may wait behind; more, and it is refused
 POLL = 0.25  # seconds between two calls of a waiting run's on_wait
 
 
@@ -53,8 +55,8 @@ class _Lane:
     @contextlib.contextmanager
     def turn(self, seconds: float, what: str, on_wait: Callable[[int, float], None] | None) -> Iterator[None]:
         with self._cond:
-            if len(self._waiting) >= MAX_WAITING:
-                n, wait = self._ahead(-1)
+            n, wait = self._ahead(-1)
+            if len(self._waiting) >= MAX_WAITING or wait > MAX_AHEAD:
                 raise LaneFull(
                     f"The server is busy with {n} long run{'' if n == 1 else 's'} of other visitors (about "
                     f"{wait:,.0f} s of work): {what} did not start. Try again in a minute, or ask for less work."

@@ -121,3 +121,19 @@ def test_a_few_seconds_of_work_never_waits_behind_a_long_run():
     done.set()
     searching.join(5)
     assert order == ["search", "basin map"]
+
+
+def test_a_run_that_would_wait_behind_more_than_a_minute_of_work_is_refused(monkeypatch):
+    monkeypatch.setattr(lane, "MAX_AHEAD", 5.0)  # the Holders' runs are estimated at 3 s each
+    order: list[str] = []
+    running = Holder("running", order)
+    assert running.held.wait(5)
+    second = Holder("second", order)  # 3 s ahead of it: it waits
+    _until(lambda: lane.waiting() == 1)
+    with pytest.raises(lane.LaneFull, match=r"about 6 s of work"):  # 3 s running + 3 s waiting > 5 s
+        with lane.turn(3.0, "This search"):
+            pass
+    running.finish()
+    assert second.held.wait(5)
+    second.finish()
+    assert order == ["running", "second"] and lane.waiting() == 0
