@@ -11,176 +11,26 @@ rule (sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, nadam, .
 arithmetic, so a run here is torch's run (tests/network, against torch fixtures). A rule that reduces
 over its tensor (Adafactor's RMS) sees the whole network here as one tensor, not each layer's W and b
 (nor does it factor a matrix's second moment, as torch's does): not torch's run. ``NOT_FOR_NETWORKS``
-lists the optimizers that cannot step a vector of P parameters at all, and why.
+(gdviz/network/checks.py, with every other check of the arguments) lists the optimizers that cannot step a
+vector of P parameters at all, and why. The run comes back as an ``MLPRun`` (gdviz/network/record.py).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..linear.data import check_data
 from ..linear.losses import loss_spec
-from ..linear.train import EVALS, EXPLODE, batches, check_settings, epochs, examples_seen
+from ..linear.train import EVALS, EXPLODE, batches, check_settings, examples_seen
 from ..optimizers import OPTIMIZERS
-from ..schedules import hyper_at, resolve_schedule, schedule_table
+from ..schedules import hyper_at
 from .activations import activation as activation_spec
-from .model import Params, flatten, forward, init_params, layer_sizes, loss_terms, penalty, unflatten
+from .checks import MAX_SNAPSHOTS, NOT_FOR_NETWORKS, check_inputs, check_optimizer, check_params, planned_snapshots
+from .model import flatten, forward, init_params, layer_sizes, loss_terms, penalty, unflatten
+from .record import MLPRun
 
-MAX_SNAPSHOTS = 1001  # what a page can play back: each snapshot is every weight of the network
-# optimizers written for a point of a 2D surface: L-BFGS's dot products and ‖g‖₁ read coordinates 0 and 1
-# only (gdviz/optimizers/quasi_newton.py); torch's LBFGS steps all parameters as one flat vector, as here
-NOT_FOR_NETWORKS = {  # read from the records (their ``params``), with why
-    name: "torch steps each weight matrix differently (it factors its second moment)"
-    if spec.params == "vector"
-    else "its step is driven by a closure in torch, which the network's script does not write yet"
-    for name, spec in OPTIMIZERS.items()
-    if spec.params != "any"
-}
-
-
-@dataclass(frozen=True)
-class MLPRun:
-    """Everything recorded while training. T = ``iterations``, the updates taken; L layers.
-
-    params                    the final ``((W, b), ...)``: θ_T, or θ_{T-1} when update T diverged
-    losses (T,)               losses[t] is the batch loss at θ_t, the one update t+1 used (reg included)
-    eval_steps (E,)           iterations at which the full data was scored, 0 and the end included: the
-                              snapshots for full batch, each epoch for mini-batch (or every few, about
-                              100 in all), or every ``every`` iterations when it is given
-    train_loss, train_acc (E,)    full training data's loss (reg included) and accuracy there
-    test_loss, test_acc (E,)      the same on (X_test, y_test), or None without test data
-    snapshot_steps (k,)       the iterations whose parameters were kept for playback, 0 and the end included
-    snapshot_params           ``((W (k, fan_in, fan_out), b (k, fan_out)), ...)``: each layer at those iterations
-    snapshot_loss, snapshot_acc (k,)  full training data's loss and accuracy of each snapshot
-    diverged_at               the update whose result diverged (θ is kept from just before), else None
-    cause                     what diverged, in a sentence ("" if nothing did)
-    reason                    "steps" or "diverged"
-    sizes                     the layer widths (D, *hidden, C)
-    lrs (steps,)              the learning rate of each planned update, scheduled or constant
-    schedule                  (name, kwargs) with every argument filled in, or None
-    """
-
-    params: tuple
-    losses: np.ndarray
-    eval_steps: np.ndarray
-    train_loss: np.ndarray
-    train_acc: np.ndarray
-    test_loss: np.ndarray | None
-    test_acc: np.ndarray | None
-    snapshot_steps: np.ndarray
-    snapshot_params: tuple
-    snapshot_loss: np.ndarray
-    snapshot_acc: np.ndarray
-    diverged_at: int | None
-    cause: str
-    reason: str
-    iterations: int
-    batch_size: int
-    full_batch: bool
-    epochs: float
-    sizes: tuple[int, ...]
-    activation: str
-    loss: str
-    optimizer: str
-    hyper: dict
-    reg: float
-    seed: int
-    steps: int
-    examples: int
-    lrs: np.ndarray
-    schedule: tuple | None
-
-    @property
-    def hidden(self) -> tuple[int, ...]:
-        return self.sizes[1:-1]
-
-    @property
-    def final_loss(self) -> float:
-        return float(self.train_loss[-1])
-
-    @property
-    def final_acc(self) -> float:
-        return float(self.train_acc[-1])
-
-    @property
-    def diverged(self) -> bool:
-        return self.reason == "diverged"
-
-    def epochs_at(self, t: int) -> float:
-        """Passes over the data that the first ``t`` updates made (examples seen / N)."""
-        return epochs(t, self.examples, self.full_batch, self.batch_size)
-
-
-def _check_inputs(X, y, X_test, y_test) -> tuple:
-    """X and X_test as float64 arrays, the labels as arrays; a ValueError in words if they cannot train."""
-    check_data(X, y)
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-    if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
-    if X_test is None:
-        return X, y, None, None
-    check_data(X_test, y_test)
-    if np.shape(X_test)[1] != X.shape[1]:
-        raise ValueError(f"X_test has {np.shape(X_test)[1]} features but X has {X.shape[1]}")
-    return X, y, np.asarray(X_test, dtype=np.float64), np.asarray(y_test)
-
-
-def _check_params(params, D: int, hidden, classes: int) -> tuple[Params, tuple[int, ...]]:
-    """A float64 copy of the caller's layers, and their widths; a ValueError unless they fit X, y and hidden."""
-    layers = [tuple(np.array(a, dtype=np.float64) for a in layer) for layer in params]
-    if not layers or any(len(layer) != 2 for layer in layers):
-        raise ValueError("params must be a list of (W, b) pairs, one per layer")
-    sizes = [D]
-    for i, (W, b) in enumerate(layers):
-        if W.ndim != 2 or W.shape[0] != sizes[-1] or b.shape != (W.shape[1],):
-            raise ValueError(
-                f"layer {i + 1} must have W of shape ({sizes[-1]}, fan_out) and b of shape (fan_out,), "
-                f"got W {W.shape} and b {b.shape}"
-            )
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError(f"layer {i + 1} holds non-finite values (NaN or inf)")
-        sizes.append(W.shape[1])
-    if tuple(sizes[1:-1]) != tuple(hidden):
-        widths = tuple(sizes[1:-1])
-        raise ValueError(f"params have hidden layers {widths} but hidden is {tuple(hidden)}: pass both alike")
-    if classes > sizes[-1]:
-        raise ValueError(f"label {classes - 1} is out of range for params with {sizes[-1]} classes (outputs)")
-    return layers, tuple(sizes)
-
-
-def _planned_snapshots(steps: int, snapshots) -> set[int]:
-    """The iterations to keep: a count spread evenly (as train_linear), or the caller's steps; 0 and the end
-    always."""
-    if np.ndim(snapshots) == 0:
-        count = int(snapshots)
-        if count != snapshots or not 2 <= count <= MAX_SNAPSHOTS:
-            raise ValueError(f"snapshots must be a whole number from 2 to {MAX_SNAPSHOTS}, got {snapshots}")
-        return set(np.unique(np.round(np.linspace(0, steps, min(count, steps + 1)))).astype(int).tolist())
-    chosen = {0, steps, *(int(t) for t in snapshots)}
-    if any(not 0 <= t <= steps for t in chosen) or any(int(t) != t for t in snapshots):
-        raise ValueError(f"snapshot steps must be whole numbers from 0 to steps = {steps}")
-    if len(chosen) > MAX_SNAPSHOTS:
-        raise ValueError(f"at most {MAX_SNAPSHOTS} snapshots, got {len(chosen)}")
-    return chosen
-
-
-def _check_optimizer(optimizer: str, hyper: dict, schedule, steps: int) -> tuple:
-    """The optimizer, its resolved hyperparameters, the schedule and its per-step table; a ValueError first
-    if any is not valid. One network means one learning rate."""
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if optimizer in NOT_FOR_NETWORKS:
-        raise ValueError(f"{optimizer} cannot train a network: {NOT_FOR_NETWORKS[optimizer]}")
-    resolved = OPTIMIZERS[optimizer].resolve(hyper)
-    opt = OPTIMIZERS[optimizer](**resolved)
-    schedule = resolve_schedule(schedule, resolved, steps)
-    table = schedule_table(schedule, resolved, steps)
-    if table["lr"].ndim != 1:
-        raise ValueError("a network trains with one learning rate: give lr (and a schedule's max_lr) as one number")
-    return opt, resolved, schedule, table
+__all__ = ["MAX_SNAPSHOTS", "NOT_FOR_NETWORKS", "MLPRun", "train_mlp"]  # the names importers read from here
 
 
 def train_mlp(
@@ -219,13 +69,13 @@ def train_mlp(
     stops the run with ``diverged_at = t`` and keeps θ_{t-1}; no warning escapes.
     """
     spec, act = loss_spec(loss), activation_spec(activation).name
-    X, y, X_test, y_test = _check_inputs(X, y, X_test, y_test)
+    X, y, X_test, y_test = check_inputs(X, y, X_test, y_test)
     N, D = X.shape
     steps, batch, full = check_settings(N, steps, batch_size, reg, 2, None)  # snapshots are checked below
-    planned = _planned_snapshots(steps, snapshots)
+    planned = planned_snapshots(steps, snapshots)
     if every is not None and (int(every) != every or every < 1):
         raise ValueError(f"every must be a whole number ≥ 1, got {every}")
-    opt, resolved, schedule, table = _check_optimizer(optimizer, hyper, schedule, steps)
+    opt, resolved, schedule, table = check_optimizer(optimizer, hyper, schedule, steps)
     if np.ndim(hidden) == 0:
         raise ValueError(f"hidden is a tuple of layer widths, such as (8,) or (8, 8), got {hidden}")
     hidden = layer_sizes(D, hidden, 1)[1:-1]
@@ -234,7 +84,7 @@ def train_mlp(
     rng_params, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     if params is None:
         params = init_params((D, *hidden, classes), rng_params)
-    params, sizes = _check_params(params, D, hidden, classes)
+    params, sizes = check_params(params, D, hidden, classes)
 
     per_epoch = math.ceil(N / batch)
     if every is None and not full:
