@@ -15,7 +15,11 @@ After the class has left, the server's memory is sampled again (``--after`` seco
 idle memory before the class. ``--heavy N`` adds a second scenario: N sessions that send the heaviest
 settings the pages accept, again and again, beside one light visitor whose latencies are reported.
 
-Run: python benchmarks/bench_load.py [--sessions 30] [--minutes 3] [--think 3] [--after 150] [--heavy 5] [--quick]
+``--shared``: the class follows the teacher's link instead (every student the teacher's values and choices, all
+starting on the first page): what a lesson shares, against the worst case above.
+
+Run: python benchmarks/bench_load.py [--sessions 30] [--minutes 3] [--think 3] [--after 150] [--heavy 5] [--shared]
+    [--quick]
 """
 
 from __future__ import annotations
@@ -93,10 +97,11 @@ class Tally:
 class Student:
     """Session i: every page in turn from its own start, a few settings each, its own values checked."""
 
-    def __init__(self, i: int, port: int, tally: Tally, think: float, timeout: float):
+    def __init__(self, i: int, port: int, tally: Tally, think: float, timeout: float, shared: bool = False):
         self.i, self.port, self.tally, self.think, self.timeout = i, port, tally, think, timeout
         self.rng = random.Random(i)
-        self.steps, self.rows, self.seed, self.var = FIRST_STEPS + i, 11 + i % 40, 1000 + i, f"k{i:03d}"
+        k = self.k = 0 if shared else i  # whose values and choices: a shared class makes student 0's, as the teacher
+        self.steps, self.rows, self.seed, self.var = FIRST_STEPS + k, 11 + k % 40, 1000 + k, f"k{k:03d}"
         self.formula = f"(x + y) * z * {self.var}"
         self.client: StClient | None = None
         self.page, self.mine, self.until = "", {}, 0.0
@@ -193,7 +198,7 @@ class Student:
 
     def pick(self, key: str, visit: int, skip=()) -> str:
         options = [o for o in self.client.options(key) if o not in skip]
-        return options[(self.i + visit) % len(options)]
+        return options[(self.k + visit) % len(options)]
 
     async def visit_home(self, visit: int) -> None:
         await self.act(page=self.page)
@@ -202,7 +207,7 @@ class Student:
         await self.act(page="race")
         if visit % 2 == 0:  # a classic race, or a surface of one's own
             presets = sorted(k for w in self.client.rendered if (k := user_key(w)).startswith("preset."))
-            await self.act(click=presets[(self.i + visit) % len(presets)])
+            await self.act(click=presets[(self.k + visit) % len(presets)])
         else:
             await self.act(set_={"surface": self.pick("surface", visit, skip=("Custom f(x, y)",))})
         await self.set_mine("steps", self.steps, steps=self.steps)
@@ -225,7 +230,7 @@ class Student:
         await self.act(page="digits")
         await self.set_mine("digits.steps", self.steps, steps=self.steps)
         await self.act(set_={"digits.batch": self.pick("digits.batch", visit)})
-        await self.act(set_={"digits.reg": (0.0, 1e-3, 0.1)[(self.i + visit) % 3]})
+        await self.act(set_={"digits.reg": (0.0, 1e-3, 0.1)[(self.k + visit) % 3]})
 
     async def visit_gradient_check(self, visit: int) -> None:
         await self.act(page="gradient_check")
@@ -237,7 +242,7 @@ class Student:
     async def visit_random_search(self, visit: int) -> None:
         await self.act(page="random_search")
         await self.set_mine("rs.seed", self.seed)
-        await self.act(set_={"rs.budget": [("100", "200")[(self.i + visit) % 2]]})  # the default, or half of it
+        await self.act(set_={"rs.budget": [("100", "200")[(self.k + visit) % 2]]})  # the default, or half of it
         run = await self.act(click="rs.run", long=True)
         who = f"session {self.i} on random_search"
         if LANE_FULL in "\n".join(run.texts()):
@@ -254,9 +259,9 @@ class Student:
     async def visit_backprop(self, visit: int) -> None:
         await self.act(page="backprop")
         circuits = sorted(k for w in self.client.rendered if (k := user_key(w)).startswith("bp.preset."))
-        await self.act(click=circuits[(self.i + visit) % len(circuits)])
+        await self.act(click=circuits[(self.k + visit) % len(circuits)])
         await self.set_mine("bp.text", self.formula, formula=self.formula)
-        await self.act(set_={f"bp.v.{self.var}": 0.5 + self.i})
+        await self.act(set_={f"bp.v.{self.var}": 0.5 + self.k})
         await self.act(click="bp_step_fwd")
         await self.act(click="bp_step_fwd")
         await self.act(click="bp.jump")
@@ -275,14 +280,18 @@ def _same(text: str, value) -> bool:
         return text == str(value)
 
 
-async def run_class(port: int, n: int, seconds: float, think: float, timeout: float, tally: Tally) -> float:
-    """N students joining over a few seconds (a class opening the link), each starting on its own page;
-    one student alone sees every page at least once. Returns the wall-clock seconds."""
+async def run_class(
+    port: int, n: int, seconds: float, think: float, timeout: float, tally: Tally, shared: bool = False
+) -> float:
+    """N students joining over a few seconds (a class opening the link), each starting on its own page, or with
+    ``shared`` all following the teacher: from the first page, with the teacher's values and choices; one
+    student alone sees every page at least once. Returns the wall-clock seconds."""
     t0 = time.monotonic()
 
     async def one(i: int) -> None:
         await asyncio.sleep(i * 3.0 / n)
-        await Student(i, port, tally, think, timeout).lecture(t0 + seconds, start=i % len(PAGES), full_round=n == 1)
+        student = Student(i, port, tally, think, timeout, shared)
+        await student.lecture(t0 + seconds, start=0 if shared else i % len(PAGES), full_round=n == 1)
 
     await asyncio.gather(*(one(i) for i in range(n)))
     tally.check_results()
@@ -305,7 +314,8 @@ def short(t: Tally) -> list[float]:
 
 def report(args, base: Tally, cls: Tally, base_s: float, cls_s: float, mem: dict, tracebacks: int, cpu) -> bool:
     every, alone = short(cls), short(base)
-    print(f"\ngdviz under load: {os.cpu_count()} CPUs, think time {args.think:g} s between a student's clicks")
+    who = "the teacher's values and choices, shared" if args.shared else "values of each student's own"
+    print(f"\ngdviz under load: {os.cpu_count()} CPUs, think time {args.think:g} s between a student's clicks, {who}")
     latency = f"{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
     print(f"{'run (all but long runs)':<24}{'sessions':>9}{'seconds':>9}{'interactions':>14}{'per s':>7}{latency}")
     for name, n, secs, xs in (("baseline (alone)", 1, base_s, alone), ("class", args.sessions, cls_s, every)):
@@ -406,7 +416,9 @@ async def main(args) -> bool:
                 idle = harness.tree_usage(server.pid)[0]
                 print(f"{args.sessions} sessions for {args.minutes * 60:g} s")
                 used0 = harness.tree_usage(server.pid)[1], time.process_time(), harness.machine_busy()
-                cls_s = await run_class(port, args.sessions, args.minutes * 60, args.think, args.timeout, cls)
+                cls_s = await run_class(
+                    port, args.sessions, args.minutes * 60, args.think, args.timeout, cls, args.shared
+                )
                 used = harness.tree_usage(server.pid)[1], time.process_time(), harness.machine_busy()
                 cpu = [b - a for a, b in zip(used0, used, strict=True)]
                 print(f"the class has left; the server's memory in {args.after:g} s")
@@ -435,8 +447,10 @@ def report_heavy(args, heavy: Tally, light: Tally) -> bool:
         f"\n{args.heavy} heavy sessions: {len(long)} long runs (p50 {pct(long, 0.5):.0f} ms, max {pct(long, 1):.0f} ms), "
         f"{heavy.refused} refused at once; their other interactions p95 {pct(short(heavy), 0.95):.0f} ms"
     )
-    print(f"the light visitor beside them: {len(xs)} interactions, p50 {pct(xs, 0.5):.0f} ms, "
-          f"p95 {pct(xs, 0.95):.0f} ms  budget ≤ 1000 ms; errors {errors}  budget 0")
+    print(
+        f"the light visitor beside them: {len(xs)} interactions, p50 {pct(xs, 0.5):.0f} ms, "
+        f"p95 {pct(xs, 0.95):.0f} ms  budget ≤ 1000 ms; errors {errors}  budget 0"
+    )
     for line in (heavy.samples + light.samples)[:5]:
         print(f"  {line}")
     ok = pct(xs, 0.95) <= 1000 and errors == 0
@@ -454,6 +468,7 @@ if __name__ == "__main__":
     p.add_argument("--port", type=int, default=0, help="0: a free one")
     p.add_argument("--after", type=float, default=150.0, help="seconds after the class left to measure memory")
     p.add_argument("--heavy", type=int, default=0, help="then N heavy sessions beside one light visitor")
+    p.add_argument("--shared", action="store_true", help="the class follows the teacher: the same values and choices")
     p.add_argument("--quick", action="store_true", help="a smoke run: 30 s of class, 10 s of baseline")
     a = p.parse_args()
     if a.quick:

@@ -11,6 +11,7 @@ every other thread waits on this package's lock, holding no other, until everyth
 """
 
 import importlib
+import logging
 import pkgutil
 
 import pandas  # noqa: F401  plotly and streamlit import it lazily, mid-figure
@@ -22,8 +23,15 @@ from .janitor import tune_malloc
 
 
 def _import_all() -> None:
-    for module in pkgutil.walk_packages(gdviz.__path__, "gdviz."):
-        importlib.import_module(module.name)
+    # outside a server (tests, benchmarks, scripts) every cache decorator would warn that it found no runtime
+    quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        for module in pkgutil.walk_packages(gdviz.__path__, "gdviz."):
+            importlib.import_module(module.name)
+    finally:
+        quiet.setLevel(level)
 
 
 _import_all()
