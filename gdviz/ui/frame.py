@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .janitor import keep_tidy
+from .lane import page_running
 from .links import AFTER, fields_of
 from .nav import PAGES
 from .sidebar import share_box, shared_sidebar
@@ -44,7 +45,8 @@ def app_frame() -> None:
     show_notes()
     st.session_state[_FRAMED] = True
     try:
-        page.run()
+        with page_running():  # a long run pauses between its chunks while pages run (gdviz.ui.lane.courtesy)
+            page.run()
     finally:
         st.session_state.pop(_FRAMED, None)
         write_url(page.url_path, fields)

@@ -115,3 +115,34 @@ def turn(
 def waiting() -> int:
     """How many heavy runs wait for their turn now, in both lanes."""
     return _SHORT.waiting() + _LONG.waiting()
+
+
+# --- courtesy: a long run yields the CPU to the clicks of other visitors ----------------------------------
+
+COURTESY = 0.25  # the longest pause a long run takes between two of its chunks while other pages run
+_pages = 0  # page runs in progress on this server (app_frame counts them)
+_pages_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def page_running() -> Iterator[None]:
+    """Around a page run: counts it, so a long run knows when other visitors are waiting for theirs."""
+    global _pages
+    with _pages_lock:
+        _pages += 1
+    try:
+        yield
+    finally:
+        with _pages_lock:
+            _pages -= 1
+
+
+def courtesy(pause: float = COURTESY) -> float:
+    """Between two chunks of a long run: while other pages run (besides the long run's own), wait up to ``pause``
+    seconds for them, so a class's clicks get the CPU before a minute of search does; returns the seconds waited.
+    A long run still gets a chunk in after every pause, so it always finishes, at worst a few times later."""
+    t0 = time.monotonic()
+    while _pages > 1 and time.monotonic() - t0 < pause:
+        time.sleep(0.01)
+    return time.monotonic() - t0
+

@@ -18,7 +18,7 @@ import streamlit as st
 
 from ..linear.search import STRATEGIES, TITLES, SearchRun, batch_loss
 from ..linear.timing import loss_timings
-from .lane import LaneFull, turn
+from .lane import LaneFull, courtesy, turn
 
 BUDGETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)  # loss evaluations each strategy may spend
 
@@ -133,6 +133,7 @@ def _search(X, y, names: list[str], settings: dict, results: dict[str, SearchRun
                 text=f"{TITLES[name]}: {int(run.evaluations[-1]):,} of {run.budget:,} evaluations, "
                 f"best loss {run.final_loss:.4f}",
             )
+            courtesy()  # other visitors' clicks first: a search is the one explicitly started long run
         if results[name].done:
             _keep(name, settings, results[name])
 

@@ -71,7 +71,8 @@ def test_a_full_queue_refuses_at_once_with_a_sentence_and_the_line_moves_on():
     waiting = [Holder(f"w{i}", order) for i in range(lane.MAX_WAITING)]
     _until(lambda: lane.waiting() == lane.MAX_WAITING)
     t0 = time.monotonic()
-    with pytest.raises(lane.LaneFull, match=r"busy with \d+ long runs of other visitors .*This basin map did not start"):
+    busy = r"busy with \d+ long runs of other visitors .*This basin map did not start"
+    with pytest.raises(lane.LaneFull, match=busy):
         with lane.turn(3.0, "This basin map"):
             pass
     assert time.monotonic() - t0 < lane.POLL  # refused without waiting
@@ -137,3 +138,24 @@ def test_a_run_that_would_wait_behind_more_than_a_minute_of_work_is_refused(monk
     assert second.held.wait(5)
     second.finish()
     assert order == ["running", "second"] and lane.waiting() == 0
+
+
+def test_a_long_run_pauses_between_chunks_while_other_pages_run_and_never_longer_than_its_pause():
+    assert lane.courtesy(0.5) < 0.05  # nothing else runs: no pause
+    with lane.page_running():  # the long run's own page
+        assert lane.courtesy(0.5) < 0.05
+        other = threading.Event()
+
+        def click():
+            with lane.page_running():
+                other.wait(5)
+
+        thread = threading.Thread(target=click)
+        thread.start()
+        _until(lambda: lane._pages == 2)
+        waited = lane.courtesy(0.2)
+        assert 0.2 <= waited < 1.0  # another visitor's page runs: the whole pause, no more
+        threading.Timer(0.1, other.set).start()
+        assert lane.courtesy(5.0) < 2.0  # it ends as soon as that page is done
+        thread.join(5)
+    assert lane._pages == 0
