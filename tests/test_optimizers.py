@@ -25,56 +25,71 @@ CASES = {case["key"]: case for case in META["cases"]}
 BETAS = ("adam", "adamw", "nadam", "radam", "adamax")
 WEIGHT_DECAY = "sgd momentum nesterov adagrad rmsprop adadelta adam adamw nadam radam adamax".split()
 
-# torch.optim's documented defaults (torch 2.x), every numeric argument of each constructor
-_SGD = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "maximize": False}
-_ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False, "maximize": False}
-_DECOUPLED = {"decoupled_weight_decay": False}
+# torch.optim's default for every hyperparameter each record exposes, printed by
+# tests/fixtures/print_torch_defaults.py (torch 2.13.0)
+F64_EPS = float(np.finfo(np.float64).eps)
 TORCH_DEFAULTS = {
-    "sgd": _SGD,
-    "momentum": _SGD,
-    "nesterov": _SGD,
+    "sgd": {"lr": 0.001, "weight_decay": 0, "maximize": False},
+    "momentum": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "maximize": False},
+    "nesterov": {"lr": 0.001, "momentum": 0, "weight_decay": 0, "maximize": False},
     "adagrad": {
-        "lr": 1e-2,
-        "lr_decay": 0.0,
-        "weight_decay": 0.0,
-        "initial_accumulator_value": 0.0,
+        "lr": 0.01,
+        "lr_decay": 0,
+        "weight_decay": 0,
+        "initial_accumulator_value": 0,
         "eps": 1e-10,
         "maximize": False,
     },
     "rmsprop": {
-        "lr": 1e-2,
+        "lr": 0.01,
         "alpha": 0.99,
-        "eps": 1e-8,
-        "weight_decay": 0.0,
-        "momentum": 0.0,
+        "eps": 1e-08,
+        "weight_decay": 0,
+        "momentum": 0,
         "centered": False,
         "maximize": False,
     },
-    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0, "maximize": False},
-    "adam": _ADAM,
-    "adamw": {**_ADAM, "weight_decay": 1e-2},
-    "nadam": {**_ADAM, "lr": 2e-3, "momentum_decay": 4e-3, **_DECOUPLED},
-    "radam": {**_ADAM, **_DECOUPLED},
-    "adamax": {**_ADAM, "lr": 2e-3},
-    "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0, "maximize": False},
-    "rprop": {"lr": 1e-2, "etas": (0.5, 1.2), "step_sizes": (1e-6, 50.0), "maximize": False},
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "maximize": False},
+    "adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "amsgrad": False, "maximize": False},
+    "adamw": {
+        "lr": 0.001,
+        "betas": (0.9, 0.999),
+        "eps": 1e-08,
+        "weight_decay": 0.01,
+        "amsgrad": False,
+        "maximize": False,
+    },
+    "nadam": {
+        "lr": 0.002,
+        "betas": (0.9, 0.999),
+        "eps": 1e-08,
+        "weight_decay": 0,
+        "momentum_decay": 0.004,
+        "decoupled_weight_decay": False,
+        "maximize": False,
+    },
+    "radam": {
+        "lr": 0.001,
+        "betas": (0.9, 0.999),
+        "eps": 1e-08,
+        "weight_decay": 0,
+        "decoupled_weight_decay": False,
+        "maximize": False,
+    },
+    "adamax": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "maximize": False},
+    "asgd": {"lr": 0.01, "lambd": 0.0001, "alpha": 0.75, "t0": 1000000.0, "weight_decay": 0, "maximize": False},
+    "rprop": {"lr": 0.01, "etas": (0.5, 1.2), "step_sizes": (1e-06, 50), "maximize": False},
+    # torch's eps = (None, 0.001): None is the parameter dtype's machine epsilon, float64's here (the record's)
     "adafactor": {
-        "lr": 1e-2,
+        "lr": 0.01,
         "beta2_decay": -0.8,
-        "eps": (None, 1e-3),
+        "eps": (F64_EPS, 0.001),
         "d": 1.0,
         "weight_decay": 0.0,
         "maximize": False,
     },
-    "lbfgs": {
-        "lr": 1.0,
-        "max_iter": 20,
-        "history_size": 100,
-        "tolerance_grad": 1e-7,
-        "tolerance_change": 1e-9,
-        "line_search_fn": None,
-    },
-    "lion": {"lr": 1e-4, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch class: the paper's, as the snippet's
+    "lbfgs": {"lr": 1, "history_size": 100, "tolerance_grad": 1e-07, "tolerance_change": 1e-09, "line_search_fn": None},
+    "lion": {"lr": 0.0001, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch.optim.Lion: the snippet's class
 }
 # the hyperparameters DESIGN.md promises each entry exposes
 # (and every torch option of theirs, #13: weight decay, maximize and each one's own switches)
@@ -719,73 +734,6 @@ def test_bad_hyperparameters_are_refused_with_a_message(name, hyper, message):
 def test_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="unknown optimizer 'adamm'.*adam"):
         gdviz.run(SURFACES["quadratic"], "adamm", (1.0, 1.0), 5)
-
-
-# torch.optim's defaults, printed by tests/fixtures/print_torch_defaults.py (torch 2.13.0)
-F64_EPS = float(np.finfo(np.float64).eps)
-TORCH_DEFAULTS = {
-    "sgd": {"lr": 0.001, "weight_decay": 0, "maximize": False},
-    "momentum": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "maximize": False},
-    "nesterov": {"lr": 0.001, "momentum": 0, "weight_decay": 0, "maximize": False},
-    "adagrad": {
-        "lr": 0.01,
-        "lr_decay": 0,
-        "weight_decay": 0,
-        "initial_accumulator_value": 0,
-        "eps": 1e-10,
-        "maximize": False,
-    },
-    "rmsprop": {
-        "lr": 0.01,
-        "alpha": 0.99,
-        "eps": 1e-08,
-        "weight_decay": 0,
-        "momentum": 0,
-        "centered": False,
-        "maximize": False,
-    },
-    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "maximize": False},
-    "adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "amsgrad": False, "maximize": False},
-    "adamw": {
-        "lr": 0.001,
-        "betas": (0.9, 0.999),
-        "eps": 1e-08,
-        "weight_decay": 0.01,
-        "amsgrad": False,
-        "maximize": False,
-    },
-    "nadam": {
-        "lr": 0.002,
-        "betas": (0.9, 0.999),
-        "eps": 1e-08,
-        "weight_decay": 0,
-        "momentum_decay": 0.004,
-        "decoupled_weight_decay": False,
-        "maximize": False,
-    },
-    "radam": {
-        "lr": 0.001,
-        "betas": (0.9, 0.999),
-        "eps": 1e-08,
-        "weight_decay": 0,
-        "decoupled_weight_decay": False,
-        "maximize": False,
-    },
-    "adamax": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "maximize": False},
-    "asgd": {"lr": 0.01, "lambd": 0.0001, "alpha": 0.75, "t0": 1000000.0, "weight_decay": 0, "maximize": False},
-    "rprop": {"lr": 0.01, "etas": (0.5, 1.2), "step_sizes": (1e-06, 50), "maximize": False},
-    # torch's eps = (None, 0.001): None is the parameter dtype's machine epsilon, float64's here (the record's)
-    "adafactor": {
-        "lr": 0.01,
-        "beta2_decay": -0.8,
-        "eps": (F64_EPS, 0.001),
-        "d": 1.0,
-        "weight_decay": 0.0,
-        "maximize": False,
-    },
-    "lbfgs": {"lr": 1, "history_size": 100, "tolerance_grad": 1e-07, "tolerance_change": 1e-09, "line_search_fn": None},
-    "lion": {"lr": 0.0001, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch.optim.Lion: the snippet's class
-}
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
