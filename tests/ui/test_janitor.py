@@ -58,3 +58,13 @@ def test_glibc_is_told_to_keep_two_heaps_and_map_large_blocks_on_their_own():
         assert janitor.tune_malloc() is True  # the deployments (Community Cloud, the Docker image) are glibc
     else:
         assert janitor.tune_malloc() is False
+
+
+def test_the_watcher_measures_every_optimizers_cost_before_a_class_needs_it(monkeypatch):
+    from gdviz import OPTIMIZERS, cost
+
+    asked = []
+    monkeypatch.setattr(cost, "loop_seconds", lambda: asked.append("loop"))
+    monkeypatch.setattr(cost, "update_seconds", asked.append)
+    janitor.measure_costs()
+    assert asked == ["loop", *OPTIMIZERS]
