@@ -75,6 +75,7 @@ def edge_note(text: str, x: float, xref: str, yref: str, top: bool, left: bool, 
 NOTE_ROW = 86  # px between stacked edge notes: three lines of 21 px type (projected) at plotly's 1.3 line height
 STAGE_PLOT = (255, 205)  # px: a stage panel's plot at 1280×720 projected, where a note is biggest against it
 NOTE_PX, CHAR_EM = 21, 0.55  # a note's type projected (14 px × 1.5), and a character's width in ems
+STAGE_HALF = 373  # px: a half-width stage panel at 1280×720 projected, the sidebar open (its narrowest)
 
 
 class Place(NamedTuple):

@@ -22,7 +22,7 @@ from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .inspector import arrow_look
 from .landscape import layout_image
-from .layout import LOG_AXIS, Place, edge_note, headline, quiet_place, wrap
+from .layout import CHAR_EM, LOG_AXIS, PAD, STAGE_HALF, TITLE_SIZE, Place, edge_note, headline, quiet_place, wrap
 from .palette import OUTLINE, key_entry, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -401,7 +401,9 @@ def _line(x, y, name: str, group: str = "", width: float = 2.5, hover: str = "sk
 
 
 MARGIN_B = 46  # px under a stage panel's plot: its tick labels and axis title (projected, automargin fits them)
-MAP_TITLE = 28  # characters a map title line holds: a half-width panel at 1280×720, projected (26 px)
+# characters a panel's title line holds: in a half-width panel at 1280×720, projected (27 px, 0.55 em a character),
+# it ends its own padding and the stage's 8 px gap short of the neighbour's title (28 let the map's run into it)
+MAP_TITLE = int((STAGE_HALF - 2 * PAD - 8) / (CHAR_EM * round(1.5 * TITLE_SIZE)))
 FAN_POINTS = 400  # points a fan's path keeps on the map, whatever the run's length
 
 
@@ -462,7 +464,9 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> sta
     data.append(dict(type="scatter", x=P[at, :, 0], y=P[at, :, 1], mode="markers", marker=marker, hoverinfo="skip"))
     (x0, x1), (y0, y1) = surface.domain
     axis = dict(showgrid=False, zeroline=False, constrain="domain")
-    title = wrap(f"{surface.title}: the paths", MAP_TITLE, most=3)  # a typed formula may be long, and unbroken
+    name = f"{surface.title}:"  # "Three-hump camel:<br>the paths", not "Three-hump camel: the<br>paths"
+    title = f"{name}<br>the paths" if len(name) + 10 > MAP_TITLE >= len(name) else f"{name} the paths"
+    title = wrap(title, MAP_TITLE, most=3)  # a typed formula may be long, and unbroken
     layout = headline(title, 560, legend=False) | dict(
         images=[layout_image(surface)],
         height=560,
@@ -510,7 +514,7 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
     else:
         yaxis |= dict(range=[lo, hi])
     title = f"The loss (bold: median of {window} steps)" if window else "The loss at each step"
-    layout = headline(title, 560) | dict(
+    layout = headline(wrap(title, MAP_TITLE), 560) | dict(
         height=560,
         plot_bgcolor="white",
         font=dict(size=14),

@@ -31,10 +31,11 @@ from gdviz.network.pictures import region_classes, unit_outputs
 from gdviz.presets import PRESETS, STARTING_HYPER
 from gdviz.tuning import tune_race
 from gdviz.viz import basins, charts, classifier, inspector, linear_charts, network, palette, race, schedule, tuning
-from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, STAGE_PLOT
+from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, PAD, STAGE_HALF, STAGE_PLOT, title_height
 from gdviz.viz.palette import class_style, style
 from gdviz.viz.projection import BASE as PROJECTED_MIN
 from gdviz.viz.projection import project
+from gdviz.viz.stage import stage_spec
 
 RACERS = ("sgd", "momentum", "adam")
 RACER_TITLES = {gdviz.OPTIMIZERS[n].title for n in RACERS}
@@ -501,7 +502,7 @@ def test_a_noisy_race_reads_its_loss_through_a_bold_running_median():
     faint = [t for t in fig["data"] if str(t.get("name", "")).endswith("(each step)")]
     bold = [t for t in fig["data"] if t.get("name") in RACER_TITLES and t.get("mode") == "lines"]
     assert len(faint) == len(bold) == len(RACERS)
-    assert all(t["line"]["width"] < b["line"]["width"] and t["opacity"] < 0.5 for t, b in zip(faint, bold))
+    assert all(t["line"]["width"] < b["line"]["width"] and t["opacity"] < 0.5 for t, b in zip(faint, bold, strict=True))
     np.testing.assert_allclose(race.running_median(np.array([5.0, 1, 3, 2, 8]), 3), [5, 3, 3, 2, 3])
 
 
@@ -574,3 +575,28 @@ def test_the_off_chart_note_covers_no_curve_of_the_saddle_race():
         t = np.arange(len(f)) / 120
         under = (t >= x0) & (t <= x0 + w) & (f >= 0) & (f <= h)
         assert not under.any(), f"the note covers {name} at steps {np.flatnonzero(under)}"
+
+
+def test_the_race_stage_titles_never_reach_the_next_panel_projected_at_1280x720():
+    """Side by side on the stage, each panel's title ends short of the next one's (and of its own panel's edge)
+    in the narrowest stage there is, 1280×720 projected: "Three-hump camel: the paths" ran into "The loss
+    (bold: median of 12 steps)", itself cut at the stage's edge. Its lines stay above the plot, or the legend."""
+    shown = []
+    for key in gdviz.SURFACES:
+        s, runs = _race(key)
+        fans = {"sgd": gdviz.run(s, "sgd", np.array([s.start, s.start]) + 0.1, 40, lr=0.01)}
+        for spec in (stage_spec(race.race_panels(s, runs, fans=f), 40, projection=True) for f in (None, fans)):
+            for panel in spec["panels"]:
+                layout = panel["figure"]["layout"]
+                title, size = layout["title"], layout["title"]["font"]["size"]
+                lines = title["text"].split("<br>")
+                shown.append(title["text"])
+                room = STAGE_HALF * panel["width"] / 0.5 - PAD - 8  # the stage's gap, then the next title's pad
+                right = title["pad"]["l"] + max(map(len, lines)) * CHAR_EM * size
+                assert title["xref"] == "container" and title["x"] == 0 and right <= room, (title["text"], right, room)
+                top = title_height(size, len(lines))  # the plot (or the legend, for the loss) starts under it
+                if panel["legendRow"]:
+                    assert (1 - layout["legend"]["y"]) * layout["height"] >= top - 1, title["text"]
+                else:
+                    assert layout["margin"]["t"] >= top, title["text"]
+    assert "Three-hump camel:<br>the paths" in shown and "The loss (bold: median<br>of 3 steps)" in shown
