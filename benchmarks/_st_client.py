@@ -5,7 +5,8 @@ which serves through starlette: tornado is no longer installed) and speaks the i
 way the frontend does: every rerun sends a ``rerun_script`` BackMsg carrying the FULL widget state
 (each rendered widget's id and current value, defaults included), the query string the server last
 set, the page, and the hashes of the cached messages it holds. A widget drawn inside an ``st.fragment``
-reruns only its fragment (the BackMsg names the fragment), as in the browser; the rest of the page stays. ``await c.rerun(...)`` returns a
+reruns only its fragment (the BackMsg names the fragment), as in the browser; the rest of the page stays.
+``await c.rerun(...)`` returns a
 ``Run`` once the script finishes (reruns chained by callbacks or ``st.rerun`` included): the
 elements of the last script run, every exception element, and the seconds it took. Below it: the
 server side of a benchmark (start, health, stop, the resident memory of its process tree).

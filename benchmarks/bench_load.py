@@ -444,7 +444,8 @@ def report_heavy(args, heavy: Tally, light: Tally) -> bool:
     xs, errors = short(light), sum((heavy.errors + light.errors).values())
     long = heavy.latencies[LONG]
     print(
-        f"\n{args.heavy} heavy sessions: {len(long)} long runs (p50 {pct(long, 0.5):.0f} ms, max {pct(long, 1):.0f} ms), "
+        f"\n{args.heavy} heavy sessions: {len(long)} long runs "
+        f"(p50 {pct(long, 0.5):.0f} ms, max {pct(long, 1):.0f} ms), "
         f"{heavy.refused} refused at once; their other interactions p95 {pct(short(heavy), 0.95):.0f} ms"
     )
     print(

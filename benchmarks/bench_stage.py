@@ -389,7 +389,7 @@ def server_part(names: list[str], steps: int, repeats: int) -> dict:
         pickle.dumps(spec), pickle.dumps(runs)  # what st.cache_data stores (race_stage's and race's results)
         t5 = time.perf_counter()
         if i:
-            for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, t5 - t4, c4 - c0)):
+            for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, t5 - t4, c4 - c0), strict=True):
                 parts[k].append(v * 1e3)
         size = len(text.encode())
     return {k: statistics.median(v) for k, v in parts.items()} | {"bytes": size}
@@ -622,7 +622,7 @@ def report(out: dict, quick: bool) -> bool:
             print(f"   first / repeat HTTP bytes: {out['bytes'][0]['http'] / out['bytes'][1]['http']:.1f}")
 
     load = Load.samples or [float("nan")]
-    print(f"\nSummary" + (" (--quick)" if quick else "")
+    print("\nSummary" + (" (--quick)" if quick else "")
           + f": {os.cpu_count()} CPUs, 1-min load average {min(load):.1f}–{max(load):.1f} during the run"
           + ("  (OTHER WORK ON THIS MACHINE INFLATES THE TIMES)" if max(load) > (os.cpu_count() or 1) else ""))
     print(f"   {'measure':<46}{'measured':>12}{'budget':>12}{'ratio':>8}  verdict")

@@ -71,7 +71,8 @@ with right:
             cols=picked.shape[1],
             row_names=list(train.class_names),
         ),
-        f"The first {picked.shape[1]} training digits of each class, as the classifier gets them: 64 pixels, dark = ink.",
+        f"The first {picked.shape[1]} training digits of each class, as the classifier gets them: "
+        "64 pixels, dark = ink.",
         key="samples_chart",
         half=half,
     )

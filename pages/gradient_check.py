@@ -94,5 +94,7 @@ if sweeps is not None:
         + (" The hinge is piecewise linear: no truncation error until a step crosses a kink." if loss == "svm" else ""),
         key="h_chart",
     )
-    settings = dict(loss=loss, bug=bug, reg=reg, method=method, h=h, num_checks=num, seed=int(seed), examples=GRADCHECK_N)
+    settings = dict(
+        loss=loss, bug=bug, reg=reg, method=method, h=h, num_checks=num, seed=int(seed), examples=GRADCHECK_N
+    )
     gradcheck_downloads(settings | {"hs": HS}, check, sweeps, fig)

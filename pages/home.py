@@ -29,7 +29,7 @@ with st.container(key="gdviz-start"):
 
 cards = PAGES[1:]
 for row in range(0, len(cards), 3):  # a row of columns per three cards: each row's tops line up
-    for column, p in zip(st.columns(3), cards[row : row + 3]):
+    for column, p in zip(st.columns(3), cards[row : row + 3], strict=False):
         with column.container(border=True, height="stretch"):
             if (ROOT / p.picture).is_file():  # a build that leaves docs/ out shows words only
                 st.image(str(ROOT / p.picture), width="stretch")

@@ -203,7 +203,8 @@ def test_dockerignore_keeps_local_state_out(ignore, path):
 
 
 def test_dockerignore_lets_in_only_the_app(ignore):
-    """An allow-list: of the repository's files, only app.py, pages/, gdviz/, home's pictures and four files reach the image."""
+    """An allow-list: of the repository's files, only app.py, pages/, gdviz/, home's pictures and four files reach
+    the image."""
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     sent = {p for p in tracked.split() if not dockerignored(p, ignore)}
     app = {"app.py", "requirements.txt", "pyproject.toml", ".streamlit/config.toml"}

@@ -290,7 +290,9 @@ def test_a_grid_search_finds_no_minimum_that_is_not_listed(name):
 
 
 def test_hessian_of_the_long_valley_is_exact_enough():
-    np.testing.assert_allclose(quadratic(10.0).hessian([[1.0, 2.0], [-3.0, 0.5]]), [np.diag([1.0, 10.0])] * 2, rtol=1e-8)
+    np.testing.assert_allclose(
+        quadratic(10.0).hessian([[1.0, 2.0], [-3.0, 0.5]]), [np.diag([1.0, 10.0])] * 2, rtol=1e-8
+    )
 
 
 @pytest.mark.parametrize("name", list(SURFACES))

@@ -81,7 +81,9 @@ def test_the_saddle_has_no_stability_limit_because_gd_diverges_at_every_learning
     sweep = lr_sweep(s, "sgd", s.start, log_lrs(1e-3, 0.9, 12), 20000)
     assert sweep.diverged.all(), sweep.reason
     assert stability_limit(s) is None
-    assert stability_reason(s) == "x² − y² curves down along y, so GD moves away from the saddle at every learning rate."
+    assert (
+        stability_reason(s) == "x² − y² curves down along y, so GD moves away from the saddle at every learning rate."
+    )
 
 
 def test_a_bounded_curvature_that_is_not_positive_gives_no_limit_and_says_why():

@@ -536,7 +536,9 @@ def _batched(traj):
     from dataclasses import replace
 
     states = type(traj.states)(*(a if a.ndim == 1 else a[:, None] for a in traj.states))
-    return replace(traj, points=traj.points[:, None], steps=traj.steps[:, None], grads=traj.grads[:, None], states=states)
+    return replace(
+        traj, points=traj.points[:, None], steps=traj.steps[:, None], grads=traj.grads[:, None], states=states
+    )
 
 
 @pytest.mark.filterwarnings("error")

@@ -27,7 +27,10 @@ def test_the_heaviest_link_is_refused_in_a_sentence_and_keeps_the_settings(known
     at = open_link("pages/race.py", {"opt": ALL, "steps": "5000", "noise": "1", "seeds": "20"})
     no_exceptions(at)
     (error,) = [e.value for e in at.error]
-    assert re.search(r"would keep the shared server busy for about \d+ s", error) and "Your other settings are kept" in error
+    assert (
+        re.search(r"would keep the shared server busy for about \d+ s", error)
+        and "Your other settings are kept" in error
+    )
     assert not stages(at)
     assert at.number_input(key="steps").value == 5000 and len(at.multiselect(key="optimizers").value) == len(OPTIMIZERS)
     at.number_input(key="steps").set_value(300).run()  # what the sentence says to change

@@ -105,7 +105,9 @@ def _table_at(at: AppTest) -> int:
 
 def _cards_at(at: AppTest) -> int:
     """The step the cards say they show ("At step k of T, …")."""
-    found = [int(m.group(1).replace(",", "")) for md in at.markdown if (m := re.match(r"\*\*At step ([\d,]+)\*\*", md.value))]
+    found = [
+        int(m.group(1).replace(",", "")) for md in at.markdown if (m := re.match(r"\*\*At step ([\d,]+)\*\*", md.value))
+    ]
     assert len(found) == 1, [md.value for md in at.markdown]
     return found[0]
 

@@ -305,7 +305,7 @@ def test_max_and_min_match_finite_differences_away_from_ties(fn):
     backward(fn(a, b) ** 2)
     h = 1e-6
     for var, x0, other, first in ((a, a0, b0, True), (b, b0, a0, False)):
-        def g(x):
+        def g(x, other=other, first=first):
             return np.asarray(fn(x, other).value if first else fn(other, x).value) ** 2
 
         np.testing.assert_allclose(var.grad, (g(x0 + h) - g(x0 - h)) / (2 * h), rtol=1e-6, atol=1e-8)

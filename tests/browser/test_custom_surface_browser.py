@@ -5,8 +5,9 @@ from playwright.sync_api import expect
 
 from .conftest import screenshot, settle
 
+# the ends of the whole paths (the markers come last): the test turns the stage's growing trails off first
 PATH_ENDS = """() => document.querySelector('[data-testid="gdviz-stage"]').gdvizShown(0)
-  .slice(0, -1).map(t => t.x.slice(-3))"""  # the paths (the markers come last)  # the ends of the whole paths: the test turns the stage's growing trails off first
+  .slice(0, -1).map(t => t.x.slice(-3))"""
 
 
 def _choose_custom(page) -> None:

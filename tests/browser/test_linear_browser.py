@@ -100,9 +100,11 @@ def _errors(page) -> list[str]:
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     page.on(
         "console",
-        lambda m: errors.append(f"console: {m.text}")
-        if m.type == "error" and not m.text.startswith("Failed to load resource")
-        else None,
+        lambda m: (
+            errors.append(f"console: {m.text}")
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     return errors
 
@@ -244,7 +246,8 @@ CONFUSION = """() => {
 }"""
 # labels a browser may cut with an ellipsis: the cards', the sidebar's select boxes' and the menu's
 CUT = """() => Array.from(document.querySelectorAll(
-    '[data-testid="stMetricLabel"], [data-testid="stSidebar"] [data-testid="stSelectbox"], [data-testid="stSidebarNav"] a'))
+    '[data-testid="stMetricLabel"], [data-testid="stSidebar"] [data-testid="stSelectbox"], '
+    + '[data-testid="stSidebarNav"] a'))
   .filter(el => [el, ...el.querySelectorAll('*')]
     .some(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible'))
   .map(el => el.innerText.trim())"""

@@ -15,7 +15,7 @@ def _caches() -> dict[str, CachedFunc]:
     found = {}
     for info in pkgutil.iter_modules(gdviz.ui.__path__):
         module = importlib.import_module(f"gdviz.ui.{info.name}")
-        for name, value in vars(module).items():
+        for value in vars(module).values():
             if isinstance(value, CachedFunc) and value._info.__class__.__name__ == "CachedDataFuncInfo":
                 found.setdefault(value._info.func.__qualname__ + " in " + value._info.func.__module__, value)
     return found  # each once, under its home module (pages import them too)
