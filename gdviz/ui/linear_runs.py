@@ -62,7 +62,7 @@ def _train(d: Dataset, loss, optimizer, hyper: tuple, steps, batch, reg, seed, s
     )
 
 
-@st.cache_data(max_entries=64, max_size="20MB", show_spinner="Training…")
+@st.cache_data(max_entries=32, max_size="15MB", show_spinner="Training…")  # the page's run; its batch sizes: below
 def train_2d(
     data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:
