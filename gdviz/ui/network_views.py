@@ -58,7 +58,9 @@ def _network_view(settings: NetworkSettings, open_at: int) -> None:
         )
     show_stage(spec, key="nn_stage", cursor=CURSOR, open_at=open_at)
     st.caption(
-        f"**{data.train.title}** — {data.train.description} Left, the network: each neuron's output over the "
+        f"**{data.train.title}** — {data.train.description} Left, the network"
+        + (" (in: the inputs, h1, h2 …: the hidden layers, out: the outputs)" if projecting() else "")
+        + ": each neuron's output over the "
         "map (orange negative, blue positive, grey 0; hidden outputs and the outputs' margins full colour from ±1), "
         "each weight a line, orange negative and blue positive, as wide as it is large. Middle, the class it "
         "predicts everywhere, training points filled, test points open. Right, the loss. Space plays and pauses, "

@@ -31,7 +31,7 @@ from ..network.pictures import score_margins
 from ..network.train import MLPRun
 from . import stage
 from .landscape import png_bytes
-from .layout import headline
+from .layout import LINE, headline
 from .palette import OUTLINE, class_style
 
 SHADES = 31  # Playground's colour steps from −1 to 1 (its NUM_SHADES + 1): the middle one is 0
@@ -111,10 +111,14 @@ def _ends(sizes) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs).astype(float), np.concatenate(ys)
 
 
-def _labels(run: MLPRun, features, class_names) -> tuple[list[str], list[list[str]]]:
-    """Each column's heading, and each neuron's name (its hover text)."""
+def _labels(run: MLPRun, features, class_names, compact: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Each column's heading (``compact``: "in", "h1", … "out", three characters at most), and each neuron's
+    name (its hover text)."""
     act = run.activation
-    heads = ["inputs"] + [f"layer {i + 1}<br>{n} {act}" for i, n in enumerate(run.hidden)] + ["outputs"]
+    if compact:  # a projected column is 35 to 80 px apart at 1280×720: "layer 1" (81 px at 21 px) would collide
+        heads = ["in"] + [f"h{i + 1}" for i in range(len(run.hidden))] + ["out"]
+    else:
+        heads = ["inputs"] + [f"layer {i + 1}<br>{n} {act}" for i, n in enumerate(run.hidden)] + ["outputs"]
     names = [[FEATURES[f].title for f in features]]
     names += [[f"layer {i + 1}, neuron {j + 1}" for j in range(n)] for i, n in enumerate(run.hidden)]
     names.append([f"{class_names[c]}: its score − the best other" for c in range(run.sizes[-1])])
@@ -125,11 +129,12 @@ def _network_panel(
     run: MLPRun, features, class_names, pictures, keep: np.ndarray, i: int, compact: bool
 ) -> stage.Panel:
     """The network at snapshot ``keep[i]``: neuron pictures (layout images), weights (line shapes) under them,
-    the inputs and the classes named beside them, each layer's width and activation above it (not ``compact``)."""
+    the inputs and the classes named beside them, each layer's width and activation above it (``compact``: its
+    short name, in a row of its own between the title and the plot, as many pixels tall at any plot height)."""
     sizes, cols = run.sizes, _columns(run.sizes)
     steps = run.snapshot_steps[keep]
     colors = shade_colors()
-    heads, names = _labels(run, features, class_names)
+    heads, names = _labels(run, features, class_names, compact)
     at = [min(i, len(p) - 1) for p in pictures]  # the inputs' one picture stands for every snapshot
     looks = _weight_looks(tuple((W[keep], b[keep]) for W, b in run.snapshot_params))
     x, y = _ends(sizes)
@@ -153,7 +158,8 @@ def _network_panel(
             hover["text"].append(names[layer][j])
     tallest, last = max(sizes), len(sizes) - 1
     note = dict(xref="x", yref="y", showarrow=False, font=dict(size=14))
-    notes = [note | dict(text=h, x=c, y=tallest - 0.35, yanchor="bottom") for c, h in enumerate(heads) if not compact]
+    head = dict(yref="y domain", y=1, yshift=2) if compact else dict(y=tallest - 0.35)
+    notes = [note | head | dict(text=h, x=c, yanchor="bottom") for c, h in enumerate(heads)]
     notes += [note | dict(text=t, x=-0.32, y=float(y), xanchor="right") for t, y in zip(names[0], cols[0], strict=True)]
     dots = dict(type="scatter", mode="markers", marker=dict(size=24, opacity=0), hovertemplate="%{text}<extra></extra>")
     classes = [  # each output's class by its marker (the legend under the plots names them): a narrow panel has room
@@ -171,7 +177,8 @@ def _network_panel(
         xaxis=dict(visible=False, range=[-1.3, last + 0.75], fixedrange=True),
         yaxis=dict(visible=False, range=[-0.6, tallest - 0.4 + 0.75 * (not compact)], fixedrange=True),
     )
-    layout["margin"] |= dict(l=4, r=4, b=10, t=max(layout["margin"]["t"], 56))
+    top = layout["margin"]["t"] + (round(LINE * 14) + 4 if compact else 0)  # the headings' row, under the title
+    layout["margin"] |= dict(l=4, r=4, b=10, t=max(top, 56))
     fig = go.Figure(dict(data=[dots | hover | dict(name="neurons"), *classes], layout=layout), _validate=False)
     return stage.Panel(fig, moving, width=SHARES[compact][0], testid="gdviz-network")
 
@@ -319,7 +326,7 @@ def network_panels(
     """The network, the map and the loss of ``run`` on ``data`` at iteration ``at`` of 0 … T. ``regions``:
     gdviz.network.pictures.region_classes of every snapshot; ``units``: its unit_outputs, of the same
     snapshots; ``features``: the names of the run's inputs. ``compact``: for a projector's type in a narrow stage,
-    no layer headings and a wider loss chart."""
+    short layer headings (in, h1, … out) and a wider loss chart."""
     T = int(run.snapshot_steps[-1])
     at = int(np.clip(at, 0, T))
     k = len(run.snapshot_steps)

@@ -127,5 +127,14 @@ def test_the_whole_stage_is_on_the_first_screen(server, page, errors, size, proj
               .map((t) => t.textContent); })"""
     )
     assert not cut, cut
+    # every layer keeps its heading (projected, they were dropped), legible from the back, each clear of the next
+    heads = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[data-testid="gdviz-network"] .annotation-text'))
+            .filter((t) => /^(in|out|h\\d|inputs|outputs|layer)/.test(t.textContent))
+            .map((t) => { const r = t.getBoundingClientRect();
+              return [t.textContent, parseFloat(getComputedStyle(t).fontSize), r.left, r.right]; })"""
+    )
+    assert len(heads) == 4 and min(h[1] for h in heads) >= (20 if projection else 14), heads  # hidden=8,8
+    assert all(a[3] < b[2] for a, b in zip(heads, heads[1:], strict=False)), heads
     screenshot(page, f"network-{size[0]}x{size[1]}-{'projection' if projection else 'normal'}")
     assert not errors, errors

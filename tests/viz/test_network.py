@@ -18,6 +18,7 @@ from gdviz.network.data import BOX, network_data
 from gdviz.network.features import FEATURES, feature_matrix
 from gdviz.network.pictures import region_classes, unit_outputs
 from gdviz.viz import network as net
+from gdviz.viz.layout import CHAR_EM, GAP, LINE, STAGE_HALF, title_height
 from gdviz.viz.stage import stage_spec
 
 
@@ -95,7 +96,8 @@ def test_every_neuron_has_its_pictures_and_every_weight_its_shade_and_width():
     labels = [a.text for a in network.figure.layout.annotations]
     assert labels[:4] == ["inputs", "layer 1<br>4 tanh", "layer 2<br>3 tanh", "outputs"]
     assert [FEATURES[f].title for f in features] == labels[4:6]
-    assert not [a for a in _panels(compact=True)[0].figure.layout.annotations if "layer" in a.text]
+    compact = [a.text for a in _panels(compact=True)[0].figure.layout.annotations]
+    assert compact[:4] == ["in", "h1", "h2", "out"] and compact[4:6] == labels[4:6]
 
 
 def test_the_loss_chart_follows_the_step_and_a_blow_up_leaves_its_top():
@@ -144,3 +146,25 @@ def test_the_download_puts_the_three_views_side_by_side():
     assert {im["xref"] for im in layout["images"]} == {"x", "x2"}
     assert "iteration 30" in layout["title"]["text"]
     go.Figure(fig.to_dict())  # valid
+
+
+@pytest.mark.parametrize("hidden", [(4, 3), (16, 16, 16, 16)], ids=["two-layers", "four-layers"])
+def test_projected_the_network_keeps_its_layer_headings_legible_and_apart(hidden):
+    """Projected (compact), every column keeps its heading (they were dropped): 21 px type, in a row of their own
+    between the title and the plot (in pixels: any plot height), each clear of the next at 1280×720, where the
+    network's panel is about 250 px wide (34 % of a 754 px stage's three panels)."""
+    case = _case(hidden=hidden, features=tuple(FEATURES)[:4], steps=10)
+    spec = stage_spec(_panels(case, compact=True), 10, projection=True)
+    network = spec["panels"][0]
+    layout = network["figure"]["layout"]
+    heads = [a for a in layout["annotations"] if a.get("yref") == "y domain"]
+    assert [a["text"] for a in heads] == ["in", *(f"h{i + 1}" for i in range(len(hidden))), "out"]
+    assert all(a["font"]["size"] >= 20 and a["y"] == 1 and a["yanchor"] == "bottom" for a in heads)
+    size = heads[0]["font"]["size"]
+    title = layout["title"]["font"]["size"]
+    assert layout["margin"]["t"] >= title_height(title) + GAP + LINE * size, "the headings sit under the title"
+    plot = (2 * STAGE_HALF + 8 - 16) * network["width"] - layout["margin"]["l"] - layout["margin"]["r"]
+    x0, x1 = layout["xaxis"]["range"]
+    apart = plot / (x1 - x0)  # px between two columns' centres
+    widths = [len(a["text"]) * CHAR_EM * size for a in heads]
+    assert all((a + b) / 2 + 4 <= apart for a, b in zip(widths, widths[1:], strict=False)), (apart, widths)
