@@ -82,17 +82,26 @@ def _probe(optimizer: str, starts: int, hyper: dict) -> float:
     return max(total / _PROBE_UPDATES - eval_seconds(s, starts) - loop_seconds(), 0.0)
 
 
-_probing = threading.Lock()
+_measured: dict[str, tuple[float, float]] = {}
+_probing: dict[str, threading.Lock] = {}  # one lock per optimizer, held while it is probed
+_probing_lock = threading.Lock()
 
 
 def update_seconds(optimizer: str) -> tuple[float, float]:
-    """``_update_seconds``, measured by one thread at a time: a class opening a fresh server's race asks for the
-    same optimizers at once, and thirty probes side by side would each take thirty times as long."""
-    with _probing:
-        return _update_seconds(optimizer)
+    """``_update_seconds``, measured once per optimizer: a class opening a fresh server's race asks for the same
+    optimizers at once, and thirty probes side by side would each take thirty times as long, so the first asks
+    and the others wait for its answer. A measured optimizer is read without any lock: one probe under way
+    (the server's start-up probes, gdviz.ui.janitor) never holds up a race of optimizers measured already."""
+    if optimizer in _measured:
+        return _measured[optimizer]
+    with _probing_lock:
+        lock = _probing.setdefault(optimizer, threading.Lock())
+    with lock:
+        if optimizer not in _measured:
+            _measured[optimizer] = _update_seconds(optimizer)
+    return _measured[optimizer]
 
 
-@functools.cache
 def _update_seconds(optimizer: str) -> tuple[float, float]:
     """``optimizer``'s update cost per step beyond what ``loop_seconds`` counts, as (fixed, per start): measured
     once per process with 1 and with ``_PROBE_BATCH`` starts. L-BFGS's two-loop recursion walks its history in

@@ -1,7 +1,6 @@
 """The cost estimate that guards a shared server: linear in what it should be, dearer for dear formulas."""
 
 import threading
-import time
 
 import pytest
 
@@ -67,22 +66,27 @@ def test_the_race_check_counts_each_named_optimizers_update(monkeypatch):
     assert race_problems(s, s.start, 4000, 0.0, 2) == []  # a count alone knows no optimizer's update
 
 
-def test_a_class_asking_at_once_probes_each_optimizer_once(monkeypatch):
-    calls = []
+def test_a_class_asking_at_once_probes_each_optimizer_once_and_reads_the_others_meanwhile(monkeypatch):
+    calls, started, release = [], threading.Event(), threading.Event()
 
     def probe(optimizer, starts, hyper):
         calls.append(optimizer)
-        time.sleep(0.02)  # long enough that unguarded threads would all start their own probe
+        started.set()
+        release.wait(5)  # the probe is under way until the test lets it finish
         return 1e-5 * starts
 
     monkeypatch.setattr(cost, "_probe", probe)
-    cost._update_seconds.cache_clear()
-    try:
-        threads = [threading.Thread(target=cost.update_seconds, args=("adam",)) for _ in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert calls == ["adam", "adam"]  # one start, then _PROBE_BATCH starts; once for all eight
-    finally:
-        cost._update_seconds.cache_clear()
+    monkeypatch.setattr(cost, "_measured", {"sgd": (1e-6, 0.0)})  # measured before
+    threads = [threading.Thread(target=cost.update_seconds, args=("adam",)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    assert started.wait(5)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(cost.update_seconds("sgd")))
+    reader.start()
+    reader.join(5)
+    assert got == [(1e-6, 0.0)]  # read while adam's probe was under way
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert calls == ["adam", "adam"]  # one start, then _PROBE_BATCH starts; once for all eight
