@@ -1,11 +1,13 @@
-"""The server's lanes for heavy work: first come, first served, one at a time each, and a short queue.
+"""The server's lanes for heavy work: one at a time each, fair to visitors, and a short queue.
 
 A class shares two cores. Work estimated at ``HEAVY_SECONDS`` or more takes its turn in a lane, so five
 visitors' heavy settings never take both cores from the clicks of twenty-five others; light work never
 enters one. There are two lanes: bounded work (a long race, a basin map, a sweep, the gradient check's
 sweep over h: the pages refuse more than a few seconds) and the explicitly started long runs
 (``long_run=True``: a random search at the notebook's scale, a minute or more), so a basin map never
-waits behind a minute of search. Each queue is bounded: when ``MAX_WAITING`` runs already wait, or the
+waits behind a minute of search. In a lane the next to run is the waiting visitor whose last turn began
+longest ago (arrival order among equals), so one visitor's stream of heavy work cannot keep another's
+single request waiting. Each queue is bounded: when ``MAX_WAITING`` runs already wait, or the
 work ahead is estimated at more than ``MAX_AHEAD`` seconds, a new one is refused at once with a sentence
 saying how long it would wait (``LaneFull``), instead of joining a line that would outlast the lesson (five
 visitors starting random searches at the notebook's full scale waited up to three minutes behind four).
@@ -29,10 +31,19 @@ HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in a lane
 MAX_WAITING = 4  # runs that may wait behind the running one; the next is refused
 MAX_AHEAD = 60.0  # estimated seconds of work a new run may wait behind; more, and it is refused
 POLL = 0.25  # seconds between two calls of a waiting run's on_wait
+FORGET = 600.0  # seconds after which a visitor's last turn no longer counts against them
 
 
 class LaneFull(RuntimeError):
     """The lane's queue is full; ``str(e)`` is the sentence to show."""
+
+
+def _visitor() -> str:
+    """The session asking (its Streamlit session id), or "" outside a server's script run."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else ""
 
 
 class _Lane:
@@ -40,20 +51,31 @@ class _Lane:
         self._cond = threading.Condition()
         self._waiting: deque[int] = deque()
         self._estimates: dict[int, float] = {}
+        self._owners: dict[int, str] = {}  # ticket -> the visitor who asked
+        self._served: dict[str, float] = {}  # visitor -> when their last turn began (monotonic)
         self._running: int | None = None
         self._started = 0.0
         self._tickets = itertools.count()
 
+    def _line(self) -> list[int]:
+        """The waiting tickets in the order they will run: fair to visitors, the one whose last turn began
+        longest ago (or who never had one) first, then in arrival order. A visitor asking again and again for
+        heavy work goes behind one who asks once: five visitors' heaviest settings, each a new race the moment
+        the last one ended, kept a light visitor's basin map waiting behind all of them."""
+        return sorted(self._waiting, key=lambda t: (self._served.get(self._owners[t], -1.0), t))
+
     def _ahead(self, ticket: int) -> tuple[int, float]:
         """(place in line counting the running run, estimated seconds of work before ``ticket`` starts)."""
-        before = list(itertools.takewhile(lambda t: t != ticket, self._waiting))
+        before = list(itertools.takewhile(lambda t: t != ticket, self._line()))
         seconds = sum(self._estimates[t] for t in before)
         if self._running is not None:
             seconds += max(self._estimates[self._running] - (time.monotonic() - self._started), 0.0)
         return len(before) + (self._running is not None), seconds
 
     @contextlib.contextmanager
-    def turn(self, seconds: float, what: str, on_wait: Callable[[int, float], None] | None) -> Iterator[None]:
+    def turn(
+        self, seconds: float, what: str, on_wait: Callable[[int, float], None] | None, visitor: str
+    ) -> Iterator[None]:
         with self._cond:
             n, wait = self._ahead(-1)
             if len(self._waiting) >= MAX_WAITING or wait > MAX_AHEAD:
@@ -63,13 +85,15 @@ class _Lane:
                 )
             ticket = next(self._tickets)
             self._waiting.append(ticket)
-            self._estimates[ticket] = seconds
+            self._estimates[ticket], self._owners[ticket] = seconds, visitor
         try:
             while True:
                 with self._cond:
-                    if self._running is None and self._waiting[0] == ticket:
-                        self._waiting.popleft()
+                    if self._running is None and self._line()[0] == ticket:
+                        self._waiting.remove(ticket)
                         self._running, self._started = ticket, time.monotonic()
+                        self._served[visitor] = self._started
+                        self._forget(self._started)
                         break
                     self._cond.wait(POLL)
                     place, wait = self._ahead(ticket)
@@ -79,7 +103,7 @@ class _Lane:
             with self._cond:
                 if ticket in self._waiting:
                     self._waiting.remove(ticket)
-                del self._estimates[ticket]
+                del self._estimates[ticket], self._owners[ticket]
                 self._cond.notify_all()
             raise
         try:
@@ -87,8 +111,13 @@ class _Lane:
         finally:
             with self._cond:
                 self._running = None
-                del self._estimates[ticket]
+                del self._estimates[ticket], self._owners[ticket]
                 self._cond.notify_all()
+
+    def _forget(self, now: float) -> None:
+        """Visitors served more than ``FORGET`` seconds ago count as never served (and their entries go)."""
+        for who in [w for w, t in self._served.items() if now - t > FORGET]:
+            del self._served[who]
 
     def waiting(self) -> int:
         with self._cond:
@@ -109,7 +138,7 @@ def turn(
     waiting its turn or refused with ``LaneFull`` when the queue is full; light work runs at once."""
     if seconds < HEAVY_SECONDS:
         return contextlib.nullcontext()
-    return (_LONG if long_run else _SHORT).turn(seconds, what, on_wait)
+    return (_LONG if long_run else _SHORT).turn(seconds, what, on_wait, _visitor())
 
 
 def waiting() -> int:

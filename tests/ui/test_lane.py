@@ -12,10 +12,10 @@ from gdviz.ui import lane
 class Holder:
     """A heavy run in its own thread that holds the lane until released."""
 
-    def __init__(self, name: str, order: list, places: list | None = None):
+    def __init__(self, name: str, order: list, places: list | None = None, visitor: str = "the class"):
         self.held, self.release = threading.Event(), threading.Event()
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(name, order, places), daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(name, order, places), daemon=True, name=visitor)
         self.thread.start()
 
     def _run(self, name, order, places):
@@ -159,3 +159,20 @@ def test_a_long_run_pauses_between_chunks_while_other_pages_run_and_never_longer
         assert lane.courtesy(5.0) < 2.0  # it ends as soon as that page is done
         thread.join(5)
     assert lane._pages == 0
+
+
+def test_a_visitor_who_just_had_a_turn_waits_behind_one_who_asks_for_the_first_time(monkeypatch):
+    monkeypatch.setattr(lane, "_visitor", lambda: threading.current_thread().name)  # each Holder names its visitor
+    order: list[str] = []
+    first = Holder("heavy 1", order, visitor="heavy")
+    assert first.held.wait(5)
+    again = Holder("heavy 2", order, visitor="heavy")  # the same visitor, at once again
+    _until(lambda: lane.waiting() == 1)
+    light = Holder("light", order, visitor="light")  # another visitor, later
+    _until(lambda: lane.waiting() == 2)
+    first.finish()
+    assert light.held.wait(5)  # the light visitor's first turn comes before the heavy one's second
+    light.finish()
+    assert again.held.wait(5)
+    again.finish()
+    assert order == ["heavy 1", "light", "heavy 2"]
