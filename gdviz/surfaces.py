@@ -46,7 +46,9 @@ class Surface:
         """Gradients at points ``p`` of shape ``(..., 2)``; returns shape ``(..., 2)``."""
         p = np.asarray(p, dtype=np.float64)
         gx, gy = self.gradxy(p[..., 0], p[..., 1])
-        return np.stack(np.broadcast_arrays(gx, gy), axis=-1).astype(np.float64, copy=False)
+        out = np.empty(p.shape)  # a constant component (a plane's) fills its column by broadcasting
+        out[..., 0], out[..., 1] = gx, gy
+        return out
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``xs (n,)``, ``ys (n,)`` and values ``Z (n, n)`` with ``Z[i, j] = f(xs[j], ys[i])``."""

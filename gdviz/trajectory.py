@@ -16,6 +16,7 @@ schedule it is built once, as before.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -193,8 +194,11 @@ class _End(NamedTuple):
 def _finite(batch: tuple, *arrays) -> np.ndarray:
     """Per start, whether every array given (each ``(*B, ...)``; shared step counters are skipped) is
     finite; shape ``batch``. One sum first: finite, as it nearly always is, means all of them are."""
-    arrays = [a for a in arrays if np.ndim(a) > len(batch)]
-    if np.isfinite(sum(float(a.sum()) for a in arrays)):
+    arrays = [a for a in arrays if getattr(a, "ndim", 0) > len(batch)]
+    total = 0.0
+    for a in arrays:
+        total += float(np.add.reduce(a, axis=None))  # a.sum() without its Python wrapper: this runs every step
+    if math.isfinite(total):
         return np.ones(batch, dtype=bool)
     ok = np.ones(batch, dtype=bool)
     for a in arrays:
