@@ -11,7 +11,7 @@ from ..results import readable
 from ..surfaces import Surface
 from ..sweep import Sweep
 from ..trajectory import NO_VALUE
-from .layout import LOG_AXIS, POWER_TICKS, edge_note, quiet_place
+from .layout import LOG_AXIS, POWER_TICKS, diverged_band, edge_note, quiet_place
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
 FONT = dict(size=14)
@@ -216,19 +216,7 @@ def sweep_figure(sweeps: dict[str, Sweep], f_star: float | None, limit: float | 
         rows = [OPTIMIZERS[n].title for n in diverging]
         fig.update_layout(
             yaxis=dict(domain=[0, 1 - BAND - 0.04]),
-            yaxis2=dict(
-                domain=[1 - BAND, 1],
-                type="category",
-                categoryorder="array",
-                categoryarray=rows[::-1],
-                range=[-0.6, len(rows) - 0.4],
-                title=dict(text="diverged"),
-                showgrid=True,
-                gridcolor="#E5E5E5",
-                anchor="x",
-                automargin=True,  # the rows' names
-                fixedrange=True,
-            ),
+            yaxis2=diverged_band(rows, BAND),
         )
     span = sweep_range(np.concatenate(list(ys.values())), log) if ys else None
     if span is not None:

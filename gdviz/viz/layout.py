@@ -159,3 +159,21 @@ def is_headline(layout: dict) -> bool:
     """Whether a layout dict holds a title with a legend stacked under it (as ``headline`` makes them)."""
     title, legend = layout.get("title") or {}, layout.get("legend") or {}
     return isinstance(title, dict) and title.get("yref") == "container" and legend.get("yref") == "container"
+
+
+def diverged_band(rows: list[str], share: float) -> dict:
+    """The "diverged" band above a chart's curves (a second y axis on the top ``share`` of the plot): a category
+    row per optimizer, the first on top, where each draws its diverged runs (the lr sweep, the tuning chart)."""
+    return dict(
+        domain=[1 - share, 1],
+        type="category",
+        categoryorder="array",
+        categoryarray=rows[::-1],
+        range=[-0.6, len(rows) - 0.4],
+        title=dict(text="diverged"),
+        showgrid=True,
+        gridcolor="#E5E5E5",
+        anchor="x",
+        automargin=True,  # the rows' names
+        fixedrange=True,
+    )

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
 from ..tuning import Tuning
-from .layout import LOG_AXIS, POWER_TICKS
+from .layout import LOG_AXIS, POWER_TICKS, diverged_band
 from .palette import OUTLINE, diverged_symbol, style
 
 FONT = dict(size=14)
@@ -84,23 +84,6 @@ def _diverged(name: str, t: Tuning) -> dict:
     )
 
 
-def _band(rows: list[str], share: float) -> dict:
-    """The "diverged" band above the curves, the top ``share`` of the plot: a row per optimizer, the first on top."""
-    return dict(
-        domain=[1 - share, 1],
-        type="category",
-        categoryorder="array",
-        categoryarray=rows[::-1],
-        range=[-0.6, len(rows) - 0.4],
-        title=dict(text="diverged"),
-        showgrid=True,
-        gridcolor="#E5E5E5",
-        anchor="x",
-        automargin=True,
-        fixedrange=True,
-    )
-
-
 def tuning_figure(tunings: Mapping[str, Tuning]) -> go.Figure:
     """Final score against learning rate for every candidate each optimizer's tuning tried (log x; log y for
     gaps, floored at ``FLOOR``), the tuned lr marked big, diverged candidates as crosses in a band above (the
@@ -123,5 +106,5 @@ def tuning_figure(tunings: Mapping[str, Tuning]) -> go.Figure:
         showlegend=True,
     )
     if rows:
-        layout["yaxis2"] = _band([_title(n) for n in rows], share)
+        layout["yaxis2"] = diverged_band([_title(n) for n in rows], share)
     return go.Figure(dict(data=data, layout=layout), _validate=False)
