@@ -1,7 +1,8 @@
 """A runnable PyTorch script that trains the network ``train_mlp`` trains, update for update.
 
 ``mlp_torch_snippet(X, y, hidden=, activation=, loss=, optimizer=, hyper=, steps=, ...) -> str`` takes
-``train_mlp``'s arguments. The script (torch and numpy only) embeds the inputs exactly (float64 bytes in
+``train_mlp``'s arguments; ``run_snippet(X, y, run, name, features)`` passes an ``MLPRun``'s own.
+The script (torch and numpy only) embeds the inputs exactly (float64 bytes in
 base64), or the 2D points and the features' torch forms (gdviz.network.features) that make the inputs; it
 builds the network from ``nn.Linear`` layers and the activation's ``torch.nn`` module, sets its initial
 weights as gdviz draws them (numpy, the same seeded stream, nn.Linear keeping W transposed), draws the same
@@ -281,4 +282,25 @@ def mlp_torch_snippet(
         explode=float_source(EXPLODE)[0],
         scheduler_block=Template(SCHEDULER_BLOCK).substitute(scheduler=scheduler) if scheduler else "",
         scheduler_step=SCHEDULER_STEP if scheduler else "",
+    )
+
+
+def run_snippet(X, y, run, name: str = "data", features=None) -> str:
+    """The script that retrains ``run`` (an ``MLPRun`` trained on X, y, with ``features`` made from X when given):
+    its own settings, passed on whole (as gdviz.linear.snippet.run_snippet does for a classifier)."""
+    return mlp_torch_snippet(
+        X,
+        y,
+        features=features,
+        hidden=run.hidden,
+        activation=run.activation,
+        loss=run.loss,
+        optimizer=run.optimizer,
+        hyper=run.hyper,
+        steps=run.steps,
+        batch_size=None if run.full_batch else run.batch_size,
+        reg=run.reg,
+        seed=run.seed,
+        schedule=run.schedule,
+        name=name,
     )

@@ -15,7 +15,7 @@ import streamlit as st
 from .. import export
 from ..network import MLPRun
 from ..network.data import NetworkData
-from ..network.snippet import mlp_torch_snippet
+from ..network.snippet import run_snippet
 from .downloads import download_row, file_stem
 from .network_controls import NetworkSettings
 
@@ -30,22 +30,7 @@ def page_data(settings: NetworkSettings) -> dict:
 def snippet_of(run: MLPRun, data: NetworkData, settings: NetworkSettings) -> str:
     """The run as a PyTorch script: the training points, the features computed in torch, train_mlp's arguments
     as the run resolved them."""
-    return mlp_torch_snippet(
-        data.train.X,
-        data.train.y,
-        features=settings.features,
-        hidden=run.hidden,
-        activation=run.activation,
-        loss=run.loss,
-        optimizer=run.optimizer,
-        hyper=run.hyper,
-        steps=run.steps,
-        batch_size=None if run.full_batch else run.batch_size,
-        reg=run.reg,
-        seed=run.seed,
-        schedule=run.schedule,
-        name=settings.dataset,
-    )
+    return run_snippet(data.train.X, data.train.y, run, settings.dataset, settings.features)
 
 
 def network_downloads(
