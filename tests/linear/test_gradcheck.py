@@ -353,3 +353,19 @@ def test_a_bug_that_shifts_the_loss_says_by_how_much():
         for loss in bug.losses:
             shifted = bug.apply(LOSSES[loss])(W, X, y, 0.1)[0] - LOSSES[loss](W, X, y, 0.1)[0]
             assert shifted == pytest.approx(bug.loss_shift, abs=1e-12), name
+
+
+@pytest.mark.parametrize("reg", [0.0, 0.1])
+def test_the_linear_sweeps_round_off_is_the_general_ones_so_its_best_h_is_too(reg):
+    # the gradient check's problem: 100 digits with the bias column, a small W of 65 × 10
+    from gdviz.linear.data import add_bias, load_digits
+
+    d = load_digits()
+    X, y = add_bias(d.X[:100]), d.y[:100]
+    W = 0.01 * np.random.default_rng(0).standard_normal((X.shape[1], 10))
+    _, dW = LOSSES["softmax"](W, X, y, reg)
+    hs = 10.0 ** -np.arange(1, 13)
+    general = h_sweep(lambda w: LOSSES["softmax"](w, X, y, reg)[0], W.copy(), dW, hs, "centered")
+    fast = h_sweep_linear("softmax", W, X, y, reg, dW, hs, "centered")
+    np.testing.assert_allclose(fast.median_error[4:], general.median_error[4:], rtol=0.3)  # h ≤ 1e-5: round-off
+    assert fast.hs[np.argmin(fast.median_error)] == general.hs[np.argmin(general.median_error)]
