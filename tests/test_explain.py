@@ -494,25 +494,27 @@ def test_lines_use_only_standard_katex(optimizer):
     _assert_standard_katex(run(HIMMELBLAU, optimizer, STARTS, 8, lr=2.0, **hyper))
 
 
-# torch's options all on, so that every line they add is checked too
-ALL_ON = {
-    "sgd": {"weight_decay": 0.1, "maximize": True},
-    "momentum": {"dampening": 0.3, "weight_decay": 0.1, "maximize": True},
-    "nesterov": {"weight_decay": 0.1, "maximize": True},
-    "adagrad": {"lr_decay": 0.1, "weight_decay": 0.1, "initial_accumulator_value": 0.5, "maximize": True},
-    "rmsprop": {"weight_decay": 0.1, "momentum": 0.5, "centered": True, "maximize": True},
-    "adadelta": {"weight_decay": 0.1, "maximize": True},
-    "adam": {"weight_decay": 0.1, "amsgrad": True, "maximize": True},
-    "adamw": {"amsgrad": True, "maximize": True},
-    "nadam": {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
-    "radam": {"weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
-    "adamax": {"weight_decay": 0.1, "maximize": True},
-    "asgd": {"weight_decay": 0.1, "t0": 2.0, "maximize": True},
-    "rprop": {"maximize": True},
-    "lion": {"weight_decay": 0.1},
-    "adafactor": {"weight_decay": 0.1, "maximize": True},
-    "lbfgs": {"history_size": 2, "tolerance_change": 1e-2},
+# torch's options all on, so that every line they add is checked too: from each record, every switch (a bool) on and
+# every rate a default leaves at 0 at a value of ON (weight decay, dampening...; an option ON does not name yet at a
+# tenth of its range); BEYOND turns on the branches a default hides behind a large or small number instead
+ON = {"weight_decay": 0.1, "dampening": 0.3, "lr_decay": 0.1, "initial_accumulator_value": 0.5, "momentum": 0.5}
+BEYOND = {
+    "asgd": {"t0": 2.0},  # the average of θ starts within the 8 steps, not after 10⁶
+    "lbfgs": {"history_size": 2, "tolerance_change": 1e-2},  # a full history, and a tolerance_change that can matter
 }
+
+
+def options_on(spec) -> dict:
+    on = {h.name: True for h in spec.hyper if h.kind == "bool"}
+    on |= {
+        h.name: ON.get(h.name, h.low + (h.high - h.low) / 10)
+        for h in spec.hyper
+        if h.kind == "float" and h.default == 0
+    }
+    return on | BEYOND.get(spec.name, {})
+
+
+ALL_ON = {name: options_on(spec) for name, spec in OPTIMIZERS.items()}
 
 
 @pytest.mark.parametrize("optimizer", list(ALL_ON))

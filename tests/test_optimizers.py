@@ -19,97 +19,23 @@ import pytest
 import gdviz
 from gdviz import OPTIMIZERS, SURFACES
 
+from .torch_facts import IMPLEMENTATION, TORCH, torch_defaults
+
 FIXTURES = Path(__file__).parent / "fixtures"
 META = json.loads((FIXTURES / "optimizer_paths.json").read_text())
 CASES = {case["key"]: case for case in META["cases"]}
 BETAS = ("adam", "adamw", "nadam", "radam", "adamax")
 WEIGHT_DECAY = "sgd momentum nesterov adagrad rmsprop adadelta adam adamw nadam radam adamax".split()
 
-# torch.optim's default for every hyperparameter each record exposes, printed by
-# tests/fixtures/print_torch_defaults.py (torch 2.13.0)
-F64_EPS = float(np.finfo(np.float64).eps)
-TORCH_DEFAULTS = {
-    "sgd": {"lr": 0.001, "weight_decay": 0, "maximize": False},
-    "momentum": {"lr": 0.001, "momentum": 0, "dampening": 0, "weight_decay": 0, "maximize": False},
-    "nesterov": {"lr": 0.001, "momentum": 0, "weight_decay": 0, "maximize": False},
-    "adagrad": {
-        "lr": 0.01,
-        "lr_decay": 0,
-        "weight_decay": 0,
-        "initial_accumulator_value": 0,
-        "eps": 1e-10,
-        "maximize": False,
-    },
-    "rmsprop": {
-        "lr": 0.01,
-        "alpha": 0.99,
-        "eps": 1e-08,
-        "weight_decay": 0,
-        "momentum": 0,
-        "centered": False,
-        "maximize": False,
-    },
-    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-06, "weight_decay": 0, "maximize": False},
-    "adam": {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "amsgrad": False, "maximize": False},
-    "adamw": {
-        "lr": 0.001,
-        "betas": (0.9, 0.999),
-        "eps": 1e-08,
-        "weight_decay": 0.01,
-        "amsgrad": False,
-        "maximize": False,
-    },
-    "nadam": {
-        "lr": 0.002,
-        "betas": (0.9, 0.999),
-        "eps": 1e-08,
-        "weight_decay": 0,
-        "momentum_decay": 0.004,
-        "decoupled_weight_decay": False,
-        "maximize": False,
-    },
-    "radam": {
-        "lr": 0.001,
-        "betas": (0.9, 0.999),
-        "eps": 1e-08,
-        "weight_decay": 0,
-        "decoupled_weight_decay": False,
-        "maximize": False,
-    },
-    "adamax": {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-08, "weight_decay": 0, "maximize": False},
-    "asgd": {"lr": 0.01, "lambd": 0.0001, "alpha": 0.75, "t0": 1000000.0, "weight_decay": 0, "maximize": False},
-    "rprop": {"lr": 0.01, "etas": (0.5, 1.2), "step_sizes": (1e-06, 50), "maximize": False},
-    # torch's eps = (None, 0.001): None is the parameter dtype's machine epsilon, float64's here (the record's)
-    "adafactor": {
-        "lr": 0.01,
-        "beta2_decay": -0.8,
-        "eps": (F64_EPS, 0.001),
-        "d": 1.0,
-        "weight_decay": 0.0,
-        "maximize": False,
-    },
-    "lbfgs": {"lr": 1, "history_size": 100, "tolerance_grad": 1e-07, "tolerance_change": 1e-09, "line_search_fn": None},
-    "lion": {"lr": 0.0001, "betas": (0.9, 0.99), "weight_decay": 0.0},  # no torch.optim.Lion: the snippet's class
-}
-# the hyperparameters DESIGN.md promises each entry exposes
-# (and every torch option of theirs, #13: weight decay, maximize and each one's own switches)
-REQUIRED = {
-    "sgd": {"lr", "weight_decay", "maximize"},
-    "momentum": {"lr", "momentum", "dampening", "weight_decay", "maximize"},
-    "nesterov": {"lr", "momentum", "weight_decay", "maximize"},
-    "adagrad": {"lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"},
-    "rmsprop": {"lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"},
-    "adadelta": {"lr", "rho", "eps", "weight_decay", "maximize"},
-    "adam": {"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"},
-    "adamw": {"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"},
-    "nadam": {"lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"},
-    "radam": {"lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize"},
-    "adamax": {"lr", "betas", "eps", "weight_decay", "maximize"},
-    "asgd": {"lr", "lambd", "alpha", "t0", "weight_decay", "maximize"},
-    "rprop": {"lr", "etas", "step_sizes", "maximize"},
-    "adafactor": {"lr", "beta2_decay", "eps", "d", "weight_decay", "maximize"},
-    "lbfgs": {"lr", "history_size", "tolerance_grad", "tolerance_change", "line_search_fn"},  # max_iter=1 fixed
-    "lion": {"lr", "betas", "weight_decay"},
+# torch.optim's options no record exposes, each for a reason (every other one is exposed, #13): SGD's momentum and
+# dampening are the momentum entry's, nesterov=True is the nesterov entry (torch refuses dampening with it), and Adam
+# with decoupled weight decay is AdamW. The arguments a record fixes (torch's "fixed") and how torch computes
+# (IMPLEMENTATION) are not options either.
+NOT_EXPOSED = {
+    "sgd": {"momentum", "dampening", "nesterov"},
+    "momentum": {"nesterov"},
+    "nesterov": {"dampening"},
+    "adam": {"decoupled_weight_decay"},
 }
 # torch's SGD momentum of 0 is gdviz's "sgd"; the momentum entries choose μ = 0.9 instead
 NOT_TORCHS = {("momentum", "momentum"): 0.9, ("nesterov", "momentum"): 0.9}
@@ -602,7 +528,9 @@ def test_batched_and_single_params(config):
 
 
 def test_registry_holds_the_torch_optimizers():
-    assert set(TORCH_DEFAULTS) <= set(OPTIMIZERS)
+    missing = sorted(set(OPTIMIZERS) - set(TORCH))
+    assert not missing, f"no torch facts for {missing}: add its class to TORCH in make_optimizer_refs.py and run it"
+    assert set(TORCH) <= set(OPTIMIZERS)
     for key, spec in OPTIMIZERS.items():
         assert spec.name == key
 
@@ -652,12 +580,13 @@ def test_two_records_of_one_name_are_refused():
         _registry([family, family])
 
 
-@pytest.mark.parametrize("name", list(TORCH_DEFAULTS))
+@pytest.mark.parametrize("name", list(TORCH))
 def test_names_and_defaults_are_torchs(name):
-    defaults = OPTIMIZERS[name].defaults()
-    assert REQUIRED[name] <= set(defaults) <= set(TORCH_DEFAULTS[name])
+    defaults, torchs = OPTIMIZERS[name].defaults(), torch_defaults(name)
+    options = set(torchs) - IMPLEMENTATION - set(TORCH[name]["fixed"]) - NOT_EXPOSED.get(name, set())
+    assert set(defaults) == options, f"{name} exposes {sorted(defaults)}; torch's options are {sorted(options)}"
     for key, value in defaults.items():
-        expected = NOT_TORCHS.get((name, key), TORCH_DEFAULTS[name][key])
+        expected = NOT_TORCHS.get((name, key), torchs[key])
         assert value == expected, f"{name}.{key} defaults to {value}, expected {expected}"
 
 
@@ -677,7 +606,7 @@ def test_factory_signature_agrees_with_spec(name):
 # --- refusing bad hyperparameters ---------------------------------------------------------------------
 
 BAD = (
-    [(name, {"lr": lr}, "learning rate") for name in TORCH_DEFAULTS for lr in (-0.1, math.nan, math.inf)]
+    [(name, {"lr": lr}, "learning rate") for name in TORCH for lr in (-0.1, math.nan, math.inf)]
     + [
         (name, {"betas": betas}, "β")
         for name in BETAS
@@ -719,7 +648,7 @@ BAD = (
         ("lbfgs", {"line_search_fn": "backtracking"}, "line_search_fn must be None or 'strong_wolfe'"),
     ]
     + [(name, {"weight_decay": -0.1}, "weight_decay") for name in WEIGHT_DECAY]
-    + [(name, {"bogus": 1.0}, "has no hyperparameter bogus") for name in TORCH_DEFAULTS]
+    + [(name, {"bogus": 1.0}, "has no hyperparameter bogus") for name in TORCH]
 )
 
 
@@ -739,16 +668,16 @@ def test_unknown_optimizer_is_refused():
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_a_default_that_differs_from_torchs_says_so_where_it_is_shown(name):
     # Momentum and Nesterov start at μ = 0.9; torch.optim.SGD at 0: the description and the widget's help say it
-    spec = OPTIMIZERS[name]
-    assert set(spec.defaults()) == set(TORCH_DEFAULTS[name])
+    spec, torchs = OPTIMIZERS[name], torch_defaults(name)
+    assert set(spec.defaults()) <= set(torchs)
     for h in spec.hyper:
-        torch_default = TORCH_DEFAULTS[name][h.name]
+        torch_default = torchs[h.name]
         if h.default != torch_default:
             words = f"default is {torch_default:g}"
             assert words in spec.variant and words in h.help, (
                 f"{name}.{h.name}: {h.default} here, {torch_default} in torch"
             )
-    differs = [h.name for h in spec.hyper if h.default != TORCH_DEFAULTS[name][h.name]]
+    differs = [h.name for h in spec.hyper if h.default != torchs[h.name]]
     assert differs == (["momentum"] if name in ("momentum", "nesterov") else [])
 
 

@@ -20,7 +20,8 @@ from gdviz import OPTIMIZERS, train_linear
 from gdviz.linear.data import add_bias, blobs, load_digits, train_test_split
 from gdviz.linear.snippet import linear_torch_snippet, run_snippet
 
-from ..test_snippet import TORCH_CLASS  # the torch class each optimizer must name, written once
+from ..test_snippet import HYPER as SURFACE_HYPER
+from ..test_snippet import TORCH_CLASS  # the torch class each optimizer must name, torch's own word
 
 HYPER = {  # away from the defaults, so the script must write what it was given
     "sgd": {"lr": 0.5},
@@ -40,6 +41,9 @@ HYPER = {  # away from the defaults, so the script must write what it was given
     "lbfgs": {"lr": 0.1, "history_size": 7, "tolerance_grad": 1e-9, "tolerance_change": 1e-11},
 }
 CLASSIFIERS = [name for name, spec in OPTIMIZERS.items() if spec.params != "vector"]  # Adafactor: vectors only
+# a classifier without a row here takes the surface tests' row at its record's classifier learning rate, as the
+# network tests do for every optimizer: a new optimizer needs no row of its own unless torch's path parts from gdviz's
+HYPER |= {n: {**SURFACE_HYPER[n], **OPTIMIZERS[n].linear_start} for n in CLASSIFIERS if n not in HYPER}
 DATA = blobs(n=150, noise=0.4, seed=1)  # overlapping classes: the hinge keeps active margins to the end
 X, Y = add_bias(DATA.X), DATA.y
 BATCHES = {"full": None, "mini": 32}
