@@ -206,6 +206,24 @@ def test_the_parts_add_up_with_torchs_options_on(optimizer, hyper, parts):
     assert seen == set(parts), "every part shows at some step"
 
 
+@pytest.mark.parametrize("options", ["defaults", "all on"])
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_every_optimizers_arrows_add_up_to_the_step_taken(optimizer, options):
+    """No table: whatever arrows a record's explainer draws between the plain gradient step and the step taken are
+    the parts of the step, adding up to it alone or with the gradient step (momentum's −η·g + velocity) at every step.
+    PARTS above names, for some, which parts they are."""
+    hyper = ALL_ON[optimizer] if options == "all on" else {}
+    traj = run(HIMMELBLAU, optimizer, STARTS, STEPS, lr=0.01, **hyper)
+    for i in range(len(STARTS)):
+        for t in (1, 2, 7, STEPS):  # dampening holds back from step 2, RAdam rectifies from step 6
+            a = arrows(traj, t, i)
+            parts = [a[label] for label in a if label not in (GRAD_STEP, STEP)]
+            if parts:
+                alone, with_g = sum(parts), sum(parts) + a[GRAD_STEP]
+                close = [np.allclose(s, a[STEP], rtol=1e-9, atol=1e-12) for s in (alone, with_g)]
+                assert any(close), (t, i, list(a))
+
+
 L2_DECAY = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "nadam", "radam", "adamax"]
 
 
