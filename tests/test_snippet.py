@@ -99,6 +99,13 @@ def every_surface():
 # --- always: the source itself ----------------------------------------------------------------
 
 
+def test_every_optimizer_has_its_row_of_values_away_from_the_defaults():
+    missing = sorted(set(OPTIMIZERS) - set(HYPER))
+    assert not missing, (
+        f"add {missing} to HYPER: values off every default whose torch path stays within 1e-9 of gdviz's"
+    )
+
+
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize("case", CASES)
 def test_script_compiles_and_names_the_torch_optimizer_and_every_value(optimizer, case):

@@ -43,7 +43,9 @@ HYPER = {  # away from the defaults, so the script must write what it was given
 CLASSIFIERS = [name for name, spec in OPTIMIZERS.items() if spec.params != "vector"]  # Adafactor: vectors only
 # a classifier without a row here takes the surface tests' row at its record's classifier learning rate, as the
 # network tests do for every optimizer: a new optimizer needs no row of its own unless torch's path parts from gdviz's
-HYPER |= {n: {**SURFACE_HYPER[n], **OPTIMIZERS[n].linear_start} for n in CLASSIFIERS if n not in HYPER}
+HYPER |= {
+    n: {**SURFACE_HYPER[n], **OPTIMIZERS[n].linear_start} for n in CLASSIFIERS if n in SURFACE_HYPER.keys() - HYPER
+}
 DATA = blobs(n=150, noise=0.4, seed=1)  # overlapping classes: the hinge keeps active margins to the end
 X, Y = add_bias(DATA.X), DATA.y
 BATCHES = {"full": None, "mini": 32}
