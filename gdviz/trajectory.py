@@ -10,8 +10,9 @@ start ended, for maps and sweeps over thousands of starts.
 
 ``schedule=(name, kwargs)`` (see gdviz.schedules) changes the hyperparameters step by step as a torch
 training loop's scheduler does: step t uses the values the torch optimizer group holds at its t-th
-``step()``. The optimizer is then rebuilt each step from them, its state carried over; without a
-schedule it is built once, as before.
+``step()``. An update that takes them by keyword (``optimizers.spec.takes``) is handed them each step;
+any other optimizer is built again each step from them, its state carried over. Without a schedule it
+is built once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 
 from .optimizers import OPTIMIZERS, Optimizer
 from .optimizers.line_search import NO_F, NO_NOISE, needs_oracle
+from .optimizers.spec import takes_of
 from .schedules import hyper_at, resolve_schedule, schedule_table
 from .surfaces import Surface
 
@@ -243,6 +245,30 @@ def _problem(grad, optimizer: str, start, steps: int, f, loss_tol, schedule, hyp
     return _Problem(optimizer, resolved, opt, gradient, f, center, limit, p, opt.init(p), steps, schedule, table)
 
 
+def _per_step(name: str, values: np.ndarray) -> list:
+    """A table's column as ``hyper_at`` gives it, one entry a step: betas as tuples of floats, one number as a
+    float, per-start values as rows of the table."""
+    if name == "betas":
+        return [tuple(row) for row in values.tolist()]
+    return values.tolist() if values.ndim == 1 else list(values)
+
+
+def _scheduled_keywords(pr: _Problem) -> list[dict] | None:
+    """Each step's scheduled values, as keywords for an update that takes them all (``takes``); None where the
+    optimizer is built again each step instead: no schedule, an update that takes not all of them, or a value
+    its factory refuses (built at that step, it refuses it there, as it always has). The factories' checks are
+    ranges, one per value, so every step's values pass them when the columns' smallest and largest do."""
+    if pr.schedule is None or pr.steps == 0 or not set(pr.table) <= takes_of(pr.opt):
+        return None
+    try:
+        for corner in (np.min, np.max):
+            OPTIMIZERS[pr.optimizer](**hyper_at({n: corner(v, axis=0)[None] for n, v in pr.table.items()}, pr.hyper, 0))
+    except ValueError:
+        return None
+    columns = {name: _per_step(name, values) for name, values in pr.table.items()}
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
 def _loss(pr: _Problem, p: np.ndarray) -> np.ndarray:
     """f at points ``(*B, 2)``, always evaluated on an array of points (a single start too), so a start
     gets the same value alone as in a batch, to the last bit."""
@@ -273,6 +299,8 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
         def oracle(points, gradient=True):
             return _loss(pr, points), pr.gradient(points) if gradient else None
 
+    keywords = _scheduled_keywords(pr)
+    rebuild = pr.schedule is not None and keywords is None
     rng = np.random.default_rng(seed)
     active = np.ones(batch, dtype=bool)
     reason = np.full(batch, RUNNING)
@@ -302,9 +330,10 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
             if noise:
                 g = g + noise * rng.standard_normal(g.shape)
-            if pr.schedule is not None:  # this step's hyperparameters; the state carries over
+            now = {} if keywords is None else keywords[t]  # this step's hyperparameters; the state carries over
+            if rebuild:
                 opt = OPTIMIZERS[pr.optimizer](**hyper_at(pr.table, pr.hyper, t))
-            step, new_state = opt.update(g, state, p) if oracle is None else opt.update(g, state, p, oracle)
+            step, new_state = opt.update(g, state, p, **now) if oracle is None else opt.update(g, state, p, oracle)
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)
             value = [] if loss is None else [new_loss[..., None]]

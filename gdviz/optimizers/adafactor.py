@@ -24,7 +24,7 @@ from .notation import (
     tex_rate,
     tex_vector,
 )
-from .spec import MAXIMIZE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, check_lr, lerp, zeros
+from .spec import MAXIMIZE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, check_lr, lerp, takes, zeros
 
 # torch's eps=(None, 1e-3): None means the parameter dtype's machine epsilon, float64's here, written out
 FLOAT64_EPS = float(np.finfo(np.float64).eps)
@@ -63,7 +63,8 @@ def adafactor(
     def init(params):
         return AdafactorState(np.zeros(()), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr")
+    def update(grads, state, params, lr=lr):
         t = state.step + 1
         rho = np.minimum(lr, 1 / t**0.5)
         alpha = np.maximum(eps2, _rms(params)) * rho  # from θ before the decay, as torch takes it

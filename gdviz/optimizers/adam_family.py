@@ -39,6 +39,7 @@ from .spec import (
     eps_param,
     lerp,
     lr_param,
+    takes,
     weight_decay_param,
     zeros,
 )
@@ -96,14 +97,15 @@ def _check(lr, betas, **nonnegative):
 
 def _adam(lr, betas, eps, weight_decay, amsgrad, decoupled) -> Optimizer:
     lr = _check(lr, betas, eps=eps, weight_decay=weight_decay)
-    beta1, beta2 = betas
 
     def init(params):
         if amsgrad:
             return AMSGradState(np.zeros(()), zeros(params), zeros(params), zeros(params))
         return AdamState(np.zeros(()), zeros(params), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "betas")
+    def update(grads, state, params, lr=lr, betas=betas):
+        beta1, beta2 = betas
         g = grads if decoupled else l2(grads, params, weight_decay)
         t = state.step + 1
         m = lerp(state.exp_avg, g, 1 - beta1)
@@ -132,12 +134,13 @@ def nadam(
     weight_decay adds λθ to g, or with decoupled_weight_decay shrinks θ by lr·λθ first, as AdamW does.
     """
     lr = _check(lr, betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay)
-    beta1, beta2 = betas
 
     def init(params):
         return NAdamState(np.zeros(()), np.ones(()), zeros(params), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "betas")
+    def update(grads, state, params, lr=lr, betas=betas):
+        beta1, beta2 = betas
         g = grads if decoupled_weight_decay else l2(grads, params, weight_decay)
         t = state.step + 1
         mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
@@ -170,13 +173,14 @@ def radam(
     added to √v, not to √v̂ as in Adam. Weight decay as in NAdam (L2, or decoupled).
     """
     lr = _check(lr, betas, eps=eps, weight_decay=weight_decay)
-    beta1, beta2 = betas
-    rho_inf = 2 / (1 - beta2) - 1
 
     def init(params):
         return AdamState(np.zeros(()), zeros(params), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "betas")
+    def update(grads, state, params, lr=lr, betas=betas):
+        beta1, beta2 = betas
+        rho_inf = 2 / (1 - beta2) - 1
         g = grads if decoupled_weight_decay else l2(grads, params, weight_decay)
         t = state.step + 1
         m = lerp(state.exp_avg, g, 1 - beta1)
@@ -205,12 +209,13 @@ def adamax(lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay
     """torch.optim.Adamax (Kingma & Ba's infinity-norm Adam): m as in Adam; u ← max(β2u, |g| + ε);
     θ ← θ − lr/(1 − β1ᵗ) · m/u. ε sits inside the max, so u > 0 from the first step; weight_decay is L2."""
     lr = _check(lr, betas, eps=eps, weight_decay=weight_decay)
-    beta1, beta2 = betas
 
     def init(params):
         return AdamaxState(np.zeros(()), zeros(params), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "betas")
+    def update(grads, state, params, lr=lr, betas=betas):
+        beta1, beta2 = betas
         g = l2(grads, params, weight_decay)
         t = state.step + 1
         m = lerp(state.exp_avg, g, 1 - beta1)

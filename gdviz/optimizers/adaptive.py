@@ -37,6 +37,7 @@ from .spec import (
     eps_param,
     lerp,
     lr_param,
+    takes,
     weight_decay_param,
     zeros,
 )
@@ -80,7 +81,8 @@ def adagrad(
     def init(params):
         return AdagradState(np.zeros(()), zeros(params) + initial_accumulator_value)
 
-    def update(grads, state, params):
+    @takes("lr")
+    def update(grads, state, params, lr=lr):
         g = l2(grads, params, weight_decay)
         clr = lr / (1 + state.step * lr_decay)  # state.step is t − 1
         s = state.sum + g * g
@@ -112,7 +114,8 @@ def rmsprop(
             return CenteredRMSpropState(zeros(params), zeros(params), zeros(params))
         return RMSpropState(zeros(params), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "momentum")
+    def update(grads, state, params, lr=lr, momentum=momentum):
         g = l2(grads, params, weight_decay)
         v = alpha * state.square_avg + (1 - alpha) * g * g
         if centered:
@@ -136,7 +139,8 @@ def adadelta(lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay:
     def init(params):
         return AdadeltaState(zeros(params), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr")
+    def update(grads, state, params, lr=lr):
         g = l2(grads, params, weight_decay)
         v = rho * state.square_avg + (1 - rho) * g * g
         delta = np.sqrt(state.acc_delta + eps) / np.sqrt(v + eps) * g

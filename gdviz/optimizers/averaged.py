@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .notation import GRAD_STEP, STEP, Explanation, Step, tex_number, tex_vector
-from .spec import MAXIMIZE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check_lr, check_nonnegative, zeros
+from .spec import MAXIMIZE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check_lr, check_nonnegative, takes, zeros
 
 
 class ASGDState(NamedTuple):
@@ -39,7 +39,8 @@ def asgd(
     def init(params):
         return ASGDState(np.zeros(()), zeros(params) + lr, np.ones(()), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr")
+    def update(grads, state, params, lr=lr):
         t = state.step + 1
         if weight_decay:
             grads = grads + weight_decay * params

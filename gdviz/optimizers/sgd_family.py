@@ -24,6 +24,7 @@ from .spec import (
     check_lr,
     check_nonnegative,
     lr_param,
+    takes,
     weight_decay_param,
     zeros,
 )
@@ -46,7 +47,8 @@ def sgd(lr: float = 1e-3, weight_decay: float = 0.0) -> Optimizer:
     def init(params):
         return SGDState()
 
-    def update(grads, state, params):
+    @takes("lr")
+    def update(grads, state, params, lr=lr):
         return -lr * l2(grads, params, weight_decay), state
 
     return Optimizer(init, update)
@@ -68,12 +70,13 @@ def _heavy_ball(lr: float, mu: float, dampening: float, weight_decay: float, nes
     def init(params):
         return MomentumState(np.zeros(()), zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "momentum")
+    def update(grads, state, params, lr=lr, momentum=mu):
         g = l2(grads, params, weight_decay)
         # torch's buffer starts at g itself (μ·0 + 1·g, exactly), and at μ = 0 there is no buffer: g alone
-        kept = 1 - dampening if state.step and mu else 1.0
-        buf = mu * state.momentum_buffer + kept * g
-        return -lr * (g + mu * buf if nesterov else buf), MomentumState(state.step + 1, buf)
+        kept = 1 - dampening if state.step and momentum else 1.0
+        buf = momentum * state.momentum_buffer + kept * g
+        return -lr * (g + momentum * buf if nesterov else buf), MomentumState(state.step + 1, buf)
 
     return Optimizer(init, update)
 

@@ -26,6 +26,7 @@ from .spec import (
     check_lr,
     check_nonnegative,
     lr_param,
+    takes,
     weight_decay_param,
     zeros,
 )
@@ -78,12 +79,13 @@ def lion(lr: float = 1e-4, betas=(0.9, 0.99), weight_decay: float = 0.0) -> Opti
     lr = check_lr(lr)
     check_betas(betas)
     check_nonnegative(weight_decay=weight_decay)
-    beta1, beta2 = betas
 
     def init(params):
         return LionState(zeros(params))
 
-    def update(grads, state, params):
+    @takes("lr", "betas")
+    def update(grads, state, params, lr=lr, betas=betas):
+        beta1, beta2 = betas
         c = beta1 * state.exp_avg + (1 - beta1) * grads
         m = beta2 * state.exp_avg + (1 - beta2) * grads
         return -lr * (np.sign(c) + weight_decay * params), LionState(m)

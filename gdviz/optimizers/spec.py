@@ -115,15 +115,37 @@ class OptimizerSpec:
 def ascend(opt: Optimizer) -> Optimizer:
     """torch's ``maximize=True``: the optimizer sees −g in place of g (before weight decay, as torch does), so
     it climbs f. The factories never see ``maximize``: a record lists ``MAXIMIZE`` and this wraps them."""
-    return Optimizer(opt.init, lambda grads, state, params: opt.update(-grads, state, params))
+
+    @takes(*takes_of(opt))
+    def update(grads, state, params, **now):
+        return opt.update(-grads, state, params, **now)
+
+    return Optimizer(opt.init, update)
+
+
+def takes(*names: str) -> Callable:
+    """Marks an ``update`` that takes these hyperparameters by keyword, the factory's values by default:
+    ``update(grads, state, params, lr=0.05)`` steps as ``factory(lr=0.05, ...)``'s update would, to the bit.
+    A schedule hands it each step's values so, instead of building the optimizer again every step."""
+
+    def mark(update: Callable) -> Callable:
+        update.takes = frozenset(names)
+        return update
+
+    return mark
+
+
+def takes_of(opt: Optimizer) -> frozenset:
+    """The hyperparameters ``opt.update`` takes by keyword (``takes``); none for an unmarked one."""
+    return getattr(opt.update, "takes", frozenset())
 
 
 # --- checks the factories share ----------------------------------------------------------------
 
 
 def check(ok, message: str) -> None:
-    """Raise ``message`` unless ``ok`` (a truth value, or an array of them: all must hold). A scheduled run
-    builds its optimizer again each step, so a single truth value skips numpy's reduction (a tenth of the step)."""
+    """Raise ``message`` unless ``ok`` (a truth value, or an array of them: all must hold). A single truth value
+    skips numpy's reduction: a scheduled run of an update not marked ``takes`` builds its optimizer every step."""
     if not (ok if isinstance(ok, bool | np.bool_) else np.all(ok)):
         raise ValueError(message)
 
