@@ -7,6 +7,7 @@ itself is not needed here. Tolerances are 1e-9 relative: a wrong update rule mis
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import json
 import math
@@ -120,6 +121,15 @@ def test_every_optimizer_has_torch_references():
     assert any(case["hyper"].get("momentum", 0) > 0 for case in CASES.values() if case["optimizer"] == "rmsprop")
 
 
+@functools.cache
+def _gdviz_path(key: str) -> gdviz.Trajectory:
+    """gdviz's run of a reference case, all k starts at once; run once, read by each test that compares it."""
+    case = CASES[key]
+    return gdviz.run(
+        SURFACES[case["surface"]], case["optimizer"], np.array(case["starts"]), META["steps"], **_hyper(case)
+    )
+
+
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_path_matches_torch(key, torch_paths):
     case = CASES[key]
@@ -128,7 +138,7 @@ def test_path_matches_torch(key, torch_paths):
     np.testing.assert_array_equal(
         surface.grad(starts), case["grad_at_starts"], err_msg=f"surface {case['surface']!r} changed since recording"
     )
-    traj = gdviz.run(surface, case["optimizer"], starts, META["steps"], **_hyper(case))  # all k starts at once
+    traj = _gdviz_path(key)
     assert traj.points.shape == torch_paths[key].shape
     assert (traj.reason == gdviz.REASONS.index("max steps")).all(), "a reference start stopped early"
     np.testing.assert_allclose(traj.points, torch_paths[key], rtol=1e-9, atol=1e-12, err_msg=key)
@@ -142,8 +152,7 @@ def test_strong_wolfe_takes_torchs_path_to_the_last_digits(torch_paths):
     searched = [key for key, case in CASES.items() if case["hyper"].get("line_search_fn") == "strong_wolfe"]
     assert len(searched) >= 6 and {CASES[k]["surface"] for k in searched} >= {"rosenbrock", "himmelblau", "beale"}
     for key in searched:
-        case = CASES[key]
-        traj = gdviz.run(SURFACES[case["surface"]], "lbfgs", np.array(case["starts"]), META["steps"], **_hyper(case))
+        traj = _gdviz_path(key)  # the run test_path_matches_torch compared at 1e-9
         assert np.abs(traj.points - torch_paths[key]).max() < 1e-12, key
         assert (traj.grad_evals > META["steps"]).all(), "every start spent more than one evaluation on some step"
 
