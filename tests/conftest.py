@@ -1,5 +1,7 @@
 """The fast inner loop: tests that run the app (AppTest, tests/app) or a browser (tests/browser) are marked
 ``slow``, so ``pytest -m "not slow"`` checks the core, the figures and the UI helpers in a couple of minutes.
+A few heavy checks elsewhere carry the mark by hand, each with its reason (a fresh server's start in
+tests/ui/test_preload.py; the full fuzz of tests/test_expression_fuzz.py, whose sample stays in the fast loop).
 The README's full command runs everything."""
 
 from __future__ import annotations

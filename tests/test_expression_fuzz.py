@@ -153,3 +153,39 @@ LIMITS = r"too long|at most \d+\)|nested more than|constant exponents are at mos
 def test_every_piece_alone_parses_or_is_refused(pieces):
     for piece in pieces:
         check(piece)
+
+
+# The full fuzz, 5,000 strings (20 s of the fast loop's 4 minutes measured on a loaded machine), runs in the full suite
+# only: marked here rather than by a decorator, since hypothesis derives each test's derandomized examples from its
+# source, and these are the examples the suite has always run. The fast loop fuzzes a sample (below) instead.
+for full in (
+    test_token_soup_parses_or_is_refused,
+    test_arbitrary_text_parses_or_is_refused,
+    test_well_formed_formulas_parse_unless_past_a_limit,
+):
+    pytest.mark.slow(full)
+
+
+def _parses_or_is_refused(text):
+    check(text)
+
+
+def _parses_unless_past_a_limit(text):
+    e = check(text)
+    if isinstance(e, Expression):
+        assert set(e.variables) <= {"x", "y", "w0"}
+    else:
+        assert re.search(LIMITS, e), e
+
+
+SAMPLES = {  # strategy, what each string must satisfy, and a tenth of the full test's examples
+    "token soup": (tokens, _parses_or_is_refused, 250),
+    "arbitrary text": (st.text(max_size=600), _parses_or_is_refused, 150),
+    "well-formed formulas": (formulas, _parses_unless_past_a_limit, 100),
+}
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_a_sample_of_each_fuzz_parses_or_is_refused(sample):
+    strategy, holds, examples = SAMPLES[sample]
+    settings(FUZZ, max_examples=examples)(given(strategy)(holds))()

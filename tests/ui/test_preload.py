@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
 
@@ -47,6 +49,7 @@ def test_every_page_imports_gdviz_ui_frame_before_any_other_gdviz_module():
         assert gdviz[0] == "gdviz.ui.frame", f"{script.name} imports {gdviz[0]} first"
 
 
+@pytest.mark.slow  # three fresh interpreters importing every page in 30 threads: a server's start, 8-24 s
 def test_pages_imported_by_many_threads_at_once_in_a_fresh_interpreter():
     # Before gdviz.ui imported everything in one thread, 7 of 8 such starts failed.
     for _ in range(3):

@@ -155,7 +155,8 @@ def _batches(per):
     return linear_charts.batch_figure({"batch 10": curve, "batch 60 (full)": curve}, per=per)
 
 
-def _h_sweep():
+@functools.cache  # the sweep's numbers, computed once; each test still builds its own figure from them
+def _h_sweep_errors():
     _, X, y, run = _digits()
     W = run.W.astype(np.float64)
     _, dW = softmax_loss_vectorized(W, X, y, 0.0)
@@ -164,6 +165,11 @@ def _h_sweep():
         m: h_sweep(lambda w: softmax_loss_vectorized(w, X, y, 0.0)[0], W, dW, hs, m).median_error
         for m in ("forward", "centered")
     }
+    return hs, errors
+
+
+def _h_sweep():
+    hs, errors = _h_sweep_errors()
     return linear_charts.h_sweep_figure(hs, errors, planted="a planted bug")
 
 
