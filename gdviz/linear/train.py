@@ -213,7 +213,7 @@ def train_linear(
 
     per_epoch = math.ceil(N / batch)
     planned = set(np.unique(np.round(np.linspace(0, steps, min(snapshots, steps + 1)))).astype(int).tolist())
-    every = per_epoch * max(1, math.ceil(math.ceil(steps / per_epoch) / EVALS))
+    every = scoring_every(N, batch, steps)
 
     def evaluated(t: int) -> bool:
         return t in planned if full else t % every == 0
@@ -316,6 +316,25 @@ def batches(X, y, batch: int, rng):
         for lo in range(0, N, batch):
             rows = order[lo : lo + batch]
             yield X[rows], y[rows]
+
+
+def scoring_every(N: int, batch: int, steps: int) -> int:
+    """Mini-batch: the iterations between two scorings of the full data, one epoch or a few past ``EVALS`` epochs."""
+    per_epoch = math.ceil(N / batch)
+    return per_epoch * max(1, math.ceil(math.ceil(steps / per_epoch) / EVALS))
+
+
+def same_start(N: int, batch_size: int | None, steps: int, longer: int) -> bool:
+    """Whether a run of ``longer`` updates begins as one of ``steps``: its ``losses[:steps]`` are the shorter run's,
+    bit for bit, for the same settings without a schedule or ``tol`` and with ``snapshots=2`` (a loss curve alone).
+
+    Every update draws the same batches and takes the same step, whatever comes after. What could differ is
+    where a run stops as diverged: a mini-batch run also checks the full data's loss when it scores it, so the
+    two runs must score it at the same iterations. The longer run checks step ``steps`` too, where the shorter
+    run ends, but that stop keeps its ``losses[:steps]`` whole (``train_linear`` records ``losses[t]`` before it
+    judges W_{t+1})."""
+    full = batch_size is None or batch_size == N
+    return longer >= steps and (full or scoring_every(N, batch_size, steps) == scoring_every(N, batch_size, longer))
 
 
 def epochs(t: int, N: int, full_batch: bool, batch_size: int) -> float:

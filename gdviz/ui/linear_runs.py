@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
@@ -11,7 +13,7 @@ from ..checks import MAX_STEPS  # the race's limit: more would tie up a shared s
 from ..linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
 from ..linear.gradcheck import BUGS, GradCheck, HSweep, check_loss, h_sweep_linear
 from ..linear.losses import LOSSES
-from ..linear.train import LinearRun, smoothed, train_linear
+from ..linear.train import LinearRun, epochs, same_start, smoothed, train_linear
 from ..viz.classifier import classifier_panels
 from ..viz.stage import stage_spec
 from .lane import turn
@@ -70,21 +72,68 @@ def train_2d(
     return _train(dataset_2d(*data), loss, optimizer, hyper, steps, batch, reg, seed)
 
 
-# an entry holds one loss a step: 5,000 steps are 40 kB
-@st.cache_data(max_entries=128, max_size="5MB", show_spinner="Training with every batch size…")
 def batch_curve(
     data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> tuple[np.ndarray, float, int]:
     """``train_2d``'s losses, iterations per epoch and smoothing window, for the batch sizes side by side: the same
-    run without the 101 snapshots the stage plays (each scored on the whole set), a third of its work."""
-    run = _train(dataset_2d(*data), loss, optimizer, hyper, steps, batch, reg, seed, snapshots=2)
-    return run.losses, run.iterations / max(run.epochs, 1e-9), trend_window(run)
+    run without the 101 snapshots the stage plays (each scored on the whole set), a third of its work.
+
+    A shorter run is the start of a longer one with the same settings (``same_start``), so a curve of 500 steps is
+    cut from one of 1,000 already trained (for this visitor or another) rather than trained again."""
+    n = len(dataset_2d(*data).y)
+    settings = (data, loss, optimizer, hyper, batch, reg, seed)
+    span = _LONGEST.get(settings, steps)
+    if (
+        not steps <= span <= SHARE * steps
+        or dict(hyper).get("schedule") is not None
+        or not same_start(n, batch, steps, span)
+    ):
+        span = steps  # a schedule's defaults follow the run's length
+    losses = _light_losses(data, loss, optimizer, hyper, span, batch, reg, seed)[:steps]
+    _LONGEST.put(settings, span)
+    per_epoch = len(losses) / max(epochs(len(losses), n, batch is None or batch == n, batch or n), 1e-9)
+    return losses, per_epoch, window_of(per_epoch)
+
+
+class _Longest:
+    """The longest light run trained for each setting, its step count only (the losses stay in ``_light_losses``'s
+    cache): the last ``size`` settings asked, thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self._spans: OrderedDict[tuple, int] = OrderedDict()
+        self._lock, self._size = threading.Lock(), size
+
+    def get(self, settings: tuple, default: int) -> int:
+        with self._lock:
+            return self._spans.get(settings, default)
+
+    def put(self, settings: tuple, span: int) -> None:
+        with self._lock:
+            self._spans[settings] = max(span, self._spans.get(settings, 0))
+            self._spans.move_to_end(settings)
+            while len(self._spans) > self._size:
+                self._spans.popitem(last=False)
+
+
+SHARE = 3  # a curve is cut from a run at most this many times longer: if that run has left the cache, it is retrained
+_LONGEST = _Longest(size=512)
+
+
+# an entry holds one loss a step: 5,000 steps are 40 kB
+@st.cache_data(max_entries=128, max_size="5MB", show_spinner="Training with every batch size…")
+def _light_losses(
+    data: tuple, loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
+) -> np.ndarray:
+    return _train(dataset_2d(*data), loss, optimizer, hyper, steps, batch, reg, seed, snapshots=2).losses
 
 
 def trend_window(run: LinearRun) -> int:
     """Smooth over about one epoch (at least 5, at most 50 iterations)."""
-    per_epoch = max(1, round(run.iterations / max(run.epochs, 1e-9)))
-    return int(np.clip(per_epoch, 5, 50))
+    return window_of(run.iterations / max(run.epochs, 1e-9))
+
+
+def window_of(iterations_per_epoch: float) -> int:
+    return int(np.clip(max(1, round(iterations_per_epoch)), 5, 50))
 
 
 @st.cache_data(max_entries=32, max_size="20MB", show_spinner=False)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from gdviz.linear.losses import LOSSES
-from gdviz.linear.train import LinearRun, accuracy, predict, smoothed, train_linear
+from gdviz.linear.train import LinearRun, accuracy, predict, same_start, scoring_every, smoothed, train_linear
 from gdviz.optimizers import OPTIMIZERS
 
 REF = np.load(Path(__file__).resolve().parents[1] / "fixtures" / "lbfgs_ref.npz")
@@ -335,3 +335,29 @@ def test_a_bad_schedule_is_refused_before_training():
         _train(schedule="onecycle")  # plain SGD has no momentum to cycle
     with pytest.raises(ValueError, match="unknown schedule 'warmup'"):
         _train(schedule="warmup")
+
+
+# --- a longer run begins as a shorter one (the batch chart shares runs between nearby step counts) ------------
+
+
+@pytest.mark.parametrize(("steps", "longer"), [(1, 50), (157, 200), (300, 300), (999, 1000), (1001, 1250)])
+@pytest.mark.parametrize("batch_size", [None, 1, 7, 32])
+@pytest.mark.parametrize(("loss", "lr"), [("softmax", 0.5), ("svm", 0.05), ("svm", 3e7)])
+def test_a_longer_run_begins_as_the_shorter_one_wherever_same_start_says_so(steps, longer, batch_size, loss, lr):
+    X, y = _blobs(n=60)
+    light = dict(loss=loss, optimizer="momentum", batch_size=batch_size, reg=1e-3, seed=2, snapshots=2, lr=lr)
+    if not same_start(len(y), batch_size, steps, longer):  # the full data is scored at another cadence
+        assert batch_size not in (None, len(y)) and scoring_every(60, batch_size, steps) != scoring_every(
+            60, batch_size, longer
+        )
+        return
+    short, long = train_linear(X, y, steps=steps, **light), train_linear(X, y, steps=longer, **light)
+    np.testing.assert_array_equal(long.losses[:steps], short.losses)
+    assert len(short.losses) == min(steps, len(long.losses))
+
+
+def test_same_start_needs_the_same_scoring_cadence():
+    assert same_start(300, None, 301, 5000) and same_start(300, 300, 301, 5000)  # full batch
+    assert same_start(300, 32, 301, 350)  # every epoch in both
+    assert scoring_every(120, 64, 1001) != scoring_every(120, 64, 1250) and not same_start(120, 64, 1001, 1250)
+    assert not same_start(300, None, 350, 301)  # shorter
