@@ -13,6 +13,9 @@ inside app.py's frame.
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import streamlit as st
 
 from .janitor import keep_tidy
@@ -29,10 +32,17 @@ def _navigation():
     st.set_page_config(
         page_title="gdviz — gradient descent, made visible", page_icon=":material/trending_down:", layout="wide"
     )
-    pages = [
+    return st.navigation([copy.copy(page) for page in _pages()])
+
+
+@functools.cache
+def _pages() -> tuple:
+    """One st.Page per entry of PAGES, made once: making one resolves its file on disk (a few system calls, each
+    a wait for the GIL when a class's runs share it). Each run gets copies, because st.navigation marks the page
+    it returns as the one that run may call, and sessions run side by side."""
+    return tuple(
         st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path) for p in PAGES
-    ]
-    return st.navigation(pages)
+    )
 
 
 def app_frame() -> None:
