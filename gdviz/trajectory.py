@@ -208,6 +208,17 @@ def _finite(batch: tuple, *arrays) -> np.ndarray:
     return ok
 
 
+def _fine(pr: _Problem, g, new_p, new_state, new_loss) -> bool:
+    """Whether a step surely went right for every start: every number finite (their sum is) and every point
+    within ``pr.limit`` of the centre. False says only "look at each start", as ``_walk`` then does."""
+    total = float(np.add.reduce(g, axis=None)) + float(np.add.reduce(new_p, axis=None))
+    for s in new_state:
+        total += float(np.add.reduce(s, axis=None))
+    if new_loss is not None:
+        total += float(np.add.reduce(new_loss, axis=None))
+    return math.isfinite(total) and float(np.maximum.reduce(np.abs(new_p - pr.center), axis=None)) <= pr.limit
+
+
 def _check_lr_shape(what: str, lr_shape: tuple, shape: tuple) -> None:
     """An array of learning rates runs one per start; it may not add starts."""
     try:
@@ -283,11 +294,15 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
     were all finite, so nothing kept holds inf or NaN. A start where f has no finite value diverges
     at step 0.
 
-    After step t (0-based) it calls ``on_step(t, g, checked, step, point, state, loss)``: the gradient
-    taken at the previous point (noise included, possibly non-finite), the starts whose gradient
-    counts (those running when it was taken), the step actually taken (0 once stopped), and the
-    point, optimizer state and loss (None without f) after it. Nothing is kept here from one step to
-    the next but the current point, state and loss, so memory is O(starts) whatever ``on_step`` records.
+    After step t (0-based) it calls ``on_step(t, g, step, point, state, loss)``: the gradient taken at the
+    previous point (noise included) where it counts (a start running when it was taken, and the gradient
+    finite), 0 elsewhere; the step actually taken (0 once stopped), and the point, optimizer state and loss
+    (None without f) after it. Nothing is kept here from one step to the next but the current point, state
+    and loss, so memory is O(starts) whatever ``on_step`` records.
+
+    Its usual step (every start running, every number finite, no point flown off) costs the fewest numpy
+    calls: whether starts still run is kept as two Python truths, changed only where one stops, and one sum
+    and one distance say nothing went wrong before any start's own check is made.
     """
     opt, p, state = pr.opt, pr.start, pr.state
     batch = p.shape[:-1]
@@ -307,11 +322,16 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
     cause = np.full(batch, NOT_DIVERGED)
     stopped_at = np.full(batch, pr.steps)
 
+    running, all_running = True, True  # active.any(), active.all()
+
     def stop(mask, why, t):
-        nonlocal active
+        nonlocal active, running, all_running
+        if not mask.any():
+            return
         reason[mask] = why
         stopped_at[mask] = t
         active = active & ~mask
+        running, all_running = bool(active.any()), bool(active.all())
 
     t = 0
     with np.errstate(all="ignore"):
@@ -322,10 +342,10 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
         if loss_tol is not None:
             stop(active & (loss <= loss_tol), LOSS_TOL, 0)
         for t in range(pr.steps):
-            if not active.any():
+            if not running:
                 break
             g = pr.gradient(p)
-            checked = active  # a start's gradient counts while it runs, as when run alone
+            checked = None if all_running else active  # a start's gradient counts while it runs, as when run alone
             if grad_tol is not None:
                 stop(active & (np.linalg.norm(g, axis=-1) <= grad_tol), GRAD_TOL, t)
             if noise:
@@ -336,18 +356,25 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
             step, new_state = opt.update(g, state, p, **now) if oracle is None else opt.update(g, state, p, oracle)
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)
-            value = [] if loss is None else [new_loss[..., None]]
-            flew = np.abs(new_p - pr.center).max(axis=-1) > pr.limit
-            bad = active & (flew | ~_finite(batch, g, new_p, *new_state, *value))
-            if bad.any():  # say what went wrong, in this order when several did
-                why = np.select(
-                    [~_finite(batch, g), flew | ~_finite(batch, new_p), ~_finite(batch, *value)],
-                    [NO_GRADIENT, FLEW_OFF, NO_VALUE],
-                    STATE_OVERFLOW,
-                )
-                cause[bad] = why[bad]
-                stop(bad, DIVERGED, t + 1)
-            if active.all():  # the usual step: every start moves on (a single start's run, step after step)
+            fine = _fine(pr, g, new_p, new_state, new_loss)
+            if not fine:  # some start may have gone wrong: each one's own check
+                value = [] if loss is None else [new_loss[..., None]]
+                flew = np.abs(new_p - pr.center).max(axis=-1) > pr.limit
+                bad = active & (flew | ~_finite(batch, g, new_p, *new_state, *value))
+                if bad.any():  # say what went wrong, in this order when several did
+                    why = np.select(
+                        [~_finite(batch, g), flew | ~_finite(batch, new_p), ~_finite(batch, *value)],
+                        [NO_GRADIENT, FLEW_OFF, NO_VALUE],
+                        STATE_OVERFLOW,
+                    )
+                    cause[bad] = why[bad]
+                    stop(bad, DIVERGED, t + 1)
+            if on_step is not None and not (
+                fine and checked is None
+            ):  # the recorded gradient: 0 where it does not count
+                counts = np.isfinite(g) if checked is None else checked[..., None] & np.isfinite(g)
+                g = np.where(counts, g, 0.0)
+            if all_running:  # the usual step: every start moves on (a single start's run, step after step)
                 p, state, loss = new_p, new_state, new_loss
             else:
                 stop_now = ~active
@@ -357,7 +384,7 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 if loss is not None:
                     loss = np.where(stop_now, loss, new_loss)
             if on_step is not None:
-                on_step(t, g, checked, step, p, state, loss)
+                on_step(t, g, step, p, state, loss)
             if loss_tol is not None:
                 stop(active & (loss <= loss_tol), LOSS_TOL, t + 1)
         else:
@@ -403,8 +430,8 @@ def run(
     for h, s in zip(history, state0, strict=True):
         h[0] = s
 
-    def record(t, g, checked, step, p, state, loss):
-        grads[t] = np.where(checked[..., None] & np.isfinite(g), g, 0.0)  # the step it diverged at: 0
+    def record(t, g, step, p, state, loss):
+        grads[t] = g  # 0 where it did not count: at the step a start diverged, and after it stopped
         taken[t], points[t + 1] = step, p
         for h, s in zip(history, state, strict=True):
             h[t + 1] = s
