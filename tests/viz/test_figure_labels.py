@@ -267,8 +267,15 @@ def test_every_builder_is_audited():
 
 
 @functools.cache
+def built(case: str) -> go.Figure:
+    """Each case's figure, built once for the audits here and in test_projection.py: none changes it (project leaves
+    its input alone, which test_projection checks)."""
+    return FIGURES[case]()
+
+
+@functools.cache
 def _figure(case: str) -> dict:
-    fig = FIGURES[case]()
+    fig = built(case)
     assert isinstance(fig, go.Figure)
     return fig.to_dict()
 

@@ -22,7 +22,7 @@ from gdviz.viz.graph import graph_dot
 from gdviz.viz.projection import BASE, HEIGHT, INK, MARKER, TITLE, WIDTH
 from gdviz.viz.race import race_figure
 
-from .test_figure_labels import CASES, FIGURES, _font_sizes, _text
+from .test_figure_labels import CASES, FIGURES, _font_sizes, _text, built
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_project_returns_a_new_figure_and_leaves_the_input_alone(big_race):
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_font_is_at_least_20px_and_titles_26px(case):
-    fig = FIGURES[case]()
+    fig = built(case)
     d = project(fig).to_dict()
     go.Figure({k: v for k, v in d.items() if k != "frames"})  # plotly's validation: every property exists
     layout = d["layout"]
@@ -95,7 +95,7 @@ def test_every_font_is_at_least_20px_and_titles_26px(case):
 
 @pytest.mark.parametrize("case", CASES)
 def test_projection_keeps_every_title_and_axis_title(case):
-    fig = FIGURES[case]().to_dict()
+    fig = built(case).to_dict()
     out = project(go.Figure(fig)).to_dict()
     plain = lambda t: re.sub(r"\s+", " ", _text(t).replace("<br>", " ")).strip()  # noqa: E731
     assert plain(out["layout"]["title"]) == plain(fig["layout"]["title"])
