@@ -19,6 +19,7 @@ import difflib
 import keyword
 import math
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,10 @@ CHARACTERS = {";": "statements (;) are", "\\": "backslashes are", "#": "comments
 NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(?>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[A-Za-z_]")
 NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 TOKEN = re.compile(rf"\s*(?:(?P<operand>{NUMBER}|[A-Za-z_]\w*)|(?P<op>\*\*|[-+*/^])|(?P<punct>[(),])|(?P<other>\S))")
+SOURCE = "<formula>"  # the file name Python's parser gives a visitor's formula
+# Python's tokenizer warns about some text before it refuses it ("2.5not": 'invalid decimal literal'): gdviz refuses
+# such formulas with a sentence of its own, so the warning would only reach the server's log
+warnings.filterwarnings("ignore", category=SyntaxWarning, module=re.escape(SOURCE))
 OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>"}
 OPERATORS |= {ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Not: "not", ast.Invert: "~"}
 REFUSED = {
@@ -375,7 +380,7 @@ def parse_expression(text: str) -> Expression:
     _check_characters(text)
     src = _Source(text)
     try:
-        tree = ast.parse(src.parsed, mode="eval")
+        tree = ast.parse(src.parsed, SOURCE, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
         offset = getattr(err, "offset", None) or 1
         message = getattr(err, "msg", None) or type(err).__name__

@@ -6,6 +6,8 @@ steps' own arithmetic. Hostile inputs must each raise ExpressionError naming wha
 """
 
 import json
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -429,3 +431,11 @@ def test_exponents_within_bounds_and_variable_exponents_are_float64():
     assert parse_expression("1" + "0" * 100).evaluate({}) == 1e100
     with pytest.raises(ExpressionError, match="numbers are at most"):
         parse_expression("1" + "0" * 101)
+
+
+def test_text_pythons_tokenizer_warns_about_is_refused_without_a_warning():
+    """'2.5not' makes Python's tokenizer warn ('invalid decimal literal') before it refuses the text; gdviz refuses
+    it with its own sentence, and nothing reaches the server's log (a fresh interpreter's stderr, default filters)."""
+    code = "from gdviz.expression import parse_expression as p\ntry: p('x2.5not ')\nexcept ValueError as e: print(e)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert "'not' is a Python word" in done.stdout and done.stderr == ""
