@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in a lane
+QUICK_SECONDS = 2.0  # bounded work estimated under this takes the quick lane, more the heavy one
 MAX_WAITING = 4  # runs that may wait behind the running one; the next is refused
 MAX_AHEAD = 60.0  # estimated seconds of work a new run may wait behind; more, and it is refused
 POLL = 0.25  # seconds between two calls of a waiting run's on_wait
@@ -124,7 +125,8 @@ class _Lane:
             return len(self._waiting)
 
 
-_SHORT, _LONG = _Lane(), _Lane()  # deliberately one pair per server process: every session's heavy work shares them
+# deliberately one set per server process: every session's heavy work shares them
+_QUICK, _HEAVY, _LONG = _Lane(), _Lane(), _Lane()
 
 
 def turn(
@@ -134,16 +136,17 @@ def turn(
     *,
     long_run: bool = False,
 ):
-    """Around work estimated at ``seconds``: heavy work runs in its lane (the long runs' with ``long_run``),
-    waiting its turn or refused with ``LaneFull`` when the queue is full; light work runs at once."""
+    """Around work estimated at ``seconds``: heavy work runs in its lane (by its size, or the long runs' with
+    ``long_run``), waiting its turn or refused with ``LaneFull`` when the queue is full; light work runs at once."""
     if seconds < HEAVY_SECONDS:
         return contextlib.nullcontext()
-    return (_LONG if long_run else _SHORT).turn(seconds, what, on_wait, _visitor())
+    chosen = _LONG if long_run else _QUICK if seconds < QUICK_SECONDS else _HEAVY
+    return chosen.turn(seconds, what, on_wait, _visitor())
 
 
 def waiting() -> int:
-    """How many heavy runs wait for their turn now, in both lanes."""
-    return _SHORT.waiting() + _LONG.waiting()
+    """How many heavy runs wait for their turn now, in every lane."""
+    return _QUICK.waiting() + _HEAVY.waiting() + _LONG.waiting()
 
 
 # --- courtesy: a long run yields the CPU to the clicks of other visitors ----------------------------------
@@ -174,4 +177,3 @@ def courtesy(pause: float = COURTESY) -> float:
     while _pages > 1 and time.monotonic() - t0 < pause:
         time.sleep(0.01)
     return time.monotonic() - t0
-

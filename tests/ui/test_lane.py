@@ -124,6 +124,28 @@ def test_a_few_seconds_of_work_never_waits_behind_a_long_run():
     assert order == ["search", "basin map"]
 
 
+def test_a_second_of_work_never_waits_behind_seconds_of_race_but_behind_another_second():
+    """Bounded work under QUICK_SECONDS (a sweep over h, a network's training) has a lane of its own: a light
+    visitor's second of work is not held up by another's race (the Holder, 3 s), only by another second."""
+    order: list[str] = []
+    race = Holder("race", order)
+    assert race.held.wait(5)
+
+    def training():
+        with lane.turn(lane.QUICK_SECONDS / 2, "a training"):
+            order.append("training")
+
+    with lane.turn(lane.QUICK_SECONDS / 2, "a sweep over h"):
+        order.append("sweep")
+        waiter = threading.Thread(target=training, daemon=True)
+        waiter.start()
+        _until(lambda: lane.waiting() == 1)  # the training waits for the sweep
+        assert order == ["race", "sweep"]
+    waiter.join(5)
+    race.finish()
+    assert order == ["race", "sweep", "training"] and lane.waiting() == 0
+
+
 def test_a_run_that_would_wait_behind_more_than_a_minute_of_work_is_refused(monkeypatch):
     monkeypatch.setattr(lane, "MAX_AHEAD", 5.0)  # the Holders' runs are estimated at 3 s each
     order: list[str] = []
