@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
+import sys
 import tomllib
 import urllib.request
 from pathlib import Path
@@ -341,3 +343,23 @@ def test_readme_quotes_the_nginx_example_as_it_is():
     quoted = re.search(r"```nginx\n(.*?)```", readme, re.S)
     assert quoted, "README's Deploy section shows the nginx example"
     assert directives(quoted[1]) <= directives((ROOT / "docs" / "nginx-gdviz.conf").read_text())
+
+
+def test_app_py_gives_numpy_one_blas_thread_before_anything_imports_it():
+    """app.py sets OPENBLAS_NUM_THREADS=1 before its first gdviz import (numpy reads it once, when it loads), so a
+    search's matrix products take one core of a shared server, not all of them: run in a fresh interpreter with
+    the page run left out, numpy then starts no BLAS threads of its own."""
+    code = (
+        "import os, runpy, sys, types\n"
+        "frame = types.ModuleType('gdviz.ui.frame'); frame.app_frame = lambda: None\n"
+        "sys.modules['gdviz.ui.frame'] = frame  # only what app.py does before the page run\n"
+        "assert 'numpy' not in sys.modules\n"
+        "runpy.run_path('app.py')\n"
+        "import numpy\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], len(os.listdir('/proc/self/task')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["1", "1"]  # one thread in all: numpy's BLAS runs in the caller's
