@@ -4,79 +4,21 @@ The text is parsed by ``parse_expression`` and may use the variables x and y onl
 ``gradxy`` evaluate the expression over whole arrays through the autodiff engine (the gradient is
 reverse mode, exact, not finite differences); x and y are broadcast together first, so every point
 gets its own gradient and a constant formula still returns an array of the points' shape. The
-surface lists no minima. ``expression_latex`` renders the formula for the page.
+surface lists no minima. Its LaTeX comes from gdviz/expression_print.py.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
-from .expression import Expression, ExpressionError, Term, parse_expression
+from .expression import ExpressionError, parse_expression
+from .expression_print import latex
 from .surfaces import Domain, Surface
 
 VARIABLES = ("x", "y")
 DEFAULT_DOMAIN: Domain = ((-3.0, 3.0), (-3.0, 3.0))
 CHECK_GRID = 21  # points per axis where f must be finite somewhere
 START_FRACTION = 0.8  # the start lies this far from the domain's centre toward a corner
-
-PRECEDENCE = {"+": 1, "-": 1, "*": 2, "neg": 2, "**": 4, "pow": 4}  # everything else groups itself
-FUNCTION_TEX = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh"}
-FUNCTION_TEX |= {"sigmoid": r"\sigma", "relu": r"\operatorname{relu}", "max": r"\max", "min": r"\min"}
-CONSTANT_TEX = {"pi": r"\pi", "e": "e"}
-
-
-def _name_tex(name: str) -> str:
-    if len(name) == 1:
-        return name
-    if m := re.fullmatch(r"([A-Za-z])(\d+)", name):  # w0 -> w_{0}
-        return f"{m[1]}_{{{m[2]}}}"
-    return r"\mathrm{" + name.replace("_", r"\_") + "}"
-
-
-def _number_tex(value: float) -> tuple[str, int]:
-    mantissa, _, exponent = f"{abs(value):.6g}".partition("e")
-    tex = mantissa + (rf" \times 10^{{{int(exponent)}}}" if exponent else "")
-    return ("-" + tex, PRECEDENCE["neg"]) if value < 0 else (tex, 9)
-
-
-def _tex(t: Term) -> tuple[str, int]:
-    """LaTeX for ``t`` and its precedence: 9 for a name or number, 8 for a group (a fraction, a call)."""
-    if t.op == "input":
-        return _name_tex(t.name), 9
-    if t.op == "const":
-        return (CONSTANT_TEX[t.text], 9) if t.text in CONSTANT_TEX else _number_tex(t.value)
-    args = [_tex(a) for a in t.args]
-    p = PRECEDENCE.get(t.op, 8)
-
-    def wrap(i: int, tighter: bool = False) -> str:
-        tex, q = args[i]
-        return rf"\left({tex}\right)" if q < p or (tighter and q == p) else tex
-
-    if t.op in ("+", "-"):
-        return f"{wrap(0)} {t.op} {wrap(1, tighter=t.op == '-')}", p
-    if t.op == "*":
-        return rf"{wrap(0)} \cdot {wrap(1)}", p
-    if t.op == "neg":
-        return f"-{wrap(0)}", p
-    if t.op in ("pow", "**"):
-        base = args[0][0] if args[0][1] == 9 else rf"\left({args[0][0]}\right)"  # (√x)², not √x²
-        exponent = _number_tex(t.value)[0] if t.op == "pow" else args[1][0]
-        return f"{base}^{{{exponent}}}", p
-    if t.op == "/":
-        return rf"\frac{{{args[0][0]}}}{{{args[1][0]}}}", p
-    if t.op == "sqrt":
-        return rf"\sqrt{{{args[0][0]}}}", p
-    if t.op == "abs":
-        return rf"\left|{args[0][0]}\right|", p
-    inside = ", ".join(tex for tex, _ in args)
-    return rf"{FUNCTION_TEX[t.op]}\left({inside}\right)", p
-
-
-def expression_latex(expr: Expression) -> str:
-    """The formula in LaTeX, e.g. ``x**2 + 3*y**2`` -> ``x^{2} + 3 \\cdot y^{2}``."""
-    return _tex(expr.term)[0]
 
 
 def _check_domain(domain) -> Domain:
@@ -124,7 +66,7 @@ def custom_surface(text: str, domain: Domain = DEFAULT_DOMAIN) -> Surface:
         gradxy=gradxy,
         domain=domain,
         minima=np.empty((0, 2)),
-        latex=f"f(x, y) = {expression_latex(expr)}",
+        latex=f"f(x, y) = {latex(expr.term)}",
         start=(float(start[0]), float(start[1])),
         description=f"The surface you typed, f(x, y) = {shown}; its gradient comes from reverse-mode autodiff.",
         log_levels=False,

@@ -12,13 +12,13 @@ A surface or formula that torch cannot be made to compute exactly raises ValueEr
 
 from __future__ import annotations
 
-import math
 import re
 from string import Template
 
 import numpy as np
 
-from .expression import Expression, Term
+from .expression import Expression
+from .expression_print import float_source, torch_source
 from .optimizers import OPTIMIZERS
 from .optimizers.line_search import NO_NOISE, needs_oracle
 from .schedules import SCHEDULES, resolve_schedule
@@ -68,77 +68,11 @@ def torch_step_call(optimizer: str, param: str = "p", hyper: dict | None = None)
     return CLOSURE_STEP if OPTIMIZERS[optimizer].torch.closure else PLAIN_STEP.format(param=param)
 
 
-# the grammar's functions in torch; torch.maximum / torch.minimum split a tie's gradient ½ / ½, as gdviz does
-CALLS = {name: f"torch.{name}" for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")}
-CALLS |= {"max": "torch.maximum", "min": "torch.minimum"}
-ADD, MUL, NEG, POW, ATOM = 1, 2, 3, 4, 9  # Python's precedence, loosest to tightest
-FLOAT_SAFE = {"const", "+", "-", "*", "neg"}  # constant arithmetic Python floats do exactly as numpy, never raising
-
-
-def float_source(v) -> tuple[str, int]:
-    """A float64 as Python source that reads back to the same number, with its precedence."""
-    v = float(v)
-    text = repr(v) if math.isfinite(v) else ("math.nan" if math.isnan(v) else f"{'-' * (v < 0)}math.inf")
-    return text, NEG if text.startswith("-") else ATOM
-
-
-def _short(v: float) -> tuple[str, int]:
-    """A number beside a tensor: whole numbers without ".0" (torch takes the int exactly)."""
-    return (str(int(v)), NEG if v < 0 else ATOM) if float(v).is_integer() and abs(v) < 2**53 else float_source(v)
-
-
-def _ops(t: Term) -> set[str]:  # every op in the tree
-    return {t.op}.union(*(_ops(a) for a in t.args))
-
-
-def _torch(t: Term, beside_tensor: bool = False) -> tuple[str, int]:
-    """Python source computing ``t`` from tensors x and y in torch, and its precedence."""
-    if t.op == "input":
-        return t.name, ATOM
-    if not t.variables():
-        if t.op == "const" and t.text in ("pi", "e"):
-            return f"math.{t.text}", ATOM
-        if t.op == "const" and beside_tensor:
-            return _short(t.value)
-        if not _ops(t) <= FLOAT_SAFE:  # 1/0, 10.0**400, exp(2): fold to gdviz's own float64 value
-            return float_source(Expression(t.text, t, ()).evaluate({}))
-        if t.op == "const":
-            return float_source(t.value)
-    tensor = bool(t.variables())
-    args = [_torch(a, beside_tensor=tensor) for a in t.args]
-
-    def wrap(i: int, above: int) -> str:
-        text, p = args[i]
-        return f"({text})" if p < above else text
-
-    if t.op in ("+", "-"):
-        return f"{wrap(0, ADD)} {t.op} {wrap(1, ADD + 1)}", ADD
-    if t.op in ("*", "/"):
-        return f"{wrap(0, MUL)} {t.op} {wrap(1, MUL + 1)}", MUL
-    if t.op == "neg":
-        return f"-{wrap(0, ATOM)}", NEG  # -(y**2), not -y**2
-    if t.op == "pow":
-        exponent, p = _short(t.value)
-        hug = re.fullmatch(r"[\w.]+", args[0][0]) is not None and p == ATOM  # x**2 but f(x) ** 2, as ruff writes them
-        exponent = exponent if p == ATOM else f"({exponent})"
-        return f"{wrap(0, ATOM)}{'**' if hug else ' ** '}{exponent}", POW
-    if t.op == "**":
-        return f"{wrap(0, ATOM)} ** {wrap(1, ATOM)}", POW
-    if t.op not in CALLS:
-        raise ValueError(f"the formula uses {t.op!r}, which this snippet cannot write in torch")
-    if t.op in ("max", "min"):  # torch.maximum takes tensors only: max(x, 0) -> torch.maximum(x, torch.tensor(0))
-        args = [
-            (text, p) if a.variables() else (f"torch.tensor({text})", ATOM)
-            for a, (text, p) in zip(t.args, args, strict=True)
-        ]
-    return f"{CALLS[t.op]}({', '.join(text for text, _ in args)})", ATOM
-
-
 def torch_function(surface: Surface) -> str:
     """The source of ``def f(x, y)`` computing ``surface`` in torch."""
     expr = surface.extras.get("expression")
     if isinstance(expr, Expression):
-        text, _ = _torch(expr.term)
+        text = torch_source(expr.term)
         body = f"return {text}" if expr.variables else f"return 0 * x + {text}"  # a tensor, so backward works
         doc = f"f(x, y) = {expr.text.strip()}, the formula typed in gdviz"
     elif surface.torch:  # a built-in surface: its record carries its torch body

@@ -9,8 +9,6 @@ import pytest
 
 import gdviz
 from gdviz import SURFACES, ExpressionError, Surface, custom_surface
-from gdviz.custom import expression_latex
-from gdviz.expression import parse_expression
 
 TYPED = {
     "rosenbrock": "(1 - x)**2 + 100*(y - x**2)**2",
@@ -121,23 +119,6 @@ def test_an_optimizer_runs_on_a_typed_surface():
     assert traj.losses[-1] < traj.losses[0] == 11.0
     sgd = gdviz.run(s, "sgd", (1.0, 1.0), 200, lr=0.05)
     np.testing.assert_allclose(sgd.final, 0.0, atol=1e-8)  # x shrinks 0.9x a step; y is 0 after one (1 - 0.05 * 20)
-
-
-@pytest.mark.parametrize(
-    "text, latex",
-    [
-        ("(1 - x)**2 + 100*(y - x^2)^2", r"\left(1 - x\right)^{2} + 100 \cdot \left(y - x^{2}\right)^{2}"),
-        ("x - (y - 1)", r"x - \left(y - 1\right)"),
-        ("x / (1 + y)", r"\frac{x}{1 + y}"),
-        ("-(x + y) * 2", r"-\left(x + y\right) \cdot 2"),
-        ("sqrt(x)^2 + abs(y)", r"\left(\sqrt{x}\right)^{2} + \left|y\right|"),
-        ("sigmoid(x) * max(x, pi)", r"\sigma\left(x\right) \cdot \max\left(x, \pi\right)"),
-        ("w0 * theta_1 + 1e-3", r"w_{0} \cdot \mathrm{theta\_1} + 0.001"),
-        ("2**-x + x**-0.5", r"2^{-x} + x^{-0.5}"),
-    ],
-)
-def test_latex_reads_like_the_formula(text, latex):
-    assert expression_latex(parse_expression(text)) == latex
 
 
 @pytest.mark.parametrize("formula", ["(-1)**x", "(-2)**(x + y)"])

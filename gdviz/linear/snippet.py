@@ -16,12 +16,12 @@ from string import Template
 
 import numpy as np
 
+from ..expression_print import float_source
 from ..optimizers import OPTIMIZERS
 from ..optimizers.line_search import SURFACES_ONLY
 from ..snippet import (
     SCHEDULER_BLOCK,
     SCHEDULER_STEP,
-    float_source,
     searches,
     snippet_filename,
     torch_class_source,

@@ -23,6 +23,7 @@ from string import Template
 
 import numpy as np
 
+from ..expression_print import float_source
 from ..linear.data import check_data
 from ..linear.losses import loss_spec
 from ..linear.snippet import BATCHES, MAX_NUMBERS
@@ -31,7 +32,6 @@ from ..optimizers import OPTIMIZERS
 from ..snippet import (
     SCHEDULER_BLOCK,
     SCHEDULER_STEP,
-    float_source,
     snippet_filename,
     torch_class_source,
     torch_constructor,
