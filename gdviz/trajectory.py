@@ -290,6 +290,9 @@ def _scheduled_keywords(pr: _Problem) -> list[dict] | None:
             OPTIMIZERS[pr.optimizer](**hyper_at({n: corner(v, axis=0)[None] for n, v in pr.table.items()}, pr.hyper, 0))
     except ValueError:
         return None
+    if len(pr.table) == 1:  # lr alone, the usual schedule
+        ((name, values),) = pr.table.items()
+        return [{name: value} for value in _per_step(name, values)]
     columns = {name: _per_step(name, values) for name, values in pr.table.items()}
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
