@@ -3,8 +3,9 @@
 1. Server time of a page rerun after a widget change, 6 optimizers × 500 steps (budget ≤ 300 ms), without
    and with a schedule on every optimizer (cosine; warm-up then cosine; one cycle):
    AppTest reruns the whole page script with a new learning rate each time (a cache miss, so the
-   runs are recomputed), and the parts are timed alone for comparison: the six runs, building the
-   stage's figures, and the stage's spec with its JSON (what Streamlit sends).
+   runs are recomputed), and the parts are timed alone for comparison: the six runs (without and with
+   the cosine schedule), building the stage's figures, and the stage's spec with its JSON (what
+   Streamlit sends).
 2. The stage's JSON for 8 optimizers × 500 steps (budget ≤ 1 MB).
 
 Run: python benchmarks/bench_race_page.py
@@ -34,17 +35,19 @@ STEPS, REPEATS = 500, 7
 RERUN_BUDGET_MS, FIGURE_BUDGET_MB = 300.0, 1.0
 
 
-def median_ms(fn, repeats: int = REPEATS) -> float:
+def median_ms(fn, repeats: int = REPEATS, clock=time.perf_counter) -> float:
     times = []
     for i in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn(i)
-        times.append((time.perf_counter() - t0) * 1e3)
+        times.append((clock() - t0) * 1e3)
     return statistics.median(times)
 
 
-def page_rerun_ms(schedule: str | None = None) -> float:
-    """A rerun after a new learning rate; ``schedule``: every optimizer takes that one (its default arguments)."""
+def page_rerun_ms(schedule: str | None = None) -> tuple[float, float]:
+    """A rerun after a new learning rate; ``schedule``: every optimizer takes that one (its default arguments).
+    Its median wall time (the budget's) and the process's CPU time, which other work on a shared machine
+    inflates less: (wall, cpu)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page("pages/race.py").run()
@@ -58,16 +61,24 @@ def page_rerun_ms(schedule: str | None = None) -> float:
         at.number_input(key="hyper.sgd.lr").set_value(0.01 + 1e-4 * (i + 1)).run()  # new value: cache miss
         assert not at.exception
 
-    return median_ms(rerun)
+    wall, cpu = [], []
+
+    def timed(i):
+        c0 = time.process_time()
+        rerun(i)
+        cpu.append((time.process_time() - c0) * 1e3)
+
+    wall = median_ms(timed)
+    return wall, statistics.median(cpu)
 
 
-def parts_ms(names: list[str]) -> tuple[float, float, float, int]:
+def parts_ms(names: list[str], schedule: str | None = None) -> tuple[float, float, float, int]:
     s = gdviz.SURFACES["himmelblau"]
     runs = {}
 
     def compute(i):
         runs.clear()
-        runs.update({n: gdviz.run(s, n, s.start, STEPS, **STARTING_HYPER[n]) for n in names})
+        runs.update({n: gdviz.run(s, n, s.start, STEPS, schedule=schedule, **STARTING_HYPER[n]) for n in names})
 
     t_runs = median_ms(compute)
     panels = race_panels(s, runs)
@@ -77,18 +88,29 @@ def parts_ms(names: list[str]) -> tuple[float, float, float, int]:
 
 
 def main() -> int:
-    rerun = page_rerun_ms()
+    rerun, rerun_cpu = page_rerun_ms()
     scheduled = {name: page_rerun_ms(name) for name in ("cosine", "sequential", "onecycle")}
     t_runs, t_fig, t_json, _ = parts_ms(SIX)
+    t_cosine, *_ = parts_ms(SIX, "cosine")
     *_, size8 = parts_ms(EIGHT)
     print(f"Race page on Himmelblau, {STEPS} steps; medians of {REPEATS} repeats\n")
-    print(f"page rerun after a widget change, 6 optimizers (AppTest, whole script): {rerun:7.1f} ms")
+    print(
+        f"page rerun after a widget change, 6 optimizers (AppTest, whole script): {rerun:7.1f} ms (CPU {rerun_cpu:.1f})"
+    )
     print(f"  of which, alone:  6 runs {t_runs:6.1f} ms   build figures {t_fig:6.1f} ms   spec + JSON {t_json:6.1f} ms")
     print(f"  parts / rerun: {(t_runs + t_fig + t_json) / rerun:.2f}")
-    for name, ms in scheduled.items():
-        print(f"the same, every optimizer with the {name} schedule: {ms:7.1f} ms ({ms / rerun:.2f}× without)")
+    for name, (ms, cpu) in scheduled.items():
+        print(
+            f"the same, every optimizer with the {name} schedule: {ms:7.1f} ms ({ms / rerun:.2f}× without; "
+            f"CPU {cpu:.1f}, {cpu / rerun_cpu:.2f}×)"
+        )
+    print("  (onecycle cycles momentum, which SGD lacks: the page says so and races the other five)")
+    print(f"  the six runs alone with cosine: {t_cosine:6.1f} ms ({t_cosine / t_runs:.2f}× without)")
     print(f"the stage's JSON, 8 optimizers × {STEPS} steps: {size8 / 1e6:.3f} MB")
-    ok_rerun, ok_size = max(rerun, *scheduled.values()) <= RERUN_BUDGET_MS, size8 / 1e6 <= FIGURE_BUDGET_MB
+    ok_rerun, ok_size = (
+        max(rerun, *(ms for ms, _ in scheduled.values())) <= RERUN_BUDGET_MS,
+        size8 / 1e6 <= FIGURE_BUDGET_MB,
+    )
     print(f"\nbudget rerun ≤ {RERUN_BUDGET_MS:.0f} ms: {'HOLDS' if ok_rerun else 'FAILS'}")
     print(f"budget figure ≤ {FIGURE_BUDGET_MB:.0f} MB: {'HOLDS' if ok_size else 'FAILS'}")
     return 0 if ok_rerun and ok_size else 1
