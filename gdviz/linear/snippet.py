@@ -31,8 +31,9 @@ from ..snippet import (
     torch_step_call,
 )
 from .data import check_data
+from .loop import EXPLODE
 from .losses import TITLES, loss_spec
-from .train import EXPLODE, INIT_SCALE, VECTORS_ONLY, check_settings
+from .train import INIT_SCALE, VECTORS_ONLY, check_settings
 
 MAX_NUMBERS = 20_000  # features embedded at most: 2,000 points of a 2D set take 4,000; the digits would take 92,000
 

@@ -6,7 +6,8 @@ for the step, and sets ``W_{t+1} = W_t + step``. Iteration t is numbered by the 
 so ``W_t`` is W after t updates. A run stops after ``steps`` updates, when the full-batch gradient
 norm falls to ``tol``, or when it diverges (reported in the run, never raised). With a ``schedule``
 (gdviz.schedules) update t+1 uses the hyperparameters a torch scheduler sets before the optimizer's
-(t+1)-th step, the optimizer rebuilt with them and its state carried over.
+(t+1)-th step, the optimizer rebuilt with them and its state carried over. The loop itself is
+``descend`` (gdviz/linear/loop.py), which train_mlp steps a network with too.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import numpy as np
 from ..optimizers import OPTIMIZERS
 from ..schedules import hyper_at, resolve_schedule, schedule_table
 from .data import check_data
+from .loop import descend
 from .losses import LOSSES, penalty, per_example
 
 REASONS = ("steps", "tolerance", "diverged")
-EXPLODE = 1e6  # a loss above EXPLODE × max(1, initial loss) has diverged
 EVALS = 100  # mini-batch: the full data is scored once per epoch, or every few epochs past about this many
 INIT_SCALE = 1e-3  # W0 = 0.001 · N(0, 1), as in CS231n
 
@@ -219,10 +220,7 @@ def train_linear(
         return t in planned if full else t % every == 0
 
     loss_fn = LOSSES[loss]
-
-    losses = np.empty(steps)
     scored: dict[int, tuple[float, float]] = {}  # iteration -> (full-data loss, accuracy), each computed once
-    evals, snaps = [0], {0: W}
 
     def score(t, W) -> tuple[float, float]:
         if t not in scored:
@@ -235,50 +233,34 @@ def train_linear(
         initial = score(0, W)[0]
         if not np.isfinite(initial):
             raise ValueError("the loss at W0 is not finite: W0 is far too large")
-        limit = EXPLODE * max(1.0, initial)
-
-        def bad(value) -> bool:
-            return not value <= limit  # NaN is bad too
-
-        # a rule that reads its whole parameter (L-BFGS) sees W as torch's does, one flat vector; the rest any shape
-        flat = (1, -1) if OPTIMIZERS[optimizer].params == "flat" else W.shape
-        state, W_prev, reason, diverged_at, last = opt.init(W.reshape(flat)), W, "steps", None, steps
-        for t, (Xb, yb) in zip(range(steps), batches(X, y, batch, rng_batches), strict=False):
-            value, dW = loss_fn(W, Xb, yb, reg)
-            kept = evaluated(t) or t in planned
-            if t > 0 and (bad(value) or (kept and bad(score(t, W)[0]))):
-                scored.pop(t, None)
-                reason, diverged_at, W, last = "diverged", t, W_prev, t - 1
-                break
-            if t > 0 and evaluated(t):
-                evals.append(t)
-            if t > 0 and t in planned:
-                snaps[t] = W
-            if tol is not None and np.linalg.norm(dW) <= tol:
-                reason, last = "tolerance", t
-                break
-            losses[t] = value
-            if schedule is not None:  # this update's hyperparameters; the state carries over
-                opt = OPTIMIZERS[optimizer](**hyper_at(table, resolved, t))
-            step, state = opt.update(dW.reshape(flat), state, W.reshape(flat))
-            W_prev, W = W, (W + step.reshape(W.shape)).astype(X.dtype, copy=False)
-            if not np.isfinite(W).all():
-                reason, diverged_at, W, last = "diverged", t + 1, W_prev, t
-                break
-        else:
-            if bad(score(steps, W)[0]):  # W_steps has not been scored yet
-                scored.pop(steps)
-                reason, diverged_at, W, last = "diverged", steps, W_prev, steps - 1
+        done = descend(
+            W,
+            batches(X, y, batch, rng_batches),
+            steps=steps,
+            gradient=lambda t, W, Xb, yb: loss_fn(W, Xb, yb, reg),
+            score=lambda t, W: score(t, W)[0],
+            forget=lambda t: scored.pop(t, None),
+            evaluated=evaluated,
+            planned=planned,
+            initial=initial,
+            opt=opt,
+            rebuild=None if schedule is None else lambda t: OPTIMIZERS[optimizer](**hyper_at(table, resolved, t)),
+            # a rule that reads its whole parameter (L-BFGS) sees W as torch's does, one flat vector; the rest any shape
+            shape=(1, -1) if OPTIMIZERS[optimizer].params == "flat" else None,
+            dtype=X.dtype,
+            tol=tol,
+        )
+        W, last, diverged_at = done.theta, done.last, done.diverged_at
         score(last, W)
 
-    iterations = last if diverged_at is None else diverged_at
-    eval_steps = np.array(sorted({*evals, last}))
+    iterations, snaps = done.iterations, done.snaps
+    eval_steps = np.array(sorted({*done.evals, last}))
     snaps[last] = W
     snapshot_steps = np.array(sorted(snaps))
     seen = iterations * N if full else examples_seen(iterations, per_epoch, batch, N)
     return LinearRun(
         W=W,
-        losses=losses[:iterations].copy(),
+        losses=done.losses[:iterations].copy(),
         eval_steps=eval_steps,
         eval_loss=np.array([scored[k][0] for k in eval_steps]),
         eval_acc=np.array([scored[k][1] for k in eval_steps]),
@@ -287,7 +269,7 @@ def train_linear(
         snapshot_loss=np.array([scored[k][0] for k in snapshot_steps]),
         snapshot_acc=np.array([scored[k][1] for k in snapshot_steps]),
         diverged_at=diverged_at,
-        reason=reason,
+        reason=done.reason,
         iterations=iterations,
         batch_size=batch,
         full_batch=full,

@@ -25,9 +25,10 @@ import numpy as np
 
 from ..expression_print import float_source
 from ..linear.data import check_data
+from ..linear.loop import EXPLODE
 from ..linear.losses import loss_spec
 from ..linear.snippet import BATCHES, MAX_NUMBERS
-from ..linear.train import EXPLODE, check_settings
+from ..linear.train import check_settings
 from ..optimizers import OPTIMIZERS
 from ..snippet import (
     SCHEDULER_BLOCK,

@@ -1,9 +1,9 @@
 """Training a network: ``train_mlp(X, y, hidden=, activation=, loss=, optimizer=, steps=) -> MLPRun``.
 
-train_linear's loop for a network: each iteration takes the loss and gradient of the network at the
-parameters θ_t on a batch (``model.loss_terms``), asks ``OPTIMIZERS[optimizer]`` for the step and sets
-θ_{t+1} = θ_t + step. The batches, the evaluations, the snapshots and the divergence rule are
-train_linear's (its own helpers, imported, so both loops cut the same batches from the same seed).
+train_linear's loop for a network (``descend``, gdviz/linear/loop.py: the same batches from the same seed, the
+same evaluations, snapshots and divergence rule): each iteration takes the loss and gradient of the network
+at the parameters θ_t on a batch (``model.loss_terms``), asks ``OPTIMIZERS[optimizer]`` for the step and
+sets θ_{t+1} = θ_t + step.
 
 The optimizer sees every parameter at once as one flat vector θ (P,): W_1, b_1, W_2, b_2 ... row-major
 (``model.flatten``). torch applies an optimizer to each parameter tensor on its own; for an elementwise
@@ -21,8 +21,9 @@ import math
 
 import numpy as np
 
+from ..linear.loop import descend
 from ..linear.losses import loss_spec
-from ..linear.train import EVALS, EXPLODE, batches, check_settings, examples_seen
+from ..linear.train import EVALS, batches, check_settings, examples_seen
 from ..optimizers import OPTIMIZERS
 from ..schedules import hyper_at
 from .activations import activation as activation_spec
@@ -108,58 +109,35 @@ def train_mlp(
             scored[t] = train + (data_terms(layers, X_test, y_test) if X_test is not None else (math.nan,) * 2)
         return scored[t]
 
+    def gradient(t: int, theta, Xb, yb) -> tuple[float, np.ndarray]:
+        value, grads, scores = loss_terms(unflatten(theta, sizes), Xb, yb, act, spec, reg)
+        if full and (evaluated(t) or t in planned):  # the batch is the full data: its loss and scores are the score's
+            score(t, theta, (value, float(np.mean(np.argmax(scores, axis=1) == y))))
+        return value, flatten(grads)
+
     theta = flatten(params)
-    losses = np.empty(steps)
-    evals, snaps = [0], {0: theta}
     with np.errstate(all="ignore"):
         initial = score(0, theta)[0]
         if not np.isfinite(initial):
             raise ValueError("the loss at the initial params is not finite: they are far too large")
-        limit = EXPLODE * max(1.0, initial)
-
-        def blown(value) -> str:
-            """Why a loss counts as diverged, in words, or "" if it does not."""
-            if value <= limit:
-                return ""
-            if not np.isfinite(value):
-                return f"the loss is {value}"
-            return f"the loss reached {value:.3g}, over 1e6 × max(1, the starting loss {initial:.3g})"
-
-        state, theta_prev, reason, diverged_at, cause, last = opt.init(theta), theta, "steps", None, "", steps
-        for t, (Xb, yb) in zip(range(steps), batches(X, y, batch, rng_batches), strict=False):
-            layers = unflatten(theta, sizes)
-            value, grads, scores = loss_terms(layers, Xb, yb, act, spec, reg)
-            kept = evaluated(t) or t in planned
-            if full and kept:  # the batch is the full data: its loss and scores are the evaluation's
-                score(t, theta, (value, float(np.mean(np.argmax(scores, axis=1) == y))))
-            why = blown(value) or (kept and blown(score(t, theta)[0]))
-            if t > 0 and why:
-                scored.pop(t, None)
-                reason, diverged_at, cause, theta, last = "diverged", t, f"update {t}: {why}", theta_prev, t - 1
-                break
-            if t > 0 and evaluated(t):
-                evals.append(t)
-            if t > 0 and t in planned:
-                snaps[t] = theta
-            losses[t] = value
-            if schedule is not None:  # this update's hyperparameters; the state carries over
-                opt = OPTIMIZERS[optimizer](**hyper_at(table, resolved, t))
-            step, state = opt.update(flatten(grads), state, theta)
-            theta_prev, theta = theta, theta + step
-            if not np.isfinite(theta).all():
-                why = "the weights overflowed (inf or NaN)"
-                reason, diverged_at, cause, theta, last = "diverged", t + 1, f"update {t + 1}: {why}", theta_prev, t
-                break
-        else:
-            why = blown(score(steps, theta)[0])  # θ_steps has not been scored yet
-            if why:
-                scored.pop(steps)
-                reason, diverged_at, cause, last = "diverged", steps, f"update {steps}: {why}", steps - 1
-                theta = theta_prev
+        done = descend(
+            theta,
+            batches(X, y, batch, rng_batches),
+            steps=steps,
+            gradient=gradient,
+            score=lambda t, theta: score(t, theta)[0],
+            forget=lambda t: scored.pop(t, None),
+            evaluated=evaluated,
+            planned=planned,
+            initial=initial,
+            opt=opt,
+            rebuild=None if schedule is None else lambda t: OPTIMIZERS[optimizer](**hyper_at(table, resolved, t)),
+        )
+        theta, last, diverged_at = done.theta, done.last, done.diverged_at
         score(last, theta)
 
-    iterations = last if diverged_at is None else diverged_at
-    eval_steps = np.array(sorted({*evals, last}))
+    iterations, snaps = done.iterations, done.snaps
+    eval_steps = np.array(sorted({*done.evals, last}))
     snaps[last] = theta
     snapshot_steps = np.array(sorted(snaps))
     evals_of = np.array([scored[k] for k in eval_steps])
@@ -167,7 +145,7 @@ def train_mlp(
     seen = iterations * N if full else examples_seen(iterations, per_epoch, batch, N)
     return MLPRun(
         params=tuple((W, b) for W, b in unflatten(theta, sizes)),
-        losses=losses[:iterations].copy(),
+        losses=done.losses[:iterations].copy(),
         eval_steps=eval_steps,
         train_loss=evals_of[:, 0],
         train_acc=evals_of[:, 1],
@@ -178,8 +156,8 @@ def train_mlp(
         snapshot_loss=snaps_of[:, 0],
         snapshot_acc=snaps_of[:, 1],
         diverged_at=diverged_at,
-        cause=cause,
-        reason=reason,
+        cause=done.cause,
+        reason=done.reason,
         iterations=iterations,
         batch_size=batch,
         full_batch=full,
