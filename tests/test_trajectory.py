@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from gdviz import OPTIMIZERS, REASONS, SURFACES, endpoints, quadratic, run
+from gdviz.optimizers.spec import takes_of
 from gdviz.trajectory import DIVERGED, GRAD_TOL, LOSS_TOL, MAX_STEPS
 
 HIMMELBLAU = SURFACES["himmelblau"]
@@ -584,3 +585,41 @@ def test_each_divergence_says_what_went_wrong():
         assert traj.diverged and traj.cause_text() == words, (traj.cause_text(), words)
     fine = run(HIMMELBLAU, "adam", _starts(4), 20, lr=0.01)
     assert (fine.cause == 0).all() and (fine.cause_text() == "").all()
+
+
+# --- a schedule handed to the update by keyword -------------------------------------------------
+
+TAKES_LR = [name for name in OPTIMIZERS if "lr" in takes_of(OPTIMIZERS[name](lr=0.01))]
+CYCLED = [name for name in OPTIMIZERS if {"momentum", "betas"} & {h.name for h in OPTIMIZERS[name].hyper}]
+
+
+def test_every_optimizer_but_rprop_and_lbfgs_takes_its_scheduled_values_by_keyword():
+    assert set(OPTIMIZERS) - set(TAKES_LR) == {"rprop", "lbfgs"}
+    for name in CYCLED:  # onecycle cycles momentum or β1: those too
+        assert takes_of(OPTIMIZERS[name](lr=0.01)) & {"momentum", "betas"}, name
+    assert takes_of(OPTIMIZERS["adam"](lr=0.01, maximize=True)) == {"lr", "betas"}  # climbing keeps the mark
+
+
+@pytest.mark.parametrize("optimizer", sorted(set(TAKES_LR) | {"rprop"}))
+@pytest.mark.parametrize("schedule", ["cosine", "sequential", "onecycle", ("onecycle", {"cycle_momentum": False})])
+def test_a_scheduled_run_is_bit_for_bit_the_one_that_builds_its_optimizer_every_step(optimizer, schedule, monkeypatch):
+    """The keywords handed to the update are the values the optimizer was built with each step before."""
+    if schedule == "onecycle" and optimizer not in CYCLED:
+        pytest.skip("onecycle cycles momentum, which this optimizer has not")
+    starts = np.array([[1.0, -1.0], [-3.0, 2.5], [0.2, 0.1]])
+    lr = {**OPTIMIZERS[optimizer].start}["lr"]
+    kwargs = dict(lr=np.array([[lr], [lr / 3], [lr * 40]]), noise=0.5, seed=2, grad_tol=1e-3, schedule=schedule)
+    fast = run(HIMMELBLAU, optimizer, starts, 80, **kwargs)
+    monkeypatch.setattr("gdviz.trajectory._scheduled_keywords", lambda pr: None)
+    rebuilt = run(HIMMELBLAU, optimizer, starts, 80, **kwargs)
+    for name in ("points", "grads", "steps", "losses", "lrs", "stopped_at", "reason", "cause"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(rebuilt, name), err_msg=name, strict=True)
+    for a, b in zip(fast.states, rebuilt.states, strict=True):
+        np.testing.assert_array_equal(a, b, strict=True)
+
+
+def test_a_scheduled_value_the_optimizer_refuses_is_refused_with_its_own_words():
+    """Nesterov needs momentum > 0; onecycle may cycle it down to 0: the run is refused as when it was built every
+    step, at that step, not by the check of the whole table."""
+    with pytest.raises(ValueError, match="Nesterov momentum must be > 0, got 0.0"):
+        run(HIMMELBLAU, "nesterov", HIMMELBLAU.start, 20, lr=0.01, schedule=("onecycle", {"base_momentum": 0.0}))
