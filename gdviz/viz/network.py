@@ -42,6 +42,9 @@ STAGE_BUDGET = 1_000_000  # bytes of the stage's data at most
 RESERVE = 120_000  # of them for the map's and the loss's figures (points, curves) and the spec's other fields
 HEIGHT = 560
 NEURON = (0.5, 0.8)  # a neuron's box in data units (a layer is 1 wide, a neuron 1 tall): square cells inside
+# neurons apart at most in a shorter layer: its inputs' names (21 px projected) a line apart beside a 16-wide layer
+# in the stage's shortest plot (300 px, 12 px a neuron projected), where 1 apart they overlapped
+SPREAD = 3.0
 TRAIN_COLOR, TEST_COLOR = "#0072B2", "#D55E00"
 SHARES = {False: (0.39, 0.37, 0.24), True: (0.34, 0.34, 0.32)}  # the panels' widths, plain and compact
 
@@ -86,9 +89,10 @@ def unit_pictures(units: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def _columns(sizes) -> list[np.ndarray]:
-    """Each layer's neurons' heights, layer by layer: centred on the tallest layer, the first neuron on top."""
+    """Each layer's neurons' heights, layer by layer: centred on the tallest layer, the first neuron on top; a
+    shorter layer spreads out, its neurons up to ``SPREAD`` apart (never taller than the tallest)."""
     tallest = max(sizes)
-    return [(tallest - 1) / 2 + (n - 1) / 2 - np.arange(n) for n in sizes]
+    return [(tallest - 1) / 2 + (n - 1) / 2 * d - np.arange(n) * d for n in sizes for d in [min(SPREAD, tallest / n)]]
 
 
 def _weight_looks(snapshot_params) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import re
 import zlib
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -18,6 +20,7 @@ from gdviz.network.data import BOX, network_data
 from gdviz.network.features import FEATURES, feature_matrix
 from gdviz.network.pictures import region_classes, unit_outputs
 from gdviz.viz import network as net
+from gdviz.viz import stage as stage_module
 from gdviz.viz.layout import CHAR_EM, GAP, LINE, STAGE_HALF, title_height
 from gdviz.viz.stage import stage_spec
 
@@ -168,3 +171,33 @@ def test_projected_the_network_keeps_its_layer_headings_legible_and_apart(hidden
     apart = plot / (x1 - x0)  # px between two columns' centres
     widths = [len(a["text"]) * CHAR_EM * size for a in heads]
     assert all((a + b) / 2 + 4 <= apart for a, b in zip(widths, widths[1:], strict=False)), (apart, widths)
+
+
+def _min_plot() -> int:
+    """The stage's shortest plot, px (``MIN_PLOT`` in stage.js): a projector at 1280×720 draws the panels this tall."""
+    js = (Path(stage_module.__file__).parents[1] / "ui" / "assets" / "stage.js").read_text()
+    return int(re.search(r"const MIN_PLOT = (\d+);", js).group(1))
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["normal", "projected"])
+@pytest.mark.parametrize(
+    "hidden, features",
+    [((8, 8), ("x", "y")), ((16,), ("x", "y")), ((16, 16), tuple(FEATURES)), ((2,), tuple(FEATURES))],
+    ids=["default", "16-wide", "16-wide-all-inputs", "inputs-tallest"],
+)
+def test_the_inputs_names_stay_a_line_apart_in_the_shortest_plot(hidden, features, compact):
+    """The inputs' names beside their neurons (x, y, x², …) are at least their type's size apart, in pixels, in the
+    stage's shortest plot (300 px: 1280×720 projected). Beside a 16-wide layer, 1 apart, x and y overlapped (11 px
+    apart, 21 px type)."""
+    case = _case(hidden=hidden, features=features, steps=10)
+    spec = stage_spec(_panels(case, compact=compact), 10, projection=compact)
+    layout = spec["panels"][0]["figure"]["layout"]
+    names = [a for a in layout["annotations"] if a.get("xanchor") == "right"]
+    assert [a["text"] for a in names] == [FEATURES[f].title for f in features]
+    plot = _min_plot() - layout["margin"]["t"] - layout["margin"]["b"]
+    y0, y1 = layout["yaxis"]["range"]
+    ys = sorted(a["y"] for a in names)
+    apart = min(b - a for a, b in zip(ys, ys[1:], strict=False)) * plot / (y1 - y0)
+    size = names[0]["font"]["size"]  # centres a type size apart: the glyphs never touch (seven inputs get 25 px)
+    assert apart >= size, f"{apart:.1f} px between names of {size} px type"
+    assert min(ys) >= y0 and max(ys) <= y1
