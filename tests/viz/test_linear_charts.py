@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdviz.viz.linear_charts import confusion_figure, digits_figure
+from gdviz.viz.linear_charts import confusion_figure, digits_figure, h_sweep_figure
 from gdviz.viz.projection import project
 
 
@@ -69,3 +69,20 @@ def test_confusion_cells_stay_square_with_every_class_and_count_written(projecte
     size = fig.data[0].textfont.size
     assert size >= (20 if projected else 12)
     assert fig.data[0].texttemplate == "%{text}"
+
+
+@pytest.mark.parametrize("projected", [False, True], ids=["normal", "projected"])
+def test_the_h_sweep_names_its_1e_7_line_in_the_legend_not_over_the_curves(projected):
+    """The line under which a gradient is right is named in the legend: a note inside the plot beside it sat on the
+    centered difference's curve, which crosses it (projected, 1280×720). Nothing is written inside the plot."""
+    hs = 10.0 ** -np.arange(1, 13)
+    errors = {"forward": hs + 1e-16 / hs, "centered": hs**2 + 1e-16 / hs}
+    fig = h_sweep_figure(hs, errors)
+    fig = project(fig, width=1000) if projected else fig
+    layout = fig.to_dict()["layout"]
+    assert not layout.get("annotations")
+    (line,) = layout["shapes"]
+    assert line["y0"] == line["y1"] == 1e-7
+    (named,) = [t for t in fig.to_dict()["data"] if t["name"].startswith("1e-7")]
+    assert named["line"]["dash"] == line["line"]["dash"] and named["line"]["color"] == line["line"]["color"]
+    assert named.get("showlegend") is not False and fig.layout.showlegend is not False
