@@ -250,7 +250,8 @@ def _map_panel(X, y, class_names, snapshot_W, snapshot_steps, box: Box, i: int, 
     data += [_legend_key(c, class_names) for c in range(C)]  # one entry per class, its marker on its line
     (x0, x1), (y0, y1) = box
     axis = dict(showgrid=False, zeroline=False, constrain="domain")
-    layout = headline(title or "Each class's region as it trains", 560) | dict(
+    # titles of a line at 1280×720 projected (25 characters in a half panel): two would take 34 px of a 300 px plot
+    layout = headline(title or "Each class's region", 560) | dict(
         height=560,
         plot_bgcolor="white",
         font=dict(size=14),
@@ -273,7 +274,7 @@ def _loss_panel(traces: list[dict], now: np.ndarray, at: int, T: int, iterations
     moving = [stage.vline(len(traces), 0.0, top), stage.now(len(traces) + 1, None, now)]
     data = [*traces, cursor | dict(hoverinfo="skip", showlegend=False), _now([at], now[at], cliponaxis=False)]
     grid = dict(gridcolor="#E5E5E5", zeroline=False)
-    layout = headline("The loss at each iteration", 560) | dict(
+    layout = headline("The loss per iteration", 560) | dict(
         height=560,
         plot_bgcolor="white",
         font=dict(size=14),

@@ -37,7 +37,9 @@ import plotly.io as pio
 from .animation import typed
 from .projection import project
 
-PAGE_WIDTH = 1100  # px a stage is about wide: projected titles wrap to their panel's share of it
+# px the stage is wide at its narrowest projected, 1280×720 with the sidebar open (measured 760; 1460 at 1920×1080):
+# projected titles wrap to their panel's share of it (at 1100, a half panel's title could run 170 px into the next)
+PAGE_WIDTH = 760
 
 
 def path(trace: int, x: np.ndarray | None, y: np.ndarray) -> dict:
