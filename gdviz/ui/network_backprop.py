@@ -104,9 +104,9 @@ def _stepper(graph: ExampleGraph) -> None:
         cursor=CURSOR,
         label=lambda i: f"step {i + 1} of {len(steps)} ({'forward' if i < forward else 'backward'} pass)",
     )
-    c1, c2, _ = st.columns([1.2, 1, 2.5])
-    c1.button("Jump to the backward pass", key="net.bp.jump", on_click=_jump, args=(forward,))
-    c2.button("Jump to the end", key="net.bp.end", on_click=_jump, args=(len(steps) - 1,))
+    row = st.container(horizontal=True)  # each button as wide as its words (columns cut them to "Jump to th…")
+    row.button("Jump to the backward pass", key="net.bp.jump", on_click=_jump, args=(forward,))
+    row.button("Jump to the end", key="net.bp.end", on_click=_jump, args=(len(steps) - 1,))
     step = steps[at]
     st.markdown(f"**{md_escape(step.text)}**")
     if step.gate:
