@@ -90,7 +90,7 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
     with table:
         shown = int(run.snapshot_steps[at])
         st.caption(f"The scores and the data loss of every point at step {shown} (as the cards above).")
-        st.dataframe(example_table(d, run, at), hide_index=True, width="stretch", height=420)
+        show_example_table(data.key(), ts.key(), at)
 
 
 def step_cards(run: LinearRun, at: int) -> None:
@@ -184,6 +184,16 @@ def show_batches(data: tuple, ts: TrainSettings, per: str) -> None:
     )
     for note in notes:
         st.info(note)
+
+
+# an entry is the table's message, about 60 kB for 300 points (2,000 points: 0.4 MB)
+@st.cache_data(max_entries=64, max_size="8MB", show_spinner=False)
+def show_example_table(data: tuple, settings: tuple, at: int) -> None:
+    """``example_table`` for ``train_2d(data, *settings)`` at snapshot ``at``, drawn. Cached with what it draws:
+    Streamlit replays the table's message for the same run and snapshot (a class on the teacher's link; every
+    rerun of one visitor's page) instead of styling 300 rows again, half of a warm rerun's CPU."""
+    d, run = dataset_2d(*data), train_2d(data, *settings)
+    st.dataframe(example_table(d, run, at), hide_index=True, width="stretch", height=420)
 
 
 def example_table(d: Dataset, run: LinearRun, at: int) -> Styler:

@@ -22,7 +22,7 @@ MAP = '[data-testid="gdviz-map"]'
 MAIN_CHART = {
     "linear": ("g.scatterlayer path.js-fill", 1),  # class regions on the stage's map (a class may own none at first)
     "digits": ("g.scatterlayer g.trace", 3),  # the loss, plotted first: batch loss, running mean, loss on all data
-    "gradient_check": ("g.scatterlayer g.trace", 2),  # forward and centered h-sweeps
+    "gradient_check": ("g.scatterlayer g.trace", 3),  # forward and centered h-sweeps, the 1e-7 line's legend entry
     "random_search": ("g.scatterlayer g.trace", 3),  # three strategies, after Run
 }
 
