@@ -5,11 +5,11 @@ import streamlit as st
 from gdviz.ui.frame import ensure_frame
 
 from gdviz.circuits import CIRCUITS, chain_rule, check_gradients
-from gdviz.ui.backprop_controls import CIRCUIT, GRAPH_TEXT_CSS, expression_controls, jump
+from gdviz.ui.backprop_controls import CIRCUIT, GRAPH_TEXT_CSS, expression_controls
 from gdviz.ui.exports import backprop_downloads
 from gdviz.ui.literal import md_escape, quoted
 from gdviz.ui.sidebar import projecting
-from gdviz.ui.stepper import step_buttons
+from gdviz.ui.stepper import jump_buttons, step_buttons
 from gdviz.viz.graph import GRAD, VALUE, graph_dot
 
 ensure_frame()
@@ -34,9 +34,9 @@ at = step_buttons(
     cursor="bp.cursor",
     label=lambda i: f"step {i + 1} of {len(steps)} ({'forward' if i < forward else 'backward'} pass)",
 )
-c1, c2, _ = st.columns([1.2, 1, 2.5])  # side by side under the step buttons, not spread over the page
-c1.button("Jump to the backward pass", key="bp.jump", on_click=jump, args=(forward,))
-c2.button("Jump to the end", key="bp.end", on_click=jump, args=(len(steps) - 1,))
+jump_buttons(
+    "bp.cursor", ("Jump to the backward pass", "bp.jump", forward), ("Jump to the end", "bp.end", len(steps) - 1)
+)
 step, told = steps[at], chain_rule(nodes, steps, at)
 st.markdown(f"**{md_escape(told.line)}**")  # f = d**2 is not Markdown bold
 if told.words:

@@ -37,11 +37,6 @@ def load_circuit(name: str) -> None:
         st.session_state[value_key(var)] = float(v)
 
 
-def jump(to: int) -> None:
-    """Callback: open the step ``to``."""
-    st.session_state["bp.cursor"] = int(to)
-
-
 def _typed() -> None:
     st.session_state.pop(CIRCUIT, None)  # a typed formula is no longer the circuit it started from
 

@@ -23,17 +23,12 @@ from .backprop_controls import GRAPH_TEXT_CSS
 from .literal import md_escape
 from .network_controls import NetworkSettings
 from .sidebar import projecting
-from .stepper import step_buttons
+from .stepper import jump_buttons, step_buttons
 from .widgets import defaults
 
 PICK, INDEX, CURSOR = "net.bp.pick", "net.bp.index", "net.bp.cursor"
 PICKS = {"worst": "The worst-classified", "index": "By its index"}
 H = 1e-5  # the centered difference's step
-
-
-def _jump(to: int) -> None:
-    """Callback: open step ``to``."""
-    st.session_state[CURSOR] = int(to)
 
 
 def step_numbers(nodes: tuple[GraphNode, ...], step: Step) -> list[tuple[str, np.ndarray]]:
@@ -104,9 +99,9 @@ def _stepper(graph: ExampleGraph) -> None:
         cursor=CURSOR,
         label=lambda i: f"step {i + 1} of {len(steps)} ({'forward' if i < forward else 'backward'} pass)",
     )
-    row = st.container(horizontal=True)  # each button as wide as its words (columns cut them to "Jump to th…")
-    row.button("Jump to the backward pass", key="net.bp.jump", on_click=_jump, args=(forward,))
-    row.button("Jump to the end", key="net.bp.end", on_click=_jump, args=(len(steps) - 1,))
+    jump_buttons(
+        CURSOR, ("Jump to the backward pass", "net.bp.jump", forward), ("Jump to the end", "net.bp.end", len(steps) - 1)
+    )
     step = steps[at]
     st.markdown(f"**{md_escape(step.text)}**")
     if step.gate:

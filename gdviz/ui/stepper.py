@@ -25,3 +25,15 @@ def step_buttons(last: int, prefix: str = "step", cursor: str = "cursor", label=
     c3.button("⟲ Reset", on_click=_step_by, args=(cursor, -last, last), key=f"{prefix}_reset", width="stretch")
     c4.markdown(f"showing **{label(st.session_state[cursor])}**")
     return st.session_state[cursor]
+
+
+def _jump(key: str, to: int) -> None:
+    st.session_state[key] = int(to)
+
+
+def jump_buttons(cursor: str, *jumps: tuple[str, str, int]) -> None:
+    """Buttons that open a step, ``(label, key, step)`` each, side by side and each as wide as its words (in columns
+    a projector at 1280×720 cut them to "Jump to th…")."""
+    row = st.container(horizontal=True)
+    for label, key, to in jumps:
+        row.button(label, key=key, on_click=_jump, args=(cursor, to))

@@ -1,6 +1,6 @@
-"""Button labels on the network page in a real browser, at a laptop's and a projector's sizes, normal and projected:
-none is cut to an ellipsis (its backprop section's "Jump to the backward pass" read "Jump to the ba…" projected at
-1280×720, in a column too narrow for it)."""
+"""Button labels on the pages that step through backpropagation (the network page's backprop section and the
+backprop page), in a real browser at a laptop's and a projector's sizes, normal and projected: none is cut to an
+ellipsis ("Jump to the backward pass" read "Jump to the ba…" projected at 1280×720, in a column too narrow for it)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ CUT = """() => Array.from(document.querySelectorAll('button [data-testid="stMark
     .map((e) => [e.closest('button').innerText, e.scrollWidth, e.clientWidth])"""
 
 
+@pytest.mark.parametrize("path", ["network?steps=300", "backprop"])
 @pytest.mark.parametrize(("width", "height", "projection"), SIZES, ids=IDS)
-def test_no_button_label_on_the_network_page_is_cut(server, page, width, height, projection):
+def test_no_button_label_is_cut(server, page, path, width, height, projection):
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{server}/network?steps=300" + ("&projection=1" if projection else ""))
-    expect(page.locator('[data-testid="gdviz-stage"][data-ready="true"]')).to_be_visible(timeout=90_000)
+    page.goto(f"{server}/{path}" + (f"{'&' if '?' in path else '?'}projection=1" if projection else ""))
+    if path.startswith("network"):
+        expect(page.locator('[data-testid="gdviz-stage"][data-ready="true"]')).to_be_visible(timeout=90_000)
     settle(page, timeout=60_000)
     expect(page.get_by_role("button", name="Jump to the backward pass")).to_be_visible()
     cut = page.evaluate(CUT)
     if cut:
-        screenshot(page, f"network-buttons-{width}-{'projection' if projection else 'normal'}")
+        screenshot(page, f"{path.split('?')[0]}-buttons-{width}-{'projection' if projection else 'normal'}")
     assert not cut, f"labels cut (label, needed px, shown px): {cut}"
