@@ -171,7 +171,8 @@ def digits_split(seed: int = 0) -> tuple[Dataset, Dataset]:
     return train_test_split(load_digits(), test_fraction=0.2, seed=seed)
 
 
-@st.cache_data(max_entries=32, max_size="20MB", show_spinner="Training on the digits…")
+# an entry is at most about 200 kB (5,000 steps: the losses, 21 snapshots of W and their scores)
+@st.cache_data(max_entries=32, max_size="12MB", show_spinner="Training on the digits…")
 def train_digits(
     loss: str, optimizer: str, hyper: tuple, steps: int, batch: int | None, reg: float, seed: int
 ) -> LinearRun:

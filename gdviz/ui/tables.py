@@ -17,7 +17,11 @@ from ..results import readable_rows
 RIGHT = {"text-align": "right", "white-space": "nowrap"}
 
 
+# an entry is one table's message, a few kB (a race of every optimizer: 16 rows)
+@st.cache_data(max_entries=256, max_size="4MB", show_spinner=False)
 def results_table(rows: list[dict]) -> None:
+    """``rows`` as a table. Cached with what it draws: the same rows (every rerun of a page whose run has not
+    changed; a class on the teacher's link) replay the table's message instead of styling it again."""
     if not rows:
         return
     numeric = [c for c in rows[0] if any(isinstance(r.get(c), numbers.Number) for r in rows)]

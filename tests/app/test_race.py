@@ -69,6 +69,22 @@ def test_diverging_learning_rate_is_reported_and_axes_keep_the_domain(open_page)
     assert table.loc[table["optimizer"] == "SGD", "stopped because"].item() == "diverged"
 
 
+def test_the_results_table_is_replayed_in_place_and_follows_a_new_run(open_page):
+    """The results table is drawn by a cached function: a rerun with the same runs replays its message (not
+    styled again), in the same place; new runs draw a new one."""
+    at = open_page(PAGE)
+    first = at.table[0].value
+    at.run()
+    at.run()  # the second rerun with these runs replays the table
+    no_exceptions(at)
+    assert len(at.table) == 1 and at.table[0].value.equals(first)
+    assert [type(e).__name__ for e in at.main.children.values()].count("Table") <= 1
+    at.number_input(key="hyper.sgd.lr").set_value(1.0).run()
+    table = at.table[0].value
+    assert table.loc[table["optimizer"] == "SGD", "stopped because"].item() == "diverged"
+    assert not table.equals(first)
+
+
 @pytest.mark.parametrize("bad", [-0.1, -1e-6])
 def test_refused_learning_rate_explains_and_keeps_the_others(open_page, bad):
     at = open_page(PAGE)
