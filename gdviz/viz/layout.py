@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..results import LARGE, SMALL, SUPERSCRIPT, readable
+
 TITLE_SIZE, LEGEND_SIZE = 18, 14
 WRAP = 64  # characters a title line holds at 18 px in a half-width column
 PAD, GAP = 10, 8  # px above the title, and between the title and the legend
@@ -22,6 +24,33 @@ LINE = 1.3  # a text line's height, in font sizes
 # every log axis: ticks that read 10⁻⁶ (not SI prefixes: 1µ, 10n, 1T), no small 2s and 5s between decades
 LOG_AXIS = dict(type="log", exponentformat="power", minorloglabels="none")
 POWER_TICKS = dict(tickfont=dict(size=16))  # plotly draws an exponent at ~⅔ of its tick: 16 px ticks, 11 px exponents
+
+
+def log_ticks(lo: float, hi: float) -> dict:
+    """Ticks for a log axis over [lo, hi] that spans fewer than two powers of ten, every one labelled: at 1, 2 and
+    5 × 10^k (at every digit if that gives fewer than three). ``LOG_AXIS`` labels only the powers of ten, and such
+    a range holds one or none of them: a loss chart read "1" and nothing else. All labels are decimals, or all
+    powers of ten where the range leaves [10⁻³, 10⁶) (as a table writes them). Wider ranges keep plotly's: ``{}``."""
+    if not (0 < lo < hi) or np.log10(hi) - np.log10(lo) >= 2:
+        return {}
+    decades = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+    for mantissas in ((1, 2, 5), range(1, 10)):
+        ticks = np.array([m * 10.0**k for k in decades for m in mantissas])
+        ticks = ticks[(ticks >= lo * (1 - 1e-9)) & (ticks <= hi * (1 + 1e-9))]
+        if len(ticks) >= 3:
+            break
+    if len(ticks) < 2:
+        return {}
+    powers = lo < SMALL or hi >= LARGE
+    return dict(tickmode="array", tickvals=ticks.tolist(), ticktext=[_tick_text(t, powers) for t in ticks])
+
+
+def _tick_text(tick: float, powers: bool) -> str:
+    if not powers:
+        return readable(tick, 2)
+    mantissa, exponent = f"{tick:.0e}".split("e")
+    power = f"10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
 def wrap(text: str, width: int, most: int | None = None) -> str:

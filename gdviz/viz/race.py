@@ -22,7 +22,19 @@ from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .inspector import arrow_look
 from .landscape import layout_image
-from .layout import CHAR_EM, LOG_AXIS, PAD, STAGE_HALF, TITLE_SIZE, Place, edge_note, headline, quiet_place, wrap
+from .layout import (
+    CHAR_EM,
+    LOG_AXIS,
+    PAD,
+    STAGE_HALF,
+    TITLE_SIZE,
+    Place,
+    edge_note,
+    headline,
+    log_ticks,
+    quiet_place,
+    wrap,
+)
 from .palette import OUTLINE, key_entry, style
 
 GAP_FLOOR = 1e-16  # log axes cannot show 0: gaps below this sit on the floor
@@ -505,12 +517,12 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
     moving.append(stage.now(len(data), None, C))
     data.append(
         dict(type="scatter", x=np.full(len(names), at), y=C[at], mode="markers", marker=marker, hoverinfo="skip")
-        | dict(showlegend=False)
+        | dict(showlegend=False, cliponaxis=False)  # whole at step 0, on the plot's left edge
     )
     y_title = "f − f*" if len(surface.minima) else "f(x, y)"
     yaxis = dict(title=dict(text=y_title), gridcolor="#E5E5E5", exponentformat="power")
     if log:
-        yaxis |= LOG_AXIS | dict(range=[np.log10(lo), np.log10(hi)])
+        yaxis |= LOG_AXIS | dict(range=[np.log10(lo), np.log10(hi)]) | log_ticks(lo, hi)
     else:
         yaxis |= dict(range=[lo, hi])
     title = f"The loss (bold: median of {window} steps)" if window else "The loss at each step"

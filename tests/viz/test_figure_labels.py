@@ -31,7 +31,7 @@ from gdviz.network.pictures import region_classes, unit_outputs
 from gdviz.presets import PRESETS, STARTING_HYPER
 from gdviz.tuning import tune_race
 from gdviz.viz import basins, charts, classifier, inspector, linear_charts, network, palette, race, schedule, tuning
-from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, PAD, STAGE_HALF, STAGE_PLOT, title_height
+from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, PAD, STAGE_HALF, STAGE_PLOT, log_ticks, title_height
 from gdviz.viz.palette import class_style, style
 from gdviz.viz.projection import BASE as PROJECTED_MIN
 from gdviz.viz.projection import project
@@ -613,3 +613,29 @@ def test_the_race_stage_titles_never_reach_the_next_panel_projected_at_1280x720(
                 else:
                     assert layout["margin"]["t"] >= top, title["text"]
     assert "Three-hump camel:<br>the paths" in shown and "The loss (bold: median<br>of 3 steps)" in shown
+
+
+def test_a_loss_axis_spanning_less_than_two_decades_labels_several_ticks():
+    """Three-hump camel with small steps: every gap f − f* stays within a decade or so, and the log axis, which
+    labels only powers of ten, read "1" and nothing else. Now 1, 2, 5 × 10^k (or every digit) are labelled."""
+    s = gdviz.SURFACES["three_hump_camel"]
+    runs = {n: gdviz.run(s, n, s.start, 30, lr=1e-4) for n in ("sgd", "momentum")}
+    fig = go.Figure(race.race_panels(s, runs)[1].figure.to_dict()).to_dict()
+    axis = fig["layout"]["yaxis"]
+    lo, hi = (10**v for v in axis["range"])
+    assert np.log10(hi / lo) < 2 and axis["type"] == "log"
+    inside = [t for v, t in zip(axis["tickvals"], axis["ticktext"], strict=True) if lo <= v <= hi]
+    assert len(inside) >= 2, (lo, hi, axis.get("tickvals"))
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "texts"),
+    [
+        (0.3, 4.0, ["0.5", "1", "2"]),
+        (1e-4, 3e-3, ["10⁻⁴", "2 × 10⁻⁴", "5 × 10⁻⁴", "10⁻³", "2 × 10⁻³"]),  # all powers: the range leaves 10⁻³
+        (0.6, 1.4, ["0.6", "0.7", "0.8", "0.9", "1"]),  # 1, 2, 5 gives one tick: every digit
+        (1e-6, 1.0, None),  # six decades: plotly's own ticks
+    ],
+)
+def test_log_ticks(lo, hi, texts):
+    assert log_ticks(lo, hi).get("ticktext") == texts
