@@ -6,8 +6,9 @@ look — and one module per family holds the records in its ``SPECS`` (``sgd_fam
 ``adam_family`` ...). Every module of this package with ``SPECS`` is a family, found here by name and
 ordered by its ``RANK`` (simplest first: the race lists them so). ``OPTIMIZERS`` maps each name to its
 record: call a record to build the optimizer, read it to build widgets. To add an optimizer, write its
-record in a family module (or a new one) and its torch reference case in
-tests/fixtures/make_optimizer_refs.py; nothing else names it.
+record in a family module (or a new one); then its fixture (tests/fixtures/make_optimizer_refs.py: its torch
+class in ``TORCH``, its reference cases in ``CASES``) and its row of torch-matching values in ``HYPER``
+(tests/test_snippet.py), as ARCHITECTURE.md's "To add…" says. No other production file names it.
 """
 
 from __future__ import annotations
