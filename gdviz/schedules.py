@@ -474,6 +474,12 @@ def hyper_at(table: dict, hyper: dict, t: int) -> dict:
     return {**hyper, **now}
 
 
+def optimizer_at(optimizer: str, table: dict, hyper: dict, t: int):
+    """``OPTIMIZERS[optimizer]`` built with the hyperparameters in effect at step ``t`` (``hyper_at``): what an update
+    not marked ``takes`` steps with under a schedule, its state carried over from the one before."""
+    return OPTIMIZERS[optimizer](**hyper_at(table, hyper, t))
+
+
 # --- the registry ---------------------------------------------------------------------------------
 
 

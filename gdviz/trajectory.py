@@ -27,7 +27,7 @@ import numpy as np
 from .optimizers import OPTIMIZERS, Optimizer
 from .optimizers.line_search import NO_F, NO_NOISE, needs_oracle
 from .optimizers.spec import takes_of
-from .schedules import hyper_at, resolve_schedule, schedule_table
+from .schedules import optimizer_at, resolve_schedule, schedule_table
 from .surfaces import Surface
 
 # why a start stopped; stored as small integers in Trajectory.reason
@@ -287,7 +287,7 @@ def _scheduled_keywords(pr: _Problem) -> list[dict] | None:
         return None
     try:
         for corner in (np.min, np.max):
-            OPTIMIZERS[pr.optimizer](**hyper_at({n: corner(v, axis=0)[None] for n, v in pr.table.items()}, pr.hyper, 0))
+            optimizer_at(pr.optimizer, {n: corner(v, axis=0)[None] for n, v in pr.table.items()}, pr.hyper, 0)
     except ValueError:
         return None
     if len(pr.table) == 1:  # lr alone, the usual schedule
@@ -369,7 +369,7 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
                 g = g + noise * rng.standard_normal(g.shape)
             now = {} if keywords is None else keywords[t]  # this step's hyperparameters; the state carries over
             if rebuild:
-                opt = OPTIMIZERS[pr.optimizer](**hyper_at(pr.table, pr.hyper, t))
+                opt = optimizer_at(pr.optimizer, pr.table, pr.hyper, t)
             step, new_state = opt.update(g, state, p, **now) if oracle is None else opt.update(g, state, p, oracle)
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..optimizers import OPTIMIZERS
-from ..schedules import hyper_at, resolve_schedule, schedule_table
+from ..schedules import optimizer_at, resolve_schedule, schedule_table
 from .data import check_data
 from .loop import descend
 from .losses import LOSSES, penalty, per_example
@@ -244,7 +244,7 @@ def train_linear(
             planned=planned,
             initial=initial,
             opt=opt,
-            rebuild=None if schedule is None else lambda t: OPTIMIZERS[optimizer](**hyper_at(table, resolved, t)),
+            rebuild=None if schedule is None else lambda t: optimizer_at(optimizer, table, resolved, t),
             # a rule that reads its whole parameter (L-BFGS) sees W as torch's does, one flat vector; the rest any shape
             shape=(1, -1) if OPTIMIZERS[optimizer].params == "flat" else None,
             dtype=X.dtype,

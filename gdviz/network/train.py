@@ -24,8 +24,7 @@ import numpy as np
 from ..linear.loop import descend
 from ..linear.losses import loss_spec
 from ..linear.train import EVALS, batches, check_settings, examples_seen
-from ..optimizers import OPTIMIZERS
-from ..schedules import hyper_at
+from ..schedules import optimizer_at
 from .activations import activation as activation_spec
 from .checks import MAX_SNAPSHOTS, NOT_FOR_NETWORKS, check_inputs, check_optimizer, check_params, planned_snapshots
 from .model import flatten, forward, init_params, layer_sizes, loss_terms, penalty, unflatten
@@ -131,7 +130,7 @@ def train_mlp(
             planned=planned,
             initial=initial,
             opt=opt,
-            rebuild=None if schedule is None else lambda t: OPTIMIZERS[optimizer](**hyper_at(table, resolved, t)),
+            rebuild=None if schedule is None else lambda t: optimizer_at(optimizer, table, resolved, t),
         )
         theta, last, diverged_at = done.theta, done.last, done.diverged_at
         score(last, theta)
