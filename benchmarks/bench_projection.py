@@ -21,7 +21,7 @@ from _timing import best_of  # noqa: E402
 import gdviz  # noqa: E402
 from gdviz.linear.data import add_bias, blobs  # noqa: E402
 from gdviz.linear.train import smoothed  # noqa: E402
-from gdviz.presets import STARTING_HYPER  # noqa: E402
+from gdviz.surface.presets import STARTING_HYPER  # noqa: E402
 from gdviz.viz import project, race_figure  # noqa: E402
 from gdviz.viz.classifier import classifier_figure  # noqa: E402
 

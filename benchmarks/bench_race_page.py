@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import gdviz  # noqa: E402
-from gdviz.presets import STARTING_HYPER  # noqa: E402
+from gdviz.surface.presets import STARTING_HYPER  # noqa: E402
 from gdviz.ui.janitor import measure_costs  # noqa: E402
 from gdviz.viz.race import race_panels  # noqa: E402
 from gdviz.viz.stage import stage_spec  # noqa: E402

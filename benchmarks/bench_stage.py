@@ -368,7 +368,7 @@ def server_part(names: list[str], steps: int, repeats: int) -> dict:
     import pickle
 
     import gdviz
-    from gdviz.presets import STARTING_HYPER
+    from gdviz.surface.presets import STARTING_HYPER
     from gdviz.viz.race import race_panels
     from gdviz.viz.stage import stage_spec
 

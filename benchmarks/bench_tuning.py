@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from _timing import best_of  # noqa: E402
 
 import gdviz  # noqa: E402
-from gdviz.tuning import GRID, tune_lr, tune_race  # noqa: E402
+from gdviz.surface.tuning import GRID, tune_lr, tune_race  # noqa: E402
 from gdviz.ui.race_controls import DEFAULT_OPTIMIZERS, DEFAULT_SURFACE  # noqa: E402  the page's opening race
 
 NINE = tuple(gdviz.OPTIMIZERS)[:9]

@@ -3,8 +3,6 @@
 The public names below are the ones pages, tests and benchmarks rely on: keep them stable, add freely.
 """
 
-from .basins import BasinMap, basin_map
-from .custom import custom_surface
 from .expression import Expression, ExpressionError, parse_expression
 from .linear.gradcheck import numerical_gradient
 from .linear.losses import softmax_loss_naive, softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
@@ -13,9 +11,23 @@ from .network import MLPRun, train_mlp
 from .optimizers import OPTIMIZERS, HyperParam, Optimizer, OptimizerSpec
 from .schedules import SCHEDULES
 from .snippet import torch_snippet
-from .surfaces import SURFACES, Surface, quadratic
-from .sweep import Sweep, log_lrs, lr_sweep, stability_limit
-from .trajectory import REASONS, Endpoints, Trajectory, endpoints, run
+from .surface import (
+    REASONS,
+    SURFACES,
+    BasinMap,
+    Endpoints,
+    Surface,
+    Sweep,
+    Trajectory,
+    basin_map,
+    custom_surface,
+    endpoints,
+    log_lrs,
+    lr_sweep,
+    quadratic,
+    run,
+    stability_limit,
+)
 
 __all__ = [
     "OPTIMIZERS",

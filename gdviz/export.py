@@ -21,7 +21,7 @@ from .linear.gradcheck import GradCheck, HSweep
 from .linear.search import SearchRun
 from .linear.train import LinearRun
 from .network import MLPRun
-from .trajectory import Trajectory
+from .surface.trajectory import Trajectory
 
 FORMAT = "gdviz-export/1"  # the document's "gdviz" tag: bump when a page's layout of "run" changes
 RACE_SETTINGS = ("surface", "condition", "formula", "extent", "optimizers", "start", "steps", "noise", "seed", "seeds")

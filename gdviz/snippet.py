@@ -22,8 +22,8 @@ from .expression_print import float_source, torch_source
 from .optimizers import OPTIMIZERS
 from .optimizers.line_search import NO_NOISE, needs_oracle
 from .schedules import SCHEDULES, resolve_schedule
-from .surfaces import Surface
-from .trajectory import EXPLODE_WIDTHS
+from .surface.functions import Surface
+from .surface.trajectory import EXPLODE_WIDTHS
 
 # gdviz name -> the torch.optim class (each record's ``torch``, with the arguments gdviz fixes)
 TORCH_CLASSES = {name: spec.torch.cls for name, spec in OPTIMIZERS.items()}

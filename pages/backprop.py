@@ -4,7 +4,7 @@ import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
 
-from gdviz.circuits import CIRCUITS, chain_rule, check_gradients
+from gdviz.autodiff.circuits import CIRCUITS, chain_rule, check_gradients
 from gdviz.ui.backprop_controls import CIRCUIT, GRAPH_TEXT_CSS, expression_controls
 from gdviz.ui.exports import backprop_downloads
 from gdviz.ui.literal import md_escape, quoted

@@ -7,7 +7,7 @@ from gdviz.ui.frame import ensure_frame
 from gdviz.linear.data import add_bias
 from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
 from gdviz.linear.train import predict, smoothed
-from gdviz.results import readable
+from gdviz.readable import readable
 from gdviz.ui.exports import digits_downloads
 from gdviz.ui.figures import show_figure
 from gdviz.ui.linear_controls import training_controls

@@ -51,7 +51,7 @@ def imported_frontend(modules: list[str]) -> list[str]:
 
 def test_core_module_list_covers_the_core():
     modules = core_modules()
-    assert {"gdviz", "gdviz.surfaces", "gdviz.optimizers", "gdviz.trajectory"} <= set(modules)
+    assert {"gdviz", "gdviz.surface.functions", "gdviz.optimizers", "gdviz.surface.trajectory"} <= set(modules)
     assert not any(m.split(".")[1:2] and m.split(".")[1] in FRONTEND for m in modules)
 
 

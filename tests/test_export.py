@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gdviz import SURFACES, custom_surface, parse_expression, run
-from gdviz.circuits import CIRCUITS
+from gdviz.autodiff.circuits import CIRCUITS
 from gdviz.export import (
     FORMAT,
     backprop_rows,

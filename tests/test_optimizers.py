@@ -213,7 +213,7 @@ def test_dampening_spares_the_first_gradient_as_torch_does():
 )
 def test_a_switch_adds_the_state_field_torch_adds(name, switch, field, hyper):
     """As torch.optim does, a switch that needs more state (amsgrad, centered) adds that field and only then;
-    the record has a symbol for it and the inspector's table shows it (tests/test_explain.py)."""
+    the record has a symbol for it and the inspector's table shows it (tests/surface/test_inspector.py)."""
     off = gdviz.run(SURFACES["himmelblau"], name, (1.0, 1.0), 40, lr=0.05, **hyper)
     on = gdviz.run(SURFACES["himmelblau"], name, (1.0, 1.0), 40, lr=0.05, **hyper, **{switch: True})
     assert set(on.states._fields) - set(off.states._fields) == {field} and field in OPTIMIZERS[name].symbols

@@ -37,12 +37,12 @@ import numpy as np
 warnings.simplefilter("ignore")  # streamlit without a server says so; the widgets then return their values
 import gdviz
 from gdviz import OPTIMIZERS, SURFACES, run, torch_snippet, train_linear, train_mlp
-from gdviz.explain import arrows, explain_step, state_rows
+from gdviz.surface.inspector import arrows, explain_step, state_rows
 from gdviz.export import race_arrays, race_rows
 from gdviz.linear.data import add_bias, blobs
 from gdviz.linear.snippet import linear_torch_snippet
 from gdviz.network.snippet import mlp_torch_snippet
-from gdviz.presets import STARTING_HYPER
+from gdviz.surface.presets import STARTING_HYPER
 from gdviz.viz.palette import OPTIMIZER_STYLES
 from gdviz.viz.race import race_figure
 from gdviz.ui.links import fields_of

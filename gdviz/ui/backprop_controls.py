@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..circuits import CIRCUITS
+from ..autodiff.circuits import CIRCUITS
 from ..expression import Expression, ExpressionError, parse_expression
 from .literal import quoted
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from ..expression import ExpressionError
-from ..surfaces import Surface
+from ..surface.functions import Surface
 from .literal import quoted
 from .runs import CUSTOM, surface_for
 

@@ -16,10 +16,10 @@ from ..linear.search import SearchRun
 from ..linear.snippet import run_snippet
 from ..linear.train import LinearRun
 from ..optimizers import OPTIMIZERS
-from ..results import race_rows as result_rows
 from ..snippet import snippet_filename, torch_snippet
-from ..surfaces import Surface
-from ..trajectory import Trajectory
+from ..surface.functions import Surface
+from ..surface.race_table import race_rows as result_rows
+from ..surface.trajectory import Trajectory
 from .downloads import download_row
 from .race_controls import RaceSettings
 from .widgets import only_options

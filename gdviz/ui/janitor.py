@@ -22,8 +22,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from .. import cost
 from ..optimizers import OPTIMIZERS
+from ..surface import cost
 from .lane import courtesy
 
 IDLE_SECONDS = 60.0  # no session connected this long: the caches go
@@ -94,7 +94,7 @@ def release_memory() -> None:
 
 
 def measure_costs() -> None:
-    """Before a class arrives, probe every optimizer's update cost once (gdviz.cost: a few seconds in all,
+    """Before a class arrives, probe every optimizer's update cost once (gdviz.surface.cost: a few seconds in all,
     pausing while pages run), so the race's cost check never makes a visitor wait for a probe. Without it the
     first students to race each optimizer paid for its probe: under a class's first minute, half of the race
     page's server time."""

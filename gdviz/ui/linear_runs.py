@@ -9,11 +9,11 @@ from collections import OrderedDict
 import numpy as np
 import streamlit as st
 
-from ..checks import MAX_STEPS  # the race's limit: more would tie up a shared server for minutes
 from ..linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
 from ..linear.gradcheck import BUGS, GradCheck, HSweep, check_loss, h_sweep_linear
 from ..linear.losses import LOSSES
 from ..linear.train import LinearRun, epochs, same_start, smoothed, train_linear
+from ..surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server for minutes
 from ..viz.classifier import classifier_panels
 from ..viz.stage import stage_spec
 from .lane import turn

@@ -18,7 +18,7 @@ from pandas.io.formats.style import Styler
 from ..linear.data import Dataset, add_bias
 from ..linear.losses import TITLES, loss_parts, per_example
 from ..linear.train import LinearRun, smoothed
-from ..results import readable
+from ..readable import readable
 from ..viz.classifier import classifier_figure
 from ..viz.linear_charts import batch_figure
 from ..viz.projection import project

@@ -13,8 +13,7 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from ..checks import MAX_STEPS
-from ..circuits import CIRCUITS
+from ..autodiff.circuits import CIRCUITS
 from ..linear.data import DATASETS_2D
 from ..linear.gradcheck import BUGS, METHODS
 from ..linear.losses import TITLES as LOSSES
@@ -24,7 +23,8 @@ from ..network.data import MAX_SPLIT
 from ..network.features import FEATURES
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES, ScheduleArg
-from ..surfaces import SURFACES
+from ..surface.functions import SURFACES
+from ..surface.problems import MAX_STEPS
 from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, last_good
 from .linear_controls import BATCHES, DEFAULT_DATA, classes_text
 from .linear_runs import HS

@@ -16,12 +16,12 @@ import time
 import numpy as np
 import streamlit as st
 
-from ..checks import MAX_STEPS  # the race's limit: more would tie up a shared server
 from ..network import init_params, loss_and_grads
 from ..network.data import BOX, NetworkData, network_data
 from ..network.features import check_features, feature_matrix
 from ..network.pictures import region_classes, unit_outputs
 from ..network.train import MLPRun, train_mlp
+from ..surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server
 from ..viz.network import network_panels
 from ..viz.stage import stage_spec
 from .lane import turn

@@ -15,7 +15,7 @@ from ..network.data import BOX, NetworkData
 from ..network.features import feature_matrix
 from ..network.pictures import dead_units, region_classes, unit_outputs
 from ..network.train import MLPRun
-from ..results import readable
+from ..readable import readable
 from ..viz.network import network_figure
 from ..viz.projection import project
 from .frame import relink

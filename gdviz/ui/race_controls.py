@@ -13,12 +13,12 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ..checks import race_problems
-from ..cost import too_costly
 from ..optimizers import OPTIMIZERS
-from ..presets import PRESETS
-from ..surfaces import SURFACES, Surface
-from ..tuning import GRID
+from ..surface.cost import too_costly
+from ..surface.functions import SURFACES, Surface
+from ..surface.presets import PRESETS
+from ..surface.problems import race_problems
+from ..surface.tuning import GRID
 from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
 from .lane import LaneFull
 from .runs import CUSTOM, SurfaceKey, surface_for, tune, tune_seconds

@@ -6,15 +6,16 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ..checks import hyper_notes, race_problems
-from ..cost import run_seconds, too_costly
-from ..explain import arrows, explain_step, state_rows
 from ..optimizers import OPTIMIZERS
-from ..results import race_rows, readable
+from ..readable import readable
 from ..schedules import SCHEDULES
-from ..surfaces import Surface
-from ..sweep import log_lrs, stability_limit, stability_reason
-from ..trajectory import NO_VALUE, Trajectory
+from ..surface.cost import run_seconds, too_costly
+from ..surface.functions import Surface
+from ..surface.inspector import arrows, explain_step, state_rows
+from ..surface.problems import hyper_notes, race_problems
+from ..surface.race_table import race_rows
+from ..surface.sweep import log_lrs, stability_limit, stability_reason
+from ..surface.trajectory import NO_VALUE, Trajectory
 from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
 from ..viz.tuning import FLOOR, tuning_figure

@@ -16,14 +16,14 @@ import functools
 import numpy as np
 import streamlit as st
 
-from ..basins import BasinMap, basin_map
-from ..cost import run_seconds
-from ..custom import custom_surface
-from ..explain import arrow_track
-from ..surfaces import SURFACES, Surface, quadratic
-from ..sweep import Sweep, lr_sweep
-from ..trajectory import Trajectory, run
-from ..tuning import GRID, Tuning, tune_lr
+from ..surface.basins import BasinMap, basin_map
+from ..surface.cost import run_seconds
+from ..surface.formula import custom_surface
+from ..surface.functions import SURFACES, Surface, quadratic
+from ..surface.inspector import arrow_track
+from ..surface.sweep import Sweep, lr_sweep
+from ..surface.trajectory import Trajectory, run
+from ..surface.tuning import GRID, Tuning, tune_lr
 from ..viz.race import race_panels
 from ..viz.stage import stage_spec
 from .lane import turn
@@ -137,7 +137,7 @@ def tune_seconds(surface: Surface, steps: int, optimizers) -> float:
 def tune(
     surface: SurfaceKey, choices: Choices, start: tuple[float, float], steps: int, noise: float = 0.0, seed: int = 0
 ) -> tuple[dict[str, Tuning], dict[str, str]]:
-    """Each optimizer's lr tuned on the race's own terms (gdviz.tuning.tune_lr: its surface, start, steps, noise
+    """Each optimizer's lr tuned on the race's own terms (gdviz.surface.tuning.tune_lr: its surface, start, steps, noise
     and seed, each optimizer with its own schedule), and per optimizer the core refused, the reason. ``choices``
     come without their lr (RaceSettings.tune_key): the lr is what is tuned, so every lr typed shares one entry."""
     s = surface_for(*surface)

@@ -2,7 +2,7 @@
 
 A table is drawn as an HTML table (``st.table``), not a data grid: its cells grow to their text and its
 headers wrap, so no number is ever cut at either end, at a laptop's width or a projector's bigger type.
-Every value is written by ``gdviz.results.readable``; numbers are right-aligned so digits line up.
+Every value is written by ``gdviz.readable.readable``; numbers are right-aligned so digits line up.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numbers
 import pandas as pd
 import streamlit as st
 
-from ..results import readable_rows
+from ..readable import readable_rows
 
 RIGHT = {"text-align": "right", "white-space": "nowrap"}
 

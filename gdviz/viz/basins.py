@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..basins import DIVERGED, NO_MINIMUM, BasinMap
 from ..optimizers import OPTIMIZERS
-from ..results import readable
-from ..surfaces import Surface
-from ..sweep import Sweep
-from ..trajectory import NO_VALUE
+from ..readable import readable
+from ..surface.basins import DIVERGED, NO_MINIMUM, BasinMap
+from ..surface.functions import Surface
+from ..surface.sweep import Sweep
+from ..surface.trajectory import NO_VALUE
 from .layout import LOG_AXIS, POWER_TICKS, diverged_band, edge_note, quiet_place
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 

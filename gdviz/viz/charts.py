@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
-from ..surfaces import Surface
-from ..trajectory import Trajectory
+from ..surface.functions import Surface
+from ..surface.trajectory import Trajectory
 from .landscape import level_label, level_values
 from .layout import LOG_AXIS
 from .palette import OUTLINE, style, symbol_3d

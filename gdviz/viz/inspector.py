@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
-from ..surfaces import Surface
-from ..trajectory import Trajectory
+from ..surface.functions import Surface
+from ..surface.trajectory import Trajectory
 from .landscape import layout_image
 from .palette import ARROW_COLORS, ARROW_DASHES, OUTLINE, STEP_COLOR, color_name, style
 

@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 
-from ..surfaces import Surface
+from ..surface.functions import Surface
 
 # light ramp (low → high): colored paths stay legible on it, on a screen or a projector
 RAMP = np.array(

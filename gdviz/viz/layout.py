@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..results import LARGE, SMALL, SUPERSCRIPT, readable
+from ..readable import LARGE, SMALL, SUPERSCRIPT, readable
 
 TITLE_SIZE, LEGEND_SIZE = 18, 14
 WRAP = 64  # characters a title line holds at 18 px in a half-width column

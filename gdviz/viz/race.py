@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..optimizers import OPTIMIZERS
-from ..surfaces import Surface
-from ..trajectory import FLEW_OFF, NO_GRADIENT, NO_VALUE, STATE_OVERFLOW, Trajectory
+from ..surface.functions import Surface
+from ..surface.trajectory import FLEW_OFF, NO_GRADIENT, NO_VALUE, STATE_OVERFLOW, Trajectory
 from . import stage
 from .animation import AnimatedFigure, frame_steps, map_axes, play_buttons, scrubber, typed
 from .inspector import arrow_look

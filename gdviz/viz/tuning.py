@@ -1,6 +1,6 @@
 """What tuning tried: each candidate learning rate's final score, per optimizer, and the one that won.
 
-``tuning_figure(tunings)`` reads gdviz.tuning's ``Tuning`` records (``lrs``, ``scores``, ``diverged``, ``lr``,
+``tuning_figure(tunings)`` reads gdviz.surface.tuning's ``Tuning`` records (``lrs``, ``scores``, ``diverged``, ``lr``,
 ``gap``): the scores against lr on log axes (the final gap f − f*; the final f on a linear axis where the
 surface lists no minimum), the tuned lr as a big marker of the optimizer's own, and the candidates that
 diverged (their score is +inf, not a number to plot) in a band above, one labelled row per optimizer.
@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
-from ..tuning import Tuning
+from ..surface.tuning import Tuning
 from .layout import LOG_AXIS, POWER_TICKS, diverged_band
 from .palette import OUTLINE, diverged_symbol, style
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from gdviz import parse_expression
-from gdviz.circuits import CIRCUITS, chain_rule
+from gdviz.autodiff.circuits import CIRCUITS, chain_rule
 from gdviz.expression import ExpressionError
 from gdviz.viz.graph import GRAD, graph_dot
 

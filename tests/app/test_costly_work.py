@@ -7,7 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gdviz import OPTIMIZERS, cost
+from gdviz import OPTIMIZERS
+from gdviz.surface import cost
 
 from .conftest import ROOT, no_exceptions, stages
 from .test_links import open_link

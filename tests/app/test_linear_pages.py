@@ -128,7 +128,7 @@ SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹−", "-0123456789-")
 
 
 def _number(text: str) -> float:
-    """A number as gdviz.results.readable writes it (1,234 / −0.0108 / 3.14 × 10⁻⁸ / 10⁻⁶) back to a float."""
+    """A number as gdviz.readable.readable writes it (1,234 / −0.0108 / 3.14 × 10⁻⁸ / 10⁻⁶) back to a float."""
     text = text.translate(SUPERSCRIPT).replace(",", "")
     power = re.fullmatch(r"(-?)(?:([\d.]+) × )?10(-?\d+)", text)
     if not power:

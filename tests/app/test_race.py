@@ -125,9 +125,9 @@ def test_condition_number_below_one_is_refused(open_page):
     assert any("condition number" in e.value for e in at.error)
 
 
-@pytest.mark.parametrize("preset", list(__import__("gdviz.presets", fromlist=["PRESETS"]).PRESETS))
+@pytest.mark.parametrize("preset", list(__import__("gdviz.surface.presets", fromlist=["PRESETS"]).PRESETS))
 def test_each_preset_sets_up_its_race(open_page, preset):
-    from gdviz.presets import PRESETS
+    from gdviz.surface.presets import PRESETS
 
     p = PRESETS[preset]
     at = open_page(PAGE)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gdviz import OPTIMIZERS, ExpressionError, custom_surface, run
-from gdviz.presets import STARTING_HYPER
+from gdviz.surface.presets import STARTING_HYPER
 from gdviz.ui.custom_controls import DEFAULT_FORMULA, EXAMPLES
 
 from .conftest import decode, figures, no_exceptions, race_map, race_paths, stages

@@ -1,4 +1,4 @@
-"""A fair race on the race page: "Tune learning rates" puts each optimizer's tuned lr (gdviz.tuning, the
+"""A fair race on the race page: "Tune learning rates" puts each optimizer's tuned lr (gdviz.surface.tuning, the
 reference) into its widget, says what "tuned" meant until dismissed or until a setting changes, draws what
 each lr scored, and the race runs with the tuned values; a tune is cached without the lr, so a class on one
 link shares it; what cannot be tuned says why. The two presets that teach say what their races show."""
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import gdviz
-from gdviz.presets import PRESETS
-from gdviz.results import readable
-from gdviz.surfaces import quadratic
-from gdviz.tuning import GRID, tune_lr
+from gdviz.readable import readable
+from gdviz.surface.functions import quadratic
+from gdviz.surface.presets import PRESETS
+from gdviz.surface.tuning import GRID, tune_lr
 from gdviz.ui import runs
 
 from .conftest import decode, drive_stage, figures, no_exceptions, race_paths
@@ -27,7 +27,7 @@ def _lrs(at, names=DEFAULT) -> dict[str, float]:
 
 
 def _reference(surface, names=DEFAULT, steps=300, **hyper) -> dict:
-    """What gdviz.tuning makes of the race the page shows (each optimizer at its record's starting values)."""
+    """What gdviz.surface.tuning makes of the race the page shows (each optimizer at its record's starting values)."""
     return {name: tune_lr(surface, name, surface.start, steps, hyper=hyper.get(name)) for name in names}
 
 

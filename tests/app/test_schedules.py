@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import gdviz
-from gdviz.explain import tex_number
+from gdviz.surface.inspector import tex_number
 
 from .conftest import ROOT, decode, figures, no_exceptions, race_paths
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from gdviz import parse_expression
+from gdviz.autodiff.circuits import CIRCUITS, chain_rule
 from gdviz.autodiff.trace import fmt
-from gdviz.circuits import CIRCUITS, chain_rule
 
 from .conftest import screenshot, settle
 

@@ -61,7 +61,8 @@ def test_glibc_is_told_to_keep_two_heaps_and_map_large_blocks_on_their_own():
 
 
 def test_the_watcher_measures_every_optimizers_cost_before_a_class_needs_it(monkeypatch):
-    from gdviz import OPTIMIZERS, cost
+    from gdviz import OPTIMIZERS
+    from gdviz.surface import cost
 
     asked = []
     monkeypatch.setattr(cost, "loop_seconds", lambda: asked.append("loop"))

@@ -17,8 +17,6 @@ import pytest
 
 import gdviz
 import gdviz.viz
-from gdviz.custom import custom_surface
-from gdviz.explain import arrow_track, arrows
 from gdviz.linear.data import add_bias, blobs, load_digits
 from gdviz.linear.gradcheck import h_sweep
 from gdviz.linear.losses import softmax_loss_vectorized
@@ -28,8 +26,10 @@ from gdviz.linear.train import predict, smoothed
 from gdviz.network.data import BOX as NETWORK_BOX
 from gdviz.network.data import network_data
 from gdviz.network.pictures import region_classes, unit_outputs
-from gdviz.presets import PRESETS, STARTING_HYPER
-from gdviz.tuning import tune_race
+from gdviz.surface.formula import custom_surface
+from gdviz.surface.inspector import arrow_track, arrows
+from gdviz.surface.presets import PRESETS, STARTING_HYPER
+from gdviz.surface.tuning import tune_race
 from gdviz.viz import basins, charts, classifier, inspector, linear_charts, network, palette, race, schedule, tuning
 from gdviz.viz.layout import CHAR_EM, LINE, NOTE_PX, PAD, STAGE_HALF, STAGE_PLOT, log_ticks, title_height
 from gdviz.viz.palette import class_style, style

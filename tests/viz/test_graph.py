@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from gdviz import parse_expression
+from gdviz.autodiff.circuits import CIRCUITS
 from gdviz.autodiff.trace import GraphNode, Step, fmt
-from gdviz.circuits import CIRCUITS
 from gdviz.viz.graph import GRAD, NOW, PROJECTION_FONT, VALUE, graph_dot, state_at
 
 CASES = {name: (c.text, c.values) for name, c in CIRCUITS.items()}

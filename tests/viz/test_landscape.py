@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gdviz import SURFACES, run
-from gdviz.custom import custom_surface
+from gdviz.surface.formula import custom_surface
 from gdviz.viz.charts import surface3d_figure
 from gdviz.viz.landscape import GAP, level_label, level_values, levels, rgb_image
 from gdviz.viz.race import race_figure

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import pytest
 
 import gdviz
-from gdviz.circuits import CIRCUITS
-from gdviz.presets import STARTING_HYPER
+from gdviz.autodiff.circuits import CIRCUITS
+from gdviz.surface.presets import STARTING_HYPER
 from gdviz.viz import project
 from gdviz.viz.animation import AnimatedFigure, typed
 from gdviz.viz.graph import graph_dot

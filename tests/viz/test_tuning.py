@@ -1,4 +1,4 @@
-"""The chart of what tuning tried: every candidate drawn where gdviz.tuning scored it, the tuned lr marked big,
+"""The chart of what tuning tried: every candidate drawn where gdviz.surface.tuning scored it, the tuned lr marked big,
 each diverged candidate a cross in its optimizer's row of a band above the curves (which grows the figure
 instead of squeezing them), and a valid plotly figure though it is built unvalidated."""
 
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pytest
 
 import gdviz
-from gdviz.tuning import tune_race
+from gdviz.surface.tuning import tune_race
 from gdviz.viz.palette import diverged_symbol, style
 from gdviz.viz.tuning import FLOOR, HEIGHT, ROW_PX, tuning_figure
 

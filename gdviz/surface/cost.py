@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS
-from .optimizers.line_search import needs_oracle
-from .surfaces import SURFACES, Surface, quadratic
+from ..optimizers import OPTIMIZERS
+from ..optimizers.line_search import needs_oracle
+from .functions import SURFACES, Surface, quadratic
 from .trajectory import run
 
 BUDGET = 4.0  # seconds of work one interaction may ask for

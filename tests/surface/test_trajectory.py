@@ -1,4 +1,4 @@
-"""Tests for gdviz/trajectory.py: shapes, the recording contract, stopping, divergence, noise.
+"""Tests for gdviz/surface/trajectory.py: shapes, the recording contract, stopping, divergence, noise.
 
 The reference for a batch of starts is the same starts run one at a time; the reference for the
 recorded states is replaying the optimizer over the recorded gradients.
@@ -9,7 +9,7 @@ import pytest
 
 from gdviz import OPTIMIZERS, REASONS, SURFACES, endpoints, quadratic, run
 from gdviz.optimizers.spec import takes_of
-from gdviz.trajectory import DIVERGED, GRAD_TOL, LOSS_TOL, MAX_STEPS
+from gdviz.surface.trajectory import DIVERGED, GRAD_TOL, LOSS_TOL, MAX_STEPS
 
 HIMMELBLAU = SURFACES["himmelblau"]
 QUADRATIC = quadratic(10.0)
@@ -487,7 +487,7 @@ def test_lrs_hold_the_learning_rate_of_each_step():
 
 # --- divergence is reported at the step it happens (#16) -------------------------------------------
 
-from gdviz.custom import custom_surface  # noqa: E402
+from gdviz.surface.formula import custom_surface  # noqa: E402
 
 BOWL_OF_EXP = custom_surface("exp(x**2+y**2)")  # f(2.4, 2.4) ≈ 1e5; one SGD step lands where f = inf
 CLIFF = custom_surface("-exp(exp(x)) + y**2")  # downhill toward +x, where f reaches -inf near x = 6.56
@@ -610,7 +610,7 @@ def test_a_scheduled_run_is_bit_for_bit_the_one_that_builds_its_optimizer_every_
     lr = {**OPTIMIZERS[optimizer].start}["lr"]
     kwargs = dict(lr=np.array([[lr], [lr / 3], [lr * 40]]), noise=0.5, seed=2, grad_tol=1e-3, schedule=schedule)
     fast = run(HIMMELBLAU, optimizer, starts, 80, **kwargs)
-    monkeypatch.setattr("gdviz.trajectory._scheduled_keywords", lambda pr: None)
+    monkeypatch.setattr("gdviz.surface.trajectory._scheduled_keywords", lambda pr: None)
     rebuilt = run(HIMMELBLAU, optimizer, starts, 80, **kwargs)
     for name in ("points", "grads", "steps", "losses", "lrs", "stopped_at", "reason", "cause"):
         np.testing.assert_array_equal(getattr(fast, name), getattr(rebuilt, name), err_msg=name, strict=True)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import gdviz
-from gdviz.explain import GRAD_STEP, STEP, arrow_track, arrows, explain_step, tex_number
 from gdviz.schedules import schedule_table
+from gdviz.surface.inspector import GRAD_STEP, STEP, arrow_track, arrows, explain_step, tex_number
 
 S = gdviz.SURFACES["himmelblau"]
 START = (-0.3, -0.9)

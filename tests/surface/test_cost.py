@@ -5,8 +5,8 @@ import threading
 import pytest
 
 import gdviz
-from gdviz import cost
-from gdviz.checks import race_problems
+from gdviz.surface import cost
+from gdviz.surface.problems import race_problems
 
 
 def test_a_run_costs_steps_times_the_loop_and_one_evaluation_of_the_batch():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .optimizers import OPTIMIZERS
+from ..optimizers import OPTIMIZERS
 
 STARTING_HYPER: dict[str, dict] = {name: spec.start for name, spec in OPTIMIZERS.items()}  # from the records
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from gdviz import parse_expression
+from gdviz.autodiff.circuits import CIRCUITS, chain_rule, check_gradients
 from gdviz.autodiff.trace import fmt
-from gdviz.circuits import CIRCUITS, chain_rule, check_gradients
 from gdviz.expression import Expression
 
 SIG = 1 / (1 + math.exp(-1.0))  # the neuron's w·x + b is 2·(-1) + (-3)·(-2) - 3 = 1

@@ -1,4 +1,4 @@
-"""Tests for gdviz/explain.py: the step inspector's lines, arrows and state rows.
+"""Tests for gdviz/surface/inspector.py: the step inspector's lines, arrows and state rows.
 
 The reference for every number is the recorded run itself: the step and point the text ends on are
 traj.steps and traj.points, the arrows add up to traj.steps, and a batch start reads like the same
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gdviz import OPTIMIZERS, SURFACES, Trajectory, run
-from gdviz.explain import GRAD_STEP, STEP, arrows, explain_step, state_rows, tex_number, tex_vector
+from gdviz.surface.inspector import GRAD_STEP, STEP, arrows, explain_step, state_rows, tex_number, tex_vector
 
 HIMMELBLAU = SURFACES["himmelblau"]
 LR = 0.0123  # an lr no default has, so finding it in the text means it came from the run

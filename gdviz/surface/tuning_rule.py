@@ -1,4 +1,4 @@
-"""The rule gdviz.tuning judges its candidates by, and the sentence that states it (``Tuning.sentence``).
+"""The rule gdviz.surface.tuning judges its candidates by, and the sentence that states it (``Tuning.sentence``).
 
 ``Tried.of`` runs a set of candidate learning rates in one vectorized run (each on the race's own noisy
 gradients, if any) and scores each by its gap f(θ_t) − f* at every step; ``pick`` names the winner
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS
-from .schedules import SCHEDULES
-from .surfaces import Surface
+from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES
+from .functions import Surface
 from .trajectory import run
 
 if TYPE_CHECKING:

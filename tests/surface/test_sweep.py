@@ -1,4 +1,4 @@
-"""Tests for gdviz/sweep.py and learning rates as arrays: a sweep is k scalar runs done at once.
+"""Tests for gdviz/surface/sweep.py and learning rates as arrays: a sweep is k scalar runs done at once.
 
 The reference for each entry of a sweep is ``run`` at that learning rate alone; the reference for
 where GD diverges on a quadratic is the classic 2 / L.
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from gdviz import OPTIMIZERS, SURFACES, log_lrs, lr_sweep, quadratic, run, stability_limit
-from gdviz.custom import custom_surface
-from gdviz.sweep import stability_reason
-from gdviz.trajectory import DIVERGED, GRAD_TOL, MAX_STEPS
+from gdviz.surface.formula import custom_surface
+from gdviz.surface.sweep import stability_reason
+from gdviz.surface.trajectory import DIVERGED, GRAD_TOL, MAX_STEPS
 
 HIMMELBLAU = SURFACES["himmelblau"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers.spec import check_lr
-from .surfaces import Surface
+from ..optimizers.spec import check_lr
+from .functions import Surface
 from .trajectory import endpoints
 
 

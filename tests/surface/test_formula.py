@@ -1,7 +1,7 @@
-"""Tests for gdviz/custom.py: a typed formula as a Surface, against analytic gradients and the built-ins.
+"""Tests for gdviz/surface/formula.py: a typed formula as a Surface, against analytic gradients and the built-ins.
 
 A built-in surface's formula typed as text must give the built-in's values and gradients on a grid
-to 1e-12: the engine's reverse mode against gradients derived by hand in gdviz/surfaces.py.
+to 1e-12: the engine's reverse mode against gradients derived by hand in gdviz/surface/functions.py.
 """
 
 import numpy as np

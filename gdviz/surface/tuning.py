@@ -10,7 +10,7 @@ a diverged run scores +inf and loses; gaps within ``TIE`` of the best count as e
 run that settles within ``TIE`` of the best soonest wins, then the smaller (safer) learning rate.
 ``tune_race`` tunes several optimizers for one race. Whatever ``lr`` means to an optimizer (Adadelta's
 multiplier, Rprop's first step size, L-BFGS's step scale), it is tuned by the same rule, which
-gdviz/tuning_rule.py holds with the sentence that states it.
+gdviz/surface/tuning_rule.py holds with the sentence that states it.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS
-from .schedules import SCHEDULES, resolve_schedule
-from .surfaces import Surface
+from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES, resolve_schedule
+from .functions import Surface
 from .tuning_rule import TIE, Tried, conditions, pick, refined, sentence, settled
 
 __all__ = ["GRID", "REFINE", "SPAN", "TIE", "Tuning", "default_range", "pick", "settled", "tune_lr", "tune_race"]

@@ -1,4 +1,4 @@
-"""Tests for gdviz/tuning.py: a tuned learning rate is the best of its grid by the stated rule.
+"""Tests for gdviz/surface/tuning.py: a tuned learning rate is the best of its grid by the stated rule.
 
 References: on the quadratic bowl ½(x² + κy²) plain GD's gap after T steps is known in closed form,
 ½(x₀²(1 − η)^{2T} + κy₀²(1 − κη)^{2T}), and is best at η* = 2/(λ_min + λ_max) = 2/(1 + κ) once T is long;
@@ -16,7 +16,7 @@ import pytest
 
 from gdviz import OPTIMIZERS, SURFACES, custom_surface, run
 from gdviz.optimizers.spec import weight_decay_param
-from gdviz.tuning import GRID, TIE, Tuning, default_range, pick, settled, tune_lr, tune_race
+from gdviz.surface.tuning import GRID, TIE, Tuning, default_range, pick, settled, tune_lr, tune_race
 
 BOWL = SURFACES["quadratic"]  # κ = 10: eigenvalues 1 and 10
 KAPPA = 10.0

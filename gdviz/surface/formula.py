@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .expression import ExpressionError, parse_expression
-from .expression_print import latex
-from .surfaces import Domain, Surface
+from ..expression import ExpressionError, parse_expression
+from ..expression_print import latex
+from .functions import Domain, Surface
 
 VARIABLES = ("x", "y")
 DEFAULT_DOMAIN: Domain = ((-3.0, 3.0), (-3.0, 3.0))

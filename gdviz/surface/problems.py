@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .cost import run_seconds, too_costly
-from .surfaces import Surface
+from .functions import Surface
 
 MAX_STEPS = 5000
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .surfaces import Surface
+from .functions import Surface
 from .trajectory import endpoints
 
 NO_MINIMUM, DIVERGED = -1, -2  # labels besides a minimum's index

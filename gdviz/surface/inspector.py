@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS
-from .optimizers.notation import GRAD_STEP, STEP, Step, tex_number, tex_rate, tex_vector
-from .schedules import SCHEDULES, hyper_at, schedule_table
+from ..optimizers import OPTIMIZERS
+from ..optimizers.notation import GRAD_STEP, STEP, Step, tex_number, tex_rate, tex_vector
+from ..schedules import SCHEDULES, hyper_at, schedule_table
 from .trajectory import DIVERGED, REASONS, Trajectory
 
 __all__ = ["GRAD_STEP", "STEP", "arrow_track", "arrows", "explain_step", "state_rows", "tex_number", "tex_vector"]

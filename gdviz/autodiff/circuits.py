@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .autodiff.trace import FORMS, GraphNode, Step, fmt
-from .expression import Expression
-from .linear.gradcheck import numerical_gradient, rel_error
+from ..expression import Expression
+from ..linear.gradcheck import numerical_gradient, rel_error
+from .trace import FORMS, GraphNode, Step, fmt
 
 
 class Circuit(NamedTuple):

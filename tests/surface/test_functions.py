@@ -1,4 +1,4 @@
-"""Tests for gdviz/surfaces.py: every surface against its own numerics.
+"""Tests for gdviz/surface/functions.py: every surface against its own numerics.
 
 Analytic gradients against centered differences, the shape contract, the listed minima (stationary,
 locally lowest, the global ones globally lowest on the domain), and the curvature bound ``lipschitz``

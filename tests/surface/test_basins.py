@@ -1,4 +1,4 @@
-"""Tests for gdviz/basins.py: the grid's orientation, labels against the known minima, divergence.
+"""Tests for gdviz/surface/basins.py: the grid's orientation, labels against the known minima, divergence.
 
 The reference for a cell is its start run alone; the reference for a label is the distance from
 that run's final point to the listed minima.
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gdviz import SURFACES, basin_map, endpoints, run
-from gdviz.basins import DIVERGED, NO_MINIMUM
+from gdviz.surface.basins import DIVERGED, NO_MINIMUM
 
 HIMMELBLAU = SURFACES["himmelblau"]
 SADDLE = SURFACES["saddle"]
@@ -101,8 +101,8 @@ def test_a_basin_map_on_ackley_labels_nearly_every_cell_with_a_minimum():
 
 
 def test_a_cell_that_starts_where_f_has_no_value_says_so():
-    from gdviz.custom import custom_surface
-    from gdviz.trajectory import CAUSES, NO_VALUE
+    from gdviz.surface.formula import custom_surface
+    from gdviz.surface.trajectory import CAUSES, NO_VALUE
 
     m = basin_map(custom_surface("log(x) + y**2"), "adam", n=10, steps=30, lr=0.1)
     left = m.xs < 0

@@ -24,11 +24,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS, Optimizer
-from .optimizers.line_search import NO_F, NO_NOISE, needs_oracle
-from .optimizers.spec import takes_of
-from .schedules import optimizer_at, resolve_schedule, schedule_table
-from .surfaces import Surface
+from ..optimizers import OPTIMIZERS, Optimizer
+from ..optimizers.line_search import NO_F, NO_NOISE, needs_oracle
+from ..optimizers.spec import takes_of
+from ..schedules import optimizer_at, resolve_schedule, schedule_table
+from .functions import Surface
 
 # why a start stopped; stored as small integers in Trajectory.reason
 RUNNING, MAX_STEPS, GRAD_TOL, LOSS_TOL, DIVERGED = 0, 1, 2, 3, 4
