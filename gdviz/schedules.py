@@ -26,15 +26,17 @@ from itertools import pairwise
 import numpy as np
 
 from .optimizers import OPTIMIZERS, HyperParam
+from .optimizers.spec import BETAS, LR_BOUNDS, NONNEGATIVE, UNIT, Bounds
 
 
 @dataclass(frozen=True)
 class ScheduleArg(HyperParam):
-    """One argument, with torch's name: a HyperParam (default, widget range, help, kind), so widgets are
-    built as for an optimizer's. Beyond HyperParam's kinds ("float", "int", "bool", "choice"): "ints"
-    (a list of whole numbers), "lr" (a number, or an array: one per start) and "schedulers" ((name,
-    kwargs) pairs). A default of None stands for the run's value named by ``default_from``: "steps"
-    (the run's steps, or a sequential child's share of them) or "lr" (the optimizer's learning rate).
+    """One argument, with torch's name: a HyperParam (default, the page's range and the core's bounds, help,
+    kind), so widgets, links and the check read it as an optimizer's. Beyond HyperParam's kinds ("float",
+    "int", "bool", "choice"): "ints" (a list of whole numbers), "lr" (a number, or an array: one per start)
+    and "schedulers" ((name, kwargs) pairs). A default of None stands for the run's value named by
+    ``default_from``: "steps" (the run's steps, or a sequential child's share of them) or "lr" (the
+    optimizer's learning rate).
     """
 
     default_from: str = ""
@@ -243,6 +245,8 @@ def _onecycle_table(args: dict, hyper: dict, steps: int) -> dict:
 
 
 # --- checks: a clear sentence for each value torch would refuse or trip over ------------------------
+# Each argument's own range is its record's ``bounds`` (checked in ``_resolve``); a schedule's check adds only
+# what ties its values together, to each other, to the optimizer or to the run.
 
 
 def _require(ok: bool, message: str) -> None:
@@ -250,65 +254,8 @@ def _require(ok: bool, message: str) -> None:
         raise ValueError(message)
 
 
-def _gamma(name: str, args: dict) -> None:
-    _require(args["gamma"] >= 0, f"{name}'s gamma must be ≥ 0 (it multiplies the learning rate), got {args['gamma']}")
-
-
-def _check_step(a, hyper, steps):
-    _require(a["step_size"] >= 1, f"step's step_size must be at least 1, got {a['step_size']}")
-    _gamma("step", a)
-    return a
-
-
-def _check_multistep(a, hyper, steps):
-    _require(all(m >= 0 for m in a["milestones"]), f"multistep's milestones must be ≥ 0, got {list(a['milestones'])}")
-    _gamma("multistep", a)
-    return a
-
-
-def _check_exponential(a, hyper, steps):
-    _gamma("exponential", a)
-    return a
-
-
-def _eta_min(name: str, a: dict) -> None:
-    _require(a["eta_min"] >= 0, f"{name}'s eta_min (the lowest learning rate) must be ≥ 0, got {a['eta_min']}")
-
-
-def _check_cosine(a, hyper, steps):
-    _require(a["T_max"] >= 1, f"cosine's T_max (steps from the top to eta_min) must be at least 1, got {a['T_max']}")
-    _eta_min("cosine", a)
-    return a
-
-
-def _check_restarts(a, hyper, steps):
-    _require(a["T_0"] >= 1, f"cosine_restarts' T_0 (steps before the first restart) must be at least 1, got {a['T_0']}")
-    _require(a["T_mult"] >= 1, f"cosine_restarts' T_mult must be a whole number ≥ 1, got {a['T_mult']}")
-    _eta_min("cosine_restarts", a)
-    return a
-
-
-def _total_iters(name: str, a: dict) -> None:
-    _require(a["total_iters"] >= 1, f"{name}'s total_iters must be at least 1, got {a['total_iters']}")
-
-
-def _check_linear(a, hyper, steps):
-    _require(0 < a["start_factor"] <= 1, f"linear's start_factor must be in (0, 1], got {a['start_factor']}")
-    _require(0 <= a["end_factor"] <= 1, f"linear's end_factor must be in [0, 1], got {a['end_factor']}")
-    _total_iters("linear", a)
-    return a
-
-
-def _check_polynomial(a, hyper, steps):
-    _total_iters("polynomial", a)
-    _require(a["power"] >= 0, f"polynomial's power must be ≥ 0, got {a['power']}")
-    return a
-
-
-def _check_constant(a, hyper, steps):
-    # torch accepts 0, then divides by it at total_iters
-    _require(0 < a["factor"] <= 1, f"constant's factor must be in (0, 1], got {a['factor']}")
-    _total_iters("constant", a)
+def _as_bounded(a, hyper, steps):
+    """A schedule whose arguments' bounds say everything."""
     return a
 
 
@@ -317,15 +264,11 @@ def _with_momentum() -> str:
 
 
 def _check_onecycle(a, hyper, steps):
-    _require(a["total_steps"] >= 1, f"onecycle's total_steps must be at least 1, got {a['total_steps']}")
     _require(
         a["total_steps"] >= steps,
         f"onecycle's total_steps ({a['total_steps']}) is fewer than the run's {steps} steps: torch raises "
         f"'Tried to step {a['total_steps'] + 1} times' there; make total_steps at least {steps}",
     )
-    _require(0 <= a["pct_start"] <= 1, f"onecycle's pct_start must be in [0, 1], got {a['pct_start']}")
-    for name in ("div_factor", "final_div_factor"):
-        _require(a[name] > 0, f"onecycle's {name} must be > 0 (the learning rate is divided by it), got {a[name]}")
     _require(
         _onecycle_phases(a)[0][0] != 0,  # the only way a phase selected by some step can be empty
         "onecycle's first phase is empty (pct_start × total_steps = 1): torch divides by zero there; "
@@ -338,10 +281,10 @@ def _check_onecycle(a, hyper, steps):
             "onecycle cycles momentum (cycle_momentum=True), but this optimizer has neither momentum nor betas: "
             f"turn cycle_momentum off, or choose one that has ({_with_momentum()})"
         )
-    top = 1.0 if "betas" in hyper else math.inf  # β1 must stay below 1
-    for name in ("base_momentum", "max_momentum"):
-        what = "[0, 1) (it becomes β1)" if "betas" in hyper else "≥ 0"
-        _require(0 <= a[name] < top, f"onecycle's {name} must be in {what}, got {a[name]}")
+    if "betas" in hyper:  # the cycled momentum becomes β1, within β1's bounds
+        beta1 = BETAS.bound(0)
+        for name in ("base_momentum", "max_momentum"):
+            _require(beta1.holds(a[name]), f"onecycle's {name} must be {beta1.text()} (it becomes β1), got {a[name]}")
     return a
 
 
@@ -354,8 +297,8 @@ def _check_sequential(a, hyper, steps):
         f"{len(milestones)} milestones",
     )
     _require(
-        all(m >= 0 for m in milestones) and all(hi > lo for lo, hi in pairwise(milestones)),
-        f"sequential's milestones must be increasing steps ≥ 0, got {list(milestones)}",
+        all(hi > lo for lo, hi in pairwise(milestones)),
+        f"sequential's milestones must be increasing steps {AT_STEP.text()}, got {list(milestones)}",
     )
     children = []
     for child, start, end in zip(schedulers, (0, *milestones), (*milestones, steps), strict=True):
@@ -393,17 +336,14 @@ def _whole(value, what: str) -> int:
     return int(value)
 
 
-def _learning_rate(value, what: str):
-    lr = np.array(value, dtype=np.float64)
-    _require(bool(np.all(np.isfinite(lr) & (lr >= 0))), f"{what} must be finite and ≥ 0, got {value}")
-    if lr.ndim == 0:
-        return float(lr)
-    lr.flags.writeable = False  # a copy: the caller's array may change, the schedule's must not
-    return lr
-
-
 def _coerce(arg: ScheduleArg, value, what: str):
-    """A value of the argument's kind, in plain Python types (as torch computes with them)."""
+    """A value of the argument's kind, in plain Python types (as torch computes with them), within the
+    argument's bounds (an array of learning rates as a read-only copy: the caller's may change)."""
+    return arg.checked(_typed(arg, value, what), what)
+
+
+def _typed(arg: ScheduleArg, value, what: str):
+    """A value of the argument's kind, in plain Python types."""
     if arg.kind == "int":
         return _whole(value, what)
     if arg.kind == "ints":
@@ -414,8 +354,9 @@ def _coerce(arg: ScheduleArg, value, what: str):
     if arg.kind == "choice":
         _require(value in arg.choices, f"{what} must be one of {', '.join(map(repr, arg.choices))}, got {value!r}")
         return value
-    if arg.kind == "lr":
-        return _learning_rate(value, what)
+    if arg.kind == "lr":  # a number, or an array of them: one per start
+        lr = np.array(value, dtype=np.float64)
+        return float(lr) if lr.ndim == 0 else lr
     if arg.kind == "schedulers":
         return tuple(value)
     return _number(value, what)
@@ -483,8 +424,22 @@ def optimizer_at(optimizer: str, table: dict, hyper: dict, t: int):
 # --- the registry ---------------------------------------------------------------------------------
 
 
+COUNT = Bounds(1.0)  # a number of steps: at least one
+AT_STEP = NONNEGATIVE  # a step's index: a milestone
+POSITIVE = Bounds(0.0, open="low")
+FACTOR = Bounds(0.0, 1.0, open="low")  # a factor the learning rate is multiplied by: torch divides by it later
+
+
 def _gamma_arg(default: float, low: float = 0.0) -> ScheduleArg:
-    return ScheduleArg("gamma", default, low, 1.0, symbols=("γ",), help="the factor the learning rate is multiplied by")
+    return ScheduleArg(
+        "gamma",
+        default,
+        low,
+        1.0,
+        symbols=("γ",),
+        help="the factor the learning rate is multiplied by",
+        bounds=NONNEGATIVE,  # above 1 it grows, as torch lets it
+    )
 
 
 def _steps_arg(name: str, default, help: str, high: float = 1000.0, symbol: str = "") -> ScheduleArg:
@@ -497,10 +452,13 @@ def _steps_arg(name: str, default, help: str, high: float = 1000.0, symbol: str 
         help=help,
         kind="int",
         default_from="steps" if default is None else "",
+        bounds=COUNT,
     )
 
 
-_ETA_MIN = ScheduleArg("eta_min", 0.0, 0.0, 1.0, symbols=("η_min",), help="the lowest learning rate")
+_ETA_MIN = ScheduleArg(
+    "eta_min", 0.0, 0.0, 1.0, symbols=("η_min",), help="the lowest learning rate", bounds=NONNEGATIVE
+)
 _TOTAL_ITERS = _steps_arg("total_iters", 5, "steps until the factor reaches its end", symbol="T")
 _RUN = " (torch requires it; here it defaults to the run's steps)"
 _LR = r"\eta_t"
@@ -513,7 +471,7 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         (_steps_arg("step_size", 30, "steps between decays", symbol="s"), _gamma_arg(0.1)),
         _LR + r" = \eta_0\, \gamma^{\lfloor t / s \rfloor}",
         "StepLR: the learning rate is multiplied by γ every step_size steps.",
-        _check_step,
+        _as_bounded,
         _chained(_step_rule),
         _step_rule,
         _step_closed,
@@ -523,12 +481,20 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         "Multi-step decay",
         "MultiStepLR",
         (
-            ScheduleArg("milestones", (30, 80), 0.0, 1000.0, help="the steps at which γ is applied", kind="ints"),
+            ScheduleArg(
+                "milestones",
+                (30, 80),
+                0.0,
+                1000.0,
+                help="the steps at which γ is applied",
+                kind="ints",
+                bounds=AT_STEP,
+            ),
             _gamma_arg(0.1),
         ),
         _LR + r" = \eta_0\, \gamma^{\,|\{m \in \mathrm{milestones}\,:\, m \le t\}|}",
         "MultiStepLR: the learning rate is multiplied by γ at each milestone.",
-        _check_multistep,
+        _as_bounded,
         _chained(_multistep_rule),
         _multistep_rule,
         _multistep_closed,
@@ -540,7 +506,7 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         (_gamma_arg(0.95, low=0.5),),
         _LR + r" = \eta_0\, \gamma^{t}",
         "ExponentialLR: the learning rate is multiplied by γ every step.",
-        _check_exponential,
+        _as_bounded,
         _chained(_exponential_rule),
         _exponential_rule,
         _exponential_closed,
@@ -553,7 +519,7 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         _LR + r" = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min}) \left(1 + \cos \frac{\pi t}{T_{\max}}\right)",
         "CosineAnnealingLR: half a cosine from the learning rate down to eta_min over T_max steps, "
         "rising again after (no restart).",
-        _check_cosine,
+        _as_bounded,
         _chained(_cosine_rule),
         _cosine_rule,
         _cosine_closed,
@@ -564,14 +530,16 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         "CosineAnnealingWarmRestarts",
         (
             _steps_arg("T_0", 20, "steps before the first restart", symbol="T_0"),
-            ScheduleArg("T_mult", 1, 1.0, 4.0, help="each cycle is T_mult times longer than the last", kind="int"),
+            ScheduleArg(
+                "T_mult", 1, 1.0, 4.0, help="each cycle is T_mult times longer than the last", kind="int", bounds=COUNT
+            ),
             _ETA_MIN,
         ),
         _LR + r" = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min}) \left(1 + \cos \frac{\pi T_{cur}}{T_i}\right)"
         r"\qquad T_i = T_0\, T_{mult}^{\,i}",
         "CosineAnnealingWarmRestarts (SGDR): a cosine decay that jumps back to the learning rate "
         "every T_i steps, each cycle T_mult times longer.",
-        _check_restarts,
+        _as_bounded,
         _chained(_restarts_rule),
         _restarts_rule,
         _restarts_closed,
@@ -581,14 +549,25 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         "Linear",
         "LinearLR",
         (
-            ScheduleArg("start_factor", 1 / 3, 1e-3, 1.0, log=True, symbols=("f_s",), help="the factor at step 0"),
-            ScheduleArg("end_factor", 1.0, 0.0, 1.0, symbols=("f_e",), help="the factor from total_iters on"),
+            ScheduleArg(
+                "start_factor",
+                1 / 3,
+                1e-3,
+                1.0,
+                log=True,
+                symbols=("f_s",),
+                help="the factor at step 0",
+                bounds=FACTOR,
+            ),
+            ScheduleArg(
+                "end_factor", 1.0, 0.0, 1.0, symbols=("f_e",), help="the factor from total_iters on", bounds=UNIT
+            ),
             _TOTAL_ITERS,
         ),
         _LR + r" = \eta_0 \left(f_s + (f_e - f_s) \frac{\min(t, T)}{T}\right)",
         "LinearLR: the learning rate's factor goes in a straight line from start_factor to end_factor "
         "over total_iters steps (a warm-up when it rises).",
-        _check_linear,
+        _as_bounded,
         _chained(_linear_rule),
         _linear_rule,
         _linear_closed,
@@ -597,10 +576,13 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         "polynomial",
         "Polynomial decay",
         "PolynomialLR",
-        (_TOTAL_ITERS, ScheduleArg("power", 1.0, 0.1, 5.0, symbols=("p",), help="1 is a straight line to 0")),
+        (
+            _TOTAL_ITERS,
+            ScheduleArg("power", 1.0, 0.1, 5.0, symbols=("p",), help="1 is a straight line to 0", bounds=NONNEGATIVE),
+        ),
         _LR + r" = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{p}",
         "PolynomialLR: the learning rate falls to 0 over total_iters steps along (1 − t/T)^power.",
-        _check_polynomial,
+        _as_bounded,
         _chained(_polynomial_rule),
         _polynomial_rule,
         _polynomial_closed,
@@ -610,12 +592,21 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         "Constant factor",
         "ConstantLR",
         (
-            ScheduleArg("factor", 1 / 3, 1e-3, 1.0, log=True, symbols=("f",), help="the factor before total_iters"),
+            ScheduleArg(
+                "factor",
+                1 / 3,
+                1e-3,
+                1.0,
+                log=True,
+                symbols=("f",),
+                help="the factor before total_iters",
+                bounds=FACTOR,  # torch accepts 0, then divides by it at total_iters
+            ),
             _TOTAL_ITERS,
         ),
         _LR + r" = \eta_0 \cdot \begin{cases} f & t < T \\ 1 & t \ge T \end{cases}",
         "ConstantLR: the learning rate is multiplied by factor for the first total_iters steps.",
-        _check_constant,
+        _as_bounded,
         _chained(_constant_rule),
         _constant_rule,
         _constant_closed,
@@ -635,9 +626,10 @@ SCHEDULES: dict[str, ScheduleSpec] = {
                 kind="lr",
                 default_from="lr",
                 help="the top of the cycle (torch requires it; here it defaults to the optimizer's lr)",
+                bounds=LR_BOUNDS,
             ),
             _steps_arg("total_steps", None, "steps in the cycle" + _RUN, high=10000.0),
-            ScheduleArg("pct_start", 0.3, 0.0, 1.0, help="the share of the cycle spent rising"),
+            ScheduleArg("pct_start", 0.3, 0.0, 1.0, help="the share of the cycle spent rising", bounds=UNIT),
             ScheduleArg(
                 "anneal_strategy",
                 "cos",
@@ -648,11 +640,29 @@ SCHEDULES: dict[str, ScheduleSpec] = {
                 choices=("cos", "linear"),
             ),
             ScheduleArg("cycle_momentum", True, 0.0, 1.0, help="cycle momentum (or β1) against the lr", kind="bool"),
-            ScheduleArg("base_momentum", 0.85, 0.0, 0.999, help="momentum (or β1) at the top of the lr"),
-            ScheduleArg("max_momentum", 0.95, 0.0, 0.999, help="momentum (or β1) at the ends of the cycle"),
-            ScheduleArg("div_factor", 25.0, 1.0, 1e4, log=True, help="the cycle starts at max_lr / div_factor"),
             ScheduleArg(
-                "final_div_factor", 1e4, 1.0, 1e6, log=True, help="it ends at max_lr / (div_factor · final_div_factor)"
+                "base_momentum", 0.85, 0.0, 0.999, help="momentum (or β1) at the top of the lr", bounds=NONNEGATIVE
+            ),
+            ScheduleArg(
+                "max_momentum", 0.95, 0.0, 0.999, help="momentum (or β1) at the ends of the cycle", bounds=NONNEGATIVE
+            ),
+            ScheduleArg(
+                "div_factor",
+                25.0,
+                1.0,
+                1e4,
+                log=True,
+                help="the cycle starts at max_lr / div_factor",
+                bounds=POSITIVE,  # the learning rate is divided by it
+            ),
+            ScheduleArg(
+                "final_div_factor",
+                1e4,
+                1.0,
+                1e6,
+                log=True,
+                help="it ends at max_lr / (div_factor · final_div_factor)",
+                bounds=POSITIVE,
             ),
             ScheduleArg(
                 "three_phase", False, 0.0, 1.0, help="come back down to the start before the final decay", kind="bool"
@@ -679,7 +689,13 @@ SCHEDULES: dict[str, ScheduleSpec] = {
                 help="(name, kwargs) of each schedule in turn; a child's T_max or total_steps defaults to its span",
             ),
             ScheduleArg(
-                "milestones", (5,), 0.0, 1000.0, help="the step at which each next schedule takes over", kind="ints"
+                "milestones",
+                (5,),
+                0.0,
+                1000.0,
+                help="the step at which each next schedule takes over",
+                kind="ints",
+                bounds=AT_STEP,
             ),
         ),
         _LR + r" = \mathrm{schedule}_i(t - m_i) \quad \text{for } m_i \le t < m_{i+1}",

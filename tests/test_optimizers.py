@@ -653,7 +653,7 @@ BAD = (
         ("adafactor", {"weight_decay": -0.1}, "weight_decay"),
         ("lbfgs", {"history_size": 0}, "history_size"),
         ("lbfgs", {"history_size": 2.5}, "history_size"),
-        ("lbfgs", {"tolerance_grad": -1.0}, "tolerances"),
+        ("lbfgs", {"tolerance_grad": -1.0}, "tolerance_grad must be ≥ 0, got -1.0"),
         ("lbfgs", {"line_search_fn": "backtracking"}, "line_search_fn must be None or 'strong_wolfe'"),
     ]
     + [(name, {"weight_decay": -0.1}, "weight_decay") for name in WEIGHT_DECAY]

@@ -24,7 +24,21 @@ from .notation import (
     tex_rate,
     tex_vector,
 )
-from .spec import MAXIMIZE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, check_lr, lerp, takes, zeros
+from .spec import (
+    MAXIMIZE,
+    NONNEGATIVE,
+    Bounds,
+    HyperParam,
+    Look,
+    Optimizer,
+    OptimizerSpec,
+    Torch,
+    lerp,
+    lr_param,
+    takes,
+    weight_decay_param,
+    zeros,
+)
 
 # torch's eps=(None, 1e-3): None means the parameter dtype's machine epsilon, float64's here, written out
 FLOAT64_EPS = float(np.finfo(np.float64).eps)
@@ -52,13 +66,7 @@ def adafactor(
     RMS is over the last axis (one start's coordinates). ``eps = (ε₁, ε₂)``; torch's ε₁ = None is
     float64's machine epsilon, which is this default.
     """
-    lr = check_lr(lr)
-    check(beta2_decay <= 0, f"beta2_decay must be ≤ 0, got {beta2_decay}")
-    check(len(eps) == 2, f"eps must be a pair (ε₁, ε₂), got {eps}")
     eps1, eps2 = eps
-    check(eps1 >= 0 and eps2 >= 0, f"both eps must be ≥ 0, got {eps}")
-    check(d >= 1, f"the clipping threshold d must be ≥ 1, got {d}")
-    check(weight_decay >= 0, f"weight_decay must be ≥ 0, got {weight_decay}")
 
     def init(params):
         return AdafactorState(np.zeros(()), zeros(params))
@@ -144,10 +152,16 @@ SPECS = (
         adafactor,
         (
             # ρ = min(lr, 1/√t) ≤ 1: an lr above 1 would change nothing but the weight decay
+            lr_param(1e-2, high=1.0, symbol="γ", help="caps the relative step ρ = min(lr, 1/√t)"),
             HyperParam(
-                "lr", 1e-2, 1e-5, 1.0, log=True, symbols=("γ",), help="caps the relative step ρ = min(lr, 1/√t)"
+                "beta2_decay",
+                -0.8,
+                -1.0,
+                0.0,
+                symbols=("τ",),
+                help="1 − β̂₂ = t^τ: how fast v forgets",
+                bounds=Bounds(high=0.0),
             ),
-            HyperParam("beta2_decay", -0.8, -1.0, 0.0, symbols=("τ",), help="1 − β̂₂ = t^τ: how fast v forgets"),
             HyperParam(
                 "eps",
                 (FLOAT64_EPS, 1e-3),
@@ -156,9 +170,19 @@ SPECS = (
                 log=True,
                 symbols=("ε₁", "ε₂"),
                 help="ε₁ floors v (torch's None: float64's machine epsilon, 2.22e-16); ε₂ floors RMS(θ)",
+                bounds=NONNEGATIVE,
             ),
-            HyperParam("d", 1.0, 1.0, 10.0, symbols=("d",), help="clipping threshold on RMS(u)"),
-            HyperParam("weight_decay", 0.0, 0.0, 1.0, symbols=("λ",), help="pull toward the origin, decoupled: −γλθ"),
+            HyperParam(
+                "d",
+                1.0,
+                1.0,
+                10.0,
+                symbols=("d",),
+                help="clipping threshold on RMS(u)",
+                bounds=Bounds(1.0),
+                what="the clipping threshold d",
+            ),
+            weight_decay_param(help="pull toward the origin, decoupled: −γλθ"),
             MAXIMIZE,
         ),
         r"\rho_t = \min(\gamma,\, 1/\sqrt{t}) \qquad "

@@ -28,14 +28,12 @@ from .sgd_family import DECAY, L2, decayed, l2
 from .spec import (
     BETAS,
     MAXIMIZE,
+    NONNEGATIVE,
     HyperParam,
     Look,
     Optimizer,
     OptimizerSpec,
     Torch,
-    check_betas,
-    check_lr,
-    check_nonnegative,
     eps_param,
     lerp,
     lr_param,
@@ -89,15 +87,7 @@ def adamw(
     return _adam(lr, betas, eps, weight_decay, amsgrad, decoupled=True)
 
 
-def _check(lr, betas, **nonnegative):
-    check_betas(betas)
-    check_nonnegative(**nonnegative)
-    return check_lr(lr)
-
-
 def _adam(lr, betas, eps, weight_decay, amsgrad, decoupled) -> Optimizer:
-    lr = _check(lr, betas, eps=eps, weight_decay=weight_decay)
-
     def init(params):
         if amsgrad:
             return AMSGradState(np.zeros(()), zeros(params), zeros(params), zeros(params))
@@ -133,7 +123,6 @@ def nadam(
     μₜ = β1(1 − ½·0.96^(tψ)); m, v as in Adam; θ ← θ − lr[(1−μₜ)g / (1−Πμ) + μₜ₊₁m / (1−Πμ·μₜ₊₁)] / (√v̂ + ε).
     weight_decay adds λθ to g, or with decoupled_weight_decay shrinks θ by lr·λθ first, as AdamW does.
     """
-    lr = _check(lr, betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay)
 
     def init(params):
         return NAdamState(np.zeros(()), np.ones(()), zeros(params), zeros(params))
@@ -172,7 +161,6 @@ def radam(
     θ ← θ − lr·m̂·rₜ·√(1 − β2ᵗ)/(√v + ε), rₜ = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)): ε is
     added to √v, not to √v̂ as in Adam. Weight decay as in NAdam (L2, or decoupled).
     """
-    lr = _check(lr, betas, eps=eps, weight_decay=weight_decay)
 
     def init(params):
         return AdamState(np.zeros(()), zeros(params), zeros(params))
@@ -208,7 +196,6 @@ def _rectification(rho_t, rho_inf):
 def adamax(lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0) -> Optimizer:
     """torch.optim.Adamax (Kingma & Ba's infinity-norm Adam): m as in Adam; u ← max(β2u, |g| + ε);
     θ ← θ − lr/(1 − β1ᵗ) · m/u. ε sits inside the max, so u > 0 from the first step; weight_decay is L2."""
-    lr = _check(lr, betas, eps=eps, weight_decay=weight_decay)
 
     def init(params):
         return AdamaxState(np.zeros(()), zeros(params), zeros(params))
@@ -507,7 +494,15 @@ SPECS = (
             BETAS,
             eps_param(1e-8),
             weight_decay_param(),
-            HyperParam("momentum_decay", 4e-3, 0.0, 0.1, symbols=("ψ",), help="schedule of the momentum factor"),
+            HyperParam(
+                "momentum_decay",
+                4e-3,
+                0.0,
+                0.1,
+                symbols=("ψ",),
+                help="schedule of the momentum factor",
+                bounds=NONNEGATIVE,
+            ),
             DECOUPLED,
             MAXIMIZE,
         ),

@@ -26,14 +26,13 @@ from .notation import (
 from .sgd_family import L2, decayed, l2
 from .spec import (
     MAXIMIZE,
+    NONNEGATIVE,
+    UNIT,
     HyperParam,
     Look,
     Optimizer,
     OptimizerSpec,
     Torch,
-    check,
-    check_lr,
-    check_nonnegative,
     eps_param,
     lerp,
     lr_param,
@@ -73,10 +72,6 @@ def adagrad(
 ) -> Optimizer:
     """torch.optim.Adagrad: s₀ = initial_accumulator_value; ηₜ = lr / (1 + (t − 1)·lr_decay);
     s ← s + g²; θ ← θ − ηₜ·g / (√s + ε)  (ε outside the root)."""
-    lr = check_lr(lr)
-    check_nonnegative(
-        lr_decay=lr_decay, weight_decay=weight_decay, initial_accumulator_value=initial_accumulator_value, eps=eps
-    )
 
     def init(params):
         return AdagradState(np.zeros(()), zeros(params) + initial_accumulator_value)
@@ -105,9 +100,6 @@ def rmsprop(
     second moment; the state then holds ḡ too (``grad_avg``, as torch's does). With momentum μ > 0:
     b ← μb + g / (√· + ε); θ ← θ − lr·b.
     """
-    lr = check_lr(lr)
-    check(0.0 <= alpha <= 1.0, f"alpha must be in [0, 1], got {alpha}")
-    check_nonnegative(eps=eps, weight_decay=weight_decay, momentum=momentum)
 
     def init(params):
         if centered:
@@ -132,9 +124,6 @@ def rmsprop(
 
 def adadelta(lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0.0) -> Optimizer:
     """torch.optim.Adadelta: v ← ρv + (1−ρ)g²; Δ = √(u + ε) / √(v + ε) · g; u ← ρu + (1−ρ)Δ²; θ ← θ − lr·Δ."""
-    lr = check_lr(lr)
-    check(0.0 <= rho <= 1.0, f"rho must be in [0, 1], got {rho}")
-    check_nonnegative(eps=eps, weight_decay=weight_decay)
 
     def init(params):
         return AdadeltaState(zeros(params), zeros(params))
@@ -240,10 +229,24 @@ SPECS = (
         adagrad,
         (
             lr_param(1e-2),
-            HyperParam("lr_decay", 0.0, 0.0, 1.0, symbols=("δ",), help="the rate at step t is η / (1 + (t − 1)δ)"),
+            HyperParam(
+                "lr_decay",
+                0.0,
+                0.0,
+                1.0,
+                symbols=("δ",),
+                help="the rate at step t is η / (1 + (t − 1)δ)",
+                bounds=NONNEGATIVE,
+            ),
             weight_decay_param(),
             HyperParam(
-                "initial_accumulator_value", 0.0, 0.0, 100.0, symbols=("s₀",), help="where the sum of squares starts"
+                "initial_accumulator_value",
+                0.0,
+                0.0,
+                100.0,
+                symbols=("s₀",),
+                help="where the sum of squares starts",
+                bounds=NONNEGATIVE,
             ),
             eps_param(1e-10),
             MAXIMIZE,
@@ -265,10 +268,18 @@ SPECS = (
         rmsprop,
         (
             lr_param(1e-2),
-            HyperParam("alpha", 0.99, 0.0, 0.9999, symbols=("α",), help="decay of the squared-gradient average"),
+            HyperParam(
+                "alpha",
+                0.99,
+                0.0,
+                0.9999,
+                symbols=("α",),
+                help="decay of the squared-gradient average",
+                bounds=UNIT,
+            ),
             eps_param(1e-8),
             weight_decay_param(),
-            HyperParam("momentum", 0.0, 0.0, 0.999, symbols=("μ",), help="0 for classic RMSprop"),
+            HyperParam("momentum", 0.0, 0.0, 0.999, symbols=("μ",), help="0 for classic RMSprop", bounds=NONNEGATIVE),
             HyperParam(
                 "centered", False, 0.0, 1.0, kind="bool", help="divide by g's variance: subtract ḡ² (ḡ: mean g)"
             ),
@@ -292,8 +303,8 @@ SPECS = (
         "Adadelta",
         adadelta,
         (
-            HyperParam("lr", 1.0, 1e-3, 10.0, log=True, symbols=("η",), help="scales the step (1 in the paper)"),
-            HyperParam("rho", 0.9, 0.0, 0.9999, symbols=("ρ",), help="decay of both averages"),
+            lr_param(1.0, 1e-3, help="scales the step (1 in the paper)"),
+            HyperParam("rho", 0.9, 0.0, 0.9999, symbols=("ρ",), help="decay of both averages", bounds=UNIT),
             eps_param(1e-6),
             weight_decay_param(),
             MAXIMIZE,

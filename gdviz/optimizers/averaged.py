@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .notation import GRAD_STEP, STEP, Explanation, Step, tex_number, tex_vector
-from .spec import MAXIMIZE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check_lr, check_nonnegative, takes, zeros
+from .spec import MAXIMIZE, NONNEGATIVE, HyperParam, Look, Optimizer, OptimizerSpec, Torch, lr_param, takes, zeros
 
 
 class ASGDState(NamedTuple):
@@ -33,8 +33,6 @@ def asgd(
     η starts at lr and μ at 1, so step t uses η = lr / (1 + λ·lr·(t − 1))^α, computed as torch does in
     Python floats after step t − 1.
     """
-    lr = check_lr(lr)
-    check_nonnegative(lambd=lambd, alpha=alpha, weight_decay=weight_decay)
 
     def init(params):
         return ASGDState(np.zeros(()), zeros(params) + lr, np.ones(()), zeros(params))
@@ -111,11 +109,29 @@ SPECS = (
         "ASGD",
         asgd,
         (
-            HyperParam("lr", 1e-2, 1e-5, 10.0, log=True, symbols=("γ",), help="learning rate: the first step size"),
-            HyperParam("lambd", 1e-4, 0.0, 1.0, symbols=("λ",), help="decay term: shrinks the step size and θ"),
-            HyperParam("alpha", 0.75, 0.0, 2.0, symbols=("α",), help="power of the step size's decay"),
+            lr_param(1e-2, help="learning rate: the first step size", symbol="γ"),
+            HyperParam(
+                "lambd",
+                1e-4,
+                0.0,
+                1.0,
+                symbols=("λ",),
+                help="decay term: shrinks the step size and θ",
+                bounds=NONNEGATIVE,
+            ),
+            HyperParam(
+                "alpha", 0.75, 0.0, 2.0, symbols=("α",), help="power of the step size's decay", bounds=NONNEGATIVE
+            ),
             HyperParam("t0", 1e6, 0.0, 1e6, symbols=("t₀",), help="step at which the average of θ starts"),
-            HyperParam("weight_decay", 0.0, 0.0, 1.0, symbols=("ω",), help="L2 penalty: adds ωθ to the gradient"),
+            HyperParam(
+                "weight_decay",
+                0.0,
+                0.0,
+                1.0,
+                symbols=("ω",),
+                help="L2 penalty: adds ωθ to the gradient",
+                bounds=NONNEGATIVE,
+            ),
             MAXIMIZE,
         ),
         r"\eta_t = \frac{\gamma}{(1 + \lambda \gamma\, (t - 1))^{\alpha}} \qquad "

@@ -16,7 +16,7 @@ import numpy as np
 
 from .line_search import SURFACES_ONLY, strong_wolfe
 from .notation import GRAD_STEP, STEP, Explanation, Step, tex_number, tex_rate, tex_vector
-from .spec import HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, check_lr, lr_param, zeros
+from .spec import NONNEGATIVE, Bounds, HyperParam, Look, Optimizer, OptimizerSpec, Torch, check, lr_param, zeros
 from .two_loop import columns, dot, pairs, total, two_loop
 
 CURVATURE = 1e-10  # torch keeps a pair (y, s) only when y·s exceeds this
@@ -55,15 +55,6 @@ def lbfgs(
     else θ ← θ + t·d, where ``line_search_fn="strong_wolfe"`` first moves t to the step its search settles on
     (``line_search.strong_wolfe`` from t, with up to 24 more evaluations of f and ∇f).
     """
-    lr = check_lr(lr)
-    check(
-        history_size >= 1 and int(history_size) == history_size,
-        f"history_size must be a whole number ≥ 1, got {history_size}",
-    )
-    check(
-        tolerance_grad >= 0 and tolerance_change >= 0,
-        f"tolerances must be ≥ 0, got {tolerance_grad} and {tolerance_change}",
-    )
     check(
         line_search_fn in LINE_SEARCHES,
         f"line_search_fn must be None or 'strong_wolfe' (torch's only line search), got {line_search_fn!r}",
@@ -213,12 +204,25 @@ SPECS = (
         lbfgs,
         (
             lr_param(1.0, help="step length τ of every iteration but the first"),
-            HyperParam("history_size", 100, 1, 100, kind="int", help="curvature pairs (y, s) kept"),
+            # a page keeps up to 100 pairs (each costs memory on every start of a basin map); torch takes any
+            HyperParam("history_size", 100, 1, 100, kind="int", help="curvature pairs (y, s) kept", bounds=Bounds(1)),
             HyperParam(
-                "tolerance_grad", 1e-7, 1e-15, 1.0, log=True, help="no step at all once every |gᵢ| is this small"
+                "tolerance_grad",
+                1e-7,
+                1e-15,
+                1.0,
+                log=True,
+                help="no step at all once every |gᵢ| is this small",
+                bounds=NONNEGATIVE,
             ),
             HyperParam(
-                "tolerance_change", 1e-9, 1e-15, 1.0, log=True, help="no move when g·d is above −this (not downhill)"
+                "tolerance_change",
+                1e-9,
+                1e-15,
+                1.0,
+                log=True,
+                help="no move when g·d is above −this (not downhill)",
+                bounds=NONNEGATIVE,
             ),
             HyperParam(
                 "line_search_fn",

@@ -8,6 +8,7 @@ which "sgd" already is).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -15,14 +16,14 @@ import numpy as np
 from .notation import GRAD_STEP, STEP, Explanation, Step, tex_number, tex_vector
 from .spec import (
     MAXIMIZE,
+    NONNEGATIVE,
+    UNIT,
+    Bounds,
     HyperParam,
     Look,
     Optimizer,
     OptimizerSpec,
     Torch,
-    check,
-    check_lr,
-    check_nonnegative,
     lr_param,
     takes,
     weight_decay_param,
@@ -41,8 +42,6 @@ class MomentumState(NamedTuple):
 
 def sgd(lr: float = 1e-3, weight_decay: float = 0.0) -> Optimizer:
     """Plain gradient descent: g ← g + λθ (L2, when λ > 0); θ ← θ − lr·g."""
-    lr = check_lr(lr)
-    check_nonnegative(weight_decay=weight_decay)
 
     def init(params):
         return SGDState()
@@ -62,11 +61,6 @@ def l2(grads, params, weight_decay: float):
 
 
 def _heavy_ball(lr: float, mu: float, dampening: float, weight_decay: float, nesterov: bool) -> Optimizer:
-    lr = check_lr(lr)
-    check(mu >= 0, f"momentum must be ≥ 0, got {mu}")
-    check(0.0 <= dampening <= 1.0, f"dampening must be in [0, 1], got {dampening}")
-    check_nonnegative(weight_decay=weight_decay)
-
     def init(params):
         return MomentumState(np.zeros(()), zeros(params))
 
@@ -92,7 +86,6 @@ def momentum(lr: float = 1e-3, momentum: float = 0.9, dampening: float = 0.0, we
 
 def nesterov(lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 0.0) -> Optimizer:
     """torch.optim.SGD(nesterov=True): b ← μb + g; θ ← θ − lr·(g + μb). torch refuses dampening here."""
-    check(momentum > 0, f"Nesterov momentum must be > 0, got {momentum}")
     return _heavy_ball(lr, momentum, 0.0, weight_decay, nesterov=True)
 
 
@@ -174,9 +167,17 @@ MOMENTUM = HyperParam(
     0.999,
     symbols=("μ",),
     help="fraction of the velocity kept each step; 0.9 here, where torch.optim.SGD's default is 0",
+    bounds=NONNEGATIVE,
 )
+NESTEROV_MOMENTUM = replace(MOMENTUM, bounds=Bounds(0.0, open="low"), what="Nesterov momentum")  # torch refuses 0
 DAMPENING = HyperParam(
-    "dampening", 0.0, 0.0, 1.0, symbols=("τ",), help="scales each new gradient by 1 − τ (from the second step on)"
+    "dampening",
+    0.0,
+    0.0,
+    1.0,
+    symbols=("τ",),
+    help="scales each new gradient by 1 − τ (from the second step on)",
+    bounds=UNIT,
 )
 L2 = r"g_t \leftarrow g_t + \lambda\, \theta_{t-1} \qquad "
 MOMENTUM_SYMBOLS = {"step": "t", "momentum_buffer": "b"}
@@ -215,7 +216,7 @@ SPECS = (
         "nesterov",
         "Nesterov (NAG)",
         nesterov,
-        (lr_param(1e-3), MOMENTUM, weight_decay_param(), MAXIMIZE),
+        (lr_param(1e-3), NESTEROV_MOMENTUM, weight_decay_param(), MAXIMIZE),
         L2 + r"b_t = \mu\, b_{t-1} + g_t \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu\, b_t)",
         "torch.optim.SGD(nesterov=True): the look-ahead rewritten to use the gradient at θ; no dampening "
         "(torch refuses it with Nesterov). Momentum starts at 0.9 here; torch.optim.SGD's default is 0.",

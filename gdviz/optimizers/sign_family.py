@@ -9,22 +9,23 @@ no Lion, so its reference is an independent float64 implementation of the paper'
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 
 from .notation import ELEMENTWISE, GRAD_STEP, STEP, Explanation, Step, tex_column, tex_number, tex_rate, tex_vector
 from .spec import (
+    BETAS,
     MAXIMIZE,
+    NONNEGATIVE,
+    Bounds,
     HyperParam,
     Look,
     Optimizer,
     OptimizerSpec,
     Torch,
     check,
-    check_betas,
-    check_lr,
-    check_nonnegative,
     lr_param,
     takes,
     weight_decay_param,
@@ -50,11 +51,9 @@ def rprop(lr: float = 1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0)) -> Optimiz
     Δ starts at lr and g_prev at 0. A sign flip shrinks Δ and skips that coordinate's move this step
     (torch zeroes g there, so the next step counts as a fresh start, s = 0).
     """
-    lr = check_lr(lr)
-    etaminus, etaplus = etas
-    check(0.0 < etaminus < 1.0 < etaplus, f"etas must be (η₋, η₊) with 0 < η₋ < 1 < η₊, got {etas}")
+    etaminus, etaplus = etas  # 0 < η₋ < 1 < η₊: their record's bounds
     step_size_min, step_size_max = step_sizes
-    check(0.0 <= step_size_min <= step_size_max, f"step_sizes must be (min, max) with 0 ≤ min ≤ max, got {step_sizes}")
+    check(step_size_min <= step_size_max, f"step_sizes must be (min, max) with min ≤ max, got {step_sizes}")
 
     def init(params):
         return RpropState(zeros(params), zeros(params) + lr)
@@ -76,9 +75,6 @@ def lion(lr: float = 1e-4, betas=(0.9, 0.99), weight_decay: float = 0.0) -> Opti
 
     m starts at 0. Every coordinate moves by exactly lr (plus the decay) whatever the gradient's size.
     """
-    lr = check_lr(lr)
-    check_betas(betas)
-    check_nonnegative(weight_decay=weight_decay)
 
     def init(params):
         return LionState(zeros(params))
@@ -179,8 +175,25 @@ SPECS = (
         rprop,
         (
             lr_param(1e-2, help="learning rate: every coordinate's first step size"),
-            HyperParam("etas", (0.5, 1.2), 0.0, 10.0, symbols=("η₋", "η₊"), help="shrink and growth factors of Δ"),
-            HyperParam("step_sizes", (1e-6, 50.0), 1e-12, 1e3, log=True, symbols=("Δmin", "Δmax"), help="bounds on Δ"),
+            HyperParam(
+                "etas",
+                (0.5, 1.2),
+                0.0,
+                10.0,
+                symbols=("η₋", "η₊"),
+                help="shrink and growth factors of Δ",
+                bounds=(Bounds(0.0, 1.0, open="both"), Bounds(1.0, open="low")),  # a shrink and a growth
+            ),
+            HyperParam(
+                "step_sizes",
+                (1e-6, 50.0),
+                1e-12,
+                1e3,
+                log=True,
+                symbols=("Δmin", "Δmax"),
+                help="bounds on Δ",
+                bounds=NONNEGATIVE,
+            ),
             MAXIMIZE,
         ),
         r"s_t = \operatorname{sign}(g_t\, g_{t-1}) \qquad "
@@ -202,7 +215,7 @@ SPECS = (
         lion,
         (
             lr_param(1e-4),
-            HyperParam("betas", (0.9, 0.99), 0.0, 0.9999, symbols=("β₁", "β₂"), help="interpolation and momentum"),
+            replace(BETAS, default=(0.9, 0.99), help="interpolation and momentum"),
             weight_decay_param(help="pull toward the origin, decoupled: −ηλθ"),
         ),
         r"c_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t \qquad "

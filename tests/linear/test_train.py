@@ -245,7 +245,7 @@ def test_a_run_that_does_not_diverge_says_so():
         ({"optimizer": "newton"}, "unknown optimizer 'newton'"),
         ({"optimizer": "adafactor"}, "Adafactor is written here for a vector of parameters"),
         ({"momentum": 0.9}, "sgd has no hyperparameter momentum"),
-        ({"lr": -1.0}, "learning rate must be a finite number ≥ 0"),
+        ({"lr": -1.0}, "learning rate must be ≥ 0, got -1.0"),
         ({"batch_size": 32, "tol": 1e-6}, "tol .* needs full batch"),
         ({"snapshots": 1}, "snapshots must be at least 2"),
         ({"W0": np.zeros((3, 2))}, "label 2 is out of range for W0 with 2 classes"),
