@@ -6,7 +6,9 @@ threshold, or divergence: the first step whose gradient, point, loss or optimize
 finite, or whose point explodes) and is then frozen where it stopped, so every recorded array keeps
 the full shape ``(steps + 1, *start.shape)`` and holds no inf or NaN: a plot of it is always drawable.
 ``endpoints`` takes the same walk (one loop, ``_walk``, serves both) but keeps only where each
-start ended, for maps and sweeps over thousands of starts.
+start ended, for maps and sweeps over thousands of starts. ``run`` takes f at every recorded point in one
+call after the walk, not one call a step (a race's f was a quarter of its walk); where a point has no value,
+it walks again with f each step, so the numbers are the same either way.
 
 ``schedule=(name, kwargs)`` (see gdviz.schedules) changes the hyperparameters step by step as a torch
 training loop's scheduler does: step t uses the values the torch optimizer group holds at its t-th
@@ -303,7 +305,7 @@ def _loss(pr: _Problem, p: np.ndarray) -> np.ndarray:
     return np.asarray(pr.f(p.reshape(-1, 2)), dtype=np.float64).reshape(p.shape[:-1])
 
 
-def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _End:
+def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None, losses_later=False) -> _End:
     """The stepping loop, written once for ``run`` and ``endpoints``.
 
     A start diverges at the first step whose gradient, new point, loss there (when f is known) or new
@@ -316,6 +318,12 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
     finite), 0 elsewhere; the step actually taken (0 once stopped), and the point, optimizer state and loss
     (None without f) after it. Nothing is kept here from one step to the next but the current point, state
     and loss, so memory is O(starts) whatever ``on_step`` records.
+
+    ``losses_later``: f is left to the caller, which takes it at every recorded point in one call (``run``), on
+    the usual step; a step whose check looks at each start takes f itself. The loss handed on and the end's are
+    then None. The walk's steps are the ones taken with f each step if f has a finite value at every point
+    recorded, which the caller checks. Not with ``loss_tol`` (each step needs its loss), nor where f has no
+    value at a start.
 
     Its usual step (every start running, every number finite, no point flown off) costs the fewest numpy
     calls: whether starts still run is kept as two Python truths, changed only where one stops, and one sum
@@ -358,6 +366,9 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
             stop(~np.isfinite(loss), DIVERGED, 0)
         if loss_tol is not None:
             stop(active & (loss <= loss_tol), LOSS_TOL, 0)
+        later = losses_later and loss is not None and loss_tol is None and all_running
+        if later:
+            loss = None  # the caller's from here; f is still known (pr.f) where a step's check needs it
         for t in range(pr.steps):
             if not running:
                 break
@@ -375,7 +386,8 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None) -> _En
             new_loss = None if loss is None else _loss(pr, new_p)
             fine = _fine(pr, g, new_p, new_state, new_loss)
             if not fine:  # some start may have gone wrong: each one's own check
-                value = [] if loss is None else [new_loss[..., None]]
+                checked_loss = _loss(pr, new_p) if later else new_loss  # later: f here, for this check only
+                value = [] if checked_loss is None else [checked_loss[..., None]]
                 flew = np.abs(new_p - pr.center).max(axis=-1) > pr.limit
                 bad = active & (flew | ~_finite(batch, g, new_p, *new_state, *value))
                 if bad.any():  # say what went wrong, in this order when several did
@@ -452,18 +464,24 @@ def run(
         taken[t], points[t + 1] = step, p
         for h, s in zip(history, state, strict=True):
             h[t + 1] = s
-        if losses is not None:
+        if loss is not None:  # None while the walk leaves f to the end
             losses[t + 1] = loss
 
-    end = _walk(pr, noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol, on_step=record)
+    walk = dict(noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol, on_step=record)
+    end = _walk(pr, **walk, losses_later=True)
+    if losses is not None:
+        with np.errstate(all="ignore"):
+            losses[0] = _loss(pr, pr.start)  # the walk's own first value: a start where f has none diverged at 0
+            if end.loss is None and end.t:  # f left to here: every recorded point's in one call, not one a step
+                losses[1 : end.t + 1] = _loss(pr, points[1 : end.t + 1])
+        if end.loss is None and not np.isfinite(losses[1 : end.t + 1]).all():
+            grads[:], taken[:] = 0.0, 0.0  # walked again with f each step: a start diverges where f has no value
+            end = _walk(pr, **walk)
+        losses[end.t + 1 :] = losses[end.t] if end.loss is None else end.loss
     # every start has stopped at step t: the rest of the record repeats the frozen end
     points[end.t + 1 :] = end.point
     for h in history:
         h[end.t + 1 :] = h[end.t]
-    if losses is not None:
-        with np.errstate(all="ignore"):
-            losses[0] = _loss(pr, pr.start)  # the walk's own first value: a start where f has none diverged at 0
-        losses[end.t + 1 :] = end.loss
 
     return Trajectory(
         optimizer=optimizer,

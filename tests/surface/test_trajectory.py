@@ -4,11 +4,14 @@ The reference for a batch of starts is the same starts run one at a time; the re
 recorded states is replaying the optimizer over the recorded gradients.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from gdviz import OPTIMIZERS, REASONS, SURFACES, endpoints, quadratic, run
 from gdviz.optimizers.spec import takes_of
+from gdviz.surface import trajectory
 from gdviz.surface.trajectory import DIVERGED, GRAD_TOL, LOSS_TOL, MAX_STEPS
 
 HIMMELBLAU = SURFACES["himmelblau"]
@@ -585,6 +588,53 @@ def test_each_divergence_says_what_went_wrong():
         assert traj.diverged and traj.cause_text() == words, (traj.cause_text(), words)
     fine = run(HIMMELBLAU, "adam", _starts(4), 20, lr=0.01)
     assert (fine.cause == 0).all() and (fine.cause_text() == "").all()
+
+
+# --- f taken once after the walk ------------------------------------------------------------------
+
+
+def test_run_takes_f_at_every_point_in_one_call_not_one_a_step():
+    calls = []
+
+    def fxy(x, y):
+        calls.append(np.shape(x))
+        return HIMMELBLAU.fxy(x, y)
+
+    counted = dataclasses.replace(HIMMELBLAU, fxy=fxy)
+    traj = run(counted, "adam", counted.start, 500, lr=0.05)
+    assert len(calls) == 3, calls  # the start (the walk's check, the record's), then the 500 points at once
+    np.testing.assert_array_equal(traj.losses, HIMMELBLAU.f(traj.points), strict=True)
+
+
+NO_VALUE_PAST_ZERO = custom_surface("sqrt(x) + (y-1)**2")  # f has no value for x < 0, ∇f does
+
+
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+@pytest.mark.parametrize(
+    "surface, start, lr",
+    [
+        (HIMMELBLAU, np.array([[1.0, -1.0], [-3.0, 2.5], [0.2, 0.1]]), 0.01),
+        (NO_VALUE_PAST_ZERO, np.array([[0.5, 0.0], [2.0, 1.5], [0.01, 1.0]]), 0.3),  # some step past x = 0
+        (BOWL_OF_EXP, np.array([2.4, 2.4]), 1e-3),  # f = inf after one step
+        (CLIFF, np.array([0.0, 0.5]), 0.5),  # f reaches -inf
+    ],
+)
+def test_a_run_is_bit_for_bit_the_walk_that_takes_f_each_step(optimizer, surface, start, lr, monkeypatch):
+    """Taking f after the walk changes no number: where a point has no value, the walk is taken again, f each
+    step, and the start diverges there."""
+    if optimizer == "lbfgs" and surface is HIMMELBLAU:
+        start = start[:1]  # noise is refused with a line search; one start keeps it short
+    kwargs = dict(lr=lr * (50 if optimizer == "adadelta" else 1), seed=2)
+    if optimizer != "lbfgs":
+        kwargs["noise"] = 0.1
+    later = run(surface, optimizer, start, 120, **kwargs)
+    walk = trajectory._walk
+    monkeypatch.setattr(trajectory, "_walk", lambda pr, **kw: walk(pr, **{**kw, "losses_later": False}))
+    each = run(surface, optimizer, start, 120, **kwargs)
+    for name in ("points", "grads", "steps", "losses", "lrs", "stopped_at", "reason", "cause"):
+        np.testing.assert_array_equal(getattr(later, name), getattr(each, name), err_msg=name, strict=True)
+    for a, b in zip(later.states, each.states, strict=True):
+        np.testing.assert_array_equal(a, b, strict=True)
 
 
 # --- a schedule handed to the update by keyword -------------------------------------------------
