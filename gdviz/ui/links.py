@@ -21,7 +21,8 @@ from ..linear.search import TITLES as STRATEGIES
 from ..network import ACTIVATIONS
 from ..network.data import MAX_SPLIT
 from ..network.features import FEATURES
-from ..optimizers import OPTIMIZERS
+from ..optimizers import OPTIMIZERS, HyperParam
+from ..optimizers.spec import Bounds
 from ..schedules import SCHEDULES, ScheduleArg
 from ..surface.functions import SURFACES
 from ..surface.problems import MAX_STEPS
@@ -34,10 +35,10 @@ from .race_controls import VIEWS, set_start
 from .runs import CUSTOM
 from .search_views import BUDGETS
 from .sidebar import PROJECTION
-from .url_state import Field, choice, choices, flag, number, numbers, text
+from .url_state import Field, Span, bounded, choice, choices, flag, number, numbers, text
 from .widgets import CHAINABLE, NO_SCHEDULE, hyper_key, ints_text, ints_value, schedule_key
 
-BIG = 1e6  # numbers a link may carry; wilder values are almost certainly tampered (the widgets take any)
+BIG = 1e6  # numbers a link may carry where nothing else bounds them; wilder ones are almost certainly tampered
 SEED_MAX = 2**32 - 1
 MAX_ADDED = 500  # points added by clicking that a link carries
 
@@ -46,6 +47,25 @@ GLOBAL = (flag("projection", PROJECTION, when=lambda s: bool(s.get(PROJECTION)))
 
 def _is(key: str, *values) -> Callable[[Mapping], bool]:
     return lambda state: state.get(key) in values
+
+
+def span(bounds: Bounds) -> Span:
+    """What a link takes of a number the core accepts within ``bounds``: the same, ±BIG where they have no end."""
+    return Span(
+        max(bounds.low, -BIG),
+        min(bounds.high, BIG),
+        above=bounds.open in ("low", "both") and bounds.low > -BIG,
+        below=bounds.open in ("high", "both") and bounds.high < BIG,
+    )
+
+
+def spans(h: HyperParam, page: bool = False) -> tuple[Span, ...]:
+    """What a link takes of each number of ``h``: what the core accepts (its record's ``bounds``), so a link never
+    carries a value the core refuses; with ``page``, a whole number within the record's ``low``–``high`` as its
+    widget is (an optimizer's: L-BFGS's history_size)."""
+    if page and h.kind == "int":
+        return (Span(h.low, h.high),)
+    return tuple(span(h.bound(i)) for i in range(len(h.default) if isinstance(h.default, tuple) else 1))
 
 
 def _hyper(prefix: str, chosen: Callable[[Mapping, str], bool]) -> list[Field]:
@@ -58,37 +78,34 @@ def _hyper(prefix: str, chosen: Callable[[Mapping, str], bool]) -> list[Field]:
             key = hyper_key(opt, h.name, prefix=prefix)
             if isinstance(h.default, tuple):
                 keys = [hyper_key(opt, h.name, i, prefix) for i in range(len(h.default))]
-                fields.append(numbers(param, keys, -BIG, BIG, when=when))
+                fields.append(bounded(param, keys, spans(h), when=when))
             elif h.kind == "bool":
                 fields.append(flag(param, key, when=when))
-            elif h.kind == "int":
-                fields.append(number(param, key, h.low, h.high, integer=True, when=when))
             elif h.kind == "choice":
                 fields.append(choice(param, key, h.choices, spell=lambda c: "none" if c is None else str(c), when=when))
             else:
-                fields.append(number(param, key, -BIG, BIG, when=when))
+                fields.append(bounded(param, (key,), spans(h, page=True), integer=h.kind == "int", when=when))
     return fields
 
 
-def _spelled(raw: str) -> tuple[int, ...]:
-    """Milestones as a link spells them, "30,80": whole numbers ≥ 0."""
-    values = ints_value(raw)
-    if not all(isinstance(v, int) and 0 <= v <= BIG for v in values):
-        raise ValueError(f"it must be whole numbers from 0 to {BIG:,g}, separated by commas")
+def _spelled(raw: str, a: ScheduleArg) -> tuple[int, ...]:
+    """Milestones as a link spells them, "30,80": whole numbers within the argument's bounds."""
+    values, within = ints_value(raw), span(a.bound())
+    if not all(isinstance(v, int) and within.holds(v) for v in values):
+        raise ValueError(f"it must be whole numbers {within.text()}, separated by commas")
     return values
 
 
 def _argument(param: str, a: ScheduleArg) -> Field:
     """How one argument's value reads from and is written into a link, by its kind (on a stand-in key)."""
     if a.kind == "ints":
-        return Field(param, ("_",), lambda raw: {"_": ints_text(_spelled(raw))}, lambda s: s["_"].replace(" ", ""))
+        read = lambda raw: {"_": ints_text(_spelled(raw, a))}  # noqa: E731
+        return Field(param, ("_",), read, lambda s: s["_"].replace(" ", ""))
     if a.kind == "bool":
         return flag(param, "_")
     if a.kind == "choice":
         return choice(param, "_", a.choices, spell=str)
-    if a.kind == "int":
-        return number(param, "_", a.low, BIG, integer=True)
-    return number(param, "_", 0 if a.kind == "lr" else -BIG, BIG)
+    return bounded(param, ("_",), spans(a), integer=a.kind == "int")
 
 
 def _arguments(param: str, args: dict[str, tuple[ScheduleArg, dict[str, str]]], picked) -> Field:

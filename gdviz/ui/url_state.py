@@ -45,8 +45,24 @@ def _finite(text: str) -> float:
     return v
 
 
-def _range_text(low: float, high: float) -> str:
-    return f"from {low:,g} to {high:,g}"
+class Span(NamedTuple):
+    """The numbers a field takes: from ``low`` to ``high``, ``low`` itself left out when ``above``, ``high`` when
+    ``below`` (a learning rate is at least 0; Adam's β₁ less than 1)."""
+
+    low: float
+    high: float
+    above: bool = False
+    below: bool = False
+
+    def holds(self, v: float) -> bool:
+        return (self.low < v if self.above else self.low <= v) and (v < self.high if self.below else v <= self.high)
+
+    def text(self) -> str:
+        low = f"{'more than' if self.above else 'at least'} {self.low:,g}"
+        high = f"{'less than' if self.below else 'at most'} {self.high:,g}"
+        if not (self.above or self.below):
+            return f"from {self.low:,g} to {self.high:,g}"
+        return f"{low} and {high}"
 
 
 def _always(state: Mapping) -> bool:
@@ -64,37 +80,52 @@ def _field(param: str, keys: tuple[str, ...], read, show_values, when) -> Field:
     return Field(param, keys, lambda raw: dict(zip(keys, read(raw), strict=True)), show)
 
 
-def number(
-    param: str, key: str, low: float, high: float, *, integer: bool = False, above: bool = False, when=_always
-) -> Field:
-    """A number from ``low`` to ``high`` (a whole one when ``integer``; more than ``low`` when ``above``)."""
+ORDINALS = ("first", "second", "third", "fourth")
+
+
+def bounded(param: str, keys: Sequence[str], spans: Sequence[Span], *, integer: bool = False, when=_always) -> Field:
+    """One number per key, comma-separated (Adam's betas, a start point), each within its own span; whole
+    numbers when ``integer``."""
+    keys = tuple(keys)
 
     def read(raw: str) -> tuple:
-        v = _finite(raw)
-        if integer and v != int(v):
-            raise ValueError("it must be a whole number")
-        if above and not low < v <= high:
-            raise ValueError(f"it must be more than {low:,g} and at most {high:,g}")
-        if not low <= v <= high:
-            raise ValueError(f"it must be {_range_text(low, high)}")
-        return (int(v) if integer else v,)
-
-    return _field(param, (key,), read, lambda vs: str(int(vs[0])) if integer else f"{float(vs[0]):.12g}", when)
-
-
-def numbers(param: str, keys: Sequence[str], low: float, high: float, *, when=_always) -> Field:
-    """Several numbers in one value, comma-separated (Adam's betas, a start point)."""
-
-    def read(raw: str) -> tuple:
-        parts = raw.split(",")
+        parts = raw.split(",") if len(keys) > 1 else [raw]
         if len(parts) != len(keys):
             raise ValueError(f"it must be {len(keys)} numbers separated by commas")
         values = tuple(_finite(p) for p in parts)
-        if not all(low <= v <= high for v in values):
-            raise ValueError(f"each number must be {_range_text(low, high)}")
-        return values
+        if integer and not all(v == int(v) for v in values):
+            raise ValueError("it must be a whole number" if len(keys) == 1 else "each must be a whole number")
+        for i, (v, span) in enumerate(zip(values, spans, strict=True)):
+            if not span.holds(v):
+                whose = "each number" if len(set(spans)) == 1 else f"the {ORDINALS[i]} number"
+                raise ValueError(f"{'it' if len(keys) == 1 else whose} must be {span.text()}")
+        return tuple(int(v) for v in values) if integer else values
 
-    return _field(param, tuple(keys), read, lambda vs: ",".join(f"{float(v):.12g}" for v in vs), when)
+    def show_values(vs: tuple) -> str:
+        return ",".join(str(int(v)) if integer else f"{float(v):.12g}" for v in vs)
+
+    return _field(param, keys, read, show_values, when)
+
+
+def number(
+    param: str,
+    key: str,
+    low: float,
+    high: float,
+    *,
+    integer: bool = False,
+    above: bool = False,
+    below: bool = False,
+    when=_always,
+) -> Field:
+    """A number from ``low`` to ``high`` (a whole one when ``integer``; more than ``low`` when ``above``, less than
+    ``high`` when ``below``)."""
+    return bounded(param, (key,), (Span(low, high, above, below),), integer=integer, when=when)
+
+
+def numbers(param: str, keys: Sequence[str], low: float, high: float, *, when=_always) -> Field:
+    """Several numbers in one value, comma-separated (a start point), each from ``low`` to ``high``."""
+    return bounded(param, keys, (Span(low, high),) * len(keys), when=when)
 
 
 def slug(option) -> str:

@@ -126,7 +126,8 @@ def test_every_schedule_argument_reads_from_a_link():
     for name, spec in SCHEDULES.items():
         for a in spec.args:
             if a.kind != "schedulers":
-                text = {"ints": "1,2", "bool": "1", "choice": str(a.default)}.get(a.kind, "3")
+                number = "3" if a.bound().holds(3) else f"{a.high:g}"  # a value the argument's bounds hold
+                text = {"ints": "1,2", "bool": "1", "choice": str(a.default)}.get(a.kind, number)
                 assert f"hyper.adam.sched.{name}.{a.name}" in fields["adam.sched.args"].read(f"{a.name}:{text}")
     assert {"adam.sched.0", "adam.sched.1", "adam.sched.0.args", "adam.sched.1.args"} <= set(fields)
     per_optimizer = [p for p in fields if p.startswith("adam.sched")]
