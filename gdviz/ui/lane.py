@@ -156,19 +156,6 @@ _pages = 0  # page runs in progress on this server (app_frame counts them)
 _pages_lock = threading.Lock()
 
 
-@contextlib.contextmanager
-def page_running() -> Iterator[None]:
-    """Around a page run: counts it, so a long run knows when other visitors are waiting for theirs."""
-    global _pages
-    with _pages_lock:
-        _pages += 1
-    try:
-        yield
-    finally:
-        with _pages_lock:
-            _pages -= 1
-
-
 def courtesy(pause: float = COURTESY) -> float:
     """Between two chunks of a long run: while other pages run (besides the long run's own), wait up to ``pause``
     seconds for them, so a class's clicks get the CPU before a minute of search does; returns the seconds waited.
@@ -177,3 +164,69 @@ def courtesy(pause: float = COURTESY) -> float:
     while _pages > 1 and time.monotonic() - t0 < pause:
         time.sleep(0.01)
     return time.monotonic() - t0
+
+
+# --- fair share: a visitor who used the CPU lately lets lighter visitors' pages go first ------------------
+# Python runs one thread at a time: five visitors asking for the heaviest settings without pause kept five page
+# runs going at once, and a sixth visitor's click got a sixth of the interpreter (a 0.3 s click took 2 s). A page
+# run of a visitor whose recent CPU use is over BUSY_USE and more than twice that of a visitor whose page is
+# running now waits, before it starts, until that lighter page is done (at most GIVE_WAY). Lighter visitors never
+# wait for heavier ones, and a heavy visitor's page is only ever delayed, never refused.
+
+HALF_LIFE = 20.0  # seconds after which a page run's CPU counts half in its visitor's recent use
+BUSY_USE = 1.0  # CPU seconds of recent use under which a visitor never waits (a class's student: about 0.2 a click)
+GIVE_WAY = 2.0  # the longest a page run waits at its start for lighter visitors' pages
+_use: dict[str, tuple[float, float]] = {}  # visitor -> (CPU seconds of recent use, when last counted)
+_running: dict[int, str] = {}  # page runs in progress: thread -> visitor
+
+
+def recent_use(visitor: str, now: float | None = None) -> float:
+    """``visitor``'s CPU seconds in page runs, each counted less the longer ago it ended (halved every HALF_LIFE s)."""
+    seconds, at = _use.get(visitor, (0.0, 0.0))
+    return seconds * 0.5 ** (((time.monotonic() if now is None else now) - at) / HALF_LIFE)
+
+
+def _count(visitor: str, seconds: float) -> None:
+    now = time.monotonic()
+    _use[visitor] = (recent_use(visitor, now) + seconds, now)
+    for who in [w for w in _use if recent_use(w, now) < 1e-3]:  # visitors long idle, or gone
+        del _use[who]
+
+
+def _lighter_running(visitor: str) -> bool:
+    """Whether a page of a visitor using less than half of ``visitor``'s recent CPU is running now."""
+    mine = recent_use(visitor)
+    if mine < BUSY_USE:
+        return False
+    with _pages_lock:
+        others = [who for who in _running.values() if who != visitor]
+    return any(2 * recent_use(who) < mine for who in others)
+
+
+def give_way(visitor: str, limit: float | None = None) -> float:
+    """Before a page run of ``visitor``: wait while lighter visitors' pages run, up to ``limit`` seconds (GIVE_WAY);
+    the seconds waited."""
+    t0, limit = time.monotonic(), GIVE_WAY if limit is None else limit
+    while time.monotonic() - t0 < limit and _lighter_running(visitor):
+        time.sleep(0.01)
+    return time.monotonic() - t0
+
+
+@contextlib.contextmanager
+def page_running() -> Iterator[None]:
+    """Around a page run: gives way to lighter visitors first (``give_way``), then counts the run, so a long run
+    pauses for it (``courtesy``) and heavier visitors wait for it, and adds its CPU to its visitor's recent use."""
+    global _pages
+    visitor, me = _visitor(), threading.get_ident()
+    give_way(visitor)
+    with _pages_lock:
+        _pages += 1
+        _running[me] = visitor
+    t0 = time.thread_time()
+    try:
+        yield
+    finally:
+        with _pages_lock:
+            _pages -= 1
+            del _running[me]
+            _count(visitor, time.thread_time() - t0)

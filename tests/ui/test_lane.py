@@ -198,3 +198,75 @@ def test_a_visitor_who_just_had_a_turn_waits_behind_one_who_asks_for_the_first_t
     assert again.held.wait(5)
     again.finish()
     assert order == ["heavy 1", "light", "heavy 2"]
+
+
+def _page(visitor: str, busy: float, started: threading.Event, release: threading.Event, waited: list):
+    """A page run of ``visitor`` in its own thread (named after the visitor): spends ``busy`` CPU seconds, says it
+    started, and holds until released; ``waited`` gets the seconds it gave way before starting."""
+
+    def run():
+        t0 = time.monotonic()
+        with lane.page_running():
+            waited.append(time.monotonic() - t0)
+            end = time.thread_time() + busy
+            while time.thread_time() < end:
+                pass
+            started.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=run, name=visitor, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_visitor_who_used_the_cpu_lately_lets_a_lighter_visitors_page_go_first_never_longer_than_give_way(
+    monkeypatch,
+):
+    monkeypatch.setattr(lane, "_visitor", lambda: threading.current_thread().name)
+    monkeypatch.setattr(lane, "_use", {})
+    monkeypatch.setattr(lane, "GIVE_WAY", 1.0)
+    heavy_started, heavy_release, heavy_waited = threading.Event(), threading.Event(), []
+    # the heavy visitor's first page run: nobody has used anything yet, so it starts at once
+    _page("heavy", lane.BUSY_USE + 0.2, heavy_started, heavy_release, heavy_waited)
+    assert heavy_started.wait(5)
+    heavy_release.set()
+    _until(lambda: lane.recent_use("heavy") > lane.BUSY_USE)
+    assert heavy_waited[0] < 0.05 and lane.recent_use("light") == 0.0
+
+    light_started, light_release, light_waited = threading.Event(), threading.Event(), []
+    light = _page("light", 0.0, light_started, light_release, light_waited)
+    assert light_started.wait(5) and light_waited[0] < 0.05  # the light visitor never waits
+    heavy_started.clear()
+    heavy_release.clear()
+    heavy = _page("heavy", 0.0, heavy_started, heavy_release, heavy_waited)
+    assert not heavy_started.wait(0.3)  # the light visitor's page runs: the heavy one waits
+    light_release.set()
+    light.join(5)
+    assert heavy_started.wait(5)  # as soon as that page is done
+    heavy_release.set()
+    heavy.join(5)
+    assert 0.3 <= heavy_waited[1] < 0.9
+
+    # a light page that outlasts GIVE_WAY: the heavy visitor's page starts anyway, GIVE_WAY later
+    light_started.clear()
+    light_release.clear()
+    light = _page("light", 0.0, light_started, light_release, light_waited)
+    assert light_started.wait(5)
+    heavy_started.clear()
+    heavy_release.clear()
+    heavy = _page("heavy", 0.0, heavy_started, heavy_release, heavy_waited)
+    assert heavy_started.wait(5)
+    assert 1.0 <= heavy_waited[2] < 1.8
+    heavy_release.set()
+    light_release.set()
+    heavy.join(5)
+    light.join(5)
+    assert lane._pages == 0 and not lane._running
+
+
+def test_recent_use_halves_every_half_life(monkeypatch):
+    monkeypatch.setattr(lane, "_use", {"a": (4.0, 100.0)})
+    assert lane.recent_use("a", 100.0) == 4.0
+    assert lane.recent_use("a", 100.0 + lane.HALF_LIFE) == pytest.approx(2.0)
+    assert lane.recent_use("a", 100.0 + 3 * lane.HALF_LIFE) == pytest.approx(0.5)
+    assert lane.recent_use("nobody", 100.0) == 0.0
