@@ -17,6 +17,7 @@ from gdviz.linear.gradcheck import (
     grad_check_sparse,
     h_sweep,
     h_sweep_linear,
+    h_sweeps_linear,
     h_verdict,
     max_rel_error,
     numerical_gradient,
@@ -345,6 +346,22 @@ def test_the_linear_sweep_is_u_shaped_and_refuses_what_h_sweep_refuses():
         h_sweep_linear("softmax", W, X, y, 0.0, dW, [1e-3], "backward")
     with pytest.raises(ValueError, match="shape"):
         h_sweep_linear("softmax", W, X, y, 0.0, dW[:-1], [1e-3])
+
+
+@pytest.mark.parametrize("loss, bug", [("softmax", None), ("svm", "reg_factor"), ("softmax", "forgot_minus_one")])
+def test_both_sweeps_at_once_share_their_losses_and_equal_each_sweep_alone_bit_for_bit(loss, bug):
+    X, y, W = _gradcheck_problem(3)
+    fn = BUGS[bug].apply(LOSSES[loss]) if bug else LOSSES[loss]
+    _, dW = fn(W, X, y, 0.1)
+    hs = 10.0 ** -np.arange(1, 13)
+    both = h_sweeps_linear(loss, W, X, y, 0.1, dW, hs, ("forward", "centered"), bug)
+    for method in ("forward", "centered"):
+        alone = h_sweep_linear(loss, W, X, y, 0.1, dW, hs, method, bug)
+        assert both[method].method == method
+        assert np.array_equal(both[method].max_error, alone.max_error)
+        assert np.array_equal(both[method].median_error, alone.median_error)
+    with pytest.raises(ValueError, match="backward"):
+        h_sweeps_linear(loss, W, X, y, 0.1, dW, hs, ("forward", "backward"), bug)
 
 
 def test_a_bug_that_shifts_the_loss_says_by_how_much():
