@@ -280,7 +280,7 @@ def _figure(case: str) -> dict:
     return fig.to_dict()
 
 
-def _text(title) -> str:
+def title_text(title) -> str:
     return (title or {}).get("text", "") if isinstance(title, dict) else str(title or "")
 
 
@@ -295,7 +295,7 @@ def _hidden(axis: dict) -> bool:
 def test_title_and_axis_titles(case):
     fig = _figure(case)
     layout = fig["layout"]
-    assert _text(layout.get("title")).strip(), f"{case}: no title"
+    assert title_text(layout.get("title")).strip(), f"{case}: no title"
     hidden = 0
     for trace in fig["data"]:
         if trace.get("type", "scatter") not in CARTESIAN:
@@ -306,34 +306,36 @@ def test_title_and_axis_titles(case):
             if _hidden(axis):
                 hidden += 1
                 continue
-            assert _text(axis.get("title")).strip(), f"{case}: {letter}axis{ref[1:]} has no title"
+            assert title_text(axis.get("title")).strip(), f"{case}: {letter}axis{ref[1:]} has no title"
     if hidden:  # a picture without axes: the subplot titles say what each one shows
         pictures = [t for t in fig["data"] if t.get("type") == "heatmap"]
         captions = [a for a in layout.get("annotations", ()) if a.get("text", "").strip()]
         assert len(captions) >= len(pictures), f"{case}: pictures without axes need a subplot title each"
     for key in [k for k in layout if re.fullmatch(r"scene\d*", k)]:
         for letter in "xyz":
-            assert _text(layout[key].get(f"{letter}axis", {}).get("title")).strip(), f"{case}: {key} {letter} title"
+            assert title_text(layout[key].get(f"{letter}axis", {}).get("title")).strip(), (
+                f"{case}: {key} {letter} title"
+            )
     if any(t.get("type") in ("scatter3d", "surface") for t in fig["data"]):
         assert any(re.fullmatch(r"scene\d*", k) for k in layout), f"{case}: 3D traces but no scene axes titled"
 
 
-def _font_sizes(node, path=""):
+def font_sizes(node, path=""):
     """Every explicit font size in the figure: ``(path, size)``."""
     if isinstance(node, dict):
         for k, v in node.items():
             if "font" in k.lower() and isinstance(v, dict) and isinstance(v.get("size"), (int, float)):
                 yield f"{path}.{k}", v["size"]
-            yield from _font_sizes(v, f"{path}.{k}")
+            yield from font_sizes(v, f"{path}.{k}")
     elif isinstance(node, (list, tuple)):
         for i, v in enumerate(node):
-            yield from _font_sizes(v, f"{path}[{i}]")
+            yield from font_sizes(v, f"{path}[{i}]")
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_no_font_under_12px(case):
     fig = _figure(case)
-    small = [(p, s) for p, s in _font_sizes({"data": fig["data"], "layout": fig["layout"]}) if s < MIN_FONT]
+    small = [(p, s) for p, s in font_sizes({"data": fig["data"], "layout": fig["layout"]}) if s < MIN_FONT]
     assert not small, f"{case}: fonts under {MIN_FONT} px: {small}"
     for key, axis in fig["layout"].items():  # plotly labels the 2s and 5s between decades at ¾ size
         if re.fullmatch(r"[xy]axis\d*", key) and axis.get("type") == "log":
@@ -453,7 +455,7 @@ def _projected(case: str) -> dict:
 @pytest.mark.parametrize("case", CASES)
 def test_projected_fonts_are_at_least_the_projection_base(case):
     fig = _projected(case)
-    sizes = _font_sizes({"data": fig["data"], "layout": fig["layout"]})
+    sizes = font_sizes({"data": fig["data"], "layout": fig["layout"]})
     # gl3d draws a scene's tick labels about 1.5× their nominal size (projection grows them less for it)
     drawn = ((p, s * (1.5 if re.search(r"scene\d*\.[xyz]axis\.tickfont", p) else 1)) for p, s in sizes)
     small = [(p, s) for p, s in drawn if s < PROJECTED_MIN]
@@ -470,7 +472,9 @@ def test_one_runaway_run_leaves_the_loss_chart_instead_of_flattening_it():
     assert runs["momentum"].losses.min() < -1e4
     stage_loss = go.Figure(race.race_panels(s, runs)[1].figure.to_dict()).to_dict()
     for fig in (stage_loss, race.race_figure(s, runs).to_dict()):
-        axis = next(a for k, a in fig["layout"].items() if k.startswith("yaxis") and _text(a.get("title")) == "f(x, y)")
+        axis = next(
+            a for k, a in fig["layout"].items() if k.startswith("yaxis") and title_text(a.get("title")) == "f(x, y)"
+        )
         lo, hi = axis["range"]
         others = np.concatenate([r.losses for n, r in runs.items() if n != "momentum"])
         assert lo <= others.min() and hi >= others.max() and lo > -100, (lo, hi)

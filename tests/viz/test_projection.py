@@ -22,7 +22,7 @@ from gdviz.viz.graph import graph_dot
 from gdviz.viz.projection import BASE, HEIGHT, INK, MARKER, TITLE, WIDTH
 from gdviz.viz.race import race_figure
 
-from .test_figure_labels import CASES, FIGURES, _font_sizes, _text, built
+from .test_figure_labels import CASES, FIGURES, built, font_sizes, title_text
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_every_font_is_at_least_20px_and_titles_26px(case):
     assert layout["font"]["size"] >= BASE and layout["font"]["color"] == INK
     assert layout["title"]["font"]["size"] >= TITLE
     assert layout["hoverlabel"]["font"]["size"] >= BASE
-    sizes = _font_sizes({"data": d["data"], "layout": {k: v for k, v in layout.items() if k != "template"}})
+    sizes = font_sizes({"data": d["data"], "layout": {k: v for k, v in layout.items() if k != "template"}})
     small = [(p, s) for p, s in sizes if s < BASE and not re.search(r"scene\d*\.[xyz]axis\.tickfont", p)]
     assert not small, f"{case}: fonts under {BASE} px in projection: {small}"
     for key, axis in layout.items():
@@ -97,10 +97,10 @@ def test_every_font_is_at_least_20px_and_titles_26px(case):
 def test_projection_keeps_every_title_and_axis_title(case):
     fig = built(case).to_dict()
     out = project(go.Figure(fig)).to_dict()
-    plain = lambda t: re.sub(r"\s+", " ", _text(t).replace("<br>", " ")).strip()  # noqa: E731
+    plain = lambda t: re.sub(r"\s+", " ", title_text(t).replace("<br>", " ")).strip()  # noqa: E731
     assert plain(out["layout"]["title"]) == plain(fig["layout"]["title"])
     for key, axis in fig["layout"].items():
-        if re.fullmatch(r"[xy]axis\d*", key) and _text(axis.get("title")):
+        if re.fullmatch(r"[xy]axis\d*", key) and title_text(axis.get("title")):
             assert plain(out["layout"][key]["title"]) == plain(axis["title"]), key
 
 
