@@ -19,6 +19,9 @@ import streamlit as st
 
 from ..optimizers import HyperParam, OptimizerSpec
 from ..schedules import SCHEDULES, ScheduleArg, ScheduleSpec
+from .widget_state import install
+
+install()  # every page draws its widgets through this module: each reads its own key, not all of session state
 
 NO_SCHEDULE = ""  # the schedule select's first option
 CHAINABLE = tuple(name for name, spec in SCHEDULES.items() if spec.rule is not None)  # what sequential chains
