@@ -18,8 +18,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import streamlit
-from streamlit.runtime.state import session_state as _session_state
-from streamlit.runtime.state.common import is_element_id, is_keyed_element_id
+from streamlit.runtime.state.common import GENERATED_ELEMENT_ID_PREFIX as ELEMENT
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX as INTERNAL
 
 STREAMLIT = "1.67.0"  # the version whose SessionState.filtered_state OwnKeyView follows
 WIDGET_MODULES = tuple(  # the widget modules that read filtered_state (grep "filtered_state" in them)
@@ -47,15 +47,17 @@ class OwnKeyView(Mapping):
             state = self._safe._state
             wid_key_map = state._key_id_mapper.id_key_mapping
             found, value = False, None
-            for k in state._keys():  # as filtered_state's loop, line for line
-                if not is_element_id(k) and not _session_state._is_internal_key(k):
+            # filtered_state's loop, its tests written out (is_element_id, is_keyed_element_id, _is_internal_key)
+            for k in state._keys():
+                if k.startswith(INTERNAL):
+                    continue
+                if not k.startswith(ELEMENT):
                     if k == key:
                         found, value = True, state[k]
-                elif is_keyed_element_id(k) and not _session_state._is_internal_key(k):
+                elif not k.endswith("-None") and wid_key_map.get(k) == key:
                     try:
-                        if wid_key_map[k] == key:
-                            found, value = True, state[k]
-                    except KeyError:  # a reset widget's id: filtered_state skips it too
+                        found, value = True, state[k]
+                    except KeyError:  # a reset widget's leftover value: filtered_state skips it too
                         pass
             return found, value
 
