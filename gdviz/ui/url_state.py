@@ -241,7 +241,7 @@ def apply_url(page: str, fields: Sequence[Field], after: Callable[[dict], list[s
 
 def write_url(page: str, fields: Sequence[Field]) -> None:
     """Frame, after the page: the address bar holds the page's settings."""
-    params = url_params(fields, st.session_state)
+    params = url_params(fields, st.session_state.to_dict())  # one copy: each read of the proxy walks every key
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state.setdefault(WRITTEN, {})[page] = params
