@@ -29,7 +29,7 @@ def _check_steps(steps: int) -> None:
         raise ValueError(f"iterations must be from 1 to {MAX_STEPS:,}, got {steps:,}")
 
 
-@st.cache_data(max_entries=64, max_size="10MB", show_spinner=False)
+@st.cache_data(max_entries=64, max_size="4MB", show_spinner=False)  # an entry: 48 kB at MAX_POINTS
 def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -> Dataset:
     """A 2D set from the registry, plus the points the user added by clicking."""
     if n > MAX_POINTS:
@@ -200,13 +200,13 @@ def loss_fn(loss: str, bug: str | None):
     return BUGS[bug].apply(LOSSES[loss]) if bug else LOSSES[loss]
 
 
-@st.cache_data(max_entries=64, max_size="10MB", show_spinner=False)
+@st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # an entry: 2 kB (50 rows)
 def grad_check(loss: str, bug: str | None, reg: float, method: str, h: float, num_checks: int, seed: int) -> GradCheck:
     X, y, W = gradcheck_problem(seed)
     return check_loss(loss_fn(loss, bug), W, X, y, reg, num_checks=num_checks, h=h, method=method, seed=seed)
 
 
-@st.cache_data(max_entries=32, max_size="10MB", show_spinner="Sweeping h over every entry of W…")
+@st.cache_data(max_entries=32, max_size="1MB", show_spinner="Sweeping h over every entry of W…")  # an entry: 1 kB
 def h_sweeps(loss: str, bug: str | None, reg: float, seed: int, hs: tuple[float, ...]) -> dict[str, HSweep]:
     X, y, W = gradcheck_problem(seed)
     _, dW = loss_fn(loss, bug)(W, X, y, reg)

@@ -1,6 +1,6 @@
 """The network page's backprop section: one training example through the trained network, step by step.
 
-``show_backprop(run, X, y, settings)`` is a fragment: choosing the example (the worst-classified, or one by
+``show_backprop(run, settings)`` is a fragment: choosing the example (the worst-classified, or one by
 its index in the training set) reruns only it. It draws the example's graph at the run's final parameters
 (gdviz.network.graph) with the backprop page's controls and drawing (step buttons, jumps, ``graph_dot``),
 the numbers of the current step, and beside it the check of every parameter's gradient against centered
@@ -17,18 +17,18 @@ import streamlit as st
 from ..autodiff.trace import GraphNode, Step
 from ..linear.gradcheck import PASS
 from ..network import MLPRun
-from ..network.graph import ExampleGraph, LayerCheck, example_check, example_graph, short, worst_example
+from ..network.graph import ExampleGraph, LayerCheck, short
 from ..viz.graph import GRAD, VALUE, graph_dot
 from .backprop_controls import GRAPH_TEXT_CSS
 from .literal import md_escape
 from .network_controls import NetworkSettings
+from .network_runs import H, backprop_example, data_of
 from .sidebar import projecting
 from .stepper import jump_buttons, step_buttons
 from .widgets import defaults
 
 PICK, INDEX, CURSOR = "net.bp.pick", "net.bp.index", "net.bp.cursor"
 PICKS = {"worst": "The worst-classified", "index": "By its index"}
-H = 1e-5  # the centered difference's step
 
 
 def step_numbers(nodes: tuple[GraphNode, ...], step: Step) -> list[tuple[str, np.ndarray]]:
@@ -80,18 +80,38 @@ def example_caption(i: int, N: int, dataset: str, x, y: int, graph: ExampleGraph
     )
 
 
-def _numbers(nodes: tuple[GraphNode, ...], step: Step) -> None:
-    """The current step's arrays side by side, 4 significant digits."""
-    tables = step_numbers(nodes, step)
+# an entry is the message of a step's tables: a few kB (four layers of 16: 30 kB)
+@st.cache_data(max_entries=256, max_size="4MB", show_spinner=False)
+def _numbers(key: tuple, index: int | None, at: int) -> None:
+    """Step ``at``'s arrays of ``backprop_example(key, index)`` side by side, 4 significant digits. Cached with what
+    it draws: the same step of the same example (a class on the teacher's link; a rerun of the page) replays the
+    tables' message instead of styling them again."""
+    graph = backprop_example(key, index).graph
+    tables = step_numbers(graph.nodes, graph.steps[at])
     for column, (title, values) in zip(st.columns(len(tables)), tables, strict=True):
         column.caption(md_escape(title))
         column.dataframe(pd.DataFrame(values).style.format("{:.4g}"), hide_index=values.shape[0] == 1)
 
 
+# an entry is the check table's message, about 5 kB
+@st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)
+def _check_table(key: tuple, index: int | None) -> None:
+    """``backprop_example(key, index)``'s gradient check as a table, drawn (cached as ``_numbers`` is)."""
+    rows = check_rows(list(backprop_example(key, index).checks))
+    st.dataframe(
+        pd.DataFrame(rows)
+        .style.format("{:.6g}", subset=list(rows[0])[2:4])
+        .format("{:.1e}", subset=["largest relative error"]),
+        hide_index=True,
+        width="stretch",
+    )
+
+
 @st.fragment
-def _stepper(graph: ExampleGraph) -> None:
-    """The graph at one step, with the backprop page's controls: a step reruns only this."""
-    nodes, steps = graph.nodes, graph.steps
+def _stepper(key: tuple, index: int | None) -> None:
+    """The graph of ``backprop_example(key, index)`` at one step, with the backprop page's controls: a step reruns
+    only this."""
+    nodes, steps = (graph := backprop_example(key, index).graph).nodes, graph.steps
     forward = len(nodes)
     at = step_buttons(
         len(steps) - 1,
@@ -114,24 +134,22 @@ def _stepper(graph: ExampleGraph) -> None:
         "and the loss L closes the graph. A wire carries a whole vector or matrix, so it shows its shape: the value "
         "flowing forward above the line, the gradient sent back below. The numbers of this step:"
     )
-    _numbers(nodes, step)
+    _numbers(key, index, at)
 
 
 @st.fragment
-def show_backprop(run: MLPRun, X, y, settings: NetworkSettings) -> None:
-    """Backprop through the trained network for one example of its training data ``X (N, D), y (N,)``, stepped
-    node by node, and each parameter's gradient checked against centered differences. ``settings`` are the
-    page's, naming the data set and the network's choices."""
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+def show_backprop(run: MLPRun, settings: NetworkSettings) -> None:
+    """Backprop through ``run``, the page's trained network (``settings``), for one example of its training data,
+    stepped node by node, and each parameter's gradient checked against centered differences."""
+    N = len(data_of(settings).train.y)
     defaults({PICK: "worst", INDEX: 0})
-    st.session_state[INDEX] = min(int(st.session_state[INDEX]), len(y) - 1)  # a smaller data set than before
+    st.session_state[INDEX] = min(int(st.session_state[INDEX]), N - 1)  # a smaller data set than before
     c1, c2 = st.columns([1.4, 1], vertical_alignment="bottom")
     pick = c1.segmented_control("Example", list(PICKS), format_func=PICKS.get, key=PICK) or "worst"
-    index = c2.number_input("Index in the training set", 0, len(y) - 1, step=1, key=INDEX, disabled=pick == "worst")
-    worst = worst_example(run.params, X, y, activation=run.activation, loss=run.loss)
-    i = worst if pick == "worst" else int(index)
-    graph = example_graph(run.params, X[i], y[i], activation=run.activation, loss=run.loss, reg=run.reg)
-    example = example_caption(i, len(y), settings.dataset, X[i], int(y[i]), graph)
+    index = c2.number_input("Index in the training set", 0, N - 1, step=1, key=INDEX, disabled=pick == "worst")
+    key, chosen = settings.key(), None if pick == "worst" else int(index)
+    i, x, y, graph, _ = backprop_example(key, chosen)
+    example = example_caption(i, N, settings.dataset, x, y, graph)
     after = "the last before training diverged" if run.diverged else f"the last, after {run.iterations} updates"
     reg = f", reg = {run.reg:g}" if run.reg else ""
     st.markdown(
@@ -140,16 +158,9 @@ def show_backprop(run: MLPRun, X, y, settings: NetworkSettings) -> None:
         f"<span style='color:{GRAD}'>**vermillion**</span>.",
         unsafe_allow_html=True,
     )
-    _stepper(graph)
+    _stepper(key, chosen)
     st.markdown("**Check: backprop against numerical differences**")
-    checks = example_check(run.params, X[i], y[i], activation=run.activation, loss=run.loss, reg=run.reg, h=H)
-    st.dataframe(
-        pd.DataFrame(check_rows(checks))
-        .style.format("{:.6g}", subset=list(check_rows(checks)[0])[2:4])
-        .format("{:.1e}", subset=["largest relative error"]),
-        hide_index=True,
-        width="stretch",
-    )
+    _check_table(key, chosen)
     st.caption(
         f"Each parameter's gradient for this example, by backprop (the graph above) and by nudging every entry "
         f"±h and differencing the loss; relative error |a − n| / max(|a| + |n|, 1e-8), largest over the entries. "

@@ -12,6 +12,7 @@ run its training.
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
@@ -19,6 +20,7 @@ import streamlit as st
 from ..network import init_params, loss_and_grads
 from ..network.data import BOX, NetworkData, network_data
 from ..network.features import check_features, feature_matrix
+from ..network.graph import ExampleGraph, LayerCheck, example_check, example_graph, worst_example
 from ..network.pictures import region_classes, unit_outputs
 from ..network.train import MLPRun, train_mlp
 from ..surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server
@@ -99,3 +101,30 @@ def network_stage(key: tuple, projection: bool) -> dict:
     units = unit_outputs(run.snapshot_params, run.activation, s.features, BOX, UNIT_GRID)
     panels = network_panels(run, data_of(s), s.features, regions, units, box=BOX, compact=projection)
     return stage_spec(panels, int(run.snapshot_steps[-1]), projection=projection, trail_toggle=False)
+
+
+H = 1e-5  # the backprop check's centered difference step
+
+
+class BackpropExample(NamedTuple):
+    """One training example of a run, its graph and its gradient check: what the backprop section shows."""
+
+    index: int  # in the training set
+    x: np.ndarray  # its features
+    y: int
+    graph: ExampleGraph
+    checks: tuple[LayerCheck, ...]
+
+
+# made once per run and example (a class on the teacher's link: once, not thirty times; every rerun of one
+# visitor's page: once, not per rerun): 45% of a warm rerun of the page. An entry is 16 kB (two layers of 8), at
+# most 52 kB (four of 16, every input feature)
+@st.cache_data(max_entries=32, max_size="2MB", show_spinner=False)
+def backprop_example(key: tuple, index: int | None) -> BackpropExample:
+    """``train_network(key)``'s run on training example ``index`` (None: the worst-classified one)."""
+    s, run = NetworkSettings.from_key(key), train_network(key)
+    X, y = feature_matrix(data_of(s).train.X, s.features).astype(np.float64), np.asarray(data_of(s).train.y)
+    i = worst_example(run.params, X, y, activation=run.activation, loss=run.loss) if index is None else index
+    graph = example_graph(run.params, X[i], y[i], activation=run.activation, loss=run.loss, reg=run.reg)
+    checks = example_check(run.params, X[i], y[i], activation=run.activation, loss=run.loss, reg=run.reg, h=H)
+    return BackpropExample(i, X[i], int(y[i]), graph, tuple(checks))

@@ -81,9 +81,8 @@ def backprop_section(settings: NetworkSettings) -> None:
         run = train_network(settings.key())
     except (ValueError, LaneFull):
         return
-    data = data_of(settings)
     st.subheader("Backpropagation through this network")
-    show_backprop(run, feature_matrix(data.train.X, settings.features), data.train.y, settings)
+    show_backprop(run, settings)
 
 
 def _figure(run: MLPRun, data: NetworkData, settings: NetworkSettings, at: int):
