@@ -43,7 +43,7 @@ def surface_for(name: str, condition: float = 10.0, formula: str = "", extent: f
     return quadratic(condition) if name == "quadratic" else SURFACES[name]
 
 
-@st.cache_data(max_entries=128, max_size="80MB", show_spinner=False)
+@st.cache_data(max_entries=128, max_size="64MB", show_spinner=False)
 def race(
     surface: SurfaceKey,
     choices: Choices,
@@ -58,7 +58,8 @@ def race(
     Returns the runs (noise drawn with ``seed``); with gradient noise, a fan of ``seeds`` more noisy
     runs per optimizer (one
     vectorized batch each); and, per optimizer whose settings the core refused, the reason (so the
-    others still run).
+    others still run). Each optimizer's part comes from ``racer``, cached on its own: a race in which one
+    optimizer's setting changed runs that one only (the lane still weighs the whole race).
     """
     s = surface_for(*surface)
     runs, fans, errors = {}, {}, {}
@@ -67,16 +68,35 @@ def race(
     seconds = run_seconds(s, steps, 1, len(names), names)
     seconds += run_seconds(s, steps, fan, len(names), names) if fan else 0
     with turn(seconds, "This race"):
-        for name, hyper, schedule in choices:
-            kwargs = dict(hyper, schedule=schedule_value(schedule))
-            try:
-                runs[name] = run(s, name, start, steps, noise=noise, seed=seed, **kwargs)
-                if fan:
-                    batch = run(s, name, np.tile(start, (fan, 1)), steps, noise=noise, seed=seed + 1, **kwargs)
-                    fans[name] = dataclasses.replace(batch, states=())  # nothing reads a fan's optimizer states
-            except ValueError as e:
-                errors[name] = str(e)
+        for choice in choices:
+            one, batch, error = racer(surface, choice, start, steps, noise, seeds, seed)
+            if one is None:
+                errors[choice[0]] = error
+                continue
+            runs[choice[0]] = one
+            if batch is not None:
+                fans[choice[0]] = batch
     return runs, fans, errors
+
+
+# one optimizer of a race: 52 kB for 500 steps; the last races of a class fit (the race's own cache holds them too)
+@st.cache_data(max_entries=64, max_size="16MB", show_spinner=False)
+def racer(
+    surface: SurfaceKey, choice: tuple, start: tuple[float, float], steps: int, noise: float, seeds: int, seed: int
+) -> tuple[Trajectory | None, Trajectory | None, str]:
+    """One ``(optimizer, hyper items, schedule)`` of ``race``: its run, its fan (with gradient noise, else None),
+    and why the core refused it (then the run is None; "" where it ran)."""
+    name, hyper, schedule = choice
+    s, kwargs = surface_for(*surface), dict(hyper, schedule=schedule_value(schedule))
+    fan = seeds if noise > 0 else 0
+    try:
+        one = run(s, name, start, steps, noise=noise, seed=seed, **kwargs)
+        if not fan:
+            return one, None, ""
+        batch = run(s, name, np.tile(start, (fan, 1)), steps, noise=noise, seed=seed + 1, **kwargs)
+        return one, dataclasses.replace(batch, states=()), ""  # nothing reads a fan's optimizer states
+    except ValueError as e:
+        return None, None, str(e)
 
 
 @st.cache_data(max_entries=32, max_size="40MB", show_spinner=False)
