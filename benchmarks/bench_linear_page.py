@@ -3,7 +3,7 @@
 For the page's default settings and for two changed ones (batch size 32, optimizer Adam), in one run:
 
 1. Each cached call of the page, cold (its cache emptied first; the calls it makes itself still cached) and
-   warm (a hit: Streamlit unpickles a copy), through gdviz/ui/linear_runs.py as the pages call them, and
+   warm (a hit: Streamlit unpickles a copy), through gdviz/ui/linear/runs.py as the pages call them, and
    each figure or panel builder with what Streamlit does with its result (``to_json`` of a chart, the
    stage's spec, a Styler's rendering). Best of REPEATS, the parts taking turns round by round; CPU time of the
    calling thread, which a busy machine sways far less than wall time (this one is shared).
@@ -46,9 +46,8 @@ from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes  # no
 from gdviz.linear.snippet import run_snippet  # noqa: E402
 from gdviz.linear.train import predict, smoothed  # noqa: E402
 from gdviz.optimizers import OPTIMIZERS  # noqa: E402
-from gdviz.ui import linear_runs as runs  # noqa: E402
-from gdviz.ui import linear_views as views  # noqa: E402
-from gdviz.ui.linear_controls import BATCHES  # noqa: E402
+from gdviz.ui.linear import runs, views  # noqa: E402
+from gdviz.ui.linear.controls import BATCHES  # noqa: E402
 from gdviz.viz import linear_charts as charts  # noqa: E402
 from gdviz.viz.classifier import classifier_panels  # noqa: E402
 from gdviz.viz.stage import stage_spec  # noqa: E402

@@ -2,7 +2,7 @@
 
 1. Server time of a rerun on a new setting, part by part, in-process (CPU ms of this process, best of REPEATS,
    the parts taking turns round by round): the data, ``train_mlp``, the regions of every snapshot (64²),
-   every neuron's pictures (20²), the panels, the stage's spec and its JSON — what gdviz/ui/network_runs.py
+   every neuron's pictures (20²), the panels, the stage's spec and its JSON — what gdviz/ui/network/runs.py
    does on a cache miss. For the budget's case (1,000 full-batch steps of a 2-8-8-3 network on 300 points,
    101 snapshots: the spiral with no test set) and for the page's default (the same network on 240 of the
    300, 60 held out). Budget ≤ 300 ms of server time.
@@ -43,7 +43,7 @@ from gdviz.network.data import BOX, network_data  # noqa: E402
 from gdviz.network.features import FEATURES, feature_matrix  # noqa: E402
 from gdviz.network.pictures import region_classes, unit_outputs  # noqa: E402
 from gdviz.network.presets import DEFAULT  # noqa: E402
-from gdviz.ui.network_runs import REGION_GRID, UNIT_GRID  # noqa: E402
+from gdviz.ui.network.runs import REGION_GRID, UNIT_GRID  # noqa: E402
 from gdviz.viz.network import network_panels  # noqa: E402
 from gdviz.viz.stage import stage_spec  # noqa: E402
 

@@ -3,7 +3,7 @@
 1. Server time of a page rerun after a widget change, 6 optimizers × 500 steps (budget ≤ 300 ms), without
    and with a schedule on every optimizer (cosine; warm-up then cosine; one cycle):
    AppTest reruns the whole page script with a new learning rate for SGD each time (its run is recomputed;
-   the other five come from their own cache entries, gdviz.ui.runs.racer), and with a new number of steps
+   the other five come from their own cache entries, gdviz.ui.race.runs.racer), and with a new number of steps
    each time (a new race: every run is recomputed), and the parts are timed alone for comparison: the six
    runs (without and with the cosine schedule), building the stage's figures, and the stage's spec with
    its JSON (what Streamlit sends). Each rerun's wall time (the budget's), the process's CPU time, and

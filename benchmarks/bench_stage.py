@@ -54,7 +54,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 EIGHT = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw"]
-DEFAULT = ["sgd", "momentum", "adam"]  # gdviz.ui.race_controls.DEFAULT_OPTIMIZERS, 300 steps
+DEFAULT = ["sgd", "momentum", "adam"]  # gdviz.ui.race.controls.DEFAULT_OPTIMIZERS, 300 steps
 BIG_QUERY = f"opt={','.join(EIGHT)}&steps=500"  # gdviz.ui.links.race(): opt, steps, projection
 REDRAW_BUDGET, KEY_BUDGET_MS, CLICK_BUDGET_MS, SERVER_BUDGET_MS, NAV_BUDGET_S = 30.0, 50.0, 400.0, 100.0, 2.5
 READY = '[data-testid="gdviz-stage"][data-ready="true"]'
@@ -137,8 +137,20 @@ CLICK_PROBE = (
   const r = map.querySelector('.nsewdrag').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"""
 )
 
-CLICK_POINTS = [(0.25, 0.25), (0.75, 0.3), (0.3, 0.75), (0.7, 0.7), (0.5, 0.35), (0.35, 0.5), (0.62, 0.5), (0.5, 0.64),
-                (0.42, 0.28), (0.58, 0.78), (0.2, 0.55), (0.8, 0.45)]
+CLICK_POINTS = [
+    (0.25, 0.25),
+    (0.75, 0.3),
+    (0.3, 0.75),
+    (0.7, 0.7),
+    (0.5, 0.35),
+    (0.35, 0.5),
+    (0.62, 0.5),
+    (0.5, 0.64),
+    (0.42, 0.28),
+    (0.58, 0.78),
+    (0.2, 0.55),
+    (0.8, 0.45),
+]
 
 
 # ---------------------------------------------------------------- small helpers
@@ -282,8 +294,11 @@ def play_window(page, speed: str, seconds: float, T: int) -> dict:
 
 
 def playback(browser, console, base: str, quick: bool) -> list[dict]:
-    configs = [(1280, 720, False)] if quick else [(1280, 720, False), (1920, 1080, False), (1280, 720, True),
-                                                  (1920, 1080, True)]
+    configs = (
+        [(1280, 720, False)]
+        if quick
+        else [(1280, 720, False), (1920, 1080, False), (1280, 720, True), (1920, 1080, True)]
+    )
     normal_s, fast_s = (2.0, 1.5) if quick else (2.5, 1.6)  # Fast plays the 500 steps in 2.5 s
     rows = []
     for w, h, proj in configs:
@@ -357,8 +372,15 @@ def map_clicks(browser, console, base: str, server: int, query: str, clicks: int
             time.sleep(0.4)  # let the fragment's other elements (inputs, table, link) settle
             server_cpu.append((cpu_seconds(server) - cpu0[0]) * 1e3)  # the whole fragment rerun
             client_cpu.append((browser_cpu() - cpu0[1]) * 1e3)
-        return {"ms": times, "kept": kept, "failures": failures, "server_cpu": server_cpu, "client_cpu": client_cpu,
-                "to_react": to_react, "to_msg": to_msg}
+        return {
+            "ms": times,
+            "kept": kept,
+            "failures": failures,
+            "server_cpu": server_cpu,
+            "client_cpu": client_cpu,
+            "to_react": to_react,
+            "to_msg": to_msg,
+        }
     finally:
         ctx.close()
 
@@ -485,8 +507,19 @@ def page_bytes(browser, console, base: str) -> list[dict]:
 
 def start_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -537,8 +570,10 @@ def report(out: dict, quick: bool) -> bool:
     rows: list[tuple[str, float, float, str, str]] = []  # label, value, budget, "≥" or "≤", unit
 
     print("\n1. Playback, 8 optimizers × 500 steps (redraws/s = data-frames per second while playing)")
-    print(f"   {'viewport':<12}{'mode':<11}{'plot px':>9}{'speed':>8}{'redraws/s':>11}{'rAF/s':>7}"
-          f"{'JS ms':>7}{'CPU ms':>8}{'1 core':>8}{'steps':>11}")
+    print(
+        f"   {'viewport':<12}{'mode':<11}{'plot px':>9}{'speed':>8}{'redraws/s':>11}{'rAF/s':>7}"
+        f"{'JS ms':>7}{'CPU ms':>8}{'1 core':>8}{'steps':>11}"
+    )
     for r in out.get("playback", []):
         mode = "projection" if r["proj"] else "normal"
         for speed in ("normal", "fast"):
@@ -549,9 +584,11 @@ def report(out: dict, quick: bool) -> bool:
                 shown = " → ".join(map(str, first))
                 flag += f"  (Play from step {first[0]}: {shown}, a step back)"
                 out.setdefault("stage_faults", []).append(f"playback {r['w']}×{r['h']} {mode} {speed}: {shown}")
-            print(f"   {r['w']}×{r['h']:<7}{mode:<11}{r['plot']:>9}{speed.title():>8}{m['redraws']:>11.1f}"
-                  f"{m['raf']:>7.1f}{m['js_ms']:>7.1f}{m['cpu_ms']:>8.1f}{1e3 / max(m['cpu_ms'], 1e-3):>8.1f}"
-                  f"{m['steps'][0]:>5}→{m['steps'][1]:<5}{flag}")
+            print(
+                f"   {r['w']}×{r['h']:<7}{mode:<11}{r['plot']:>9}{speed.title():>8}{m['redraws']:>11.1f}"
+                f"{m['raf']:>7.1f}{m['js_ms']:>7.1f}{m['cpu_ms']:>8.1f}{1e3 / max(m['cpu_ms'], 1e-3):>8.1f}"
+                f"{m['steps'][0]:>5}→{m['steps'][1]:<5}{flag}"
+            )
             label = f"redraws/s {r['w']}×{r['h']} {mode}, {speed.title()}"
             rows.append((label, m["redraws"], REDRAW_BUDGET, "≥", "/s"))
     print(
@@ -565,8 +602,10 @@ def report(out: dict, quick: bool) -> bool:
     for key, label in (("keys", "8 × 500"), ("keys_default", "default race 3 × 300")):
         if key in out:
             lat = out[key]
-            print(f"   {label:<22} n={len(lat):<3} median {pct(lat, 0.5):6.1f} ms   p95 {pct(lat, 0.95):6.1f} ms"
-                  f"   max {max(lat):6.1f} ms")
+            print(
+                f"   {label:<22} n={len(lat):<3} median {pct(lat, 0.5):6.1f} ms   p95 {pct(lat, 0.95):6.1f} ms"
+                f"   max {max(lat):6.1f} ms"
+            )
             rows.append((f"key step median, {label}", pct(lat, 0.5), KEY_BUDGET_MS, "≤", " ms"))
             rows.append((f"key step p95, {label}", pct(lat, 0.95), KEY_BUDGET_MS, "≤", " ms"))
 
@@ -575,13 +614,17 @@ def report(out: dict, quick: bool) -> bool:
         c = out.get(key)
         if c:
             ms = c["ms"]
-            print(f"   {label:<22} n={len(ms):<3} median {pct(ms, 0.5):6.0f} ms   p95 {pct(ms, 0.95):6.0f} ms   "
-                  f"step kept {c['kept']}/{len(ms)}   CPU per click: server {pct(c['server_cpu'], 0.5):.0f} ms, "
-                  f"chromium {pct(c['client_cpu'], 0.5):.0f} ms")
+            print(
+                f"   {label:<22} n={len(ms):<3} median {pct(ms, 0.5):6.0f} ms   p95 {pct(ms, 0.95):6.0f} ms   "
+                f"step kept {c['kept']}/{len(ms)}   CPU per click: server {pct(c['server_cpu'], 0.5):.0f} ms, "
+                f"chromium {pct(c['client_cpu'], 0.5):.0f} ms"
+            )
             if c["to_react"] and c["to_msg"]:
                 msg, react = pct(c["to_msg"], 0.5), pct(c["to_react"], 0.5)
-                print(f"     medians: click → last websocket message before the redraw {msg:.0f} ms → Plotly.react "
-                      f"starts {react:.0f} ms → drawn {pct(ms, 0.5):.0f} ms")
+                print(
+                    f"     medians: click → last websocket message before the redraw {msg:.0f} ms → Plotly.react "
+                    f"starts {react:.0f} ms → drawn {pct(ms, 0.5):.0f} ms"
+                )
             for f in c["failures"]:
                 print(f"     ! {f}")
             if ms:
@@ -590,21 +633,31 @@ def report(out: dict, quick: bool) -> bool:
     for key, label in (("server_default", "default race 3 × 300"), ("server_big", "8 × 500")):
         s = out.get(key)
         if s:
-            print(f"   server part (in-process, medians), {label}: runs {s['runs']:.1f} + panels {s['panels']:.1f}"
-                  f" + spec {s['spec']:.1f} + json.dumps {s['json']:.1f} = {s['total']:.1f} ms (CPU {s['cpu']:.1f} ms)"
-                  f"   (spec JSON {s['bytes'] / 1e3:.0f} kB; + st.cache_data pickling {s['pickle']:.1f} ms)")
+            print(
+                f"   server part (in-process, medians), {label}: runs {s['runs']:.1f} + panels {s['panels']:.1f}"
+                f" + spec {s['spec']:.1f} + json.dumps {s['json']:.1f} = {s['total']:.1f} ms (CPU {s['cpu']:.1f} ms)"
+                f"   (spec JSON {s['bytes'] / 1e3:.0f} kB; + st.cache_data pickling {s['pickle']:.1f} ms)"
+            )
             rows.append((f"server part of a click, {label}", s["total"], SERVER_BUDGET_MS, "≤", " ms"))
 
     if "navigation" in out:
         nav = out["navigation"]
         first, again, cpu, cpu_again = nav["first"], nav["again"], nav["cpu"], nav["cpu_again"]
         print(f"\n4. /race → stage visible and drawn, warm server (n={len(first)} each)")
-        print(f"   first visit (fresh context):  median {pct(first, 0.5):.2f} s  (all: "
-              + ", ".join(f"{t:.2f}" for t in first) + ")")
-        print(f"   repeat visit (same context):  median {pct(again, 0.5):.2f} s  (all: "
-              + ", ".join(f"{t:.2f}" for t in again) + ")")
-        print(f"   chromium's CPU until the stage is drawn: first visit {pct(cpu, 0.5):.2f} s, repeat visit "
-              f"{pct(cpu_again, 0.5):.2f} s (medians)")
+        print(
+            f"   first visit (fresh context):  median {pct(first, 0.5):.2f} s  (all: "
+            + ", ".join(f"{t:.2f}" for t in first)
+            + ")"
+        )
+        print(
+            f"   repeat visit (same context):  median {pct(again, 0.5):.2f} s  (all: "
+            + ", ".join(f"{t:.2f}" for t in again)
+            + ")"
+        )
+        print(
+            f"   chromium's CPU until the stage is drawn: first visit {pct(cpu, 0.5):.2f} s, repeat visit "
+            f"{pct(cpu_again, 0.5):.2f} s (medians)"
+        )
         print("   main-thread scripts in long animation frames (medians, ms):")
         for name in nav["loaf"][0]:
             a, b = pct([x[name] for x in nav["loaf"]], 0.5), pct([x[name] for x in nav["loaf_again"]], 0.5)
@@ -615,24 +668,31 @@ def report(out: dict, quick: bool) -> bool:
     if "bytes" in out:
         print("\n5. Bytes per load of /race (no budget)")
         for b in out["bytes"]:
-            print(f"   {b['visit']:<13} HTTP {b['http'] / 1e3:8.1f} kB in {b['requests']:>3} requests "
-                  f"(plotly.js {b['plotly'] / 1e3:7.1f} kB)   websocket in {b['ws_in'] / 1e3:7.1f} kB "
-                  f"({b['frames_in']} frames), out {b['ws_out'] / 1e3:.1f} kB")
+            print(
+                f"   {b['visit']:<13} HTTP {b['http'] / 1e3:8.1f} kB in {b['requests']:>3} requests "
+                f"(plotly.js {b['plotly'] / 1e3:7.1f} kB)   websocket in {b['ws_in'] / 1e3:7.1f} kB "
+                f"({b['frames_in']} frames), out {b['ws_out'] / 1e3:.1f} kB"
+            )
         if len(out["bytes"]) == 2 and out["bytes"][1]["http"]:
             print(f"   first / repeat HTTP bytes: {out['bytes'][0]['http'] / out['bytes'][1]['http']:.1f}")
 
     load = Load.samples or [float("nan")]
-    print("\nSummary" + (" (--quick)" if quick else "")
-          + f": {os.cpu_count()} CPUs, 1-min load average {min(load):.1f}–{max(load):.1f} during the run"
-          + ("  (OTHER WORK ON THIS MACHINE INFLATES THE TIMES)" if max(load) > (os.cpu_count() or 1) else ""))
+    print(
+        "\nSummary"
+        + (" (--quick)" if quick else "")
+        + f": {os.cpu_count()} CPUs, 1-min load average {min(load):.1f}–{max(load):.1f} during the run"
+        + ("  (OTHER WORK ON THIS MACHINE INFLATES THE TIMES)" if max(load) > (os.cpu_count() or 1) else "")
+    )
     print(f"   {'measure':<46}{'measured':>12}{'budget':>12}{'ratio':>8}  verdict")
     ok = True
     for label, value, budget, sense, unit in rows:
         holds = value >= budget if sense == "≥" else value <= budget
         ok &= holds
         fmt = ".2f" if unit == " s" else ".1f"
-        print(f"   {label:<46}{format(value, fmt) + unit:>12}{sense + ' ' + format(budget, 'g') + unit:>12}"
-              f"{value / budget:>8.2f}  {'HOLDS' if holds else 'FAILS'}")
+        print(
+            f"   {label:<46}{format(value, fmt) + unit:>12}{sense + ' ' + format(budget, 'g') + unit:>12}"
+            f"{value / budget:>8.2f}  {'HOLDS' if holds else 'FAILS'}"
+        )
     print("   (ratio = measured ÷ budget: at least 1 holds a ≥ budget, at most 1 a ≤ budget)")
     return ok
 

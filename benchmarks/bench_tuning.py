@@ -6,7 +6,7 @@
    at once, as SGD's lr = 0.01 does on Rosenbrock, costs next to nothing). Each time is the best of a few repeats.
 2. What the grid costs: the 9 tuned with 10, 40, 80 and 160 learning rates in one pass, and with 40 plus a
    second pass of 8 between the best's neighbours (``refine=8``).
-3. The budget: tuning the race page's default race (gdviz.ui.race_controls' DEFAULT_OPTIMIZERS on its
+3. The budget: tuning the race page's default race (gdviz.ui.race.controls' DEFAULT_OPTIMIZERS on its
    DEFAULT_SURFACE, 300 steps, from the surface's start, default grid) takes at most 1 s. Exits 1 if not.
 
 Run: python benchmarks/bench_tuning.py
@@ -23,7 +23,7 @@ from _timing import best_of  # noqa: E402
 
 import gdviz  # noqa: E402
 from gdviz.surface.tuning import GRID, tune_lr, tune_race  # noqa: E402
-from gdviz.ui.race_controls import DEFAULT_OPTIMIZERS, DEFAULT_SURFACE  # noqa: E402  the page's opening race
+from gdviz.ui.race.controls import DEFAULT_OPTIMIZERS, DEFAULT_SURFACE  # noqa: E402  the page's opening race
 
 NINE = tuple(gdviz.OPTIMIZERS)[:9]
 STEPS, REPEATS = 300, 3

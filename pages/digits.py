@@ -10,9 +10,9 @@ from gdviz.linear.train import predict, smoothed
 from gdviz.readable import readable
 from gdviz.ui.exports import digits_downloads
 from gdviz.ui.figures import show_figure
-from gdviz.ui.linear_controls import training_controls
-from gdviz.ui.linear_runs import digits_split, train_digits
-from gdviz.ui.linear_views import plateau_note, side_by_side
+from gdviz.ui.linear.controls import training_controls
+from gdviz.ui.linear.runs import digits_split, train_digits
+from gdviz.ui.linear.views import plateau_note, side_by_side
 from gdviz.ui.schedule_views import show_schedules
 from gdviz.ui.sidebar import projecting
 from gdviz.viz.linear_charts import confusion_figure, digits_figure, loss_figure, templates_figure

@@ -4,8 +4,8 @@ import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
 
-from gdviz.ui.linear_controls import data_controls, training_controls
-from gdviz.ui.linear_views import linear_main
+from gdviz.ui.linear.controls import data_controls, training_controls
+from gdviz.ui.linear.views import linear_main
 
 ensure_frame()
 st.title("Linear classifier")

@@ -4,8 +4,8 @@ import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
 
-from gdviz.ui.network_controls import network_controls
-from gdviz.ui.network_views import CURSOR, backprop_section, network_main
+from gdviz.ui.network.controls import network_controls
+from gdviz.ui.network.views import CURSOR, backprop_section, network_main
 
 ensure_frame()
 st.title("Neural network")

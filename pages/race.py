@@ -4,9 +4,9 @@ import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
 
-from gdviz.ui.race_controls import race_settings, view_picker
-from gdviz.ui.race_views import race_main, show_surface
-from gdviz.ui.runs import surface_for
+from gdviz.ui.race.controls import race_settings, view_picker
+from gdviz.ui.race.runs import surface_for
+from gdviz.ui.race.views import race_main, show_surface
 from gdviz.ui.sidebar import projecting
 
 ensure_frame()

@@ -10,8 +10,8 @@ from gdviz.linear.losses import TITLES as LOSS_TITLES
 from gdviz.linear.search import TITLES
 from gdviz.ui.exports import search_downloads
 from gdviz.ui.figures import show_figure
-from gdviz.ui.linear_runs import notebook_data
-from gdviz.ui.search_views import (
+from gdviz.ui.linear.runs import notebook_data
+from gdviz.ui.linear.search import (
     BUDGETS,
     GO,
     LABELS,

@@ -34,7 +34,7 @@ from gdviz.linear.gradcheck import check_loss, h_sweep
 from gdviz.linear.losses import LOSSES
 from gdviz.linear.search import compare_search
 from gdviz.linear.train import train_linear
-from gdviz.ui.race_controls import RaceSettings
+from gdviz.ui.race.controls import RaceSettings
 
 RACE_HYPER = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.01, "momentum": 0.9}, "adam": {"lr": 0.1}}
 RACE_COLUMNS = ["optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "step_x", "step_y", "lr"]

@@ -46,7 +46,7 @@ from gdviz.surface.presets import STARTING_HYPER
 from gdviz.viz.palette import OPTIMIZER_STYLES
 from gdviz.viz.race import race_figure
 from gdviz.ui.links import fields_of
-from gdviz.ui.network_controls import NETWORK_OPTIMIZERS
+from gdviz.ui.network.controls import NETWORK_OPTIMIZERS
 from streamlit.testing.v1 import AppTest
 
 out = {"file": gdviz.__file__, "names": list(OPTIMIZERS)}

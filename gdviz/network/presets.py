@@ -1,6 +1,6 @@
 """The network page's starting settings and its lessons: each lesson one click away, with what to watch.
 
-``DEFAULT`` holds every setting of a run of the page, by the names of gdviz.ui.network_controls'
+``DEFAULT`` holds every setting of a run of the page, by the names of gdviz.ui.network.controls'
 NetworkSettings (plain values: the page's widgets start from it). A ``Lesson`` changes some of them; the
 rest are the defaults. Each "what to watch" quotes numbers of its own run (tests/network/test_presets.py
 runs every lesson and checks them), so a change of data, defaults or core that moves them fails there.

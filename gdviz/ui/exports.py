@@ -21,7 +21,7 @@ from ..surface.functions import Surface
 from ..surface.race_table import race_rows as result_rows
 from ..surface.trajectory import Trajectory
 from .downloads import download_row
-from .race_controls import RaceSettings
+from .race.controls import RaceSettings
 from .widgets import only_options
 
 

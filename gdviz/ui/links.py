@@ -26,14 +26,14 @@ from ..optimizers.spec import Bounds
 from ..schedules import SCHEDULES, ScheduleArg
 from ..surface.functions import SURFACES
 from ..surface.problems import MAX_STEPS
-from .custom_controls import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, last_good
-from .linear_controls import BATCHES, DEFAULT_DATA, classes_text
-from .linear_runs import HS
+from .linear.controls import BATCHES, DEFAULT_DATA, classes_text
+from .linear.gradcheck import HS
+from .linear.search import BUDGETS
 from .literal import quoted
-from .network_controls import MAX_LAYERS, MAX_WIDTH, NETWORK_OPTIMIZERS
-from .race_controls import VIEWS, set_start
-from .runs import CUSTOM
-from .search_views import BUDGETS
+from .network.controls import MAX_LAYERS, MAX_WIDTH, NETWORK_OPTIMIZERS
+from .race.controls import VIEWS, set_start
+from .race.custom import DEFAULT_EXTENT, GOOD, MAX_EXTENT, custom_surface_for, last_good
+from .race.runs import CUSTOM
 from .sidebar import PROJECTION
 from .url_state import Field, Span, bounded, choice, choices, flag, number, numbers, text
 from .widgets import CHAINABLE, NO_SCHEDULE, hyper_key, ints_text, ints_value, schedule_key

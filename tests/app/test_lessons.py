@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gdviz.linear.gradcheck import BUGS
-from gdviz.ui.backprop_controls import GRAPH_TEXT_CSS
+from gdviz.ui.backprop.controls import GRAPH_TEXT_CSS
 from gdviz.viz.linear_charts import SYMBOLS, search_figure
 
 from .conftest import no_exceptions

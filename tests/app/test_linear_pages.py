@@ -332,7 +332,7 @@ def test_batch_chart_has_a_thick_curve_per_feasible_batch_and_notes_the_rest(ope
 
 
 def test_the_six_batch_trainings_run_only_while_their_tab_is_open(open_page, monkeypatch):
-    from gdviz.ui import linear_views
+    from gdviz.ui.linear import views as linear_views
 
     trained = []
     real = linear_views.batch_curve

@@ -11,7 +11,7 @@ import pytest
 
 from gdviz import OPTIMIZERS, ExpressionError, custom_surface, run
 from gdviz.surface.presets import STARTING_HYPER
-from gdviz.ui.custom_controls import DEFAULT_FORMULA, EXAMPLES
+from gdviz.ui.race.custom import DEFAULT_FORMULA, EXAMPLES
 
 from .conftest import decode, figures, no_exceptions, race_map, race_paths, stages
 

@@ -13,7 +13,7 @@ from gdviz.readable import readable
 from gdviz.surface.functions import quadratic
 from gdviz.surface.presets import PRESETS
 from gdviz.surface.tuning import GRID, tune_lr
-from gdviz.ui import runs
+from gdviz.ui.race import runs
 
 from .conftest import decode, drive_stage, figures, no_exceptions, race_paths
 from .test_links import open_link

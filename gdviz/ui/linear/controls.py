@@ -10,10 +10,10 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ..linear.data import DATASETS_2D
-from ..linear.losses import TITLES
-from ..optimizers import OPTIMIZERS
-from .widgets import defaults, frozen_schedule, hyper_widgets, schedule_picker
+from ...linear.data import DATASETS_2D
+from ...linear.losses import TITLES
+from ...optimizers import OPTIMIZERS
+from ..widgets import defaults, frozen_schedule, hyper_widgets, schedule_picker
 
 DEFAULT_DATA = "blobs"
 BATCHES = (0, 256, 128, 64, 32, 1)  # 0 is the full batch (vanilla GD): a selectbox reads None as "no choice"

@@ -17,17 +17,17 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
-from ..network import init_params, loss_and_grads
-from ..network.data import BOX, NetworkData, network_data
-from ..network.features import check_features, feature_matrix
-from ..network.graph import ExampleGraph, LayerCheck, example_check, example_graph, worst_example
-from ..network.pictures import region_classes, unit_outputs
-from ..network.train import MLPRun, train_mlp
-from ..surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server
-from ..viz.network import network_panels
-from ..viz.stage import stage_spec
-from .lane import turn
-from .network_controls import MAX_LAYERS, MAX_WIDTH, NetworkSettings
+from ...network import init_params, loss_and_grads
+from ...network.data import BOX, NetworkData, network_data
+from ...network.features import check_features, feature_matrix
+from ...network.graph import ExampleGraph, LayerCheck, example_check, example_graph, worst_example
+from ...network.pictures import region_classes, unit_outputs
+from ...network.train import MLPRun, train_mlp
+from ...surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server
+from ...viz.network import network_panels
+from ...viz.stage import stage_spec
+from ..lane import turn
+from .controls import MAX_LAYERS, MAX_WIDTH, NetworkSettings
 
 REGION_GRID = 64  # cells a side of the map's picture: smooth at a projector's 500 px, 50 ms for 101 snapshots
 UNIT_GRID = 20  # cells a side of a neuron's picture (drawn 30 to 60 px wide)

@@ -10,8 +10,8 @@ import numpy as np
 from gdviz import train_mlp
 from gdviz.network.data import network_data
 from gdviz.network.features import feature_matrix
-from gdviz.ui.network_controls import NetworkSettings
-from gdviz.ui.network_exports import page_data, snippet_of
+from gdviz.ui.network.controls import NetworkSettings
+from gdviz.ui.network.exports import page_data, snippet_of
 
 SETTINGS = NetworkSettings(
     dataset="circles", noise=0.1, split=0.2, features=("x", "y", "x2", "y2"), hidden=(5,), activation="relu",

@@ -12,12 +12,12 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import export
-from ..network import MLPRun
-from ..network.data import NetworkData
-from ..network.snippet import run_snippet
-from .downloads import download_row, file_stem
-from .network_controls import NetworkSettings
+from ... import export
+from ...network import MLPRun
+from ...network.data import NetworkData
+from ...network.snippet import run_snippet
+from ..downloads import download_row, file_stem
+from .controls import NetworkSettings
 
 DATA_FIELDS = ("dataset", "noise", "split", "features", "seed")  # the settings that draw the page's data
 

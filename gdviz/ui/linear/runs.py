@@ -1,23 +1,20 @@
-"""Cached core calls for the linear-classifier pages, keyed on plain values (names, numbers, tuples)."""
+"""Cached core calls for the classifier pages (linear, digits, random search), keyed on plain values (names, numbers,
+tuples); the gradient check's are in gradcheck.py."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
 
-from ..linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
-from ..linear.gradcheck import BUGS, GradCheck, HSweep, check_loss, h_sweep_linear, h_sweeps_linear
-from ..linear.losses import LOSSES
-from ..linear.train import LinearRun, epochs, same_start, smoothed, train_linear
-from ..surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server for minutes
-from ..viz.classifier import classifier_panels
-from ..viz.stage import stage_spec
-from .lane import turn
-from .widgets import schedule_value
+from ...linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
+from ...linear.train import LinearRun, epochs, same_start, smoothed, train_linear
+from ...surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server for minutes
+from ...viz.classifier import classifier_panels
+from ...viz.stage import stage_spec
+from ..widgets import schedule_value
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
 MAX_POINTS = 2_000  # beyond this the animated figure passes 1 MB and a picture shows nothing more
@@ -183,34 +180,3 @@ def train_digits(
 def notebook_data() -> Dataset:
     """The notebook-scale problem, ~120 MB in float32: made once per server process, shared read-only."""
     return cifar_like()
-
-
-HS = tuple(10.0**-k for k in range(1, 13))  # the steps h the gradient check offers
-GRADCHECK_N = 100  # examples of the gradient-check problem: small enough to sweep every entry of W for every h
-
-
-def gradcheck_problem(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """X (100, 65) digits with the bias column, y, and a seeded small W (65, 10)."""
-    train, _ = digits_split()
-    W = 0.01 * np.random.default_rng(seed).standard_normal((train.X.shape[1] + 1, train.classes))
-    return add_bias(train.X[:GRADCHECK_N]), train.y[:GRADCHECK_N], W
-
-
-def loss_fn(loss: str, bug: str | None):
-    return BUGS[bug].apply(LOSSES[loss]) if bug else LOSSES[loss]
-
-
-@st.cache_data(max_entries=64, max_size="1MB", show_spinner=False)  # an entry: 2 kB (50 rows)
-def grad_check(loss: str, bug: str | None, reg: float, method: str, h: float, num_checks: int, seed: int) -> GradCheck:
-    X, y, W = gradcheck_problem(seed)
-    return check_loss(loss_fn(loss, bug), W, X, y, reg, num_checks=num_checks, h=h, method=method, seed=seed)
-
-
-@st.cache_data(max_entries=32, max_size="1MB", show_spinner="Sweeping h over every entry of W…")  # an entry: 1 kB
-def h_sweeps(loss: str, bug: str | None, reg: float, seed: int, hs: tuple[float, ...]) -> dict[str, HSweep]:
-    X, y, W = gradcheck_problem(seed)
-    _, dW = loss_fn(loss, bug)(W, X, y, reg)
-    t0 = time.thread_time()
-    h_sweep_linear(loss, W, X, y, reg, dW, hs[:1], "forward", bug)  # 2 of the sweeps' 1 + 2 · len(hs) batched losses
-    with turn(len(hs) * (time.thread_time() - t0), "The sweep over h"):  # a few tenths of a second per setting
-        return h_sweeps_linear(loss, W, X, y, reg, dW, hs, ("forward", "centered"), bug)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import gdviz
-from gdviz.ui import runs
+from gdviz.ui.race import runs
 from gdviz.ui.widgets import frozen_schedule
 
 SURFACE = ("himmelblau", 10.0, "", 3.0)

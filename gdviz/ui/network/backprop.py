@@ -14,18 +14,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..autodiff.trace import GraphNode, Step
-from ..linear.gradcheck import PASS
-from ..network import MLPRun
-from ..network.graph import ExampleGraph, LayerCheck, short
-from ..viz.graph import GRAD, VALUE, graph_dot
-from .backprop_controls import GRAPH_TEXT_CSS
-from .literal import md_escape
-from .network_controls import NetworkSettings
-from .network_runs import H, backprop_example, data_of
-from .sidebar import projecting
-from .stepper import jump_buttons, step_buttons
-from .widgets import defaults
+from ...autodiff.trace import GraphNode, Step
+from ...linear.gradcheck import PASS
+from ...network import MLPRun
+from ...network.graph import ExampleGraph, LayerCheck, short
+from ...viz.graph import GRAD, VALUE, graph_dot
+from ..backprop.controls import GRAPH_TEXT_CSS
+from ..literal import md_escape
+from ..sidebar import projecting
+from ..stepper import jump_buttons, step_buttons
+from ..widgets import defaults
+from .controls import NetworkSettings
+from .runs import H, backprop_example, data_of
 
 PICK, INDEX, CURSOR = "net.bp.pick", "net.bp.index", "net.bp.cursor"
 PICKS = {"worst": "The worst-classified", "index": "By its index"}

@@ -1,5 +1,5 @@
 """The network page's views: the stage (network, map, loss on one timeline), the numbers at the step it
-rests on, the downloads, and backprop through the trained network (gdviz.ui.network_backprop).
+rests on, the downloads, and backprop through the trained network (gdviz.ui.network.backprop).
 
 ``network_main`` is the page's fragment: a resting step of the stage reruns only it. Its keys: ``nn_cursor``
 the iteration the stage rests on (in the link as ``at``).
@@ -10,25 +10,25 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ..linear.losses import TITLES
-from ..network.data import BOX, NetworkData
-from ..network.features import feature_matrix
-from ..network.pictures import dead_units, region_classes, unit_outputs
-from ..network.train import MLPRun
-from ..readable import readable
-from ..viz.network import network_figure
-from ..viz.projection import project
-from .frame import relink
-from .lane import LaneFull
-from .linear_controls import batch_label
-from .linear_views import snapshot_at
-from .network_backprop import show_backprop
-from .network_controls import NetworkSettings
-from .network_exports import network_downloads
-from .network_runs import REGION_GRID, UNIT_GRID, data_of, network_stage, train_network
-from .schedule_views import show_schedules
-from .sidebar import projecting
-from .stage import show_stage
+from ...linear.losses import TITLES
+from ...network.data import BOX, NetworkData
+from ...network.features import feature_matrix
+from ...network.pictures import dead_units, region_classes, unit_outputs
+from ...network.train import MLPRun
+from ...readable import readable
+from ...viz.network import network_figure
+from ...viz.projection import project
+from ..frame import relink
+from ..lane import LaneFull
+from ..linear.controls import batch_label
+from ..linear.views import snapshot_at
+from ..schedule_views import show_schedules
+from ..sidebar import projecting
+from ..stage import show_stage
+from .backprop import show_backprop
+from .controls import NetworkSettings
+from .exports import network_downloads
+from .runs import REGION_GRID, UNIT_GRID, data_of, network_stage, train_network
 
 CURSOR = "nn_cursor"
 

@@ -6,31 +6,31 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ..optimizers import OPTIMIZERS
-from ..readable import readable
-from ..schedules import SCHEDULES
-from ..surface.cost import run_seconds, too_costly
-from ..surface.functions import Surface
-from ..surface.inspector import arrows, explain_step, state_rows
-from ..surface.problems import hyper_notes, race_problems
-from ..surface.race_table import race_rows
-from ..surface.sweep import log_lrs, stability_limit, stability_reason
-from ..surface.trajectory import NO_VALUE, Trajectory
-from ..viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
-from ..viz.inspector import CAPTION as INSPECTOR_CAPTION
-from ..viz.tuning import FLOOR, tuning_figure
-from .exports import race_downloads
-from .figures import show_figure
-from .frame import relink
-from .lane import LaneFull
-from .literal import md_escape, quoted
-from .race_controls import TUNED, RaceSettings, set_start, start_inputs
+from ...optimizers import OPTIMIZERS
+from ...readable import readable
+from ...schedules import SCHEDULES
+from ...surface.cost import run_seconds, too_costly
+from ...surface.functions import Surface
+from ...surface.inspector import arrows, explain_step, state_rows
+from ...surface.problems import hyper_notes, race_problems
+from ...surface.race_table import race_rows
+from ...surface.sweep import log_lrs, stability_limit, stability_reason
+from ...surface.trajectory import NO_VALUE, Trajectory
+from ...viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
+from ...viz.inspector import CAPTION as INSPECTOR_CAPTION
+from ...viz.tuning import FLOOR, tuning_figure
+from ..exports import race_downloads
+from ..figures import show_figure
+from ..frame import relink
+from ..lane import LaneFull
+from ..literal import md_escape, quoted
+from ..schedule_views import show_schedules
+from ..sidebar import projecting
+from ..stage import show_stage
+from ..tables import results_table
+from ..widgets import defaults, only_options
+from .controls import TUNED, RaceSettings, set_start, start_inputs
 from .runs import CUSTOM, basins, race, race_stage, sweeps, tune
-from .schedule_views import show_schedules
-from .sidebar import projecting
-from .stage import show_stage
-from .tables import results_table
-from .widgets import defaults, only_options
 
 OWN_RUNS = ("Basin map", "Learning-rate sweep")
 

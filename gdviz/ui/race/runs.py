@@ -1,11 +1,12 @@
-"""Cached core calls for the pages, keyed on plain values (names, numbers, tuples), never on arrays.
+"""Cached core calls for the race page, keyed on plain values (names, numbers, tuples), never on arrays.
 
 A race surface is named by a ``SurfaceKey``, ``surface_for``'s arguments as one tuple: the registry
 name, κ for the long valley, and the formula and domain half-width for the custom surface. Optimizers come
 as ``choices``: ``(name, hyper items, schedule)`` each, the schedule as gdviz.ui.widgets gives it (or None).
 
-Memory: every cache here and in linear_runs is bounded by its pickled size (``max_size``: least recently
-used entries go first), and the bounds add up to 250 MB (tests/ui/test_cache_budget.py holds them to it).
+Memory: every cache here and in the other pages' packages (gdviz.ui.linear, gdviz.ui.network) is bounded by its
+pickled size (``max_size``: least recently used entries go first), and the bounds add up to 250 MB
+(tests/ui/test_cache_budget.py holds them to it).
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ import functools
 import numpy as np
 import streamlit as st
 
-from ..surface.basins import BasinMap, basin_map
-from ..surface.cost import run_seconds
-from ..surface.formula import custom_surface
-from ..surface.functions import SURFACES, Surface, quadratic
-from ..surface.inspector import arrow_track
-from ..surface.sweep import Sweep, lr_sweep
-from ..surface.trajectory import Trajectory, run
-from ..surface.tuning import GRID, Tuning, tune_lr
-from ..viz.race import race_panels
-from ..viz.stage import stage_spec
-from .lane import turn
-from .widgets import schedule_value
+from ...surface.basins import BasinMap, basin_map
+from ...surface.cost import run_seconds
+from ...surface.formula import custom_surface
+from ...surface.functions import SURFACES, Surface, quadratic
+from ...surface.inspector import arrow_track
+from ...surface.sweep import Sweep, lr_sweep
+from ...surface.trajectory import Trajectory, run
+from ...surface.tuning import GRID, Tuning, tune_lr
+from ...viz.race import race_panels
+from ...viz.stage import stage_spec
+from ..lane import turn
+from ..widgets import schedule_value
 
 CUSTOM = "custom"  # the surface the student types as a formula
 SurfaceKey = tuple[str, float, str, float]  # (name, condition, formula, extent): surface_for's arguments

@@ -14,16 +14,16 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ..linear.data import DATASETS_2D
-from ..linear.losses import TITLES
-from ..network import ACTIVATIONS
-from ..network.data import MAX_SPLIT
-from ..network.features import FEATURES
-from ..network.presets import DEFAULT, LESSONS
-from ..network.train import NOT_FOR_NETWORKS
-from ..optimizers import OPTIMIZERS
-from .linear_controls import BATCHES, batch_label
-from .widgets import (
+from ...linear.data import DATASETS_2D
+from ...linear.losses import TITLES
+from ...network import ACTIVATIONS
+from ...network.data import MAX_SPLIT
+from ...network.features import FEATURES
+from ...network.presets import DEFAULT, LESSONS
+from ...network.train import NOT_FOR_NETWORKS
+from ...optimizers import OPTIMIZERS
+from ..linear.controls import BATCHES, batch_label
+from ..widgets import (
     defaults,
     frozen_schedule,
     hyper_key,

@@ -4,7 +4,7 @@ import numpy as np
 
 from gdviz.network import init_params
 from gdviz.network.graph import example_check, example_graph
-from gdviz.ui.network_backprop import check_rows, example_caption, step_numbers
+from gdviz.ui.network.backprop import check_rows, example_caption, step_numbers
 
 PARAMS = init_params((2, 4, 3), np.random.default_rng(1))
 X, Y = np.array([0.5, -1.0]), 2

@@ -16,9 +16,9 @@ from collections import OrderedDict
 import numpy as np
 import streamlit as st
 
-from ..linear.search import STRATEGIES, TITLES, SearchRun, batch_loss
-from ..linear.timing import loss_timings
-from .lane import LaneFull, courtesy, turn
+from ...linear.search import STRATEGIES, TITLES, SearchRun, batch_loss
+from ...linear.timing import loss_timings
+from ..lane import LaneFull, courtesy, turn
 
 BUDGETS = (50, 100, 200, 500, 1000, 2000, 5000, 10000)  # loss evaluations each strategy may spend
 

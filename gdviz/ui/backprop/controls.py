@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..autodiff.circuits import CIRCUITS
-from ..expression import Expression, ExpressionError, parse_expression
-from .literal import quoted
+from ...autodiff.circuits import CIRCUITS
+from ...expression import Expression, ExpressionError, parse_expression
+from ..literal import quoted
 
 TEXT, GOOD, CIRCUIT = "bp.text", "bp.good", "bp.circuit"
 # Streamlit draws every graphviz text at a fixed 0.6rem whatever the DOT says (9.6 units of a graph laid out for

@@ -15,22 +15,22 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from ..linear.data import Dataset, add_bias
-from ..linear.losses import TITLES, loss_parts, per_example
-from ..linear.train import LinearRun, smoothed
-from ..readable import readable
-from ..viz.classifier import classifier_figure
-from ..viz.linear_charts import batch_figure
-from ..viz.projection import project
-from .exports import linear_downloads
-from .figures import show_figure
-from .frame import relink
-from .linear_controls import BATCHES, DataSettings, TrainSettings, batch_label
-from .linear_runs import batch_curve, classifier_inputs, classifier_stage, dataset_2d, train_2d
-from .schedule_views import show_schedules
-from .sidebar import projecting
-from .stage import show_stage
-from .widgets import defaults, only_options
+from ...linear.data import Dataset, add_bias
+from ...linear.losses import TITLES, loss_parts, per_example
+from ...linear.train import LinearRun, smoothed
+from ...readable import readable
+from ...viz.classifier import classifier_figure
+from ...viz.linear_charts import batch_figure
+from ...viz.projection import project
+from ..exports import linear_downloads
+from ..figures import show_figure
+from ..frame import relink
+from ..schedule_views import show_schedules
+from ..sidebar import projecting
+from ..stage import show_stage
+from ..widgets import defaults, only_options
+from .controls import BATCHES, DataSettings, TrainSettings, batch_label
+from .runs import batch_curve, classifier_inputs, classifier_stage, dataset_2d, train_2d
 
 
 def _clicked(panel: str, x: float, y: float) -> None:

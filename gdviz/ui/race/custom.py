@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ..expression import ExpressionError
-from ..surface.functions import Surface
-from .literal import quoted
+from ...expression import ExpressionError
+from ...surface.functions import Surface
+from ..literal import quoted
 from .runs import CUSTOM, surface_for
 
 DEFAULT_FORMULA = "sin(x) * cos(y) + 0.1 * (x**2 + y**2)"

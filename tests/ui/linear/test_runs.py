@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gdviz.ui.linear_runs import batch_curve, train_2d, trend_window
+from gdviz.ui.linear.runs import batch_curve, train_2d, trend_window
 
 DATA = ("blobs", 120, 0.3, 0)
 
@@ -42,7 +42,7 @@ def test_a_batch_curve_shared_by_nearby_step_counts_is_each_ones_own(steps, loss
 
 
 def test_a_shorter_curve_is_cut_from_a_longer_run_already_trained(monkeypatch):
-    from gdviz.ui import linear_runs
+    from gdviz.ui.linear import runs as linear_runs
 
     calls = []
     real = linear_runs._train

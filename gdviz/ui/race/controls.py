@@ -13,17 +13,15 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ..optimizers import OPTIMIZERS
-from ..surface.cost import too_costly
-from ..surface.functions import SURFACES, Surface
-from ..surface.presets import PRESETS
-from ..surface.problems import race_problems
-from ..surface.tuning import GRID
-from .custom_controls import CustomChoice, custom_controls, restore_last_good, typed_surface
-from .lane import LaneFull
-from .runs import CUSTOM, SurfaceKey, surface_for, tune, tune_seconds
-from .sidebar import projecting
-from .widgets import (
+from ...optimizers import OPTIMIZERS
+from ...surface.cost import too_costly
+from ...surface.functions import SURFACES, Surface
+from ...surface.presets import PRESETS
+from ...surface.problems import race_problems
+from ...surface.tuning import GRID
+from ..lane import LaneFull
+from ..sidebar import projecting
+from ..widgets import (
     defaults,
     frozen_schedule,
     hyper_key,
@@ -32,6 +30,8 @@ from .widgets import (
     schedule_state,
     widget_value,
 )
+from .custom import CustomChoice, custom_controls, restore_last_good, typed_surface
+from .runs import CUSTOM, SurfaceKey, surface_for, tune, tune_seconds
 
 DEFAULT_SURFACE = "himmelblau"
 DEFAULT_OPTIMIZERS = ["sgd", "momentum", "adam"]
@@ -64,7 +64,7 @@ class RaceSettings(NamedTuple):
         return (self.surface, self.condition, self.formula, self.extent)
 
     def race_key(self) -> tuple:
-        """``gdviz.ui.runs.race``'s arguments: what the runs depend on."""
+        """``gdviz.ui.race.runs.race``'s arguments: what the runs depend on."""
         return (self.surface_key(), self.choices(), self.start, self.steps, self.noise, self.seeds, self.seed)
 
     def choices(self) -> tuple[tuple[str, tuple, tuple | None], ...]:
@@ -74,7 +74,7 @@ class RaceSettings(NamedTuple):
         )
 
     def tune_key(self) -> tuple:
-        """``gdviz.ui.runs.tune``'s arguments: the race's less each optimizer's lr (the lr is what is tuned) and
+        """``gdviz.ui.race.runs.tune``'s arguments: the race's less each optimizer's lr (the lr is what is tuned) and
         the other seeds' fan; the seed only where there is noise to draw."""
         choices = tuple((name, tuple(i for i in items if i[0] != "lr"), s) for name, items, s in self.choices())
         return (self.surface_key(), choices, self.start, self.steps, self.noise, self.seed if self.noise else 0)

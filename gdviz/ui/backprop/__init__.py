@@ -1,0 +1,1 @@
+"""The backprop page (pages/backprop.py): controls (the circuit or typed expression and its inputs)."""
