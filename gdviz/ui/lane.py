@@ -35,6 +35,9 @@ POLL = 0.25  # seconds between two calls of a waiting run's on_wait
 FORGET = 600.0  # seconds after which a visitor's last turn no longer counts against them
 
 
+_run = threading.local()  # this thread's page run: the seconds it gave way, and whether it holds a lane's turn
+
+
 class LaneFull(RuntimeError):
     """The lane's queue is full; ``str(e)`` is the sentence to show."""
 
@@ -107,9 +110,11 @@ class _Lane:
                 del self._estimates[ticket], self._owners[ticket]
                 self._cond.notify_all()
             raise
+        _run.turns = getattr(_run, "turns", 0) + 1  # checkpoint() gives no way while this thread holds a turn
         try:
             yield
         finally:
+            _run.turns -= 1
             with self._cond:
                 self._running = None
                 del self._estimates[ticket], self._owners[ticket]
@@ -212,13 +217,27 @@ def give_way(visitor: str, limit: float | None = None) -> float:
     return time.monotonic() - t0
 
 
+def checkpoint() -> float:
+    """Inside a page run, between two pieces of work that hold no lock another visitor may wait for (before a figure
+    is drawn): give way to lighter visitors' pages, for what is left of the run's GIVE_WAY; the seconds waited.
+    Nothing inside a lane's turn (a lighter visitor may be waiting for that lane) or outside a page run."""
+    visitor = _running.get(threading.get_ident())
+    left = GIVE_WAY - getattr(_run, "waited", 0.0)
+    if visitor is None or left <= 0 or getattr(_run, "turns", 0):
+        return 0.0
+    waited = give_way(visitor, left)
+    _run.waited += waited
+    return waited
+
+
 @contextlib.contextmanager
 def page_running() -> Iterator[None]:
     """Around a page run: gives way to lighter visitors first (``give_way``), then counts the run, so a long run
-    pauses for it (``courtesy``) and heavier visitors wait for it, and adds its CPU to its visitor's recent use."""
+    pauses for it (``courtesy``) and heavier visitors wait for it, and adds its CPU to its visitor's recent use.
+    Within the run, ``checkpoint`` gives way again, up to GIVE_WAY in all."""
     global _pages
     visitor, me = _visitor(), threading.get_ident()
-    give_way(visitor)
+    _run.waited = give_way(visitor)
     with _pages_lock:
         _pages += 1
         _running[me] = visitor

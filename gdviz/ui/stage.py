@@ -20,6 +20,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from .lane import checkpoint
+
 ASSETS = Path(__file__).with_name("assets")
 PLOTLY_VERSION = "4.1.1"  # plotly.js of the plotly package pinned in requirements.txt
 PLOTLY_JS = f"plotly-basic-{PLOTLY_VERSION}.min.js"
@@ -57,6 +59,7 @@ def show_stage(
             if isinstance(x, int | float) and isinstance(y, int | float):
                 on_click(str(click.get("panel", "")), float(x), float(y))
 
+    checkpoint()  # before the stage's data is encoded: lighter visitors' pages first (lane.give_way)
     steps = spec["T"]
     _component()(
         data={"spec": spec | {"plotly": PLOTLY_JS}, "open_at": int(min(max(open_at, 0), steps))},

@@ -270,3 +270,49 @@ def test_recent_use_halves_every_half_life(monkeypatch):
     assert lane.recent_use("a", 100.0 + lane.HALF_LIFE) == pytest.approx(2.0)
     assert lane.recent_use("a", 100.0 + 3 * lane.HALF_LIFE) == pytest.approx(0.5)
     assert lane.recent_use("nobody", 100.0) == 0.0
+
+
+def test_a_heavy_visitors_page_gives_way_at_its_checkpoints_never_inside_a_lanes_turn_and_never_more_than_give_way(
+    monkeypatch,
+):
+    monkeypatch.setattr(lane, "_visitor", lambda: threading.current_thread().name)
+    monkeypatch.setattr(lane, "_use", {"heavy": (10.0, time.monotonic())})
+    monkeypatch.setattr(lane, "GIVE_WAY", 0.6)
+    assert lane.checkpoint() == 0.0  # outside a page run: nothing to give way for
+    light_started, light_release = threading.Event(), threading.Event()
+    light = _page("light", 0.0, light_started, light_release, [])
+    assert light_started.wait(5)
+    waits: dict[str, float] = {}
+
+    def heavy_page():
+        with lane.page_running():  # starts after GIVE_WAY: the light page still runs
+            waits["start"] = lane._run.waited
+            with lane.turn(1.0, "heavy work"):  # a lighter visitor may be waiting for this lane: no way given
+                waits["in turn"] = lane.checkpoint()
+            waits["after"] = lane.checkpoint()  # the run's GIVE_WAY is spent
+
+    thread = threading.Thread(target=heavy_page, name="heavy", daemon=True)
+    thread.start()
+    thread.join(5)
+    assert 0.6 <= waits["start"] < 1.2 and waits["in turn"] == 0.0 and waits["after"] == 0.0
+
+    light_release.set()
+    light.join(5)
+
+    def heavy_again():  # no lighter page runs as it starts; one starts in the middle of it
+        with lane.page_running():
+            waits["start again"] = lane._run.waited
+            light_started.clear()
+            light_release.clear()
+            waits["light"] = _page("light", 0.0, light_started, light_release, [])
+            assert light_started.wait(5)
+            waits["checkpoint"] = lane.checkpoint()  # the whole GIVE_WAY: the light page is held
+            waits["again"] = lane.checkpoint()  # spent
+
+    thread = threading.Thread(target=heavy_again, name="heavy", daemon=True)
+    thread.start()
+    thread.join(5)
+    light_release.set()
+    waits["light"].join(5)
+    assert waits["start again"] < 0.05 and 0.6 <= waits["checkpoint"] < 1.2 and waits["again"] == 0.0
+    assert lane._pages == 0 and not lane._running

@@ -22,7 +22,7 @@ from ...viz.tuning import FLOOR, tuning_figure
 from ..exports import race_downloads
 from ..figures import show_figure
 from ..frame import relink
-from ..lane import LaneFull
+from ..lane import LaneFull, checkpoint
 from ..literal import md_escape, quoted
 from ..schedule_views import show_schedules
 from ..sidebar import projecting
@@ -74,6 +74,7 @@ def _race_or_own(surface: Surface, settings: RaceSettings, own: bool, open_at: i
     if own:
         (show_basins if settings.view == "Basin map" else show_sweep)(surface, settings)
         return
+    checkpoint()  # a visitor who used the CPU lately lets lighter visitors' pages go first (lane.give_way)
     runs, fans, errors = race(*settings.race_key())
     for name, message in errors.items():
         st.error(f"**{OPTIMIZERS[name].title}** was not run: {message}.")
