@@ -90,6 +90,7 @@ class _Lane:
             ticket = next(self._tickets)
             self._waiting.append(ticket)
             self._estimates[ticket], self._owners[ticket] = seconds, visitor
+        _blocked.add(threading.get_ident())  # a page waiting for its turn is not running: none gives way to it
         try:
             while True:
                 with self._cond:
@@ -110,6 +111,8 @@ class _Lane:
                 del self._estimates[ticket], self._owners[ticket]
                 self._cond.notify_all()
             raise
+        finally:
+            _blocked.discard(threading.get_ident())
         _run.turns = getattr(_run, "turns", 0) + 1  # checkpoint() gives no way while this thread holds a turn
         try:
             yield
@@ -183,6 +186,7 @@ BUSY_USE = 1.0  # CPU seconds of recent use under which a visitor never waits (a
 GIVE_WAY = 2.0  # the longest a page run waits at its start for lighter visitors' pages
 _use: dict[str, tuple[float, float]] = {}  # visitor -> (CPU seconds of recent use, when last counted)
 _running: dict[int, str] = {}  # page runs in progress: thread -> visitor
+_blocked: set[int] = set()  # threads of page runs waiting for a lane's turn
 
 
 def recent_use(visitor: str, now: float | None = None) -> float:
@@ -199,12 +203,13 @@ def _count(visitor: str, seconds: float) -> None:
 
 
 def _lighter_running(visitor: str) -> bool:
-    """Whether a page of a visitor using less than half of ``visitor``'s recent CPU is running now."""
+    """Whether a page of a visitor using less than half of ``visitor``'s recent CPU is running now (not waiting for a
+    lane's turn: giving way to it would leave the CPU idle)."""
     mine = recent_use(visitor)
     if mine < BUSY_USE:
         return False
     with _pages_lock:
-        others = [who for who in _running.values() if who != visitor]
+        others = [who for thread, who in _running.items() if who != visitor and thread not in _blocked]
     return any(2 * recent_use(who) < mine for who in others)
 
 

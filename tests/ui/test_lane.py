@@ -316,3 +316,23 @@ def test_a_heavy_visitors_page_gives_way_at_its_checkpoints_never_inside_a_lanes
     waits["light"].join(5)
     assert waits["start again"] < 0.05 and 0.6 <= waits["checkpoint"] < 1.2 and waits["again"] == 0.0
     assert lane._pages == 0 and not lane._running
+
+
+def test_a_lighter_page_waiting_for_a_lanes_turn_is_not_given_way_to(monkeypatch):
+    monkeypatch.setattr(lane, "_visitor", lambda: threading.current_thread().name)
+    monkeypatch.setattr(lane, "_use", {"heavy": (10.0, time.monotonic())})
+    holder = Holder("the lane's run", [], visitor="someone")
+    assert holder.held.wait(5)
+    waiting = threading.Event()
+
+    def light_page():
+        with lane.page_running(), lane.turn(3.0, "light work", on_wait=lambda p, s: waiting.set()):
+            pass
+
+    light = threading.Thread(target=light_page, name="light", daemon=True)
+    light.start()
+    assert waiting.wait(5)  # the light page waits for its turn: it uses no CPU
+    assert lane.give_way("heavy", 1.0) < 0.05
+    holder.finish()
+    light.join(5)
+    assert not lane._blocked and not lane._running
