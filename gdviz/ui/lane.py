@@ -114,10 +114,12 @@ class _Lane:
         finally:
             _blocked.discard(threading.get_ident())
         _run.turns = getattr(_run, "turns", 0) + 1  # checkpoint() gives no way while this thread holds a turn
+        cpu = time.thread_time()
         try:
             yield
         finally:
             _run.turns -= 1
+            _run.in_turns = getattr(_run, "in_turns", 0.0) + time.thread_time() - cpu  # already took its turn
             with self._cond:
                 self._running = None
                 del self._estimates[ticket], self._owners[ticket]
@@ -179,7 +181,8 @@ def courtesy(pause: float = COURTESY) -> float:
 # runs going at once, and a sixth visitor's click got a sixth of the interpreter (a 0.3 s click took 2 s). A page
 # run of a visitor whose recent CPU use is over BUSY_USE and more than twice that of a visitor whose page is
 # running now waits, before it starts, until that lighter page is done (at most GIVE_WAY). Lighter visitors never
-# wait for heavier ones, and a heavy visitor's page is only ever delayed, never refused.
+# wait for heavier ones, and a heavy visitor's page is only ever delayed, never refused. Work done in a lane's turn
+# does not count: it already took its turn (a student who ran a search would otherwise wait at every click after).
 
 HALF_LIFE = 20.0  # seconds after which a page run's CPU counts half in its visitor's recent use
 BUSY_USE = 1.0  # CPU seconds of recent use under which a visitor never waits (a class's student: about 0.2 a click)
@@ -242,7 +245,7 @@ def page_running() -> Iterator[None]:
     Within the run, ``checkpoint`` gives way again, up to GIVE_WAY in all."""
     global _pages
     visitor, me = _visitor(), threading.get_ident()
-    _run.waited = give_way(visitor)
+    _run.waited, _run.in_turns = give_way(visitor), 0.0
     with _pages_lock:
         _pages += 1
         _running[me] = visitor
@@ -253,4 +256,4 @@ def page_running() -> Iterator[None]:
         with _pages_lock:
             _pages -= 1
             del _running[me]
-            _count(visitor, time.thread_time() - t0)
+            _count(visitor, time.thread_time() - t0 - _run.in_turns)

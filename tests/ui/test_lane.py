@@ -336,3 +336,19 @@ def test_a_lighter_page_waiting_for_a_lanes_turn_is_not_given_way_to(monkeypatch
     holder.finish()
     light.join(5)
     assert not lane._blocked and not lane._running
+
+
+def test_work_done_in_a_lanes_turn_does_not_count_in_a_visitors_recent_use(monkeypatch):
+    monkeypatch.setattr(lane, "_visitor", lambda: "searcher")
+    monkeypatch.setattr(lane, "_use", {})
+
+    def busy(seconds):
+        end = time.thread_time() + seconds
+        while time.thread_time() < end:
+            pass
+
+    with lane.page_running():
+        with lane.turn(3.0, "a search"):
+            busy(0.4)
+        busy(0.1)
+    assert 0.1 <= lane.recent_use("searcher") < 0.3  # the page's own 0.1 s, not the turn's 0.4
