@@ -180,13 +180,14 @@ def courtesy(pause: float = COURTESY) -> float:
 # Python runs one thread at a time: five visitors asking for the heaviest settings without pause kept five page
 # runs going at once, and a sixth visitor's click got a sixth of the interpreter (a 0.3 s click took 2 s). A page
 # run of a visitor whose recent CPU use is over BUSY_USE and more than twice that of a visitor whose page is
-# running now waits, before it starts, until that lighter page is done (at most GIVE_WAY). Lighter visitors never
-# wait for heavier ones, and a heavy visitor's page is only ever delayed, never refused. Work done in a lane's turn
-# does not count: it already took its turn (a student who ran a search would otherwise wait at every click after).
+# running now waits, before it starts and at its checkpoints, until that lighter page is done (at most GIVE_WAY in
+# all). Lighter visitors never wait for heavier ones, and a heavy visitor's page is only ever delayed, never refused.
+# Work done in a lane's turn does not count: it already took its turn (a student who ran a search would otherwise
+# wait at every click after).
 
 HALF_LIFE = 20.0  # seconds after which a page run's CPU counts half in its visitor's recent use
 BUSY_USE = 1.0  # CPU seconds of recent use under which a visitor never waits (a class's student: about 0.2 a click)
-GIVE_WAY = 2.0  # the longest a page run waits at its start for lighter visitors' pages
+GIVE_WAY = 2.0  # the longest a page run waits in all (at its start and its checkpoints) for lighter visitors
 _use: dict[str, tuple[float, float]] = {}  # visitor -> (CPU seconds of recent use, when last counted)
 _running: dict[int, str] = {}  # page runs in progress: thread -> visitor
 _blocked: set[int] = set()  # threads of page runs waiting for a lane's turn
