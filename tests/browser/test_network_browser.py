@@ -50,7 +50,9 @@ def _step(page) -> int:
 
 
 def _expect_step(page, k: int) -> None:
+    """The readout says step k, and the panels show it (they are drawn on the next animation frame)."""
     expect(page.locator('[data-testid="gdviz-step"]')).to_have_text(f"step {k} of 300", timeout=5_000)
+    expect(page.locator(STAGE)).to_have_attribute("data-drawn", str(k), timeout=5_000)
 
 
 def test_play_pause_step_and_scrub_move_the_network_and_the_map(server, page, errors):

@@ -29,9 +29,9 @@ def errors(page):
     page.on("pageerror", lambda e: seen.append(f"page error: {e}"))
     page.on(
         "console",
-        lambda m: seen.append(f"console: {m.text}")
-        if m.type == "error" and "Failed to load resource" not in m.text
-        else None,
+        lambda m: (
+            seen.append(f"console: {m.text}") if m.type == "error" and "Failed to load resource" not in m.text else None
+        ),
     )
     return seen
 
@@ -51,7 +51,9 @@ def _step(page) -> int:
 
 
 def _expect_step(page, k: int, total: int = 300) -> None:
+    """The readout says step k, and the panels show it (they are drawn on the next animation frame)."""
     expect(page.locator('[data-testid="gdviz-step"]')).to_have_text(f"step {k} of {total}", timeout=5_000)
+    expect(page.locator('[data-testid="gdviz-stage"]')).to_have_attribute("data-drawn", str(k), timeout=5_000)
 
 
 @pytest.mark.parametrize("projection", [False, True], ids=["normal", "projection"])

@@ -861,6 +861,7 @@ class Stage {
     }
     this.frames = (this.frames || 0) + 1;
     this.root.dataset.frames = String(this.frames);
+    this.root.dataset.drawn = String(k); // the step the panels show (the readout moves a frame earlier)
   }
 
   report() {
