@@ -6,7 +6,7 @@ from gdviz.ui.frame import ensure_frame
 
 from gdviz.autodiff.circuits import CIRCUITS, chain_rule, check_gradients
 from gdviz.ui.backprop.controls import CIRCUIT, GRAPH_TEXT_CSS, expression_controls
-from gdviz.ui.exports import backprop_downloads
+from gdviz.ui.backprop.exports import backprop_downloads
 from gdviz.ui.literal import md_escape, quoted
 from gdviz.ui.sidebar import projecting
 from gdviz.ui.stepper import jump_buttons, step_buttons

@@ -8,9 +8,9 @@ from gdviz.linear.data import add_bias
 from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
 from gdviz.linear.train import predict, smoothed
 from gdviz.readable import readable
-from gdviz.ui.exports import digits_downloads
 from gdviz.ui.figures import show_figure
 from gdviz.ui.linear.controls import training_controls
+from gdviz.ui.linear.exports import digits_downloads
 from gdviz.ui.linear.runs import digits_split, train_digits
 from gdviz.ui.linear.views import plateau_note, side_by_side
 from gdviz.ui.schedule_views import show_schedules

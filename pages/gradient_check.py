@@ -7,9 +7,9 @@ from gdviz.ui.frame import ensure_frame
 
 from gdviz.linear.gradcheck import BUGS, METHODS, PASS, h_verdict
 from gdviz.linear.losses import TITLES
-from gdviz.ui.exports import gradcheck_downloads
 from gdviz.ui.figures import show_figure
 from gdviz.ui.lane import LaneFull
+from gdviz.ui.linear.exports import gradcheck_downloads
 from gdviz.ui.linear.gradcheck import GRADCHECK_N, HS, grad_check, h_sweeps
 from gdviz.ui.widgets import defaults, only_options
 from gdviz.viz.linear_charts import h_sweep_figure

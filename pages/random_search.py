@@ -8,8 +8,8 @@ from gdviz.ui.frame import ensure_frame
 
 from gdviz.linear.losses import TITLES as LOSS_TITLES
 from gdviz.linear.search import TITLES
-from gdviz.ui.exports import search_downloads
 from gdviz.ui.figures import show_figure
+from gdviz.ui.linear.exports import search_downloads
 from gdviz.ui.linear.runs import notebook_data
 from gdviz.ui.linear.search import (
     BUDGETS,

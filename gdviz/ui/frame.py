@@ -20,7 +20,7 @@ import streamlit as st
 
 from .janitor import keep_tidy
 from .lane import page_running
-from .links import AFTER, fields_of
+from .links import fields_of, link_of
 from .nav import PAGES
 from .sidebar import share_box, shared_sidebar
 from .url_state import apply_url, show_notes, write_url
@@ -50,7 +50,7 @@ def app_frame() -> None:
     keep_tidy()
     page = _navigation()
     fields = fields_of(page.url_path)
-    apply_url(page.url_path, fields, AFTER.get(page.url_path))
+    apply_url(page.url_path, fields, link_of(page.url_path).after)
     share = shared_sidebar()
     show_notes()
     st.session_state[_FRAMED] = True

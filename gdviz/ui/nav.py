@@ -2,6 +2,9 @@
 every entry. A page's picture is a file under docs/home/ (docs/make_home_pictures.py takes them anew), so
 showing it costs a visit nothing but the bytes.
 
+A page with settings names its link (``link``, a ``gdviz.ui.links.Link`` in its own package, beside its widgets);
+gdviz.ui.links finds it there, so a new page touches its page file and this list.
+
 url paths equal the file names, so Streamlit's legacy ``pages/`` routing (active until a server first
 runs app.py) finds the same page for a deep link; gdviz.ui.frame then draws the frame around it.
 """
@@ -18,6 +21,7 @@ class PageEntry(NamedTuple):
     url_path: str
     blurb: str  # a sentence or two for the page's card on the home page
     picture: str = ""  # the card's picture, relative to the repository (app.py's folder)
+    link: str = ""  # its settings in the address bar: "module:NAME" of a gdviz.ui.links.Link beside its widgets
 
 
 PAGES: tuple[PageEntry, ...] = (
@@ -29,6 +33,7 @@ PAGES: tuple[PageEntry, ...] = (
         "race",
         "SGD, Momentum, Adam and the other torch.optim classics race down classic surfaces, or any f(x, y) you type.",
         "docs/home/race.png",
+        "gdviz.ui.race.link:RACE",
     ),
     PageEntry(
         "pages/linear.py",
@@ -37,6 +42,7 @@ PAGES: tuple[PageEntry, ...] = (
         "linear",
         "Softmax or SVM on 2D points: watch gradient descent move the borders; click to add points.",
         "docs/home/linear.png",
+        "gdviz.ui.linear.link:LINEAR",
     ),
     PageEntry(
         "pages/network.py",
@@ -45,6 +51,7 @@ PAGES: tuple[PageEntry, ...] = (
         "network",
         "A small network learns XOR, circles or a spiral: each neuron's picture and each weight change as it trains.",
         "docs/home/network.png",
+        "gdviz.ui.network.link:NETWORK",
     ),
     PageEntry(
         "pages/digits.py",
@@ -53,6 +60,7 @@ PAGES: tuple[PageEntry, ...] = (
         "digits",
         "Train on 1,797 handwritten digits: the templates it learns, the digits it gets wrong.",
         "docs/home/digits.png",
+        "gdviz.ui.linear.link:DIGITS",
     ),
     PageEntry(
         "pages/gradient_check.py",
@@ -61,6 +69,7 @@ PAGES: tuple[PageEntry, ...] = (
         "gradient_check",
         "Numerical against analytic gradients, the U-shaped error curve, and a planted bug to catch.",
         "docs/home/gradient_check.png",
+        "gdviz.ui.linear.link:GRADIENT_CHECK",
     ),
     PageEntry(
         "pages/random_search.py",
@@ -69,6 +78,7 @@ PAGES: tuple[PageEntry, ...] = (
         "random_search",
         "Guessing weights at random against following the gradient, on equal budgets.",
         "docs/home/random_search.png",
+        "gdviz.ui.linear.link:RANDOM_SEARCH",
     ),
     PageEntry(
         "pages/backprop.py",
@@ -77,5 +87,6 @@ PAGES: tuple[PageEntry, ...] = (
         "backprop",
         "Step a formula's graph forward, then watch the gradients flow back by the chain rule.",
         "docs/home/backprop.png",
+        "gdviz.ui.backprop.link:BACKPROP",
     ),
 )

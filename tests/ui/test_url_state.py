@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gdviz.ui.links import LINKS, fields_of
+from gdviz.ui.links import fields_of, link_of
+from gdviz.ui.nav import PAGES
 from gdviz.ui.url_state import (
     MAX_LINK_VALUE,
     MAX_NOTES,
@@ -101,7 +102,7 @@ def test_fields_are_written_only_while_they_apply():
     assert params == {"surface": "beale", "opt": "sgd", "sgd.lr": "0.01"}
 
 
-@pytest.mark.parametrize("page", ["", *LINKS])
+@pytest.mark.parametrize("page", [p.url_path for p in PAGES])
 def test_every_page_names_each_url_parameter_once(page):
     names = [f.param for f in fields_of(page)]
     assert len(names) == len(set(names))
@@ -128,3 +129,23 @@ def test_a_choice_is_read_as_written_in_links_or_as_its_label(raw):
 def test_a_choice_that_is_none_of_the_options_is_named():
     values, notes = read_params(FIELDS, {"view": "Basin maps"})
     assert values == {} and len(notes) == 1 and "race, basin-map" in notes[0]
+
+
+def test_every_page_with_widgets_names_its_link_and_home_has_only_the_global_fields():
+    """A page's link is found through its PageEntry: a page that draws settings and names no link would lose
+    them from the address bar."""
+    with_settings = {p.url_path for p in PAGES if p.link}
+    assert with_settings == {p.url_path for p in PAGES} - {""}
+    assert [f.param for f in fields_of("")] == ["projection"] and link_of("").after is None
+    for page in with_settings:
+        assert len(fields_of(page)) > 1 and link_of(page) is link_of(page)
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "-1e-3"])
+def test_the_sweeps_learning_rates_must_be_positive_in_a_link_as_on_the_page(raw):
+    """The sweep walks learning rates on a log scale (gdviz.surface.sweep.log_lrs takes 0 < low ≤ high)."""
+    for param in ("sweep.low", "sweep.high"):
+        values, notes = read_params(fields_of("race"), {"view": "learning-rate-sweep", param: raw})
+        assert values == {"view": "Learning-rate sweep"} and len(notes) == 1 and "more than 0" in notes[0], notes
+    values, notes = read_params(fields_of("race"), {"sweep.low": "1e-5", "sweep.high": "2"})
+    assert values == {"sweep_low": 1e-5, "sweep_high": 2.0} and notes == []

@@ -22,7 +22,6 @@ from ...readable import readable
 from ...viz.classifier import classifier_figure
 from ...viz.linear_charts import batch_figure
 from ...viz.projection import project
-from ..exports import linear_downloads
 from ..figures import show_figure
 from ..frame import relink
 from ..schedule_views import show_schedules
@@ -30,6 +29,7 @@ from ..sidebar import projecting
 from ..stage import show_stage
 from ..widgets import defaults, only_options
 from .controls import BATCHES, DataSettings, TrainSettings, batch_label
+from .exports import linear_downloads
 from .runs import batch_curve, classifier_inputs, classifier_stage, dataset_2d, train_2d
 
 

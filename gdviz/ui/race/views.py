@@ -19,7 +19,6 @@ from ...surface.trajectory import NO_VALUE, Trajectory
 from ...viz import basin_figure, distance_figure, inspector_figure, race_figure, surface3d_figure, sweep_figure
 from ...viz.inspector import CAPTION as INSPECTOR_CAPTION
 from ...viz.tuning import FLOOR, tuning_figure
-from ..exports import race_downloads
 from ..figures import show_figure
 from ..frame import relink
 from ..lane import LaneFull, checkpoint
@@ -30,6 +29,7 @@ from ..stage import show_stage
 from ..tables import results_table
 from ..widgets import defaults, only_options
 from .controls import TUNED, RaceSettings, set_start, start_inputs
+from .exports import race_downloads
 from .runs import CUSTOM, basins, race, race_stage, sweeps, tune
 
 OWN_RUNS = ("Basin map", "Learning-rate sweep")
