@@ -11,10 +11,9 @@ from ..surface.basins import DIVERGED, NO_MINIMUM, BasinMap
 from ..surface.functions import Surface
 from ..surface.sweep import Sweep
 from ..surface.trajectory import NO_VALUE
-from .layout import LOG_AXIS, POWER_TICKS, diverged_band, edge_note, quiet_place
+from .layout import FONT, LOG_AXIS, POWER_TICKS, diverged_band, edge_note, quiet_place
 from .palette import OKABE_ITO, OUTLINE, diverged_symbol, style
 
-FONT = dict(size=14)
 NONE_COLOR, DIVERGED_COLOR = "#BBBBBB", "#444444"
 MAX_CATEGORIES = len(OKABE_ITO) - 1  # beyond this many minima, color by final loss instead
 

@@ -9,10 +9,9 @@ from ..optimizers import OPTIMIZERS
 from ..surface.functions import Surface
 from ..surface.trajectory import Trajectory
 from .landscape import level_label, level_values
-from .layout import LOG_AXIS
+from .layout import FONT, LOG_AXIS
 from .palette import OUTLINE, style, symbol_3d
 
-FONT = dict(size=14)
 MARKS = 12  # markers along each curve: enough to tell the optimizers apart without color
 
 

@@ -22,9 +22,8 @@ from ..linear.regions import Box
 from ..linear.snapshot_regions import region_polygons_all, zero_lines_all
 from . import stage
 from .animation import AnimatedFigure, map_axes, play_buttons, scrubber, typed
-from .layout import headline
+from .layout import headline, pick_grid
 from .palette import OUTLINE, class_style, key_entry
-from .race import pick_grid
 
 
 def _outlines(snapshot_W: np.ndarray, box: Box) -> tuple[list[list[np.ndarray]], list[list[np.ndarray]]]:

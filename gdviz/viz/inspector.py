@@ -9,6 +9,7 @@ from ..optimizers import OPTIMIZERS
 from ..surface.functions import Surface
 from ..surface.trajectory import Trajectory
 from .landscape import layout_image
+from .layout import FONT
 from .palette import ARROW_COLORS, ARROW_DASHES, OUTLINE, STEP_COLOR, color_name, style
 
 # the shaft is a dashed line (palette.ARROW_DASHES), the annotation draws only the head
@@ -95,7 +96,7 @@ def inspector_figure(surface: Surface, run: Trajectory, t: int, vectors: dict[st
     fig.update_layout(
         images=[layout_image(surface)],
         height=640,
-        font=dict(size=14),
+        font=FONT,
         margin=dict(l=60, r=20, t=40, b=40),
         plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=13)),

@@ -5,6 +5,8 @@ Plotly places a title and a legend above the plot independently, so a legend tha
 coordinates instead: the title at the top, the legend just below it. Plotly then reserves the legend's
 own height (and its offset) above the plot, however many rows it takes: nothing overlaps.
 
+``FONT`` is every figure's text but its title, and ``pick_grid`` the invisible grid a map is clicked through.
+
 Notes at a plot's edge (what leaves the chart there) are built here too: ``edge_note`` draws one, and
 ``quiet_place`` finds where along the edge it covers no curve.
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import plotly.graph_objects as go
 
 from ..readable import LARGE, SMALL, SUPERSCRIPT, readable
 
 TITLE_SIZE, LEGEND_SIZE = 18, 14
+FONT = dict(size=14)  # every figure's text but its title: axes, ticks, legend, notes
 WRAP = 64  # characters a title line holds at 18 px in a half-width column
 PAD, GAP = 10, 8  # px above the title, and between the title and the legend
 LINE = 1.3  # a text line's height, in font sizes
@@ -205,4 +209,19 @@ def diverged_band(rows: list[str], share: float) -> dict:
         anchor="x",
         automargin=True,  # the rows' names
         fixedrange=True,
+    )
+
+
+def pick_grid(domain, n: int = 60, name: str = "pick start") -> go.Scatter:
+    """An invisible grid of points over a map's ``domain``: clicking one selects it (contours are not selectable)."""
+    (x0, x1), (y0, y1) = domain
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return go.Scatter(
+        x=gx.ravel().astype(np.float32),
+        y=gy.ravel().astype(np.float32),
+        mode="markers",
+        marker=dict(size=8, opacity=0),
+        hoverinfo="none",
+        showlegend=False,
+        name=name,
     )

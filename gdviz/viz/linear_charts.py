@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .layout import LOG_AXIS, POWER_TICKS, headline, title_height
+from .layout import FONT, LOG_AXIS, POWER_TICKS, headline, title_height
 from .palette import OUTLINE
 
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -36,7 +36,7 @@ AXIS = dict(showline=True, linecolor="#888", gridcolor="#eee")
 def _layout(title: str, xaxis: dict, yaxis: dict, height: int = 460, legend: bool = True, **more) -> dict:
     """The layout every chart here shares: a headline title (and legend), 14 px type, a white plot, lined axes;
     ``more`` adds layout entries (those given and not empty)."""
-    layout = headline(title, height, legend=legend) | dict(height=height, font=dict(size=14), plot_bgcolor="white")
+    layout = headline(title, height, legend=legend) | dict(height=height, font=FONT, plot_bgcolor="white")
     layout["margin"] |= dict(l=70, r=20, b=60)
     return layout | dict(xaxis=xaxis | AXIS, yaxis=yaxis | AXIS) | {k: v for k, v in more.items() if v}
 
@@ -232,7 +232,7 @@ def _picture_grid(
     layout = headline(title, height, legend=False)
     layout.update(
         height=height,
-        font=dict(size=14),
+        font=FONT,
         plot_bgcolor="white",
         margin=dict(l=left, r=right, t=top, b=20),
         xaxis=xaxis,

@@ -31,7 +31,7 @@ from ..network.pictures import score_margins
 from ..network.train import MLPRun
 from . import stage
 from .landscape import png_bytes
-from .layout import LINE, headline
+from .layout import FONT, LINE, headline
 from .palette import OUTLINE, class_style
 
 SHADES = 31  # Playground's colour steps from −1 to 1 (its NUM_SHADES + 1): the middle one is 0
@@ -161,7 +161,7 @@ def _network_panel(
             hover["y"].append(float(yj))
             hover["text"].append(names[layer][j])
     tallest, last = max(sizes), len(sizes) - 1
-    note = dict(xref="x", yref="y", showarrow=False, font=dict(size=14))
+    note = dict(xref="x", yref="y", showarrow=False, font=FONT)
     head = dict(yref="y domain", y=1, yshift=2) if compact else dict(y=tallest - 0.35)
     notes = [note | head | dict(text=h, x=c, yanchor="bottom") for c, h in enumerate(heads)]
     notes += [note | dict(text=t, x=-0.32, y=float(y), xanchor="right") for t, y in zip(names[0], cols[0], strict=True)]
@@ -173,7 +173,7 @@ def _network_panel(
     layout |= dict(
         height=HEIGHT,
         plot_bgcolor="white",
-        font=dict(size=14),
+        font=FONT,
         showlegend=False,
         images=images,
         shapes=shapes,
@@ -224,7 +224,7 @@ def _map_panel(
     layout = headline(title or "What it predicts", HEIGHT, legend=False) | dict(
         height=HEIGHT,
         plot_bgcolor="white",
-        font=dict(size=14),
+        font=FONT,
         showlegend=False,  # the loss panel's legend, under all the plots, names the points too
         images=[image],
         xaxis=axis | dict(range=[x0, x1], title=dict(text="x")),
@@ -292,7 +292,7 @@ def _loss_panel(run: MLPRun, class_names, at: int, width: float) -> stage.Panel:
     layout = headline("The loss", HEIGHT) | dict(
         height=HEIGHT,
         plot_bgcolor="white",
-        font=dict(size=14),
+        font=FONT,
         xaxis=dict(title=dict(text="iteration"), range=[0, max(T, 1)]) | grid,
         yaxis=dict(title=dict(text="loss"), range=[0, top]) | grid,
     )
@@ -392,7 +392,7 @@ def network_figure(
         start += width + gap
     k = int(run.snapshot_steps[np.searchsorted(run.snapshot_steps, at, side="right") - 1])
     layout = headline(f"{data.train.title}: the network, what it predicts and its loss at iteration {k:,}", HEIGHT)
-    layout |= dict(height=HEIGHT, plot_bgcolor="white", font=dict(size=14), images=images, shapes=shapes)
+    layout |= dict(height=HEIGHT, plot_bgcolor="white", font=FONT, images=images, shapes=shapes)
     layout |= dict(annotations=notes, **axes)
     layout["legend"] |= dict(orientation="h", yref="paper", y=-0.17, yanchor="top")
     layout["margin"] |= dict(t=110, b=120, l=60, r=20)

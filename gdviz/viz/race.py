@@ -24,6 +24,7 @@ from .inspector import arrow_look
 from .landscape import layout_image
 from .layout import (
     CHAR_EM,
+    FONT,
     LOG_AXIS,
     PAD,
     STAGE_HALF,
@@ -32,6 +33,7 @@ from .layout import (
     edge_note,
     headline,
     log_ticks,
+    pick_grid,
     quiet_place,
     wrap,
 )
@@ -64,21 +66,6 @@ def legend_name(name: str, run: Trajectory, surface: Surface) -> str:
 def legend_key(label: str, name: str) -> dict:
     """A legend entry with no data: the optimizer's line and dash with its marker, the one its moving dot wears."""
     return key_entry(label, style(name), name, width=2.5, size=11, outline=1.5)
-
-
-def pick_grid(domain, n: int = 60, name: str = "pick start") -> go.Scatter:
-    """An invisible grid of points over a map's ``domain``: clicking one selects it (contours are not selectable)."""
-    (x0, x1), (y0, y1) = domain
-    gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
-    return go.Scatter(
-        x=gx.ravel().astype(np.float32),
-        y=gy.ravel().astype(np.float32),
-        mode="markers",
-        marker=dict(size=8, opacity=0),
-        hoverinfo="none",
-        showlegend=False,
-        name=name,
-    )
 
 
 def race_figure(
@@ -225,7 +212,7 @@ def _race_layout(fig, surface: Surface, view: LossView, steps: int, log: bool, t
         height=600,
         margin=dict(l=60, r=20, b=130),
         plot_bgcolor="white",
-        font=dict(size=14),
+        font=FONT,
         updatemenus=[play_buttons()],
         sliders=[scrubber(ticks, active=int(np.searchsorted(ticks, at, side="right")) - 1)],
     )
@@ -483,7 +470,7 @@ def _map_panel(surface, names, labels, start, P, marker, fans, at, parts) -> sta
         images=[layout_image(surface)],
         height=560,
         plot_bgcolor="white",
-        font=dict(size=14),
+        font=FONT,
         showlegend=False,
         xaxis=axis | dict(range=[x0, x1], title=dict(text="x")),
         yaxis=axis | dict(range=[y0, y1], title=dict(text="y"), scaleanchor="x", scaleratio=1),
@@ -529,7 +516,7 @@ def _loss_panel(surface, runs, labels, C, marker, steps, log, at, parts, window=
     layout = headline(wrap(title, MAP_TITLE), 560) | dict(
         height=560,
         plot_bgcolor="white",
-        font=dict(size=14),
+        font=FONT,
         xaxis=dict(title=dict(text="step"), range=[0, max(steps, 1)], gridcolor="#E5E5E5", zeroline=False),
         yaxis=yaxis,
         annotations=notes,

@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
+from .layout import FONT
 from .palette import OUTLINE, style
 
-FONT = dict(size=14)
 MARKS = 12  # markers along each curve: enough to tell the optimizers apart without color
 
 

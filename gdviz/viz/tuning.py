@@ -17,10 +17,9 @@ import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
 from ..surface.tuning import Tuning
-from .layout import LOG_AXIS, POWER_TICKS, diverged_band
+from .layout import FONT, LOG_AXIS, POWER_TICKS, diverged_band
 from .palette import OUTLINE, diverged_symbol, style
 
-FONT = dict(size=14)
 FLOOR = 1e-16  # gaps below this are rounding: they sit on this line (a log axis has no 0)
 HEIGHT, PLOT_PX = 420, 220  # px: the figure, and about what its curves' plot gets of it (the rest: title, axes, legend)
 ROW_PX, GAP = 40, 0.07  # px each row of the "diverged" band adds (a projected label needs ~30); the gap under the band
