@@ -278,6 +278,13 @@ def example_check(
 
 def worst_example(params: Params, X, y, *, activation: str, loss: str) -> int:
     """The index of the example with the largest data loss (the first of ties): the one the network gets most
-    wrong, whether it misclassifies it or only by too small a margin."""
-    scores = forward(params, np.asarray(X, dtype=np.float64), activation).scores
-    return int(np.argmax(loss_spec(loss).per_example(scores, np.asarray(y))))
+    wrong, whether it misclassifies it or only by too small a margin. An example whose inputs are all 0 is taken
+    only when every one is: the first layer's weight gradient is its inputs times the layer's error, so there it
+    is 0 whatever the error, a poor example of backpropagation (the spiral's three arms all start at the origin,
+    with three different labels: one of them was always the worst)."""
+    X = np.asarray(X, dtype=np.float64)
+    losses = loss_spec(loss).per_example(forward(params, X, activation).scores, np.asarray(y))
+    zero = ~X.reshape(len(X), -1).any(axis=1)
+    if not zero.all():
+        losses = np.where(zero, -np.inf, losses)
+    return int(np.argmax(losses))

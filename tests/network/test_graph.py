@@ -154,7 +154,26 @@ def test_worst_example_is_the_largest_loss():
     for act, loss in (("tanh", "softmax"), ("relu", "svm")):
         params = network((8,), seed=4)
         each = [loss_and_grads(params, X[i : i + 1], Y[i : i + 1], activation=act, loss=loss)[0] for i in range(len(Y))]
+        each = [e if X[i].any() else -np.inf for i, e in enumerate(each)]  # the arms' starts at the origin: below
         assert worst_example(params, X, Y, activation=act, loss=loss) == int(np.argmax(each))
+
+
+def test_the_worst_example_is_never_one_whose_inputs_are_all_zero_unless_every_one_is():
+    """At x = 0 the first layer's weight gradient is 0 whatever the error: the spiral's arms all start there, with
+    three labels, so one of those three was always the worst (the network page's first example, W1's gradient 0)."""
+    data = spiral(300, 0.2, 0)
+    origin = np.flatnonzero(~data.X.any(axis=1))
+    assert len(origin) == 3
+    run = train_mlp(data.X, data.y, hidden=(8,), activation="relu", loss="softmax", optimizer="adam", steps=300, lr=0.02)
+    each = [loss_and_grads(run.params, data.X[i : i + 1], data.y[i : i + 1], activation="relu", loss="softmax")[0]
+            for i in range(len(data.y))]  # fmt: skip
+    assert int(np.argmax(each)) in origin  # what the page showed before
+    i = worst_example(run.params, data.X, data.y, activation="relu", loss="softmax")
+    assert i not in origin and each[i] == max(e for k, e in enumerate(each) if k not in origin)
+    graph = example_check(run.params, data.X[i], data.y[i], activation="relu", loss="softmax")
+    assert np.abs(graph[0].analytic).max() > 0  # W1's gradient
+    zeros = np.zeros((4, 2))
+    assert worst_example(run.params, zeros, np.array([0, 1, 2, 1]), activation="relu", loss="softmax") in range(4)
 
 
 @pytest.mark.parametrize(
