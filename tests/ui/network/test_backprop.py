@@ -4,7 +4,7 @@ import numpy as np
 
 from gdviz.network import init_params
 from gdviz.network.graph import example_check, example_graph
-from gdviz.ui.network.backprop import check_rows, example_caption, step_numbers
+from gdviz.ui.network.backprop import RESOLVED, check_rows, example_caption, step_numbers, verdict
 
 PARAMS = init_params((2, 4, 3), np.random.default_rng(1))
 X, Y = np.array([0.5, -1.0]), 2
@@ -55,8 +55,20 @@ def test_check_rows():
     assert [r["shape"] for r in rows] == ["2 × 4", "4", "4 × 3", "3"]
     assert all(r["verdict"] == "agree" for r in rows)
     assert rows[2]["largest |∂L/∂p| by backprop"] == np.abs(GRAPH.grads[1][0]).max()
-    bad = checks[0]._replace(rel_error=3e-4)
-    assert check_rows([bad])[0]["verdict"] == "check this"
+    bad = checks[0]._replace(rel_error=3e-4, numerical=checks[0].numerical + 1e-3)
+    assert check_rows([bad])[0]["verdict"] == "check this" and check_rows([bad])[0]["largest |a − n|"] > 9e-4
+
+
+def test_tiny_gradients_that_differ_by_less_than_differences_resolve_agree_within_their_error():
+    """A trained network classifies most examples with a loss near 0: gradients of 1e-9 whose relative error is
+    large though a and n differ by 1e-11, about the centered differences' own error. Such a row says so; a tiny
+    gradient that differs by more than 100·h² still reads "check this"."""
+    c = example_check(PARAMS, X, Y, activation="tanh", loss="softmax")[0]
+    a = np.full_like(c.analytic, 2e-9)
+    tiny = c._replace(analytic=a, numerical=a + 1e-11, rel_error=2.5e-3)
+    assert verdict(tiny) == "agree within the differences' error" == check_rows([tiny])[0]["verdict"]
+    assert verdict(tiny._replace(numerical=a + 2 * RESOLVED)) == "check this"
+    assert verdict(c) == "agree"
 
 
 def test_the_caption_says_what_the_network_makes_of_the_example():
