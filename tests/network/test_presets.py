@@ -80,8 +80,11 @@ def test_too_large_a_learning_rate_saturates_the_network_on_one_class():
     values = forward(list(run.params), X, "tanh")
     assert len(np.unique(np.argmax(values.scores, axis=1))) == 1, "every point one class"
     assert all(np.mean(np.abs(h) > 0.99) > 0.8 for h in values.post[:-1]), "the tanh neurons saturate"
+    # lr 0.5 trains to 97-98 %, the last point depending on the CPU (OpenBLAS picks its kernels by CPU: 97.1 % on an
+    # AMD EPYC, 98 % before), so the sentence gives what holds on any: over 95 %
     calm, _ = _run("big_lr", lr=0.5)
-    _says("big_lr", f"lr 0.5 the same network reaches {_pct(calm.final_acc)}")
+    assert calm.final_acc > 0.95
+    _says("big_lr", "lr 0.5 the same network gets over 95 % right")
 
 
 def test_relu_neurons_die_at_a_large_learning_rate():
