@@ -13,14 +13,16 @@ norm falls to ``tol``, or when it diverges (reported in the run, never raised). 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from ..optimizers import OPTIMIZERS
+from ..optimizers import OPTIMIZERS, Optimizer
 from ..schedules import optimizer_at, resolve_schedule, schedule_table
 from .data import check_data
-from .loop import descend
+from .loop import Descent, descend
 from .losses import LOSSES, penalty, per_example
 
 REASONS = ("steps", "tolerance", "diverged")
@@ -193,6 +195,54 @@ def train_linear(
     non-finite W_t, stops the run with ``diverged_at = t`` and keeps W_{t-1}; no warning escapes.
     ``schedule``: a name or ``(name, kwargs)`` from ``SCHEDULES``, stepped once per update.
     """
+    st = _settings(X, y, loss, optimizer, steps, batch_size, reg, snapshots, tol, schedule, hyper)
+    rng_w, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    W = _initial_W(W0, st.X.shape[1], st.y, st.X.dtype, rng_w)
+    planned, evaluated = _scoring_plan(st, snapshots)
+    score, scored = _full_data_scorer(st.X, st.y, loss, reg)
+    loss_fn = LOSSES[loss]
+    with np.errstate(all="ignore"):
+        initial = score(0, W)[0]
+        if not np.isfinite(initial):
+            raise ValueError("the loss at W0 is not finite: W0 is far too large")
+        done = descend(
+            W,
+            batches(st.X, st.y, st.batch, rng_batches),
+            steps=st.steps,
+            gradient=lambda t, W, Xb, yb: loss_fn(W, Xb, yb, reg),
+            score=lambda t, W: score(t, W)[0],
+            forget=lambda t: scored.pop(t, None),
+            evaluated=evaluated,
+            planned=planned,
+            initial=initial,
+            opt=st.opt,
+            rebuild=st.rebuild,
+            shape=st.shape,
+            dtype=st.X.dtype,
+            tol=tol,
+        )
+        score(done.last, done.theta)
+    return _linear_run(done, scored, st, loss=loss, optimizer=optimizer, reg=reg, seed=seed, tol=tol)
+
+
+class _Settings(NamedTuple):
+    """train_linear's arguments, checked, and what they resolve to."""
+
+    X: np.ndarray  # float32 or float64
+    y: np.ndarray
+    steps: int
+    batch: int  # examples per update (N for full batch)
+    full: bool
+    resolved: dict  # the optimizer's hyperparameters, defaults filled in
+    opt: Optimizer
+    schedule: tuple | None  # (name, kwargs) with every argument filled in
+    table: dict  # schedule_table: each update's hyperparameters ({"lr": (steps,), ...})
+    rebuild: Callable[[int], Optimizer] | None  # with a schedule: update t+1's optimizer
+    shape: tuple[int, ...] | None  # how the optimizer sees W: (1, -1) for a rule that reads it whole (L-BFGS)
+
+
+def _settings(X, y, loss, optimizer, steps, batch_size, reg, snapshots, tol, schedule, hyper) -> _Settings:
+    """Every check of train_linear's arguments, in the order it reports them, and the optimizer and schedule."""
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     if optimizer not in OPTIMIZERS:
@@ -200,26 +250,37 @@ def train_linear(
     if OPTIMIZERS[optimizer].params == "vector":
         raise ValueError(VECTORS_ONLY.format(title=OPTIMIZERS[optimizer].title))
     X, y = training_data(X, y)
-    N, D = X.shape
-    steps, batch, full = check_settings(N, steps, batch_size, reg, snapshots, tol)
+    steps, batch, full = check_settings(X.shape[0], steps, batch_size, reg, snapshots, tol)
     resolved = OPTIMIZERS[optimizer].resolve(hyper)
     opt = OPTIMIZERS[optimizer](**hyper)
     schedule = resolve_schedule(schedule, resolved, steps)
     table = schedule_table(schedule, resolved, steps)
+    rebuild = None if schedule is None else lambda t: optimizer_at(optimizer, table, resolved, t)
+    # a rule that reads its whole parameter (L-BFGS) sees W as torch's does, one flat vector; the rest any shape
+    shape = (1, -1) if OPTIMIZERS[optimizer].params == "flat" else None
+    return _Settings(X, y, steps, batch, full, resolved, opt, schedule, table, rebuild, shape)
 
-    rng_w, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+
+def _initial_W(W0, D: int, y: np.ndarray, dtype, rng) -> np.ndarray:
+    """W_0: the caller's W0, checked and copied in X's dtype, or 0.001 · N(0, 1) drawn from ``rng``."""
     if W0 is None:
-        W0 = INIT_SCALE * rng_w.standard_normal((D, int(y.max()) + 1))
-    W = _check_W(W0, D, y, X.dtype)
+        W0 = INIT_SCALE * rng.standard_normal((D, int(y.max()) + 1))
+    return _check_W(W0, D, y, dtype)
 
-    per_epoch = math.ceil(N / batch)
-    planned = set(np.unique(np.round(np.linspace(0, steps, min(snapshots, steps + 1)))).astype(int).tolist())
-    every = scoring_every(N, batch, steps)
+
+def _scoring_plan(st: _Settings, snapshots: int) -> tuple[set[int], Callable[[int], bool]]:
+    """The snapshot iterations, and ``evaluated(t)``: is the full data scored at t (full batch: at the snapshots)."""
+    planned = set(np.unique(np.round(np.linspace(0, st.steps, min(snapshots, st.steps + 1)))).astype(int).tolist())
+    every, full = scoring_every(st.X.shape[0], st.batch, st.steps), st.full
 
     def evaluated(t: int) -> bool:
         return t in planned if full else t % every == 0
 
-    loss_fn = LOSSES[loss]
+    return planned, evaluated
+
+
+def _full_data_scorer(X, y, loss: str, reg: float) -> tuple[Callable, dict]:
+    """``score(t, W)``, the full data's (loss with reg, accuracy) at W_t, and the dict that keeps each t's once."""
     scored: dict[int, tuple[float, float]] = {}  # iteration -> (full-data loss, accuracy), each computed once
 
     def score(t, W) -> tuple[float, float]:
@@ -229,35 +290,17 @@ def train_linear(
             scored[t] = float(value), float(np.mean(np.argmax(scores, axis=1) == y))
         return scored[t]
 
-    with np.errstate(all="ignore"):
-        initial = score(0, W)[0]
-        if not np.isfinite(initial):
-            raise ValueError("the loss at W0 is not finite: W0 is far too large")
-        done = descend(
-            W,
-            batches(X, y, batch, rng_batches),
-            steps=steps,
-            gradient=lambda t, W, Xb, yb: loss_fn(W, Xb, yb, reg),
-            score=lambda t, W: score(t, W)[0],
-            forget=lambda t: scored.pop(t, None),
-            evaluated=evaluated,
-            planned=planned,
-            initial=initial,
-            opt=opt,
-            rebuild=None if schedule is None else lambda t: optimizer_at(optimizer, table, resolved, t),
-            # a rule that reads its whole parameter (L-BFGS) sees W as torch's does, one flat vector; the rest any shape
-            shape=(1, -1) if OPTIMIZERS[optimizer].params == "flat" else None,
-            dtype=X.dtype,
-            tol=tol,
-        )
-        W, last, diverged_at = done.theta, done.last, done.diverged_at
-        score(last, W)
+    return score, scored
 
-    iterations, snaps = done.iterations, done.snaps
+
+def _linear_run(done: Descent, scored: dict, st: _Settings, *, loss, optimizer, reg, seed, tol) -> LinearRun:
+    """The LinearRun of a finished descent: its losses, the scores at its evaluations and snapshots, the epochs."""
+    W, last, iterations, snaps = done.theta, done.last, done.iterations, done.snaps
     eval_steps = np.array(sorted({*done.evals, last}))
     snaps[last] = W
     snapshot_steps = np.array(sorted(snaps))
-    seen = iterations * N if full else examples_seen(iterations, per_epoch, batch, N)
+    N, batch = st.X.shape[0], st.batch
+    seen = iterations * N if st.full else examples_seen(iterations, math.ceil(N / batch), batch, N)
     return LinearRun(
         W=W,
         losses=done.losses[:iterations].copy(),
@@ -268,22 +311,22 @@ def train_linear(
         snapshot_W=np.stack([snaps[k] for k in snapshot_steps]),
         snapshot_loss=np.array([scored[k][0] for k in snapshot_steps]),
         snapshot_acc=np.array([scored[k][1] for k in snapshot_steps]),
-        diverged_at=diverged_at,
+        diverged_at=done.diverged_at,
         reason=done.reason,
         iterations=iterations,
         batch_size=batch,
-        full_batch=full,
+        full_batch=st.full,
         epochs=seen / N,
         loss=loss,
         optimizer=optimizer,
-        hyper=resolved,
+        hyper=st.resolved,
         reg=float(reg),
         seed=seed,
-        steps=steps,
+        steps=st.steps,
         tol=tol,
         examples=N,
-        lrs=table["lr"],
-        schedule=schedule,
+        lrs=st.table["lr"],
+        schedule=st.schedule,
     )
 
 

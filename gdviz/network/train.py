@@ -18,16 +18,19 @@ vector of P parameters at all, and why. The run comes back as an ``MLPRun`` (gdv
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
-from ..linear.loop import descend
+from ..linear.loop import Descent, descend
 from ..linear.losses import loss_spec
-from ..linear.train import EVALS, batches, check_settings, examples_seen
+from ..linear.train import batches, check_settings, examples_seen, scoring_every
+from ..optimizers import Optimizer
 from ..schedules import optimizer_at
 from .activations import activation as activation_spec
 from .checks import MAX_SNAPSHOTS, NOT_FOR_NETWORKS, check_inputs, check_optimizer, check_params, planned_snapshots
-from .model import flatten, forward, init_params, layer_sizes, loss_terms, penalty, unflatten
+from .model import Params, flatten, forward, init_params, layer_sizes, loss_terms, penalty, unflatten
 from .record import MLPRun
 
 __all__ = ["MAX_SNAPSHOTS", "NOT_FOR_NETWORKS", "MLPRun", "train_mlp"]  # the names importers read from here
@@ -70,6 +73,33 @@ def train_mlp(
     """
     spec, act = loss_spec(loss), activation_spec(activation).name
     X, y, X_test, y_test = check_inputs(X, y, X_test, y_test)
+    plan = _plan(X, y, y_test, hidden, optimizer, steps, batch_size, reg, every, snapshots, schedule, hyper)
+    rng_params, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    params, sizes = _initial_params(params, X.shape[1], plan, rng_params)
+    scoring = _scoring(plan, sizes, act, spec, reg, X, y, X_test, y_test)
+    done = _descend_scored(flatten(params), batches(X, y, plan.batch, rng_batches), plan, scoring)
+    return _mlp_run(done, scoring.scored, plan, sizes, X, X_test, act, spec, optimizer, reg, seed)
+
+
+class _Plan(NamedTuple):
+    """train_mlp's settings, checked, and what they resolve to."""
+
+    steps: int
+    batch: int  # examples per update (N for full batch)
+    full: bool
+    planned: set[int]  # the snapshot iterations
+    every: int | None  # score the full data every this many updates; None: at the snapshots (full batch)
+    opt: Optimizer
+    resolved: dict  # the optimizer's hyperparameters, defaults filled in
+    schedule: tuple | None  # (name, kwargs) with every argument filled in
+    table: dict  # schedule_table: each update's hyperparameters ({"lr": (steps,), ...})
+    rebuild: Callable[[int], Optimizer] | None  # with a schedule: update t+1's optimizer
+    hidden: tuple[int, ...]  # the hidden layers' widths
+    classes: int
+
+
+def _plan(X, y, y_test, hidden, optimizer, steps, batch_size, reg, every, snapshots, schedule, hyper) -> _Plan:
+    """Every check of train_mlp's settings, in the order it reports them, and the optimizer and schedule."""
     N, D = X.shape
     steps, batch, full = check_settings(N, steps, batch_size, reg, 2, None)  # snapshots are checked below
     planned = planned_snapshots(steps, snapshots)
@@ -80,20 +110,35 @@ def train_mlp(
         raise ValueError(f"hidden is a tuple of layer widths, such as (8,) or (8, 8), got {hidden}")
     hidden = layer_sizes(D, hidden, 1)[1:-1]
     classes = int(max(y.max(), -1 if y_test is None else y_test.max())) + 1
+    if every is None and not full:  # once per epoch, or every few epochs past about EVALS of them
+        every = scoring_every(N, batch, steps)
+    rebuild = None if schedule is None else lambda t: optimizer_at(optimizer, table, resolved, t)
+    return _Plan(steps, batch, full, planned, every, opt, resolved, schedule, table, rebuild, hidden, classes)
 
-    rng_params, rng_batches = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+
+def _initial_params(params, D: int, plan: _Plan, rng) -> tuple[Params, tuple[int, ...]]:
+    """θ_0 as [(W, b), ...] and the layer sizes: the caller's params, checked and copied, or ``init_params``'s."""
     if params is None:
-        params = init_params((D, *hidden, classes), rng_params)
-    params, sizes = check_params(params, D, hidden, classes)
+        params = init_params((D, *plan.hidden, plan.classes), rng)
+    return check_params(params, D, plan.hidden, plan.classes)
 
-    per_epoch = math.ceil(N / batch)
-    if every is None and not full:
-        every = per_epoch * max(1, math.ceil(math.ceil(steps / per_epoch) / EVALS))
+
+class _Scoring(NamedTuple):
+    """What ``descend`` calls for a network, and the scores it keeps."""
+
+    evaluated: Callable[[int], bool]  # is the full data scored at iteration t
+    score: Callable  # score(t, θ) -> (train loss, train acc, test loss, test acc), computed once per t
+    gradient: Callable  # gradient(t, θ, X_batch, y_batch) -> (batch loss, ∇ as a flat vector)
+    scored: dict  # iteration -> score(t, θ)
+
+
+def _scoring(plan: _Plan, sizes, act: str, spec, reg: float, X, y, X_test, y_test) -> _Scoring:
+    """The closures that score θ_t on the data (and the test data) and take its gradient on a batch."""
+    planned, every, full = plan.planned, plan.every, plan.full
+    scored: dict[int, tuple] = {}  # iteration -> (train loss, train acc, test loss, test acc), each computed once
 
     def evaluated(t: int) -> bool:
         return t in planned if every is None else t % every == 0
-
-    scored: dict[int, tuple] = {}  # iteration -> (train loss, train acc, test loss, test acc), each computed once
 
     def data_terms(layers, Xs, ys, scores=None) -> tuple[float, float]:
         if scores is None:
@@ -114,34 +159,43 @@ def train_mlp(
             score(t, theta, (value, float(np.mean(np.argmax(scores, axis=1) == y))))
         return value, flatten(grads)
 
-    theta = flatten(params)
+    return _Scoring(evaluated, score, gradient, scored)
+
+
+def _descend_scored(theta: np.ndarray, batches, plan: _Plan, scoring: _Scoring) -> Descent:
+    """``descend`` from θ_0 once its loss is known to be finite, and θ at the end scored."""
+    score, scored = scoring.score, scoring.scored
     with np.errstate(all="ignore"):
         initial = score(0, theta)[0]
         if not np.isfinite(initial):
             raise ValueError("the loss at the initial params is not finite: they are far too large")
         done = descend(
             theta,
-            batches(X, y, batch, rng_batches),
-            steps=steps,
-            gradient=gradient,
+            batches,
+            steps=plan.steps,
+            gradient=scoring.gradient,
             score=lambda t, theta: score(t, theta)[0],
             forget=lambda t: scored.pop(t, None),
-            evaluated=evaluated,
-            planned=planned,
+            evaluated=scoring.evaluated,
+            planned=plan.planned,
             initial=initial,
-            opt=opt,
-            rebuild=None if schedule is None else lambda t: optimizer_at(optimizer, table, resolved, t),
+            opt=plan.opt,
+            rebuild=plan.rebuild,
         )
-        theta, last, diverged_at = done.theta, done.last, done.diverged_at
-        score(last, theta)
+        score(done.last, done.theta)
+    return done
 
-    iterations, snaps = done.iterations, done.snaps
+
+def _mlp_run(done: Descent, scored, plan: _Plan, sizes, X, X_test, act, spec, optimizer, reg, seed) -> MLPRun:
+    """The MLPRun of a finished descent: its losses, the scores at its evaluations and snapshots, the epochs."""
+    theta, last, iterations, snaps = done.theta, done.last, done.iterations, done.snaps
     eval_steps = np.array(sorted({*done.evals, last}))
     snaps[last] = theta
     snapshot_steps = np.array(sorted(snaps))
     evals_of = np.array([scored[k] for k in eval_steps])
     snaps_of = np.array([scored[k] for k in snapshot_steps])
-    seen = iterations * N if full else examples_seen(iterations, per_epoch, batch, N)
+    N, batch = X.shape[0], plan.batch
+    seen = iterations * N if plan.full else examples_seen(iterations, math.ceil(N / batch), batch, N)
     return MLPRun(
         params=tuple((W, b) for W, b in unflatten(theta, sizes)),
         losses=done.losses[:iterations].copy(),
@@ -154,22 +208,22 @@ def train_mlp(
         snapshot_params=tuple(unflatten(np.stack([snaps[k] for k in snapshot_steps]), sizes)),
         snapshot_loss=snaps_of[:, 0],
         snapshot_acc=snaps_of[:, 1],
-        diverged_at=diverged_at,
+        diverged_at=done.diverged_at,
         cause=done.cause,
         reason=done.reason,
         iterations=iterations,
         batch_size=batch,
-        full_batch=full,
+        full_batch=plan.full,
         epochs=seen / N,
         sizes=sizes,
         activation=act,
         loss=spec.name,
         optimizer=optimizer,
-        hyper=resolved,
+        hyper=plan.resolved,
         reg=float(reg),
         seed=seed,
-        steps=steps,
+        steps=plan.steps,
         examples=N,
-        lrs=table["lr"],
-        schedule=schedule,
+        lrs=plan.table["lr"],
+        schedule=plan.schedule,
     )

@@ -305,13 +305,46 @@ def _loss(pr: _Problem, p: np.ndarray) -> np.ndarray:
     return np.asarray(pr.f(p.reshape(-1, 2)), dtype=np.float64).reshape(p.shape[:-1])
 
 
+def _line_search_oracle(pr: _Problem, noise) -> Callable | None:
+    """A line search's oracle, f and ∇f at trial points, exact (noise is drawn once a step); None if no line search.
+    Refused without f or with noise."""
+    if not needs_oracle(pr.opt):
+        return None
+    if pr.f is None or noise:
+        raise ValueError(NO_F if pr.f is None else NO_NOISE)
+
+    def oracle(points, gradient=True):
+        return _loss(pr, points), pr.gradient(points) if gradient else None
+
+    return oracle
+
+
+def _diverged(pr: _Problem, active, g, new_p, new_state, new_loss) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each running start's own check after a step ``_fine`` could not vouch for: which diverged, and why.
+
+    A start diverges at the first step whose gradient, new point, loss there (``new_loss``, None without f) or new
+    optimizer state is not finite, or whose point explodes (farther than ``pr.limit`` from the centre). Returns
+    the mask of those starts and, if there are any, each start's index into CAUSES, in this order when several
+    things went wrong: no finite gradient, the point flew off, f has no value there, the state overflowed."""
+    batch = active.shape
+    value = [] if new_loss is None else [new_loss[..., None]]
+    flew = np.abs(new_p - pr.center).max(axis=-1) > pr.limit
+    bad = active & (flew | ~_finite(batch, g, new_p, *new_state, *value))
+    if not bad.any():
+        return bad, None
+    why = np.select(
+        [~_finite(batch, g), flew | ~_finite(batch, new_p), ~_finite(batch, *value)],
+        [NO_GRADIENT, FLEW_OFF, NO_VALUE],
+        STATE_OVERFLOW,
+    )
+    return bad, why
+
+
 def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None, losses_later=False) -> _End:
     """The stepping loop, written once for ``run`` and ``endpoints``.
 
-    A start diverges at the first step whose gradient, new point, loss there (when f is known) or new
-    optimizer state is not finite, or whose point explodes; it keeps the last point and state that
-    were all finite, so nothing kept holds inf or NaN. A start where f has no finite value diverges
-    at step 0.
+    A start stops at ``grad_tol`` or ``loss_tol``, or diverges (``_diverged``; at step 0 where f has no finite
+    value at it), keeping the last point and state that were all finite: nothing kept holds inf or NaN.
 
     After step t (0-based) it calls ``on_step(t, g, step, point, state, loss)``: the gradient taken at the
     previous point (noise included) where it counts (a start running when it was taken, and the gradient
@@ -327,18 +360,11 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None, losses
 
     Its usual step (every start running, every number finite, no point flown off) costs the fewest numpy
     calls: whether starts still run is kept as two Python truths, changed only where one stops, and one sum
-    and one distance say nothing went wrong before any start's own check is made.
+    and one distance say nothing went wrong before any start's own check is made (``_diverged``, off that step).
     """
     opt, p, state = pr.opt, pr.start, pr.state
     batch = p.shape[:-1]
-    oracle = None
-    if needs_oracle(opt):  # a line search: f and ∇f at trial points, exact (noise is drawn once a step)
-        if pr.f is None or noise:
-            raise ValueError(NO_F if pr.f is None else NO_NOISE)
-
-        def oracle(points, gradient=True):
-            return _loss(pr, points), pr.gradient(points) if gradient else None
-
+    oracle = _line_search_oracle(pr, noise)
     keywords = _scheduled_keywords(pr)
     rebuild = pr.schedule is not None and keywords is None
     rng = np.random.default_rng(seed)
@@ -385,17 +411,9 @@ def _walk(pr: _Problem, *, noise, seed, grad_tol, loss_tol, on_step=None, losses
             new_p = p + step
             new_loss = None if loss is None else _loss(pr, new_p)
             fine = _fine(pr, g, new_p, new_state, new_loss)
-            if not fine:  # some start may have gone wrong: each one's own check
-                checked_loss = _loss(pr, new_p) if later else new_loss  # later: f here, for this check only
-                value = [] if checked_loss is None else [checked_loss[..., None]]
-                flew = np.abs(new_p - pr.center).max(axis=-1) > pr.limit
-                bad = active & (flew | ~_finite(batch, g, new_p, *new_state, *value))
-                if bad.any():  # say what went wrong, in this order when several did
-                    why = np.select(
-                        [~_finite(batch, g), flew | ~_finite(batch, new_p), ~_finite(batch, *value)],
-                        [NO_GRADIENT, FLEW_OFF, NO_VALUE],
-                        STATE_OVERFLOW,
-                    )
+            if not fine:  # some start may have gone wrong: each one's own check (later: f here, for it only)
+                bad, why = _diverged(pr, active, g, new_p, new_state, _loss(pr, new_p) if later else new_loss)
+                if why is not None:
                     cause[bad] = why[bad]
                     stop(bad, DIVERGED, t + 1)
             if on_step is not None and not (
@@ -449,6 +467,44 @@ def run(
     stepped once per optimizer step; ``traj.lrs`` holds the learning rate of each step either way.
     """
     pr = _problem(grad, optimizer, start, steps, f, loss_tol, schedule, hyper)
+    rec, record = _recorder(pr)
+    walk = dict(noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol, on_step=record)
+    end = _walk(pr, **walk, losses_later=True)
+    if rec.losses is not None:
+        end = _losses_after_walk(pr, rec, end, walk)
+    # every start has stopped at step t: the rest of the record repeats the frozen end
+    rec.points[end.t + 1 :] = end.point
+    for h in rec.history:
+        h[end.t + 1 :] = h[end.t]
+
+    return Trajectory(
+        optimizer=optimizer,
+        hyper=pr.hyper,
+        points=rec.points,
+        grads=rec.grads,
+        steps=rec.taken,
+        states=type(pr.state)(*rec.history),
+        losses=rec.losses,
+        stopped_at=end.stopped_at,
+        reason=end.reason,
+        cause=end.cause,
+        lrs=pr.table["lr"],
+        schedule=pr.schedule,
+    )
+
+
+class _Record(NamedTuple):
+    """The arrays ``run`` fills step by step; see Trajectory."""
+
+    points: np.ndarray
+    grads: np.ndarray
+    taken: np.ndarray  # Trajectory.steps
+    history: list[np.ndarray]  # one array per field of the optimizer state
+    losses: np.ndarray | None
+
+
+def _recorder(pr: _Problem) -> tuple[_Record, Callable]:
+    """``run``'s arrays, with the start in row 0, and the ``on_step`` that fills each step's row."""
     steps, shape, state0 = pr.steps, pr.start.shape, pr.state
     points = np.empty((steps + 1, *shape))
     grads = np.zeros((steps, *shape))
@@ -467,36 +523,21 @@ def run(
         if loss is not None:  # None while the walk leaves f to the end
             losses[t + 1] = loss
 
-    walk = dict(noise=noise, seed=seed, grad_tol=grad_tol, loss_tol=loss_tol, on_step=record)
-    end = _walk(pr, **walk, losses_later=True)
-    if losses is not None:
-        with np.errstate(all="ignore"):
-            losses[0] = _loss(pr, pr.start)  # the walk's own first value: a start where f has none diverged at 0
-            if end.loss is None and end.t:  # f left to here: every recorded point's in one call, not one a step
-                losses[1 : end.t + 1] = _loss(pr, points[1 : end.t + 1])
-        if end.loss is None and not np.isfinite(losses[1 : end.t + 1]).all():
-            grads[:], taken[:] = 0.0, 0.0  # walked again with f each step: a start diverges where f has no value
-            end = _walk(pr, **walk)
-        losses[end.t + 1 :] = losses[end.t] if end.loss is None else end.loss
-    # every start has stopped at step t: the rest of the record repeats the frozen end
-    points[end.t + 1 :] = end.point
-    for h in history:
-        h[end.t + 1 :] = h[end.t]
+    return _Record(points, grads, taken, history, losses), record
 
-    return Trajectory(
-        optimizer=optimizer,
-        hyper=pr.hyper,
-        points=points,
-        grads=grads,
-        steps=taken,
-        states=type(state0)(*history),
-        losses=losses,
-        stopped_at=end.stopped_at,
-        reason=end.reason,
-        cause=end.cause,
-        lrs=pr.table["lr"],
-        schedule=pr.schedule,
-    )
+
+def _losses_after_walk(pr: _Problem, rec: _Record, end: _End, walk: dict) -> _End:
+    """``rec.losses`` filled: f at every recorded point in one call, not one a step; where a point has none, the
+    walk taken again with f each step (a start diverges there). Returns the walk's end, the second walk's if so."""
+    with np.errstate(all="ignore"):
+        rec.losses[0] = _loss(pr, pr.start)  # the walk's own first value: a start where f has none diverged at 0
+        if end.loss is None and end.t:  # f left to here: every recorded point's in one call, not one a step
+            rec.losses[1 : end.t + 1] = _loss(pr, rec.points[1 : end.t + 1])
+    if end.loss is None and not np.isfinite(rec.losses[1 : end.t + 1]).all():
+        rec.grads[:], rec.taken[:] = 0.0, 0.0  # walked again with f each step: a start diverges where f has no value
+        end = _walk(pr, **walk)
+    rec.losses[end.t + 1 :] = rec.losses[end.t] if end.loss is None else end.loss
+    return end
 
 
 def endpoints(
