@@ -297,9 +297,9 @@ def test_adafactor_steps_relative_to_the_size_of_the_point():
     assert eps.default == (np.finfo(np.float64).eps, 1e-3) and "None" in eps.help and "None" in spec.variant
 
 
-def _lbfgs_history(pairs: list[tuple], slots: int) -> tuple[np.ndarray, np.ndarray]:
-    """(y, s) pairs, oldest first, as the record's flat history: newest first, zeros after."""
-    flat = lambda vs: np.concatenate([*reversed(vs), np.zeros(2 * (slots - len(vs)))])  # noqa: E731
+def _lbfgs_history(pairs: list[tuple], slots: int, n: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """(y, s) pairs of ``n`` coordinates, oldest first, as the record's flat history: newest first, zeros after."""
+    flat = lambda vs: np.concatenate([*reversed(vs), np.zeros(n * (slots - len(vs)))])  # noqa: E731
     return flat([y for y, _ in pairs]), flat([s for _, s in pairs])
 
 
@@ -322,6 +322,27 @@ def test_lbfgs_two_loop_is_the_limited_memory_inverse_hessian():
         dirs.append(y), stps.append(s), H_diag.append([h0, h0]), expected.append(-H @ g[len(expected)])
     got = two_loop(g, np.array(dirs), np.array(stps), np.array(H_diag))
     np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_lbfgs_two_loop_of_a_long_vector_is_the_limited_memory_inverse_hessian():
+    """Beyond LONG coordinates (the digits' 650 weights) the sums are numpy's own; d = −H·g all the same."""
+    from gdviz.optimizers.two_loop import LONG, two_loop
+
+    rng = np.random.default_rng(5)
+    n, count = 3 * LONG, 6
+    B = rng.normal(size=(n, n))
+    A = B @ B.T / n + np.eye(n)  # y = A s: positive curvature
+    pairs = [(A @ s, s) for s in rng.normal(size=(count, n))]
+    y, s = _lbfgs_history(pairs, 10, n)
+    h0 = pairs[-1][0] @ pairs[-1][1] / (pairs[-1][0] @ pairs[-1][0])
+    H = h0 * np.eye(n)
+    for y_i, s_i in pairs:
+        rho = 1 / (y_i @ s_i)
+        H = (np.eye(n) - rho * np.outer(s_i, y_i)) @ H @ (np.eye(n) - rho * np.outer(y_i, s_i))
+        H += rho * np.outer(s_i, s_i)
+    g = rng.normal(size=(1, n))
+    got = two_loop(g, y[None], s[None], np.full((1, n), h0))
+    np.testing.assert_allclose(got[0], -H @ g[0], rtol=1e-9, atol=1e-12)
 
 
 def test_lbfgs_returns_early_below_tolerance_grad_and_keeps_history_size_pairs():
@@ -694,7 +715,7 @@ def test_lbfgs_two_loop_of_a_lone_start_in_python_floats_is_the_vectorized_one_t
     from gdviz.optimizers import two_loop as tl
 
     rng = np.random.default_rng(7)
-    for n, m in ((2, 1), (2, 5), (2, 100), (2, 7)):
+    for n, m in ((2, 1), (2, 5), (2, 100), (2, 7), (6, 5), (9, 100), (16, 7)):  # a surface, small classifiers
         g = rng.standard_normal((1, n))
         ys, ss = rng.standard_normal((1, m, n)), rng.standard_normal((1, m, n))
         ss[0, :, 0] = np.abs(ss[0, :, 0]) * np.sign(ys[0, :, 0]) * 3  # mostly positive curvature
