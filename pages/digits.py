@@ -9,6 +9,7 @@ from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
 from gdviz.linear.train import predict, smoothed
 from gdviz.readable import readable
 from gdviz.ui.figures import show_figure
+from gdviz.ui.lane import LaneFull
 from gdviz.ui.linear.controls import training_controls
 from gdviz.ui.linear.exports import digits_downloads
 from gdviz.ui.linear.runs import digits_split, train_digits
@@ -34,6 +35,9 @@ try:
     run = train_digits(*ts.key())
 except ValueError as e:
     st.error(f"This cannot train: {e}. Your other settings are kept.")
+    st.stop()
+except LaneFull as e:
+    st.warning(f"{e} Your settings are kept.")
     st.stop()
 if run.diverged:
     st.error(

@@ -29,7 +29,7 @@ _PROBE_BATCH = 256  # starts of the update probe: enough that one start's share 
 _PROBE_UPDATES = 110  # steps of it: L-BFGS's history (100 by default) is full for most of them
 
 
-def _best(fn, repeats: int = 5) -> float:
+def least_cpu(fn, repeats: int = 5) -> float:
     """The least CPU time of this thread over ``repeats`` calls: on a server busy with other visitors' threads
     (and their hold on the GIL) wall time says how busy it is, not what the work costs."""
     times = []
@@ -45,7 +45,7 @@ def loop_seconds() -> float:
     """The loop's own cost of one step: a run on a cheap surface (one start, NAdam: the costliest
     bookkeeping) less its gradient evaluations, which ``eval_seconds`` adds back for the real surface."""
     s = quadratic(10.0)
-    total = _best(lambda: run(s, "nadam", s.start, _PROBE_STEPS, lr=0.01))
+    total = least_cpu(lambda: run(s, "nadam", s.start, _PROBE_STEPS, lr=0.01))
     return max(total / _PROBE_STEPS - eval_seconds(s, 1), 0.0)
 
 
@@ -61,7 +61,7 @@ def eval_seconds(surface: Surface, batch: int) -> float:
             surface.grad(p)
             surface.f(p)
 
-    return _best(once, repeats=3)
+    return least_cpu(once, repeats=3)
 
 
 def _probe(optimizer: str, starts: int, hyper: dict) -> float:
@@ -78,7 +78,7 @@ def _probe(optimizer: str, starts: int, hyper: dict) -> float:
     else:
         s, noise = quadratic(10.0), 1.0
         points = np.tile(s.start, (starts, 1))
-    total = _best(lambda: run(s, optimizer, points, _PROBE_UPDATES, noise=noise, **hyper), repeats=2)
+    total = least_cpu(lambda: run(s, optimizer, points, _PROBE_UPDATES, noise=noise, **hyper), repeats=2)
     return max(total / _PROBE_UPDATES - eval_seconds(s, starts) - loop_seconds(), 0.0)
 
 
@@ -127,4 +127,5 @@ def too_costly(seconds: float, what: str, change: str) -> str | None:
     """The sentence a page shows for work above the budget, or None."""
     if seconds <= BUDGET:
         return None
-    return f"{what} would keep the shared server busy for about {seconds:,.0f} s (the limit is {BUDGET:g} s): {change}."
+    about = f"{seconds:.1f}" if round(seconds) <= BUDGET else f"{seconds:,.0f}"  # not "about 4 s (the limit is 4 s)"
+    return f"{what} would keep the shared server busy for about {about} s (the limit is {BUDGET:g} s): {change}."

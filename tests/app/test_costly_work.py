@@ -122,3 +122,44 @@ def test_the_h_sweep_refused_by_a_full_lane_keeps_the_check(monkeypatch):
     no_exceptions(at)
     assert [w for w in at.warning if "The sweep over h did not start" in w.value]
     assert at.dataframe and not at.get("plotly_chart")  # the check's table stands; the curve waits
+
+
+@pytest.fixture
+def training_costs(monkeypatch):
+    """Trainings of a known cost, ``per_step`` seconds an iteration, whatever this machine's speed."""
+    from gdviz.ui.linear import runs
+
+    def cost_of(per_step: float) -> None:
+        monkeypatch.setattr(runs, "training_seconds", lambda X, y, *, steps, **settings: steps * per_step)
+
+    return cost_of
+
+
+@pytest.mark.parametrize(("page", "steps_key"), [("pages/digits.py", "digits.steps"), ("pages/linear.py", "lc.steps")])
+def test_a_training_that_would_cost_too_much_is_refused_in_a_sentence(training_costs, page, steps_key):
+    training_costs(2 * cost.BUDGET / 5000)  # 5,000 iterations: twice the budget (L-BFGS on the digits: 15 s here)
+    at = open_link(page, {"opt": "lbfgs", "steps": "4999"})
+    no_exceptions(at)
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("This cannot train: Training L-BFGS for 4,999 iterations would keep the shared server busy")
+    assert error.endswith("lower the iterations. Your other settings are kept.")
+    assert at.number_input(key=steps_key).value == 4999 and not at.get("plotly_chart") and not stages(at)
+    at.number_input(key=steps_key).set_value(311).run()  # what the sentence says to change
+    no_exceptions(at)
+    assert not at.error and (at.get("plotly_chart") or stages(at))
+
+
+def test_the_batch_size_chart_is_refused_when_its_six_trainings_together_cost_too_much(training_costs, open_page):
+    from gdviz.ui.linear import views
+
+    training_costs(0.6 * cost.BUDGET / 1000)  # one run of 1,000 iterations fits the budget, six do not
+    views.show_batches.clear()
+    at = open_page("pages/linear.py")
+    at.number_input(key="lc.steps").set_value(1000).run()
+    no_exceptions(at)
+    (note,) = [i.value for i in at.info if "batch sizes" in i.value]
+    assert note.startswith("Training once with each of the 6 batch sizes would keep the shared server busy for about")
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-batch_chart")] and stages(at)
+    at.number_input(key="lc.steps").set_value(200).run()  # six of 200: within it
+    no_exceptions(at)
+    assert [c for c in at.get("plotly_chart") if c.proto.id.endswith("-batch_chart")]

@@ -25,6 +25,7 @@ def test_a_dear_formula_is_estimated_dear():
 
 def test_only_work_over_the_budget_is_refused_with_what_to_change():
     assert cost.too_costly(cost.BUDGET, "A race", "lower the steps") is None
+    assert "about 4.3 s (the limit is 4 s)" in cost.too_costly(4.3, "A race", "lower the steps")  # not "about 4 s"
     sentence = cost.too_costly(70.4, "A race", "lower the steps")
     assert sentence.startswith("A race would keep the shared server busy for about 70 s")
     assert "lower the steps" in sentence and f"{cost.BUDGET:g} s" in sentence

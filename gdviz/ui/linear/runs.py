@@ -9,11 +9,15 @@ from collections import OrderedDict
 import numpy as np
 import streamlit as st
 
+from ...linear.cost import training_seconds
 from ...linear.data import DATASETS_2D, Dataset, add_bias, cifar_like, load_digits, train_test_split
 from ...linear.train import LinearRun, epochs, same_start, smoothed, train_linear
+from ...optimizers import OPTIMIZERS
+from ...surface.cost import too_costly
 from ...surface.problems import MAX_STEPS  # the race's limit: more would tie up a shared server for minutes
 from ...viz.classifier import classifier_panels
 from ...viz.stage import stage_spec
+from ..lane import turn
 from ..widgets import schedule_value
 
 Points = tuple[tuple[float, float, int], ...]  # points added by clicking: (x, y, class)
@@ -43,21 +47,33 @@ def dataset_2d(name: str, n: int, noise: float, seed: int, added: Points = ()) -
 def _train(d: Dataset, loss, optimizer, hyper: tuple, steps, batch, reg, seed, snapshots: int = 101) -> LinearRun:
     """``train_linear`` on a Dataset with the bias column added; raises ValueError (pages show it). ``hyper``:
     the optimizer's keyword arguments as TrainSettings.key() gives them (a schedule as nested tuples)."""
-    _check_steps(steps)
+    seconds = training_cost(d, loss, optimizer, steps, batch, reg, snapshots)
+    what = f"Training {OPTIMIZERS[optimizer].title if optimizer in OPTIMIZERS else optimizer} for {steps:,} iterations"
+    if refused := too_costly(seconds, what, "lower the iterations"):
+        raise ValueError(refused.rstrip("."))  # pages end the sentence
     keywords = dict(hyper)
     schedule = schedule_value(keywords.pop("schedule", None))
-    return train_linear(
-        add_bias(d.X),
-        d.y,
-        loss=loss,
-        optimizer=optimizer,
-        steps=steps,
-        batch_size=batch,
-        reg=reg,
-        seed=seed,
-        snapshots=snapshots,
-        schedule=schedule,
-        **keywords,
+    with turn(seconds, "This training"):
+        return train_linear(
+            add_bias(d.X),
+            d.y,
+            loss=loss,
+            optimizer=optimizer,
+            steps=steps,
+            batch_size=batch,
+            reg=reg,
+            seed=seed,
+            snapshots=snapshots,
+            schedule=schedule,
+            **keywords,
+        )
+
+
+def training_cost(d: Dataset, loss: str, optimizer: str, steps: int, batch, reg: float, snapshots: int = 101) -> float:
+    """What ``_train`` on ``d`` would cost the server, in seconds (gdviz.linear.cost); checks the steps first."""
+    _check_steps(steps)
+    return training_seconds(
+        add_bias(d.X), d.y, loss=loss, optimizer=optimizer, steps=steps, batch_size=batch, reg=reg, snapshots=snapshots
     )
 
 

@@ -19,18 +19,20 @@ from ...linear.data import Dataset, add_bias
 from ...linear.losses import TITLES, loss_parts, per_example
 from ...linear.train import LinearRun, smoothed
 from ...readable import readable
+from ...surface.cost import too_costly
 from ...viz.classifier import classifier_figure
 from ...viz.linear_charts import batch_figure
 from ...viz.projection import project
 from ..figures import show_figure
 from ..frame import relink
+from ..lane import LaneFull
 from ..schedule_views import show_schedules
 from ..sidebar import projecting
 from ..stage import show_stage
 from ..widgets import defaults, only_options
 from .controls import BATCHES, DataSettings, TrainSettings, batch_label
 from .exports import linear_downloads
-from .runs import batch_curve, classifier_inputs, classifier_stage, dataset_2d, train_2d
+from .runs import batch_curve, classifier_inputs, classifier_stage, dataset_2d, train_2d, training_cost
 
 
 def _clicked(panel: str, x: float, y: float) -> None:
@@ -54,6 +56,9 @@ def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
         run = train_2d(data.key(), *ts.key())
     except ValueError as e:
         st.error(f"This cannot train: {e}. Your other settings are kept.")
+        return
+    except LaneFull as e:
+        st.warning(f"{e} Your settings are kept.")
         return
     if run.diverged:
         st.error(
@@ -173,10 +178,16 @@ def show_batches(data: tuple, ts: TrainSettings, per: str, projected: bool) -> N
     it draws: a rerun whose settings did not change, or a class on the teacher's link, replays the chart's message
     instead of gathering six runs' losses and building the figure again (45% of a warm rerun of the page)."""
     curves, notes = {}, []
+    d = dataset_2d(*data)
+    seconds = sum(training_cost(d, ts.loss, ts.optimizer, ts.steps, b or None, ts.reg, 2) for b in BATCHES)
+    what = f"Training once with each of the {len(BATCHES)} batch sizes"
+    if refused := too_costly(seconds, what, "lower the iterations"):
+        st.info(refused)
+        return
     for b in BATCHES:
         try:
             losses, per_epoch, window = batch_curve(data, *ts._replace(batch=b).key())
-        except ValueError as e:
+        except (ValueError, LaneFull) as e:
             notes.append(f"{batch_label(b)}: {e}")
             continue
         curves[batch_label(b)] = dict(losses=losses, trend=smoothed(losses, window), iterations_per_epoch=per_epoch)
