@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gdviz.ui.frame import ensure_frame
+from gdviz.ui.frame import ensure_frame, stop_page
 
 from gdviz.linear.data import add_bias
 from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
@@ -35,10 +35,10 @@ try:
     run = train_digits(*ts.key())
 except ValueError as e:
     st.error(f"This cannot train: {e}. Your other settings are kept.")
-    st.stop()
+    stop_page()
 except LaneFull as e:
     st.warning(f"{e} Your settings are kept.")
-    st.stop()
+    stop_page()
 if run.diverged:
     st.error(
         f"Training diverged at step {run.diverged_at}: lower the learning rate. The results are from the step before."

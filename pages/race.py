@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gdviz.ui.frame import ensure_frame
+from gdviz.ui.frame import ensure_frame, stop_page
 
 from gdviz.ui.race.controls import race_settings, view_picker
 from gdviz.ui.race.runs import surface_for
@@ -18,7 +18,7 @@ settings = race_settings()
 
 if settings.condition < 1:
     st.error(f"The condition number κ must be at least 1 (it is {settings.condition:g}); the rest is kept.")
-    st.stop()
+    stop_page()
 surface = surface_for(*settings.surface_key())
 race_main(surface, settings, open_at=st.session_state.get("cursor", 0))
 show_surface(surface, settings)

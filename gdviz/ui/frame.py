@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from typing import NoReturn
 
 import streamlit as st
 
@@ -26,6 +27,17 @@ from .sidebar import share_box, shared_sidebar
 from .url_state import apply_url, show_notes, write_url
 
 _FRAMED = "_gdviz_framed"
+
+
+class _PageEnd(Exception):
+    """Raised by ``stop_page``: the page ends here, inside the frame."""
+
+
+def stop_page() -> NoReturn:
+    """End the page here, as ``st.stop()`` would, but leave the frame its last word: ``st.stop()`` stops the whole
+    script at its next Streamlit call, so a page stopped by it (a training refused in a sentence) lost its share
+    box and the address bar its settings."""
+    raise _PageEnd
 
 
 def _navigation():
@@ -57,6 +69,8 @@ def app_frame() -> None:
     try:
         with page_running():  # a long run pauses between its chunks while pages run (gdviz.ui.lane.courtesy)
             page.run()
+    except _PageEnd:
+        pass
     finally:
         st.session_state.pop(_FRAMED, None)
         write_url(page.url_path, fields)

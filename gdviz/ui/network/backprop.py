@@ -34,7 +34,7 @@ PICKS = {"worst": "The worst-classified", "index": "By its index"}
 # near 0 and gradients near 0, and their relative error compares two numbers of that size: on the page's default run
 # (the spiral, tanh), 88% of the parameters of its 240 examples were above PASS with |a − n| at most 5e-10.
 RESOLVED = 100 * H**2
-VERDICTS = ("agree", "agree within the differences' error", "check this")
+VERDICTS = ("agree", "agree within h²", "check this")
 
 
 def step_numbers(nodes: tuple[GraphNode, ...], step: Step) -> list[tuple[str, np.ndarray]]:
@@ -61,7 +61,7 @@ def step_numbers(nodes: tuple[GraphNode, ...], step: Step) -> list[tuple[str, np
 
 
 def verdict(check: LayerCheck) -> str:
-    """``agree`` below CS231n's PASS; ``agree within the differences' error`` where the relative error is larger but
+    """``agree`` below CS231n's PASS; ``agree within h²`` where the relative error is larger but
     no entry differs by more than differences can resolve (``RESOLVED``); else ``check this``."""
     if check.rel_error < PASS:
         return VERDICTS[0]
@@ -184,8 +184,8 @@ def show_backprop(run: MLPRun, settings: NetworkSettings) -> None:
     st.caption(
         f"Each parameter's gradient for this example, by backprop (the graph above) and by nudging every entry "
         f"±h and differencing the loss; relative error |a − n| / max(|a| + |n|, 1e-8), largest over the entries. "
-        f"Below {PASS:g} the two agree. Where they differ by less than {RESOLVED:.0e} (100·h²) in every entry, "
-        "the differences cannot tell them apart (their own error is about h²/6 times the loss's third derivative): "
-        "on a trained network most examples have a loss and gradients near 0, where a relative error compares two "
-        "tiny numbers."
+        f"Below {PASS:g} the two agree. They agree within h² where they differ by less than {RESOLVED:.0e} (100·h²) "
+        "in every entry, which differences cannot tell apart (their own error is about h²/6 times the loss's third "
+        "derivative): on a trained network most examples have a loss and gradients near 0, where a relative error "
+        "compares two tiny numbers."
     )
