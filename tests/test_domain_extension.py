@@ -11,18 +11,12 @@ are never touched.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+
+from .app_copy import copy_app, probe
 
 pytestmark = pytest.mark.slow  # runs the app with AppTest, in a fresh interpreter
 
-ROOT = Path(__file__).resolve().parents[1]
 TOY_SURFACE = '''
 SURFACES["toy_bowl"] = Surface(
     name="toy_bowl",
@@ -97,41 +91,28 @@ def _insert_after_dict(text: str, opening: str, addition: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory) -> dict:
-    copy = tmp_path_factory.mktemp("domain") / "app"
-    copy.mkdir()
-    for name in ("app.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, copy / name)
-    for name in ("pages", "gdviz", ".streamlit"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+def report(tmp_path_factory) -> dict:
+    copy = copy_app(tmp_path_factory.mktemp("domain") / "app")
     functions = copy / "gdviz" / "surface" / "functions.py"
     functions.write_text(_insert_after_dict(functions.read_text(), "SURFACES: dict[str, Surface] = {", TOY_SURFACE))
     losses = copy / "gdviz" / "linear" / "losses.py"
     losses.write_text(_insert_after_dict(losses.read_text(), "LOSS_SPECS: dict[str, LossSpec] = {", TOY_LOSS))
-    env = {**os.environ, "PYTHONPATH": str(copy)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=copy, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE")]
-    assert done.returncode == 0 and lines, done.stderr[-3000:]
-    out = json.loads(lines[-1][len("PROBE") :])
-    assert out["file"] == str(copy / "gdviz" / "__init__.py")  # the copy, not this checkout
-    return out
+    return probe(copy, PROBE)
 
 
-def test_the_core_finds_the_new_surface(probe):
-    assert probe["surfaces"][-1] == "toy_bowl"
-    assert probe["run"] < 1e-6 and probe["basins"] == [0]  # every start reaches the one minimum
-    assert probe["snippet"]
+def test_the_core_finds_the_new_surface(report):
+    assert report["surfaces"][-1] == "toy_bowl"
+    assert report["run"] < 1e-6 and report["basins"] == [0]  # every start reaches the one minimum
+    assert report["snippet"]
 
 
-def test_the_core_finds_the_new_loss(probe):
-    assert probe["losses"][-1] == "toy" and probe["title"] == "Toy cross-entropy"
-    assert probe["train"] and probe["batched"] and probe["linear_snippet"]
+def test_the_core_finds_the_new_loss(report):
+    assert report["losses"][-1] == "toy" and report["title"] == "Toy cross-entropy"
+    assert report["train"] and report["batched"] and report["linear_snippet"]
 
 
-def test_links_and_pages_take_them(probe):
-    assert probe["race_link"] == [{"surface": "toy_bowl"}, []]
-    assert probe["linear_link"] == [{"lc.loss": "toy"}, []]
-    assert probe["race_errors"] == [] and probe["race_surface"] == "toy_bowl" and probe["race_stage"] >= 1
-    assert probe["linear_errors"] == [] and probe["linear_loss"] == "toy"
+def test_links_and_pages_take_them(report):
+    assert report["race_link"] == [{"surface": "toy_bowl"}, []]
+    assert report["linear_link"] == [{"lc.loss": "toy"}, []]
+    assert report["race_errors"] == [] and report["race_surface"] == "toy_bowl" and report["race_stage"] >= 1
+    assert report["linear_errors"] == [] and report["linear_loss"] == "toy"

@@ -11,16 +11,11 @@ built as they would be for a record written in a file.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-GDVIZ = Path(__file__).resolve().parents[1] / "gdviz"
+from .app_copy import copy_app
+from .app_copy import probe as run_probe
+
 TOY_FAMILY = '''"""A family for tests/test_registry_extension.py: SGD's record under another name, title and look."""
 
 from dataclasses import replace
@@ -93,24 +88,16 @@ race = {f.param: f for f in fields_of("race")}
 out["links"] = sorted(p for p in race if p.startswith("toy."))
 out["sgd_links"] = sorted(p.replace("sgd.", "toy.", 1) for p in race if p.startswith("sgd."))
 out["link_opt"] = race["opt"].read("sgd,toy")
-print(json.dumps(out, default=str))
+print("PROBE" + json.dumps(out, default=str))
 '''
 
 
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory) -> dict:
     """What the copy of gdviz with the toy family reports, from its own interpreter."""
-    root = tmp_path_factory.mktemp("extended")
-    shutil.copytree(GDVIZ, root / "gdviz", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "gdviz" / "optimizers" / "toy_family.py").write_text(TOY_FAMILY)
-    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert Path(report["file"]).is_relative_to(root), "the copy, not this checkout, was imported"
-    return report
+    copy = copy_app(tmp_path_factory.mktemp("extended"), whole=False)
+    (copy / "gdviz" / "optimizers" / "toy_family.py").write_text(TOY_FAMILY)
+    return run_probe(copy, PROBE, timeout=300)
 
 
 def test_the_registry_lists_it_last_by_rank(probe):

@@ -164,7 +164,8 @@ def test_the_worst_example_is_never_one_whose_inputs_are_all_zero_unless_every_o
     data = spiral(300, 0.2, 0)
     origin = np.flatnonzero(~data.X.any(axis=1))
     assert len(origin) == 3
-    run = train_mlp(data.X, data.y, hidden=(8,), activation="relu", loss="softmax", optimizer="adam", steps=300, lr=0.02)
+    settings = dict(hidden=(8,), activation="relu", loss="softmax", optimizer="adam", steps=300, lr=0.02)
+    run = train_mlp(data.X, data.y, **settings)
     each = [loss_and_grads(run.params, data.X[i : i + 1], data.y[i : i + 1], activation="relu", loss="softmax")[0]
             for i in range(len(data.y))]  # fmt: skip
     assert int(np.argmax(each)) in origin  # what the page showed before

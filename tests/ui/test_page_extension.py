@@ -9,18 +9,12 @@ The copy lives in a temporary directory and runs in its own interpreter, so noth
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+
+from ..app_copy import copy_app, probe
 
 pytestmark = pytest.mark.slow  # runs the whole app with AppTest, in a fresh interpreter
 
-ROOT = Path(__file__).resolve().parents[2]
 TOY_PAGE = '''import streamlit as st
 
 from gdviz.ui.frame import ensure_frame
@@ -58,7 +52,8 @@ def open_link(params):
     at.query_params.update(params)
     return at.switch_page("pages/toy.py").run()
 
-out = {"nav": [p.url_path for p in PAGES]}
+import gdviz
+out = {"file": gdviz.__file__, "nav": [p.url_path for p in PAGES]}
 home = AppTest.from_file("app.py", default_timeout=60).run()
 out["home_cards"] = [link.proto.label for link in home.get("page_link")]
 out["home_errors"] = [e.value for e in home.exception]
@@ -78,13 +73,8 @@ print("PROBE" + json.dumps(out))
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory) -> dict:
-    copy = tmp_path_factory.mktemp("page") / "app"
-    copy.mkdir()
-    for name in ("app.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, copy / name)
-    for name in ("pages", "gdviz", ".streamlit"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+def report(tmp_path_factory) -> dict:
+    copy = copy_app(tmp_path_factory.mktemp("page") / "app")
     (copy / "pages" / "toy.py").write_text(TOY_PAGE)
     (copy / "gdviz" / "ui" / "toy").mkdir()
     (copy / "gdviz" / "ui" / "toy" / "__init__.py").write_text('"""The toy page."""\n')
@@ -93,26 +83,20 @@ def probe(tmp_path_factory) -> dict:
     text = nav.read_text()
     assert text.rstrip().endswith("),\n)"), "PAGES must end the file for this test to add an entry"
     nav.write_text(text.rstrip()[: -len(")")] + TOY_ENTRY)
-    env = {**os.environ, "PYTHONPATH": str(copy)}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=copy, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE")]
-    assert done.returncode == 0 and lines, done.stderr[-3000:]
-    return json.loads(lines[-1][len("PROBE") :])
+    return probe(copy, PROBE)
 
 
-def test_the_navigation_and_the_home_page_list_the_new_page(probe):
-    assert probe["nav"][-1] == "toy"
-    assert "Toy page" in probe["home_cards"] and probe["home_errors"] == []
+def test_the_navigation_and_the_home_page_list_the_new_page(report):
+    assert report["nav"][-1] == "toy"
+    assert "Toy page" in report["home_cards"] and report["home_errors"] == []
 
 
-def test_a_link_sets_the_new_pages_setting_and_the_address_bar_follows_it(probe):
-    assert probe["errors"] == []
-    assert probe["set"] == 7 and "toy n is 7" in probe["caption"]
-    assert probe["url"] == {"n": "9"}
+def test_a_link_sets_the_new_pages_setting_and_the_address_bar_follows_it(report):
+    assert report["errors"] == []
+    assert report["set"] == 7 and "toy n is 7" in report["caption"]
+    assert report["url"] == {"n": "9"}
 
 
-def test_a_link_value_out_of_range_is_named_and_the_default_kept(probe):
-    assert probe["wrong_value"] == 10
-    assert any("n=500" in note for note in probe["notes"]), probe["notes"]
+def test_a_link_value_out_of_range_is_named_and_the_default_kept(report):
+    assert report["wrong_value"] == 10
+    assert any("n=500" in note for note in report["notes"]), report["notes"]
