@@ -35,8 +35,8 @@ class _PageEnd(Exception):
 
 def stop_page() -> NoReturn:
     """End the page here, as ``st.stop()`` would, but leave the frame its last word: ``st.stop()`` stops the whole
-    script at its next Streamlit call, so a page stopped by it (a training refused in a sentence) lost its share
-    box and the address bar its settings."""
+    script at its next Streamlit call, so the frame's own calls after a page stopped by it (a training refused in a
+    sentence) never ran: the sidebar lost its share box."""
     raise _PageEnd
 
 
