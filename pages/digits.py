@@ -9,7 +9,7 @@ from gdviz.linear.metrics import confusion_matrix, first_of_each, mistakes
 from gdviz.linear.train import predict, smoothed
 from gdviz.readable import readable
 from gdviz.ui.figures import show_figure
-from gdviz.ui.lane import LaneFull
+from gdviz.ui.lane import unless_refused
 from gdviz.ui.linear.controls import training_controls
 from gdviz.ui.linear.exports import digits_downloads
 from gdviz.ui.linear.runs import digits_split, train_digits
@@ -31,13 +31,8 @@ with st.sidebar:
     ts = training_controls("digits", steps=300, batch=64, reg=1e-2)
 
 train, test = digits_split()
-try:
-    run = train_digits(*ts.key())
-except ValueError as e:
-    st.error(f"This cannot train: {e}. Your other settings are kept.")
-    stop_page()
-except LaneFull as e:
-    st.warning(f"{e} Your settings are kept.")
+run = unless_refused(lambda: train_digits(*ts.key()))
+if run is None:
     stop_page()
 if run.diverged:
     st.error(

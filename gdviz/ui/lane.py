@@ -26,6 +26,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
 
 HEAVY_SECONDS = 0.5  # work estimated at this or more takes its turn in a lane
 QUICK_SECONDS = 2.0  # bounded work estimated under this takes the quick lane, more the heavy one
@@ -152,6 +157,18 @@ def turn(
         return contextlib.nullcontext()
     chosen = _LONG if long_run else _QUICK if seconds < QUICK_SECONDS else _HEAVY
     return chosen.turn(seconds, what, on_wait, _visitor())
+
+
+def unless_refused(make: Callable[[], T]) -> T | None:
+    """``make()`` (a page's training), or None once its refusal is on the page: a ValueError's reason as an error
+    (settings it cannot train, or would train too long), a full lane's sentence as a warning; the settings are kept."""
+    try:
+        return make()
+    except ValueError as e:
+        st.error(f"This cannot train: {e}. Your other settings are kept.")
+    except LaneFull as e:
+        st.warning(f"{e} Your settings are kept.")
+    return None
 
 
 def waiting() -> int:

@@ -352,3 +352,17 @@ def test_work_done_in_a_lanes_turn_does_not_count_in_a_visitors_recent_use(monke
             busy(0.4)
         busy(0.1)
     assert 0.1 <= lane.recent_use("searcher") < 0.3  # the page's own 0.1 s, not the turn's 0.4
+
+
+def test_unless_refused_gives_the_result_or_none_once_the_refusal_is_said():
+    """A training page's refusals: a ValueError (what to change) and a full lane end the view; anything else is a
+    bug and propagates."""
+
+    def refuse(error):
+        raise error
+
+    assert lane.unless_refused(lambda: 42) == 42
+    assert lane.unless_refused(lambda: refuse(ValueError("iterations must be from 1 to 5,000"))) is None
+    assert lane.unless_refused(lambda: refuse(lane.LaneFull("The server is busy"))) is None
+    with pytest.raises(KeyError):
+        lane.unless_refused(lambda: refuse(KeyError("a bug")))

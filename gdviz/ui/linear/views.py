@@ -25,7 +25,7 @@ from ...viz.linear_charts import batch_figure
 from ...viz.projection import project
 from ..figures import show_figure
 from ..frame import relink
-from ..lane import LaneFull
+from ..lane import LaneFull, unless_refused
 from ..schedule_views import show_schedules
 from ..sidebar import projecting
 from ..stage import show_stage
@@ -51,15 +51,10 @@ def linear_main(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
 
 
 def _linear_view(data: DataSettings, ts: TrainSettings, open_at: int) -> None:
-    try:
-        d = dataset_2d(*data.key())
-        run = train_2d(data.key(), *ts.key())
-    except ValueError as e:
-        st.error(f"This cannot train: {e}. Your other settings are kept.")
+    made = unless_refused(lambda: (dataset_2d(*data.key()), train_2d(data.key(), *ts.key())))
+    if made is None:
         return
-    except LaneFull as e:
-        st.warning(f"{e} Your settings are kept.")
-        return
+    d, run = made
     if run.diverged:
         st.error(
             f"Training diverged at step {run.diverged_at}: the loss blew up. The learning rate is too large for this "

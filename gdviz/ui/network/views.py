@@ -19,7 +19,7 @@ from ...readable import readable
 from ...viz.network import network_figure
 from ...viz.projection import project
 from ..frame import relink
-from ..lane import LaneFull
+from ..lane import LaneFull, unless_refused
 from ..linear.controls import batch_label
 from ..linear.views import snapshot_at
 from ..schedule_views import show_schedules
@@ -41,15 +41,10 @@ def network_main(settings: NetworkSettings, open_at: int) -> None:
 
 
 def _network_view(settings: NetworkSettings, open_at: int) -> None:
-    try:
-        run = train_network(settings.key())
-        spec = network_stage(settings.key(), projecting())
-    except ValueError as e:
-        st.error(f"This cannot train: {e}. Your other settings are kept.")
+    made = unless_refused(lambda: (train_network(settings.key()), network_stage(settings.key(), projecting())))
+    if made is None:
         return
-    except LaneFull as e:
-        st.warning(f"{e} Your settings are kept.")
-        return
+    run, spec = made
     data = data_of(settings)
     if run.diverged:
         st.error(
