@@ -3,6 +3,8 @@ leaves to train_linear's own sentences, and the probe of an optimizer's update w
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -50,7 +52,7 @@ def test_settings_train_linear_refuses_cost_nothing(loss, optimizer):
     assert cost.training_seconds(X, Y, loss=loss, optimizer=optimizer, steps=5000, batch_size=None) == 0.0
 
 
-def test_the_update_probe_fills_lbfgs_history_before_it_times_and_is_measured_once():
+def test_the_update_probe_fills_lbfgs_history_before_it_times():
     """The probe's classifier is convex, so L-BFGS keeps every pair: its history (100 by default) is full when the
     timed updates run, as in a long training, whose updates walk all 100 pairs twice."""
     times, state = cost.probe_updates("lbfgs", (65, 10))
@@ -58,7 +60,16 @@ def test_the_update_probe_fills_lbfgs_history_before_it_times_and_is_measured_on
     held = (state.old_dirs.reshape(-1, n) * state.old_stps.reshape(-1, n)).sum(axis=-1) > 0
     assert held.sum() == OPTIMIZERS["lbfgs"].defaults()["history_size"] == 100
     assert len(times) == cost.FILL + cost.TIMED and cost.FILL >= 100
-    cost.update_seconds.cache_clear()
-    seconds = cost.update_seconds("sgd", (3, 3))
-    assert seconds >= 0 and cost.update_seconds("sgd", (3, 3)) == seconds
-    assert cost.update_seconds.cache_info().hits == 1  # once per process and shape
+
+
+def test_a_class_asking_at_once_probes_each_optimizer_and_shape_once(monkeypatch):
+    """Thirty visitors opening the digits with L-BFGS ask at the same moment: one probe, the others wait for it."""
+    probed = []
+    real = cost.probe_updates
+    monkeypatch.setattr(cost, "probe_updates", lambda o, s: probed.append((o, s)) or real(o, s))
+    monkeypatch.setattr(cost, "_measured", {})
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: cost.update_seconds("adam", (3, 3)), range(30)))
+    assert probed == [("adam", (3, 3))] and len(set(answers)) == 1 and answers[0] >= 0
+    cost.update_seconds("adam", (4, 3))
+    assert probed == [("adam", (3, 3)), ("adam", (4, 3))]  # once per optimizer and shape
